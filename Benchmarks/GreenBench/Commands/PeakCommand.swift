@@ -1,0 +1,178 @@
+import CBLAS
+import Foundation
+import GreenTensor
+
+/// greenbench peak [--threads N] [--runs N] [--format text|markdown|csv|json]
+///
+/// Measures this machine's limits, which later benchmarks report achieved figures against:
+/// - sgemm GFLOP/s through GreenTensor's `GEMM` wrapper for n = 256, 1024, 2048 at 1 thread
+///   and at N threads (default: all cores); the median of repeated runs;
+/// - the wrapper's overhead against a direct `cblas_sgemm` call at 256 and 2048, runs interleaved;
+/// - memory bandwidth from a STREAM triad (a = b + s·c) on three 64 MiB arrays, far larger
+///   than any last-level cache (bytes counted as STREAM does: 3 × 4 bytes per element).
+struct PeakCommand: Command {
+    static let name = "peak"
+    static let summary = "measure sgemm GFLOP/s and memory bandwidth (the roofline's two limits)"
+    static let usage = """
+        usage: greenbench peak [--threads N] [--runs N] [--format text|markdown|csv|json]
+
+          --threads N   the multi-threaded column uses N threads (default: all cores)
+          --runs N      timed runs per size after 2 warm-ups (default: 7; medians are reported)
+          --format F    text (default), markdown, csv or json
+        """
+
+    static func run(_ arguments: [String]) throws {
+        let options = try Arguments(arguments, valueOptions: ["threads", "runs", "format"])
+        let threads = try options.integer("threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...1024)
+        let runs = try options.integer("runs", default: 7, in: 1...1000)
+        let format: OutputFormat = try options.choice("format", default: .text)
+        let peak = try MachinePeak.measure(threads: threads, runs: runs)
+        print(peak.rendered(as: format))
+    }
+}
+
+/// The measured limits of this machine: sgemm throughput and memory bandwidth.
+struct MachinePeak {
+    /// One sgemm measurement.
+    struct GEMMResult {
+        let size: Int
+        let threads: Int
+        let medianSeconds: Double
+        var gflops: Double { 2 * pow(Double(size), 3) / medianSeconds / 1e9 }
+    }
+
+    /// The wrapper's overhead against direct cblas_sgemm at one size.
+    struct Overhead {
+        let size: Int
+        let wrapperSeconds: Double
+        let directSeconds: Double
+        var percent: Double { (wrapperSeconds / directSeconds - 1) * 100 }
+    }
+
+    let coreName: String
+    let kernelInstructionSet: String
+    let gemm: [GEMMResult]
+    let overhead: [Overhead]
+    let bandwidthGBps: Double
+    let threads: Int
+
+    /// The best sgemm GFLOP/s measured at `threads`.
+    func peakGFLOPS(threads: Int) -> Double {
+        gemm.filter { $0.threads == threads }.map(\.gflops).max() ?? .nan
+    }
+
+    static func measure(threads: Int, runs: Int) throws -> MachinePeak {
+        let previous = ComputeThreads.count
+        defer { try? ComputeThreads.set(previous) }
+        var results: [GEMMResult] = []
+        for count in Set([1, threads]).sorted() {
+            try ComputeThreads.set(count)
+            for size in [256, 1024, 2048] {
+                Console.progress("peak: sgemm \(size)x\(size), \(count) thread(s)")
+                let problem = try GEMMProblem(size: size)
+                let samples = try Stopwatch.samples(runs: runs, warmup: 2) { try problem.runWrapper() }
+                results.append(GEMMResult(size: size, threads: count, medianSeconds: Statistics.median(samples)))
+            }
+        }
+        try ComputeThreads.set(threads)
+        var overhead: [Overhead] = []
+        for size in [256, 2048] {
+            Console.progress("peak: wrapper overhead at \(size)")
+            let problem = try GEMMProblem(size: size)
+            let repeats = size == 256 ? 200 : 3
+            var wrapper: [Double] = [], direct: [Double] = []
+            for _ in 0..<(runs + 2) {
+                wrapper.append(try Stopwatch.seconds { for _ in 0..<repeats { try problem.runWrapper() } })
+                direct.append(Stopwatch.seconds { for _ in 0..<repeats { problem.runDirect() } })
+            }
+            overhead.append(
+                Overhead(
+                    size: size, wrapperSeconds: Statistics.median(Array(wrapper.dropFirst(2))) / Double(repeats),
+                    directSeconds: Statistics.median(Array(direct.dropFirst(2))) / Double(repeats)))
+        }
+        Console.progress("peak: STREAM triad, \(threads) thread(s)")
+        let bandwidth = StreamTriad.measure(runs: runs)
+        return MachinePeak(
+            coreName: GEMM.openBLASCoreName, kernelInstructionSet: KernelInstructionSet.active.rawValue,
+            gemm: results, overhead: overhead, bandwidthGBps: bandwidth, threads: threads)
+    }
+
+    func rendered(as format: OutputFormat) -> String {
+        if format == .json {
+            let object: [String: Any] = [
+                "openblasCore": coreName,
+                "kernelInstructionSet": kernelInstructionSet,
+                "threads": threads,
+                "sgemm": gemm.map { ["n": $0.size, "threads": $0.threads, "medianMs": $0.medianSeconds * 1e3, "gflops": $0.gflops] },
+                "wrapperOverhead": overhead.map {
+                    ["n": $0.size, "wrapperMs": $0.wrapperSeconds * 1e3, "directMs": $0.directSeconds * 1e3, "percent": $0.percent]
+                },
+                "peakGflops1Thread": peakGFLOPS(threads: 1),
+                "peakGflops": peakGFLOPS(threads: threads),
+                "streamTriadGBps": bandwidthGBps,
+            ]
+            return JSON.string(object)
+        }
+        var table = Table(headers: ["measure", "n", "threads", "median ms", "result"], rows: [])
+        for result in gemm {
+            table.rows.append([
+                "sgemm", "\(result.size)", "\(result.threads)", Format.fixed(result.medianSeconds * 1e3, 3),
+                Format.fixed(result.gflops, 1) + " GFLOP/s",
+            ])
+        }
+        for item in overhead {
+            table.rows.append([
+                "wrapper vs cblas", "\(item.size)", "\(threads)", Format.fixed(item.wrapperSeconds * 1e3, 3),
+                Format.fixed(item.percent, 2) + " % overhead",
+            ])
+        }
+        table.rows.append(["STREAM triad", "3x16M", "\(threads)", "--", Format.fixed(bandwidthGBps, 1) + " GB/s"])
+        let header = format == .text
+            ? "OpenBLAS core: \(coreName)   GreenNN kernels: \(kernelInstructionSet)\n"
+            : "OpenBLAS core: `\(coreName)`, GreenNN kernels: `\(kernelInstructionSet)`\n\n"
+        return header + table.rendered(as: format)
+    }
+}
+
+/// Square sgemm operands, filled once.
+struct GEMMProblem {
+    let size: Int
+    let a: Tensor
+    let b: Tensor
+    var c: Tensor
+
+    init(size: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(size))
+        self.size = size
+        a = try .uniform([size, size], in: -1..<1, using: &generator)
+        b = try .uniform([size, size], in: -1..<1, using: &generator)
+        c = try .zeros([size, size])
+    }
+
+    /// C = A·B through GreenTensor's checked wrapper.
+    func runWrapper() throws {
+        var c = self.c
+        try a.withUnsafeBufferPointer { a in
+            try b.withUnsafeBufferPointer { b in
+                try c.withUnsafeMutableBufferPointer { c in
+                    try GEMM.multiply(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size, c: c, ldc: size)
+                }
+            }
+        }
+    }
+
+    /// C = A·B calling cblas_sgemm directly: the baseline for the wrapper's overhead.
+    func runDirect() {
+        var c = self.c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    let n = blasint(size)
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0,
+                        c.baseAddress, n)
+                }
+            }
+        }
+    }
+}

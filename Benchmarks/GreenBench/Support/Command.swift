@@ -1,0 +1,47 @@
+/// One greenbench subcommand: its name, one-line summary, usage text and entry point.
+protocol Command {
+    /// The word that selects the command: `greenbench <name>`.
+    static var name: String { get }
+    /// One line for `greenbench --help`.
+    static var summary: String { get }
+    /// The full usage text that `--help` prints.
+    static var usage: String { get }
+    /// Parses `arguments` (everything after the command name) and runs.
+    /// Throws `UsageError` for bad arguments (exit status 2), anything else for failures (1).
+    static func run(_ arguments: [String]) throws
+}
+
+/// A command's metadata and entry point as plain values, so the command list in main.swift
+/// is an array of one concrete type.
+struct CommandEntry {
+    let name: String
+    let summary: String
+    let usage: String
+    private let run: ([String]) throws -> Void
+
+    init<Selected: Command>(_ command: Selected.Type) {
+        name = Selected.name
+        summary = Selected.summary
+        usage = Selected.usage
+        run = Selected.run
+    }
+
+    /// Runs the command with `arguments` (or prints its usage for --help) and returns the
+    /// exit status: 0 success, 1 failure, 2 usage error.
+    func execute(_ arguments: [String]) -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(usage)
+            return 0
+        }
+        do {
+            try run(arguments)
+            return 0
+        } catch let error as UsageError {
+            Console.error("greenbench \(name): \(error)")
+            return 2
+        } catch {
+            Console.error("greenbench \(name): \(error)")
+            return 1
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Number formatting shared by every report.
+enum Format {
+    /// `value` with `digits` decimals ("--" for NaN or infinity).
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        value.isFinite ? String(format: "%.\(digits)f", value) : "--"
+    }
+
+    /// An integer with thousands separators: 15,470,264,320.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return value < 0 ? "-" + result : result
+    }
+}
+
+/// JSON output with sorted keys, so reports diff cleanly.
+enum JSON {
+    /// `object` (dictionaries, arrays, strings, numbers) as pretty-printed JSON text.
+    static func string(_ object: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]),
+            let text = String(data: data, encoding: .utf8)
+        else { return "{}" }
+        return text
+    }
+}

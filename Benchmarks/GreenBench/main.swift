@@ -1,0 +1,26 @@
+// greenbench: GreenNN's benchmark executable. This file only dispatches to a command.
+import Foundation
+
+/// Every command, in the order `greenbench --help` lists them.
+let commands: [CommandEntry] = [CommandEntry(PeakCommand.self)]
+
+/// The top-level usage text, listing every command.
+@MainActor func usage() -> String {
+    var text = "usage: greenbench <command> [options]\n\ncommands:\n"
+    for command in commands {
+        text += "  " + command.name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.summary + "\n"
+    }
+    return text + "\nRun 'greenbench <command> --help' for a command's options."
+}
+
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if let name = arguments.first, name != "--help", name != "-h" {
+    if let command = commands.first(where: { $0.name == name }) {
+        exit(command.execute(Array(arguments.dropFirst())))
+    }
+    Console.error("greenbench: unknown command '\(name)' (known: \(commands.map(\.name).joined(separator: ", ")))")
+    exit(2)
+}
+print(usage())
+exit(arguments.isEmpty ? 2 : 0)

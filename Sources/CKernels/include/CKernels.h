@@ -1,0 +1,63 @@
+// CKernels: the loops GEMM cannot serve (im2col/col2im, depthwise and 1-D channel
+// convolutions, pooling, fused bias/clamp), compiled once per instruction set and
+// chosen at run time. Swift reaches them only through GreenTensor's Kernels/ files.
+#ifndef GREENNN_CKERNELS_H
+#define GREENNN_CKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#pragma clang assume_nonnull begin
+
+/// The geometry of a 2-D sliding window over one [H, W] plane:
+/// out = (in + 2*padding - dilation*(kernel-1) - 1) / stride + 1 along each axis.
+typedef struct {
+    int inputHeight, inputWidth;
+    int kernelHeight, kernelWidth;
+    int strideHeight, strideWidth;
+    int paddingHeight, paddingWidth;
+    int dilationHeight, dilationWidth;
+    int outputHeight, outputWidth;
+} gn_window;
+
+/// Instruction sets a kernel table can be compiled for, from the most portable up.
+typedef enum { GN_ISA_GENERIC = 0, GN_ISA_AVX2 = 1, GN_ISA_AVX512 = 2 } gn_isa;
+
+/// One set of kernels, all compiled for the same instruction set.
+typedef struct {
+    /// input [C, H, W] -> columns [C*kH*kW, outH*outW]; padding reads as zero.
+    void (*im2col)(const float *input, int channels, const gn_window *window, float *columns);
+    /// columns [C*kH*kW, outH*outW] accumulated (+=) into input-shaped [C, H, W].
+    void (*col2im)(const float *columns, int channels, const gn_window *window, float *input);
+    /// One channel: output[outH, outW] = bias + sum over the kH x kW taps of kernel * input.
+    /// workspace holds (H + 2*padH) * (W + 2*padW) floats when padding is non-zero.
+    void (*depthwisePlane)(const float *input, const float *kernel, float bias,
+                           const gn_window *window, float *workspace, float *output);
+    /// One channel: output[outH, outW] = max over the window (padding never wins).
+    void (*maxPoolPlane)(const float *input, const gn_window *window, float *output);
+    /// One channel: output = mean over the window; the divisor counts padded cells
+    /// when countPadding is non-zero (PyTorch's count_include_pad=True).
+    void (*averagePoolPlane)(const float *input, const gn_window *window, int countPadding,
+                             float *output);
+    /// Sum of count floats.
+    float (*sum)(const float *values, size_t count);
+    /// values[i] = min(max(values[i] + shift, lower), upper), in place.
+    void (*shiftClamp)(float *values, size_t count, float shift, float lower, float upper);
+} gn_kernel_table;
+
+/// The table compiled for `isa`, or NULL when this CPU (and its OS) cannot run it.
+const gn_kernel_table *_Nullable gn_kernels(gn_isa isa);
+
+/// The widest instruction set this CPU and OS support.
+gn_isa gn_best_isa(void);
+
+#pragma clang assume_nonnull end
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

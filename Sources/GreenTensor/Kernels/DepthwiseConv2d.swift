@@ -1,0 +1,55 @@
+// Depthwise convolution on a direct kernel (no im2col): each channel convolved with its own
+// kH x kW filter. Per plane the kernel copies the input into a zero-padded workspace once,
+// then for each output row accumulates the taps along contiguous W, one weight in a
+// register per tap (vectorised over the row).
+//   input [N, C, H, W], weight [C, 1, kH, kW] -> output [N, C, H', W']
+// MACs: N · C · H'·W' · kH·kW. Planes (N·C) run in parallel.
+internal import CKernels
+
+/// Depthwise 2-D convolution: channel `c` of the output is channel `c` of the input
+/// convolved with filter `c` (PyTorch's `Conv2d(C, C, k, groups: C)`).
+///
+/// - Parameters:
+///   - input: `[N, C, H, W]`.
+///   - weight: `[C, 1, kH, kW]`; rectangular kernels (k x 1, 1 x k) are fine.
+///   - bias: `[C]`, or nil.
+///   - workspace: scratch for padded planes, reused across calls; nil allocates per call.
+/// - Returns: `[N, C, H', W']`, sizes as in `conv2d`.
+/// - Throws: `TensorError` for a wrong rank, a weight that is not `[C, 1, kH, kW]`,
+///   a bias that is not `[C]`, or an invalid window.
+public func depthwiseConv2d(
+    _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
+    stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, workspace: Workspace? = nil
+) throws(TensorError) -> Tensor {
+    let operation = "depthwiseConv2d"
+    let (batch, channels, height, width) = try input.imageDimensions(for: operation)
+    guard weight.shape.rank == 4, weight.shape[0] == channels, weight.shape[1] == 1 else {
+        throw .shapeMismatch(operation: operation, expected: "weight [\(channels), 1, kH, kW]", actual: weight.shape)
+    }
+    try Tensor.checkBias(bias, channels: channels, for: operation)
+    let geometry = try WindowGeometry(
+        input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
+        stride: stride, padding: padding, dilation: dilation, operation: operation)
+
+    var output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
+    let planes = batch * channels
+    let paddedPerWorker = geometry.paddedPlaneCount
+    let scratch = SharedPointer((workspace ?? Workspace()).floats(paddedPerWorker * ComputeThreads.workers(for: planes)))
+    let source = SharedPointer(input.storage.base)
+    let filters = SharedPointer(weight.storage.base)
+    let shifts = bias.map { SharedPointer($0.storage.base) }
+    let destination = SharedPointer(output.storage.base)
+    let (inputPlane, outputPlane, taps) = (height * width, geometry.outputPositions, geometry.taps)
+    let cWindow = geometry.cValue
+
+    parallelFor(planes) { worker, range in
+        var window = cWindow
+        for plane in range {
+            let channel = plane % channels
+            Kernels.table.depthwisePlane(
+                source.base + plane * inputPlane, filters.base + channel * taps, shifts?.base[channel] ?? 0,
+                &window, scratch.base + worker * paddedPerWorker, destination.base + plane * outputPlane)
+        }
+    }
+    return output
+}

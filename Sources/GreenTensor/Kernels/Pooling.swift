@@ -1,0 +1,98 @@
+// Max, average and global average pooling over each [H, W] plane of an NCHW batch.
+//   input [N, C, H, W] -> output [N, C, H', W'] (global: [N, C, 1, 1]).
+// Compares/adds per output: kH·kW. Planes (N·C) run in parallel.
+internal import CKernels
+
+/// Validates a pooling window the way PyTorch does (padding at most half the kernel,
+/// so no window lies wholly in the padding).
+private func poolingGeometry(
+    _ input: Tensor, kernelSize: Size2D, stride: Size2D?, padding: Size2D, dilation: Size2D, operation: String
+) throws(TensorError) -> (planes: Int, geometry: WindowGeometry) {
+    let (batch, channels, height, width) = try input.imageDimensions(for: operation)
+    guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
+        throw .invalidArgument(
+            operation: operation, message: "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
+    }
+    let geometry = try WindowGeometry(
+        input: Size2D(height: height, width: width), kernel: kernelSize, stride: stride ?? kernelSize,
+        padding: padding, dilation: dilation, operation: operation)
+    return (batch * channels, geometry)
+}
+
+/// Runs `kernel` on every plane in parallel, from `input` into a new `[N, C, H', W']` tensor.
+private func mapPlanes(
+    _ input: Tensor, planes: Int, geometry: WindowGeometry,
+    _ kernel: @Sendable (UnsafePointer<Float>, UnsafePointer<gn_window>, UnsafeMutablePointer<Float>) -> Void
+) -> Tensor {
+    var output = Tensor(uninitializedShape: [
+        input.shape[0], input.shape[1], geometry.output.height, geometry.output.width,
+    ])
+    let source = SharedPointer(input.storage.base)
+    let destination = SharedPointer(output.storage.base)
+    let (inputPlane, outputPlane) = (geometry.input.height * geometry.input.width, geometry.outputPositions)
+    let cWindow = geometry.cValue
+    parallelFor(planes) { _, range in
+        var window = cWindow
+        for plane in range {
+            kernel(source.base + plane * inputPlane, &window, destination.base + plane * outputPlane)
+        }
+    }
+    return output
+}
+
+/// Max pooling: each output is the largest input in its window (NaN propagates).
+/// - Parameters:
+///   - input: `[N, C, H, W]`.
+///   - stride: defaults to `kernelSize`, as in PyTorch.
+///   - padding: ignored cells on each side, at most half the kernel.
+/// - Returns: `[N, C, H', W']`.
+/// - Throws: `TensorError` for a wrong rank or an invalid window.
+public func maxPool2d(
+    _ input: Tensor, kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, dilation: Size2D = 1
+) throws(TensorError) -> Tensor {
+    let (planes, geometry) = try poolingGeometry(
+        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, operation: "maxPool2d")
+    return mapPlanes(input, planes: planes, geometry: geometry) { Kernels.table.maxPoolPlane($0, $1, $2) }
+}
+
+/// Average pooling: each output is the mean of its window.
+/// - Parameters:
+///   - input: `[N, C, H, W]`.
+///   - stride: defaults to `kernelSize`.
+///   - padding: zeros on each side, at most half the kernel.
+///   - countIncludesPadding: divide by the full window (true, PyTorch's default) or only
+///     by the cells inside the input.
+/// - Returns: `[N, C, H', W']`.
+/// - Throws: `TensorError` for a wrong rank or an invalid window.
+public func avgPool2d(
+    _ input: Tensor, kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0,
+    countIncludesPadding: Bool = true
+) throws(TensorError) -> Tensor {
+    let (planes, geometry) = try poolingGeometry(
+        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: 1, operation: "avgPool2d")
+    let countPadding: Int32 = countIncludesPadding ? 1 : 0
+    return mapPlanes(input, planes: planes, geometry: geometry) {
+        Kernels.table.averagePoolPlane($0, $1, countPadding, $2)
+    }
+}
+
+/// Global average pooling: the mean of each `[H, W]` plane.
+/// - Parameter input: `[N, C, H, W]`.
+/// - Returns: `[N, C, 1, 1]`.
+/// - Throws: `TensorError` for a wrong rank or an empty plane.
+public func globalAvgPool2d(_ input: Tensor) throws(TensorError) -> Tensor {
+    let (batch, channels, height, width) = try input.imageDimensions(for: "globalAvgPool2d")
+    guard height * width > 0 else {
+        throw .invalidShape(operation: "globalAvgPool2d", shape: input.shape, reason: "H and W must be >= 1")
+    }
+    var output = Tensor(uninitializedShape: [batch, channels, 1, 1])
+    let source = SharedPointer(input.storage.base)
+    let destination = SharedPointer(output.storage.base)
+    let planeSize = height * width
+    parallelFor(batch * channels) { _, range in
+        for plane in range {
+            destination.base[plane] = Kernels.table.sum(source.base + plane * planeSize, planeSize) / Float(planeSize)
+        }
+    }
+    return output
+}

@@ -1,0 +1,116 @@
+internal import CKernels
+
+/// A pair of sizes for the two spatial axes (height, width). An integer literal
+/// sets both: `kernelSize: 3` is 3 x 3; `Size2D(height: 3, width: 1)` is a vertical kernel.
+public struct Size2D: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStringConvertible {
+    /// The size along H.
+    public var height: Int
+    /// The size along W.
+    public var width: Int
+
+    /// A pair with different sizes per axis.
+    public init(height: Int, width: Int) {
+        self.height = height
+        self.width = width
+    }
+
+    /// The same size on both axes.
+    public init(_ both: Int) {
+        self.init(height: both, width: both)
+    }
+
+    /// The same size on both axes, from a literal.
+    public init(integerLiteral value: Int) {
+        self.init(value)
+    }
+
+    /// `3` when both axes agree, else `(3, 1)`.
+    public var description: String {
+        height == width ? "\(height)" : "(\(height), \(width))"
+    }
+}
+
+/// The geometry of a 2-D sliding window (convolution or pooling) over an `H x W` plane.
+///
+/// Output size along each axis:
+/// `out = (in + 2·padding − dilation·(kernel − 1) − 1) / stride + 1` (floor division).
+/// Layers, kernels and cost reports all read this one value, so the cost a layer
+/// reports cannot drift from what its kernel computes.
+public struct WindowGeometry: Hashable, Sendable {
+    /// Input plane size.
+    public let input: Size2D
+    /// Kernel (window) size.
+    public let kernel: Size2D
+    /// Step between windows.
+    public let stride: Size2D
+    /// Zeros (or, for max pooling, ignored cells) added on each side.
+    public let padding: Size2D
+    /// Spacing between kernel taps (1 = dense).
+    public let dilation: Size2D
+    /// Output plane size.
+    public let output: Size2D
+
+    /// Validates a window and computes its output size.
+    /// - Throws: `TensorError.invalidArgument` when a kernel, stride or dilation is below 1,
+    ///   padding is negative, or the dilated kernel is larger than the padded input.
+    public init(
+        input: Size2D, kernel: Size2D, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1,
+        operation: String = "WindowGeometry"
+    ) throws(TensorError) {
+        guard input.height >= 1, input.width >= 1 else {
+            throw .invalidArgument(operation: operation, message: "input plane must be at least 1x1, got \(input.height)x\(input.width)")
+        }
+        guard kernel.height >= 1, kernel.width >= 1, stride.height >= 1, stride.width >= 1,
+            dilation.height >= 1, dilation.width >= 1
+        else {
+            throw .invalidArgument(
+                operation: operation,
+                message: "kernel size, stride and dilation must be >= 1, got kernel \(kernel), stride \(stride), dilation \(dilation)")
+        }
+        guard padding.height >= 0, padding.width >= 0 else {
+            throw .invalidArgument(operation: operation, message: "padding must be >= 0, got \(padding)")
+        }
+        let span = Size2D(
+            height: dilation.height * (kernel.height - 1) + 1, width: dilation.width * (kernel.width - 1) + 1)
+        let padded = Size2D(height: input.height + 2 * padding.height, width: input.width + 2 * padding.width)
+        guard span.height <= padded.height, span.width <= padded.width else {
+            throw .invalidArgument(
+                operation: operation,
+                message: "kernel \(kernel) with dilation \(dilation) spans \(span.height)x\(span.width), larger than the padded input \(padded.height)x\(padded.width)")
+        }
+        self.input = input
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.output = Size2D(
+            height: (padded.height - span.height) / stride.height + 1,
+            width: (padded.width - span.width) / stride.width + 1)
+    }
+
+    /// Number of kernel taps, `kH·kW`.
+    public var taps: Int { kernel.height * kernel.width }
+
+    /// Number of output positions, `H'·W'`.
+    public var outputPositions: Int { output.height * output.width }
+
+    /// Whether the window is a plain 1x1, stride-1, unpadded one (a conv that is just a GEMM).
+    public var isPointwise: Bool {
+        kernel == 1 && stride == 1 && padding == 0
+    }
+
+    /// Floats of the zero-padded copy of one input plane that the depthwise kernel builds.
+    var paddedPlaneCount: Int {
+        padding == 0 ? 0 : (input.height + 2 * padding.height) * (input.width + 2 * padding.width)
+    }
+
+    var cValue: gn_window {
+        gn_window(
+            inputHeight: Int32(input.height), inputWidth: Int32(input.width),
+            kernelHeight: Int32(kernel.height), kernelWidth: Int32(kernel.width),
+            strideHeight: Int32(stride.height), strideWidth: Int32(stride.width),
+            paddingHeight: Int32(padding.height), paddingWidth: Int32(padding.width),
+            dilationHeight: Int32(dilation.height), dilationWidth: Int32(dilation.width),
+            outputHeight: Int32(output.height), outputWidth: Int32(output.width))
+    }
+}
