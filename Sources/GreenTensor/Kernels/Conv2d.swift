@@ -47,21 +47,23 @@ public func conv2d(
         input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
         stride: stride, padding: padding, dilation: dilation, operation: operation)
 
-    var output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
+    let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
     let groupOutputs = outputChannels / groups
     let reduction = groupChannels * geometry.taps
     let positions = geometry.outputPositions
     let pointwise = geometry.isPointwise
     let columnsPerWorker = pointwise ? 0 : reduction * positions
     let workers = ComputeThreads.workers(for: batch)
-    let scratch = SharedPointer((workspace ?? Workspace()).floats(columnsPerWorker * workers))
+    let scratchSpace = workspace ?? Workspace()
+    defer { withExtendedLifetime(scratchSpace) {} }
+    let scratch = SharedPointer(scratchSpace.floats(columnsPerWorker * workers))
     let source = SharedPointer(input.storage.base)
     let filters = SharedPointer(weight.storage.base)
     let shifts = bias.map { SharedPointer($0.storage.base) }
     let destination = SharedPointer(output.storage.base)
     let cWindow = geometry.cValue
 
-    parallelFor(batch) { worker, images in
+    parallelFor(batch, workers: workers) { worker, images in
         var window = cWindow
         let columns = scratch.base + worker * columnsPerWorker
         for image in images {

@@ -31,10 +31,13 @@ public func depthwiseConv2d(
         input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
         stride: stride, padding: padding, dilation: dilation, operation: operation)
 
-    var output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
+    let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
     let planes = batch * channels
     let paddedPerWorker = geometry.paddedPlaneCount
-    let scratch = SharedPointer((workspace ?? Workspace()).floats(paddedPerWorker * ComputeThreads.workers(for: planes)))
+    let workers = ComputeThreads.workers(for: planes)
+    let scratchSpace = workspace ?? Workspace()
+    defer { withExtendedLifetime(scratchSpace) {} }
+    let scratch = SharedPointer(scratchSpace.floats(paddedPerWorker * workers))
     let source = SharedPointer(input.storage.base)
     let filters = SharedPointer(weight.storage.base)
     let shifts = bias.map { SharedPointer($0.storage.base) }
@@ -42,7 +45,7 @@ public func depthwiseConv2d(
     let (inputPlane, outputPlane, taps) = (height * width, geometry.outputPositions, geometry.taps)
     let cWindow = geometry.cValue
 
-    parallelFor(planes) { worker, range in
+    parallelFor(planes, workers: workers) { worker, range in
         var window = cWindow
         for plane in range {
             let channel = plane % channels

@@ -1,6 +1,6 @@
 // Element-wise kernels: y = min(max(x + shift, lower), upper), which covers bias add,
 // ReLU (lower 0), ReLU6 (lower 0, upper 6) and their fusions. They write in place when
-// the caller hands over the only reference to the tensor, so `x = relu(x)` does not copy.
+// the caller hands over the only reference to the tensor: `x = relu(consume x)` does not copy.
 // Large tensors are split into chunks across threads.
 internal import CKernels
 

@@ -24,7 +24,7 @@ private func mapPlanes(
     _ input: Tensor, planes: Int, geometry: WindowGeometry,
     _ kernel: @Sendable (UnsafePointer<Float>, UnsafePointer<gn_window>, UnsafeMutablePointer<Float>) -> Void
 ) -> Tensor {
-    var output = Tensor(uninitializedShape: [
+    let output = Tensor(uninitializedShape: [
         input.shape[0], input.shape[1], geometry.output.height, geometry.output.width,
     ])
     let source = SharedPointer(input.storage.base)
@@ -85,7 +85,7 @@ public func globalAvgPool2d(_ input: Tensor) throws(TensorError) -> Tensor {
     guard height * width > 0 else {
         throw .invalidShape(operation: "globalAvgPool2d", shape: input.shape, reason: "H and W must be >= 1")
     }
-    var output = Tensor(uninitializedShape: [batch, channels, 1, 1])
+    let output = Tensor(uninitializedShape: [batch, channels, 1, 1])
     let source = SharedPointer(input.storage.base)
     let destination = SharedPointer(output.storage.base)
     let planeSize = height * width

@@ -62,15 +62,19 @@ public enum ComputeThreads {
     }
 }
 
-/// Runs `body` over `0..<iterations` split into `ComputeThreads.workers(for:)` contiguous
-/// chunks, one per worker, in parallel. `body(worker, range)` gets its worker index
-/// (`0..<workers`, for per-worker workspaces) and its disjoint range.
+/// Runs `body` over `0..<iterations` split into `workers` contiguous chunks, one per worker,
+/// in parallel. `body(worker, range)` gets its worker index (`0..<workers`, for per-worker
+/// workspaces) and its disjoint range.
 ///
-/// With one worker `body` runs on the calling thread and OpenBLAS keeps all its threads;
-/// with more, OpenBLAS is held at 1 thread until every worker has finished.
-public func parallelFor(_ iterations: Int, _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void) {
+/// Pass the `workers` you sized per-worker scratch for (from `ComputeThreads.workers(for:)`);
+/// the default asks the setting now. With one worker `body` runs on the calling thread and
+/// OpenBLAS keeps all its threads; with more, OpenBLAS is held at 1 thread until every
+/// worker has finished.
+public func parallelFor(
+    _ iterations: Int, workers: Int? = nil, _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void
+) {
     guard iterations > 0 else { return }
-    let workers = ComputeThreads.workers(for: iterations)
+    let workers = Swift.max(1, Swift.min(workers ?? ComputeThreads.workers(for: iterations), iterations))
     guard workers > 1 else {
         body(0, 0..<iterations)
         return

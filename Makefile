@@ -1,0 +1,31 @@
+# GreenNN: the two set-up commands are `make test` and `make bench`; both work on a bare
+# Debian machine with the Swift toolchain (they install OpenBLAS through apt-get when
+# pkg-config cannot find it).
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BENCH_ARGS ?= peak
+
+.PHONY: deps build test bench clean
+
+# Installs Debian's OpenBLAS (and pkg-config) when pkg-config cannot find openblas.
+deps:
+	@if ! (command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas); then \
+		echo "installing libopenblas-dev and pkg-config with apt-get"; \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y libopenblas-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Every test, in debug.
+test: deps
+	$(SWIFT) test
+
+# Builds greenbench in release and runs the benchmarks.
+bench: deps
+	$(SWIFT) build -c release --product greenbench
+	.build/release/greenbench $(BENCH_ARGS)
+
+clean:
+	$(SWIFT) package clean

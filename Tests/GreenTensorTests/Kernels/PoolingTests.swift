@@ -1,0 +1,72 @@
+import Testing
+@testable import GreenTensor
+
+/// One pooling configuration.
+struct PoolingCase: CustomStringConvertible, Sendable {
+    var kernel: Size2D, stride: Size2D, padding: Size2D, dilation: Size2D = 1
+    var description: String { "k\(kernel) s\(stride) p\(padding) d\(dilation)" }
+
+    static let sweep: [PoolingCase] = [
+        PoolingCase(kernel: 2, stride: 2, padding: 0),
+        PoolingCase(kernel: 3, stride: 2, padding: 1),
+        PoolingCase(kernel: 3, stride: 1, padding: 1),
+        PoolingCase(kernel: 3, stride: 2, padding: 0),
+        PoolingCase(kernel: Size2D(height: 2, width: 3), stride: Size2D(height: 1, width: 2), padding: Size2D(height: 1, width: 0)),
+        PoolingCase(kernel: 2, stride: 1, padding: 0, dilation: 2),
+        PoolingCase(kernel: 5, stride: 3, padding: 2),
+    ]
+}
+
+/// Pooling against its definition in `Naive.pool`. Tolerance 1e-6 (max is exact; means of <= 25 values).
+@Suite struct PoolingTests {
+    let input = randomTensor([3, 2, 7, 9], seed: 21)
+
+    @Test(arguments: PoolingCase.sweep)
+    func maxPoolMatchesNaiveReference(_ c: PoolingCase) throws {
+        let output = try maxPool2d(input, kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation)
+        let expected = Naive.pool(
+            input, kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, average: false,
+            countIncludesPadding: false)
+        expectClose(output, expected, tolerance: 0, "\(c)")
+    }
+
+    @Test(arguments: PoolingCase.sweep.filter { $0.dilation == 1 }, [true, false])
+    func averagePoolMatchesNaiveReference(_ c: PoolingCase, _ countIncludesPadding: Bool) throws {
+        let output = try avgPool2d(
+            input, kernelSize: c.kernel, stride: c.stride, padding: c.padding, countIncludesPadding: countIncludesPadding)
+        let expected = Naive.pool(
+            input, kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: 1, average: true,
+            countIncludesPadding: countIncludesPadding)
+        expectClose(output, expected, tolerance: 1e-6, "\(c) countIncludesPadding=\(countIncludesPadding)")
+    }
+
+    @Test func strideDefaultsToKernel() throws {
+        #expect(try maxPool2d(input, kernelSize: 2).shape == [3, 2, 3, 4])
+    }
+
+    @Test func maxPoolPropagatesNaN() throws {
+        var tensor = try Tensor.zeros([1, 1, 2, 2])
+        try tensor.setElement(.nan, at: [0, 0, 1, 0])
+        #expect(try maxPool2d(tensor, kernelSize: 2).scalars[0].isNaN)
+    }
+
+    @Test func globalAveragePoolMeansEachPlane() throws {
+        let output = try globalAvgPool2d(input)
+        #expect(output.shape == [3, 2, 1, 1])
+        let planes = try input.reshaped(to: [6, 63]).mean(alongAxis: 1)
+        expectClose(try output.reshaped(to: [6]), planes, tolerance: 1e-6)
+    }
+
+    @Test func rejectsInvalidWindows() {
+        expectTensorError(["maxPool2d", "padding (2)", "at most half the kernel size (3)"]) {
+            _ = try maxPool2d(input, kernelSize: 3, padding: 2)
+        }
+        expectTensorError(["avgPool2d", "larger than the padded input"]) { _ = try avgPool2d(input, kernelSize: 8) }
+        expectTensorError(["globalAvgPool2d", "expected input [N, C, H, W], got [2, 3]"]) {
+            _ = try globalAvgPool2d(randomTensor([2, 3], seed: 1))
+        }
+        expectTensorError(["globalAvgPool2d", "H and W must be >= 1"]) {
+            _ = try globalAvgPool2d(Tensor.zeros([1, 2, 0, 3]))
+        }
+    }
+}
