@@ -7,7 +7,8 @@ import GreenTensor
 /// Measures this machine's limits, which later benchmarks report achieved figures against:
 /// - sgemm GFLOP/s through GreenTensor's `GEMM` wrapper for n = 256, 1024, 2048 at 1 thread
 ///   and at N threads (default: all cores); the median of repeated runs;
-/// - the wrapper's overhead against a direct `cblas_sgemm` call at 256 and 2048, runs interleaved;
+/// - the wrapper's overhead against a direct `cblas_sgemm` call at 256 and 2048, at 1 thread
+///   (the quietest setting), runs interleaved;
 /// - memory bandwidth from a STREAM triad (a = b + s·c) on three 64 MiB arrays, far larger
 ///   than any last-level cache (bytes counted as STREAM does: 3 × 4 bytes per element).
 struct PeakCommand: Command {
@@ -74,10 +75,10 @@ struct MachinePeak {
                 results.append(GEMMResult(size: size, threads: count, medianSeconds: Statistics.median(samples)))
             }
         }
-        try ComputeThreads.set(threads)
+        try ComputeThreads.set(1)
         var overhead: [Overhead] = []
         for size in [256, 2048] {
-            Console.progress("peak: wrapper overhead at \(size)")
+            Console.progress("peak: wrapper overhead at \(size), 1 thread")
             let problem = try GEMMProblem(size: size)
             let repeats = size == 256 ? 200 : 3
             var wrapper: [Double] = [], direct: [Double] = []
@@ -90,6 +91,7 @@ struct MachinePeak {
                     size: size, wrapperSeconds: Statistics.median(Array(wrapper.dropFirst(2))) / Double(repeats),
                     directSeconds: Statistics.median(Array(direct.dropFirst(2))) / Double(repeats)))
         }
+        try ComputeThreads.set(threads)
         Console.progress("peak: STREAM triad, \(threads) thread(s)")
         let bandwidth = StreamTriad.measure(runs: runs)
         return MachinePeak(
@@ -122,7 +124,7 @@ struct MachinePeak {
         }
         for item in overhead {
             table.rows.append([
-                "wrapper vs cblas", "\(item.size)", "\(threads)", Format.fixed(item.wrapperSeconds * 1e3, 3),
+                "wrapper vs cblas", "\(item.size)", "1", Format.fixed(item.wrapperSeconds * 1e3, 3),
                 Format.fixed(item.percent, 2) + " % overhead",
             ])
         }
@@ -134,44 +136,41 @@ struct MachinePeak {
     }
 }
 
-/// Square sgemm operands, filled once.
-struct GEMMProblem {
+/// Square sgemm operands, allocated and filled once; both timed paths write the same C.
+final class GEMMProblem {
     let size: Int
-    let a: Tensor
-    let b: Tensor
-    var c: Tensor
+    private let a: [Float]
+    private let b: [Float]
+    private let c: UnsafeMutableBufferPointer<Float>
 
     init(size: Int) throws {
         var generator = SeededGenerator(seed: UInt64(size))
         self.size = size
-        a = try .uniform([size, size], in: -1..<1, using: &generator)
-        b = try .uniform([size, size], in: -1..<1, using: &generator)
-        c = try .zeros([size, size])
+        a = try Tensor.uniform([size, size], in: -1..<1, using: &generator).scalars
+        b = try Tensor.uniform([size, size], in: -1..<1, using: &generator).scalars
+        c = .allocate(capacity: size * size)
+        c.initialize(repeating: 0)
     }
+
+    deinit { c.deallocate() }
 
     /// C = A·B through GreenTensor's checked wrapper.
     func runWrapper() throws {
-        var c = self.c
         try a.withUnsafeBufferPointer { a in
             try b.withUnsafeBufferPointer { b in
-                try c.withUnsafeMutableBufferPointer { c in
-                    try GEMM.multiply(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size, c: c, ldc: size)
-                }
+                try GEMM.multiply(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size, c: c, ldc: size)
             }
         }
     }
 
     /// C = A·B calling cblas_sgemm directly: the baseline for the wrapper's overhead.
     func runDirect() {
-        var c = self.c
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    let n = blasint(size)
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0,
-                        c.baseAddress, n)
-                }
+                let n = blasint(size)
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0,
+                    c.baseAddress, n)
             }
         }
     }
