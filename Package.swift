@@ -5,6 +5,7 @@ let package = Package(
     name: "GreenNN",
     products: [
         .library(name: "GreenTensor", targets: ["GreenTensor"]),
+        .library(name: "GreenNN", targets: ["GreenNN"]),
         .executable(name: "greenbench", targets: ["GreenBench"]),
     ],
     targets: [
@@ -16,11 +17,13 @@ let package = Package(
         ),
         .target(name: "CKernels", path: "Sources/CKernels"),
         .target(name: "GreenTensor", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "GreenNN", dependencies: ["GreenTensor"]),
         .executableTarget(
             name: "GreenBench",
-            dependencies: ["GreenTensor", "CBLAS"],
+            dependencies: ["GreenNN", "CBLAS"],
             path: "Benchmarks/GreenBench"
         ),
         .testTarget(name: "GreenTensorTests", dependencies: ["GreenTensor", "CKernels"]),
+        .testTarget(name: "GreenNNTests", dependencies: ["GreenNN"]),
     ]
 )

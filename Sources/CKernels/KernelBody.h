@@ -190,10 +190,10 @@ GN_TARGET static float GN_NAME(sum)(const float *values, size_t count) {
     return total;
 }
 
-GN_TARGET static void GN_NAME(shiftClamp)(float *values, size_t count, float shift, float lower,
-                                          float upper) {
+GN_TARGET static void GN_NAME(affineClamp)(float *values, size_t count, float scale, float shift,
+                                           float lower, float upper) {
     for (size_t i = 0; i < count; i++) {
-        float v = values[i] + shift;
+        float v = values[i] * scale + shift;
         v = v < lower ? lower : v;
         values[i] = v > upper ? upper : v;
     }
@@ -202,5 +202,5 @@ GN_TARGET static void GN_NAME(shiftClamp)(float *values, size_t count, float shi
 static const gn_kernel_table GN_NAME(table) = {
     GN_NAME(im2col),         GN_NAME(col2im), GN_NAME(depthwisePlane),
     GN_NAME(maxPoolPlane),   GN_NAME(averagePoolPlane),
-    GN_NAME(sum),            GN_NAME(shiftClamp),
+    GN_NAME(sum),            GN_NAME(affineClamp),
 };

@@ -44,8 +44,8 @@ typedef struct {
                              float *output);
     /// Sum of count floats.
     float (*sum)(const float *values, size_t count);
-    /// values[i] = min(max(values[i] + shift, lower), upper), in place.
-    void (*shiftClamp)(float *values, size_t count, float shift, float lower, float upper);
+    /// values[i] = min(max(values[i] * scale + shift, lower), upper), in place.
+    void (*affineClamp)(float *values, size_t count, float scale, float shift, float lower, float upper);
 } gn_kernel_table;
 
 /// The table compiled for `isa`, or NULL when this CPU (and its OS) cannot run it.

@@ -79,9 +79,9 @@ public func conv2d(
             }
             if let shifts {
                 for channel in 0..<outputChannels {
-                    Kernels.table.shiftClamp(
+                    Kernels.table.affineClamp(
                         destination.base + (image * outputChannels + channel) * positions, positions,
-                        shifts.base[channel], -.infinity, .infinity)
+                        1, shifts.base[channel], -.infinity, .infinity)
                 }
             }
         }

@@ -1,22 +1,28 @@
-// Element-wise kernels: y = min(max(x + shift, lower), upper), which covers bias add,
-// ReLU (lower 0), ReLU6 (lower 0, upper 6) and their fusions. They write in place when
-// the caller hands over the only reference to the tensor: `x = relu(consume x)` does not copy.
-// Large tensors are split into chunks across threads.
+// Element-wise kernels on one C loop: y = min(max(x·scale + shift, lower), upper), which
+// covers bias add (scale 1), inference BatchNorm (per-channel scale and shift), ReLU
+// (lower 0), ReLU6 (lower 0, upper 6) and their fusions. They write in place when the
+// caller hands over the only reference to the tensor: `x = relu(consume x)` does not copy.
+// Large tensors are split into chunks across threads; FLOPs: 2 per element for the affine
+// part, 1 per bound.
 internal import CKernels
 
 /// Elements per parallel chunk: large enough that thread start-up is noise.
 private let elementsPerChunk = 1 << 16
 
-/// Applies `min(max(x + shift, lower), upper)` to a span of `count` floats at `base`,
-/// in parallel chunks.
-private func shiftClamp(_ base: UnsafeMutablePointer<Float>, count: Int, shift: Float, lower: Float, upper: Float) {
-    let values = SharedPointer(base)
-    let chunks = (count + elementsPerChunk - 1) / elementsPerChunk
-    parallelFor(chunks) { _, range in
-        let start = range.lowerBound * elementsPerChunk
-        let end = Swift.min(count, range.upperBound * elementsPerChunk)
-        Kernels.table.shiftClamp(values.base + start, end - start, shift, lower, upper)
+/// `clamped` for bounds already known to be ordered.
+private func clampedInPlace(_ input: consuming Tensor, lower: Float, upper: Float) -> Tensor {
+    var output = input
+    output.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        let values = SharedPointer(base)
+        let count = buffer.count
+        parallelFor((count + elementsPerChunk - 1) / elementsPerChunk) { _, range in
+            let start = range.lowerBound * elementsPerChunk
+            let end = Swift.min(count, range.upperBound * elementsPerChunk)
+            Kernels.table.affineClamp(values.base + start, end - start, 1, 0, lower, upper)
+        }
     }
+    return output
 }
 
 /// Clamps every element into `lower...upper` (either bound may be infinite).
@@ -26,17 +32,6 @@ public func clamped(_ input: consuming Tensor, lower: Float, upper: Float) throw
         throw .invalidArgument(operation: "clamped", message: "lower (\(lower)) must be <= upper (\(upper))")
     }
     return clampedInPlace(input, lower: lower, upper: upper)
-}
-
-/// `clamped` for bounds already known to be ordered.
-private func clampedInPlace(_ input: consuming Tensor, lower: Float, upper: Float) -> Tensor {
-    var output = input
-    output.withUnsafeMutableBufferPointer { buffer in
-        if let base = buffer.baseAddress {
-            shiftClamp(base, count: buffer.count, shift: 0, lower: lower, upper: upper)
-        }
-    }
-    return output
 }
 
 /// ReLU: `max(x, 0)`, any shape.
@@ -49,6 +44,51 @@ public func relu6(_ input: consuming Tensor) -> Tensor {
     clampedInPlace(input, lower: 0, upper: 6)
 }
 
+/// Per-channel affine map with an optional clamp: channel `c` becomes
+/// `min(max(x·scale[c] + shift[c], lower), upper)`. This is inference BatchNorm (and,
+/// with `lower: 0`, BatchNorm + ReLU in one pass).
+/// - Parameters:
+///   - input: `[N, C, …]` (any trailing axes).
+///   - scale: `[C]`, or nil for 1.
+///   - shift: `[C]`, or nil for 0.
+/// - Returns: the input's shape.
+/// - Throws: `TensorError` for rank below 2, a scale or shift that is not `[C]`, or `lower > upper`.
+public func affineChannels(
+    _ input: consuming Tensor, scale: Tensor?, shift: Tensor?, lower: Float = -.infinity, upper: Float = .infinity
+) throws(TensorError) -> Tensor {
+    let operation = "affineChannels"
+    guard input.shape.rank >= 2 else {
+        throw .shapeMismatch(operation: operation, expected: "input [N, C, …]", actual: input.shape)
+    }
+    let channels = input.shape[1]
+    for vector in [scale, shift] {
+        if let vector, vector.shape != [channels] {
+            throw .shapeMismatch(operation: operation, expected: "per-channel vector [\(channels)]", actual: vector.shape)
+        }
+    }
+    guard lower <= upper else {
+        throw .invalidArgument(operation: operation, message: "lower (\(lower)) must be <= upper (\(upper))")
+    }
+    var output = input
+    let planeSize = output.shape.dimensions.dropFirst(2).reduce(1, *)
+    let planes = output.shape[0] * channels
+    let scales = scale.map { SharedPointer($0.storage.base) }
+    let shifts = shift.map { SharedPointer($0.storage.base) }
+    output.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        let values = SharedPointer(base)
+        parallelFor(planeSize == 1 ? 1 : planes) { _, range in
+            for plane in (planeSize == 1 ? 0..<planes : range) {
+                let channel = plane % channels
+                Kernels.table.affineClamp(
+                    values.base + plane * planeSize, planeSize, scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0,
+                    lower, upper)
+            }
+        }
+    }
+    return output
+}
+
 /// Adds `bias[c]` to every element of channel `c`, optionally clamping the result
 /// (a fused bias + ReLU when `lower` is 0).
 /// - Parameters:
@@ -59,26 +99,5 @@ public func relu6(_ input: consuming Tensor) -> Tensor {
 public func addingChannelBias(
     _ input: consuming Tensor, _ bias: Tensor, lower: Float = -.infinity, upper: Float = .infinity
 ) throws(TensorError) -> Tensor {
-    guard input.shape.rank >= 2 else {
-        throw .shapeMismatch(operation: "addingChannelBias", expected: "input [N, C, …]", actual: input.shape)
-    }
-    let channels = input.shape[1]
-    try Tensor.checkBias(bias, channels: channels, for: "addingChannelBias")
-    guard lower <= upper else {
-        throw .invalidArgument(operation: "addingChannelBias", message: "lower (\(lower)) must be <= upper (\(upper))")
-    }
-    var output = input
-    let planeSize = output.shape.dimensions.dropFirst(2).reduce(1, *)
-    let planes = output.shape[0] * channels
-    let shifts = SharedPointer(bias.storage.base)
-    output.withUnsafeMutableBufferPointer { buffer in
-        guard let base = buffer.baseAddress else { return }
-        let values = SharedPointer(base)
-        parallelFor(planes) { _, range in
-            for plane in range {
-                Kernels.table.shiftClamp(values.base + plane * planeSize, planeSize, shifts.base[plane % channels], lower, upper)
-            }
-        }
-    }
-    return output
+    try affineChannels(input, scale: nil, shift: bias, lower: lower, upper: upper)
 }

@@ -6,7 +6,8 @@ internal import CKernels
 /// Validates a pooling window the way PyTorch does (padding at most half the kernel,
 /// so no window lies wholly in the padding).
 private func poolingGeometry(
-    _ input: Tensor, kernelSize: Size2D, stride: Size2D?, padding: Size2D, dilation: Size2D, operation: String
+    _ input: Tensor, kernelSize: Size2D, stride: Size2D?, padding: Size2D, dilation: Size2D, ceilMode: Bool,
+    operation: String
 ) throws(TensorError) -> (planes: Int, geometry: WindowGeometry) {
     let (batch, channels, height, width) = try input.imageDimensions(for: operation)
     guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
@@ -15,7 +16,7 @@ private func poolingGeometry(
     }
     let geometry = try WindowGeometry(
         input: Size2D(height: height, width: width), kernel: kernelSize, stride: stride ?? kernelSize,
-        padding: padding, dilation: dilation, operation: operation)
+        padding: padding, dilation: dilation, ceilMode: ceilMode, operation: operation)
     return (batch * channels, geometry)
 }
 
@@ -45,13 +46,16 @@ private func mapPlanes(
 ///   - input: `[N, C, H, W]`.
 ///   - stride: defaults to `kernelSize`, as in PyTorch.
 ///   - padding: ignored cells on each side, at most half the kernel.
+///   - ceilMode: round the output size up (PyTorch's `ceil_mode`), as SqueezeNet does.
 /// - Returns: `[N, C, H', W']`.
 /// - Throws: `TensorError` for a wrong rank or an invalid window.
 public func maxPool2d(
-    _ input: Tensor, kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, dilation: Size2D = 1
+    _ input: Tensor, kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, dilation: Size2D = 1,
+    ceilMode: Bool = false
 ) throws(TensorError) -> Tensor {
     let (planes, geometry) = try poolingGeometry(
-        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, operation: "maxPool2d")
+        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode,
+        operation: "maxPool2d")
     return mapPlanes(input, planes: planes, geometry: geometry) { Kernels.table.maxPoolPlane($0, $1, $2) }
 }
 
@@ -62,14 +66,16 @@ public func maxPool2d(
 ///   - padding: zeros on each side, at most half the kernel.
 ///   - countIncludesPadding: divide by the full window (true, PyTorch's default) or only
 ///     by the cells inside the input.
+///   - ceilMode: round the output size up (PyTorch's `ceil_mode`).
 /// - Returns: `[N, C, H', W']`.
 /// - Throws: `TensorError` for a wrong rank or an invalid window.
 public func avgPool2d(
     _ input: Tensor, kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0,
-    countIncludesPadding: Bool = true
+    countIncludesPadding: Bool = true, ceilMode: Bool = false
 ) throws(TensorError) -> Tensor {
     let (planes, geometry) = try poolingGeometry(
-        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: 1, operation: "avgPool2d")
+        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: 1, ceilMode: ceilMode,
+        operation: "avgPool2d")
     let countPadding: Int32 = countIncludesPadding ? 1 : 0
     return mapPlanes(input, planes: planes, geometry: geometry) {
         Kernels.table.averagePoolPlane($0, $1, countPadding, $2)
@@ -92,6 +98,44 @@ public func globalAvgPool2d(_ input: Tensor) throws(TensorError) -> Tensor {
     parallelFor(batch * channels) { _, range in
         for plane in range {
             destination.base[plane] = Kernels.table.sum(source.base + plane * planeSize, planeSize) / Float(planeSize)
+        }
+    }
+    return output
+}
+
+/// Adaptive average pooling (PyTorch's `adaptive_avg_pool2d`, also "area" resampling):
+/// output cell (i, j) is the mean of input rows `⌊i·H/H'⌋ ..< ⌈(i+1)·H/H'⌉` and the
+/// matching columns, so any `H x W` maps onto `H' x W'`.
+/// - Parameters:
+///   - input: `[N, C, H, W]`.
+///   - outputSize: `H' x W'`, each at least 1.
+/// - Returns: `[N, C, H', W']`.
+/// - Throws: `TensorError` for a wrong rank or an output size below 1.
+public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2D) throws(TensorError) -> Tensor {
+    let (batch, channels, height, width) = try input.imageDimensions(for: "adaptiveAvgPool2d")
+    guard outputSize.height >= 1, outputSize.width >= 1, height >= 1, width >= 1 else {
+        throw .invalidArgument(
+            operation: "adaptiveAvgPool2d",
+            message: "input plane and output size must be at least 1x1, got \(height)x\(width) -> \(outputSize)")
+    }
+    let output = Tensor(uninitializedShape: [batch, channels, outputSize.height, outputSize.width])
+    let source = SharedPointer(input.storage.base)
+    let destination = SharedPointer(output.storage.base)
+    parallelFor(batch * channels) { _, range in
+        for plane in range {
+            let pixels = source.base + plane * height * width
+            let cells = destination.base + plane * outputSize.height * outputSize.width
+            for i in 0..<outputSize.height {
+                let rows = (i * height / outputSize.height)..<(((i + 1) * height + outputSize.height - 1) / outputSize.height)
+                for j in 0..<outputSize.width {
+                    let columns = (j * width / outputSize.width)..<(((j + 1) * width + outputSize.width - 1) / outputSize.width)
+                    var total: Float = 0
+                    for row in rows {
+                        for column in columns { total += pixels[row * width + column] }
+                    }
+                    cells[i * outputSize.width + j] = total / Float(rows.count * columns.count)
+                }
+            }
         }
     }
     return output

@@ -51,11 +51,14 @@ public struct WindowGeometry: Hashable, Sendable {
     public let output: Size2D
 
     /// Validates a window and computes its output size.
+    ///
+    /// With `ceilMode` (pooling only, as PyTorch's `ceil_mode=True`) the output size rounds
+    /// up, keeping a last partial window only if it starts inside the input or left padding.
     /// - Throws: `TensorError.invalidArgument` when a kernel, stride or dilation is below 1,
     ///   padding is negative, or the dilated kernel is larger than the padded input.
     public init(
         input: Size2D, kernel: Size2D, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1,
-        operation: String = "WindowGeometry"
+        ceilMode: Bool = false, operation: String = "WindowGeometry"
     ) throws(TensorError) {
         guard input.height >= 1, input.width >= 1 else {
             throw .invalidArgument(operation: operation, message: "input plane must be at least 1x1, got \(input.height)x\(input.width)")
@@ -83,9 +86,15 @@ public struct WindowGeometry: Hashable, Sendable {
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
+        func outputSize(_ padded: Int, _ span: Int, _ stride: Int, _ input: Int, _ padding: Int) -> Int {
+            guard ceilMode else { return (padded - span) / stride + 1 }
+            var size = (padded - span + stride - 1) / stride + 1
+            if (size - 1) * stride >= input + padding { size -= 1 }
+            return size
+        }
         self.output = Size2D(
-            height: (padded.height - span.height) / stride.height + 1,
-            width: (padded.width - span.width) / stride.width + 1)
+            height: outputSize(padded.height, span.height, stride.height, input.height, padding.height),
+            width: outputSize(padded.width, span.width, stride.width, input.width, padding.width))
     }
 
     /// Number of kernel taps, `kH·kW`.

@@ -52,7 +52,7 @@ import Testing
         let values = randomTensor([1037], seed: 43).scalars
         #expect(abs(table.sum(values, values.count) - values.reduce(0, +)) < 1e-3)
         var clampedValues = values
-        table.shiftClamp(&clampedValues, clampedValues.count, 0.25, 0, 1)
-        #expect(clampedValues == values.map { Swift.min(Swift.max($0 + 0.25, 0), 1) })
+        table.affineClamp(&clampedValues, clampedValues.count, 1.5, 0.25, 0, 1)
+        #expect(clampedValues == values.map { Swift.min(Swift.max($0 * 1.5 + 0.25, 0), 1) })
     }
 }

@@ -1,0 +1,18 @@
+/// A composite block whose children run one after another (depthwise-separable, flattened,
+/// shrinked, low-rank). Conforming types list their `children` and get `forward(_:)` and
+/// `cost(for:)` for free, with errors and cost rows carrying the children's paths.
+public protocol ChainedLayer: Layer {}
+
+extension ChainedLayer {
+    /// Runs `children` in order.
+    /// - Throws: the first failing child's `LayerError`, its path prefixed.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        try forwardChain(children, input)
+    }
+
+    /// The children's rows, nested and summed; shared parameters count once.
+    /// - Throws: the first failing child's `LayerError`, its path prefixed.
+    public func cost(for input: Shape) throws -> LayerCost {
+        try LayerCost.chain(kind: kind, input: input, children: children, parameters: parameterCount)
+    }
+}

@@ -1,0 +1,78 @@
+/// A chain of layers run in order; children are named by position ("0", "1", …), so paths
+/// read like a PyTorch state_dict ("features.3.weight").
+///
+/// - Input: whatever the first layer takes → Output: whatever the last one returns.
+/// - Cost: the sum of its children; parameters shared between children count once.
+///
+/// ```swift
+/// let model = try Sequential {
+///     try Conv2d(1, 6, kernelSize: 5, padding: 2)
+///     ReLU()
+///     try MaxPool2d(kernelSize: 2)
+/// }
+/// print(model)
+/// // Sequential(
+/// //   (0): Conv2d(1, 6, kernelSize: 5, padding: 2)
+/// //   (1): ReLU()
+/// //   (2): MaxPool2d(kernelSize: 2)
+/// // )
+/// ```
+public final class Sequential: Layer {
+    /// The layers, in execution order.
+    public let layers: [any Layer]
+    /// Training mode; `train()` / `eval()` set it on every child too.
+    public var isTraining = false
+
+    /// A chain of `layers`.
+    /// - Throws: `LayerError` when `layers` is empty.
+    public init(_ layers: [any Layer]) throws {
+        guard !layers.isEmpty else { throw LayerError.invalidConfiguration("Sequential", "needs at least one layer") }
+        self.layers = layers
+    }
+
+    /// A chain built with a result builder: one layer per line.
+    /// - Throws: `LayerError` when empty, or whatever building a layer throws.
+    public convenience init(@LayerBuilder _ build: () throws -> [any Layer]) throws {
+        try self.init(try build())
+    }
+
+    /// Runs every layer in order.
+    /// - Throws: the first failing child's `LayerError`, its path prefixed with the child's index.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        try forwardChain(children, input)
+    }
+
+    /// `"0"`, `"1"`, … in order.
+    public var children: [NamedLayer] {
+        layers.enumerated().map { NamedLayer(String($0.offset), $0.element) }
+    }
+
+    /// The sum of the children's rows, nested.
+    /// - Throws: the first failing child's `LayerError`, its path prefixed.
+    public func cost(for input: Shape) throws -> LayerCost {
+        try LayerCost.chain(kind: kind, input: input, children: children, parameters: parameterCount)
+    }
+
+    /// The indented tree of children.
+    public var description: String { tree }
+}
+
+/// Collects layers written one per line into an array, for `Sequential { … }` and
+/// `Branches { … }`.
+@resultBuilder
+public enum LayerBuilder {
+    /// Each line is one layer.
+    public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    /// An array of layers (from a loop) is spliced in.
+    public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
+    /// The lines in order.
+    public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+    /// An `if` without `else`.
+    public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+    /// The taken branch of an `if`/`else`.
+    public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
+    /// The taken branch of an `if`/`else`.
+    public static func buildEither(second part: [any Layer]) -> [any Layer] { part }
+    /// A `for` loop's bodies, in order.
+    public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A building block of a network: it maps a batch to a batch and can say what that costs.
+///
+/// A layer is a small final class (it holds parameters, workspaces and, when training,
+/// caches), so it is not `Sendable`: a model belongs to one task. It lists its parameters
+/// and children explicitly; one walk over `children` gives dotted paths, printing and
+/// cost rows. To write your own, implement `forward(_:)`, `cost(for:)` and `description`,
+/// list `directParameters` and `children` if it has any, and store `isTraining`.
+///
+/// ```swift
+/// let model = try Sequential {
+///     try Conv2d(1, 6, kernelSize: 5, padding: 2)
+///     ReLU()
+/// }
+/// let output = try model(input)            // callAsFunction
+/// print(model)                              // the tree
+/// for p in model.parameters { print(p.name, p.parameter.value.shape) }
+/// ```
+public protocol Layer: AnyObject, CostReporting, CustomStringConvertible {
+    /// Runs the layer on a batch.
+    /// - Throws: `LayerError` when the input shape does not fit the layer.
+    func forward(_ input: Tensor) throws -> Tensor
+
+    /// The layer's own parameters with local names ("weight", "bias"), in a fixed order.
+    var directParameters: [NamedParameter] { get }
+
+    /// The direct sub-layers with their names, in the order they run.
+    var children: [NamedLayer] { get }
+
+    /// Whether the layer runs in training mode (batch statistics in BatchNorm, masks in
+    /// Dropout). Set it for a whole tree with `train()` / `eval()`.
+    var isTraining: Bool { get set }
+}
+
+extension Layer {
+    /// No parameters of its own (layers with weights list them).
+    public var directParameters: [NamedParameter] { [] }
+
+    /// No children (containers and composite blocks list them).
+    public var children: [NamedLayer] { [] }
+
+    /// The layer's type name, used in cost tables and error paths ("Conv2d").
+    public var kind: String { String(describing: type(of: self)) }
+
+    /// Runs `forward(_:)`: `let y = try layer(x)`.
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        try forward(input)
+    }
+
+    /// Every parameter in the tree with its dotted path, children in order, each parameter
+    /// object once (under its first path), like PyTorch's `named_parameters()`.
+    public var parameters: [NamedParameter] {
+        var seen = Set<ObjectIdentifier>()
+        var result: [NamedParameter] = []
+        func visit(_ layer: any Layer, prefix: String) {
+            for named in layer.directParameters where seen.insert(ObjectIdentifier(named.parameter)).inserted {
+                result.append(NamedParameter(name: prefix + named.name, parameter: named.parameter))
+            }
+            for child in layer.children {
+                visit(child.layer, prefix: prefix + child.name + ".")
+            }
+        }
+        visit(self, prefix: "")
+        return result
+    }
+
+    /// The number of learnable scalars in the tree, shared parameters counted once.
+    public var parameterCount: Int {
+        parameters.reduce(0) { $0 + $1.parameter.count }
+    }
+
+    /// Puts the whole tree in training mode (or inference mode with `false`).
+    public func train(_ training: Bool = true) {
+        isTraining = training
+        for child in children { child.layer.train(training) }
+    }
+
+    /// Puts the whole tree in inference mode.
+    public func eval() {
+        train(false)
+    }
+
+    /// The layer and its children as an indented tree, PyTorch-style:
+    ///
+    ///     Sequential(
+    ///       (0): Conv2d(1, 6, kernelSize: 5, padding: 2)
+    ///       (1): ReLU()
+    ///     )
+    public var tree: String {
+        guard !children.isEmpty else { return description }
+        let lines = children.map { child in
+            "  (\(child.name)): " + child.layer.tree.replacingOccurrences(of: "\n", with: "\n  ")
+        }
+        return "\(kind)(\n" + lines.joined(separator: "\n") + "\n)"
+    }
+}

@@ -1,0 +1,46 @@
+/// A learnable tensor and its gradient. A class, because sharing and in-place updates rely
+/// on identity: a parameter used by two layers is one object, counted and updated once.
+public final class Parameter {
+    /// The current value.
+    public var value: Tensor
+    /// The accumulated gradient, the same shape as `value` (zeros until a backward pass).
+    public var gradient: Tensor
+
+    /// Wraps `value` with a zero gradient.
+    public init(_ value: Tensor) {
+        self.value = value
+        self.gradient = (try? Tensor.zeros(value.shape)) ?? value
+    }
+
+    /// The number of learnable scalars.
+    public var count: Int { value.elementCount }
+}
+
+/// A parameter and its dotted path in a model, like a PyTorch state_dict key
+/// ("features.3.depthwise.weight").
+public struct NamedParameter {
+    /// The dotted path.
+    public let name: String
+    /// The parameter object (shared parameters appear once, under their first path).
+    public let parameter: Parameter
+
+    /// Pairs a path with a parameter.
+    public init(name: String, parameter: Parameter) {
+        self.name = name
+        self.parameter = parameter
+    }
+}
+
+/// A child layer and its name in its parent (a property name, or an index in `Sequential`).
+public struct NamedLayer {
+    /// The child's name in its parent.
+    public let name: String
+    /// The child.
+    public let layer: any Layer
+
+    /// Pairs a name with a layer.
+    public init(_ name: String, _ layer: any Layer) {
+        self.name = name
+        self.layer = layer
+    }
+}

@@ -1,0 +1,20 @@
+/// The CSV rendering of a `CostTable`: a header, one row per layer with plain integers, and a
+/// final `total` row; shapes are written "1x3x224x224" so no cell needs quoting.
+struct CSVTable {
+    let table: CostTable
+
+    init(_ table: CostTable) { self.table = table }
+
+    var rendered: String {
+        func shape(_ shape: Shape) -> String { shape.dimensions.map(String.init).joined(separator: "x") }
+        func line(_ path: String, _ depth: Int, _ cost: LayerCost) -> String {
+            [
+                path, cost.kind, "\(depth)", "\(cost.applications)", shape(cost.input), shape(cost.output),
+                "\(cost.parameters)", "\(cost.macs)", "\(cost.flops)", "\(cost.weightBytes)", "\(cost.activationBytes)",
+            ].joined(separator: ",")
+        }
+        let header = "name,kind,depth,applications,input,output,parameters,macs,flops,weight_bytes,activation_bytes"
+        let rows = table.rows.map { line($0.path, $0.depth, $0.cost) }
+        return ([header] + rows + [line("total", 0, table.total)]).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,112 @@
+/// A model's per-layer cost on one input shape, nested like the model, ready to render as a
+/// terminal table (torchinfo's layout), Markdown, CSV or JSON.
+///
+/// ```swift
+/// let table = try CostTable(model, input: [1, 3, 224, 224], name: "vgg16", depth: 2)
+/// print(table.rendered(as: .text))
+/// ```
+public struct CostTable: Sendable {
+    /// One rendered row: a layer at some depth of the tree.
+    public struct Row: Sendable, Equatable {
+        /// Dotted path ("features.3.depthwise").
+        public let path: String
+        /// Depth in the tree (1 for the model's direct children).
+        public let depth: Int
+        /// Whether this row is the last child of its parent (for tree drawing).
+        public let isLastChild: Bool
+        /// The layer's cost (children included in its numbers).
+        public let cost: LayerCost
+
+        /// The last path component: the name in its parent.
+        public var name: String { path.split(separator: ".").last.map(String.init) ?? path }
+    }
+
+    /// A display name for the model.
+    public let model: String
+    /// The input shape, batch included.
+    public let input: Shape
+    /// The whole model's cost (the totals).
+    public let total: LayerCost
+    /// The rows down to `depth`, in execution order.
+    public let rows: [Row]
+    /// Deepest level shown (nil: all).
+    public let depth: Int?
+
+    /// Costs `layer` on `input` and lays out its rows down to `depth` (1 = direct children only;
+    /// nil = every level).
+    /// - Throws: `LayerError` when the model cannot take `input`, or when `depth < 1`.
+    public init(_ layer: any Layer, input: Shape, name: String? = nil, depth: Int? = nil) throws {
+        if let depth, depth < 1 {
+            throw LayerError.invalidConfiguration("CostTable", "depth must be >= 1, got \(depth)")
+        }
+        self.model = name ?? layer.kind
+        self.input = input
+        self.depth = depth
+        self.total = try layer.cost(for: input)
+        var rows: [Row] = []
+        func visit(_ cost: LayerCost, level: Int) {
+            for (index, child) in cost.children.enumerated() {
+                rows.append(Row(path: child.name, depth: level, isLastChild: index == cost.children.count - 1, cost: child))
+                if depth.map({ level < $0 }) ?? true { visit(child, level: level + 1) }
+            }
+        }
+        visit(total, level: 1)
+        if rows.isEmpty {
+            rows.append(Row(path: total.kind, depth: 1, isLastChild: true, cost: total))
+        }
+        self.rows = rows
+    }
+
+    /// The table in `format`.
+    public func rendered(as format: CostTableFormat) -> String {
+        switch format {
+        case .text: TextTable(self).rendered
+        case .markdown: MarkdownTable(self).rendered
+        case .csv: CSVTable(self).rendered
+        case .json: JSONTable(self).rendered
+        }
+    }
+
+    /// The row's share of the model's MACs, in percent (0 when the model has none).
+    func macShare(of cost: LayerCost) -> Double {
+        total.macs == 0 ? 0 : 100 * Double(cost.macs) / Double(total.macs)
+    }
+
+    /// "SharedBlock ×3" for a repeated block, else the kind.
+    static func kindLabel(_ cost: LayerCost) -> String {
+        cost.applications > 1 ? "\(cost.kind) ×\(cost.applications)" : cost.kind
+    }
+}
+
+/// The formats a `CostTable` renders to.
+public enum CostTableFormat: String, Sendable, CaseIterable {
+    /// An aligned terminal table with tree lines, like torchinfo's summary.
+    case text
+    /// A GitHub-flavoured Markdown table.
+    case markdown
+    /// Comma-separated values, one row per layer plus a total row.
+    case csv
+    /// `{"model", "input", "total", "layers": [{…, "children": […]}]}`.
+    case json
+}
+
+/// Integer formatting with thousands separators, shared by the renderers.
+enum CostNumber {
+    /// `15470264320` → "15,470,264,320".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return value < 0 ? "-" + result : result
+    }
+
+    /// A percentage with two decimals: "5.88%".
+    static func percent(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The JSON rendering of a `CostTable`:
+/// `{"model", "input": [N, C, H, W], "total": {"parameters", "macs", "flops", "weightBytes",
+/// "activationBytes"}, "layers": [{"name", "kind", "output", "parameters", "macs", "flops",
+/// "weightBytes", "applications", "children": […]}]}`, nested down to the table's depth.
+struct JSONTable {
+    let table: CostTable
+
+    init(_ table: CostTable) { self.table = table }
+
+    var rendered: String {
+        func layer(_ cost: LayerCost, level: Int) -> [String: Any] {
+            let expand = table.depth.map { level < $0 } ?? true
+            return [
+                "name": cost.name, "kind": cost.kind, "output": cost.output.dimensions, "parameters": cost.parameters,
+                "macs": cost.macs, "flops": cost.flops, "weightBytes": cost.weightBytes,
+                "applications": cost.applications,
+                "children": expand ? cost.children.map { layer($0, level: level + 1) } : [],
+            ]
+        }
+        let total = table.total
+        let object: [String: Any] = [
+            "model": table.model,
+            "input": table.input.dimensions,
+            "output": total.output.dimensions,
+            "total": [
+                "parameters": total.parameters, "macs": total.macs, "flops": total.flops,
+                "weightBytes": total.weightBytes, "activationBytes": total.activationBytes,
+            ],
+            "layers": total.children.isEmpty ? [layer(total, level: 1)] : total.children.map { layer($0, level: 1) },
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

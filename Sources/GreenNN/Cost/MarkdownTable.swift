@@ -1,0 +1,27 @@
+/// The Markdown rendering of a `CostTable`: one row per layer (paths show the nesting),
+/// then a bold totals row.
+struct MarkdownTable {
+    let table: CostTable
+
+    init(_ table: CostTable) { self.table = table }
+
+    var rendered: String {
+        var lines = [
+            "| Layer | Kind | Output shape | Params | MACs | FLOPs | MACs % |",
+            "|---|---|---|---:|---:|---:|---:|",
+        ]
+        for row in table.rows {
+            lines.append(
+                "| `\(row.path)` | \(CostTable.kindLabel(row.cost)) | \(row.cost.output) | "
+                    + "\(row.cost.parameters == 0 ? "--" : CostNumber.grouped(row.cost.parameters)) | "
+                    + "\(CostNumber.grouped(row.cost.macs)) | \(CostNumber.grouped(row.cost.flops)) | "
+                    + "\(CostNumber.percent(table.macShare(of: row.cost))) |")
+        }
+        let total = table.total
+        lines.append(
+            "| **Total** (\(table.model), input \(table.input)) | | \(total.output) | "
+                + "**\(CostNumber.grouped(total.parameters))** | **\(CostNumber.grouped(total.macs))** | "
+                + "**\(CostNumber.grouped(total.flops))** | 100.00% |")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,2 @@
+// `import GreenNN` is enough: it brings the tensor core with it.
+@_exported import GreenTensor

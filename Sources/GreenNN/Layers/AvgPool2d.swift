@@ -1,0 +1,69 @@
+/// Average pooling over each channel plane.
+///
+/// - Input: `[N, C, H, W]` → Output: `[N, C, H', W']`.
+/// - FLOPs: `N·C·H'·W'·kH·kW` (kH·kW − 1 adds and a divide per output); 0 MACs.
+public final class AvgPool2d: Layer {
+    /// Window size.
+    public let kernelSize: Size2D
+    /// Step between windows (defaults to the window size).
+    public let stride: Size2D
+    /// Zeros on each side (at most half the window).
+    public let padding: Size2D
+    /// Divide by the full window including padding (PyTorch's default) or by the cells inside.
+    public let countIncludesPadding: Bool
+    /// Round the output size up instead of down.
+    public let ceilMode: Bool
+    /// Training mode (no effect).
+    public var isTraining = false
+
+    /// Creates an average pool; `stride` defaults to `kernelSize`.
+    /// - Throws: `LayerError` for a size below 1, negative padding or padding above half the window.
+    public init(
+        kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, countIncludesPadding: Bool = true,
+        ceilMode: Bool = false
+    ) throws {
+        try LayerValidation.positive(kernelSize, "kernelSize", in: "AvgPool2d")
+        try LayerValidation.positive(stride ?? kernelSize, "stride", in: "AvgPool2d")
+        try LayerValidation.nonNegative(padding, "padding", in: "AvgPool2d")
+        guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
+            throw LayerError.invalidConfiguration("AvgPool2d", "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
+        }
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.countIncludesPadding = countIncludesPadding
+        self.ceilMode = ceilMode
+    }
+
+    /// `[N, C, H, W]` → `[N, C, H', W']`.
+    /// - Throws: `LayerError` for a wrong rank or a window larger than the padded input.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        _ = try cost(for: input.shape)
+        return try LayerError.wrapping(kind) {
+            try avgPool2d(
+                input, kernelSize: kernelSize, stride: stride, padding: padding,
+                countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
+        }
+    }
+
+    /// FLOPs `N·C·H'·W'·kH·kW`.
+    /// - Throws: `LayerError` as `forward` would.
+    public func cost(for input: Shape) throws -> LayerCost {
+        let image = try LayerValidation.image(input, in: kind)
+        let geometry = try LayerValidation.window(
+            (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: 1,
+            ceilMode: ceilMode, in: kind)
+        let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
+        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps)
+    }
+
+    /// `AvgPool2d(kernelSize: 2)`: only non-default arguments.
+    public var description: String {
+        var parts = ["kernelSize: \(kernelSize)"]
+        if stride != kernelSize { parts.append("stride: \(stride)") }
+        if padding != 0 { parts.append("padding: \(padding)") }
+        if !countIncludesPadding { parts.append("countIncludesPadding: false") }
+        if ceilMode { parts.append("ceilMode: true") }
+        return "AvgPool2d(" + parts.joined(separator: ", ") + ")"
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Batch normalisation over the channels of an NCHW batch (Ioffe and Szegedy 2015).
+///
+/// `y = (x − mean[c]) / √(var[c] + ε) · weight[c] + bias[c]`. In inference the running
+/// statistics are used, folded into one per-channel scale and shift (one fused pass). In
+/// training the batch's own statistics are used and the running ones move towards them:
+/// `running = (1 − momentum)·running + momentum·batch` (variance unbiased), as PyTorch does.
+///
+/// - Input: `[N, C, H, W]` → Output: same shape.
+/// - Parameters: `weight [C]` (γ, ones) and `bias [C]` (β, zeros); buffers `runningMean [C]`
+///   (zeros) and `runningVariance [C]` (ones), counted in weight bytes, not parameters.
+/// - FLOPs: 2 per element (scale and shift); 0 MACs. `Conv2d.folding(_:)` removes it entirely.
+public final class BatchNorm2d: Layer {
+    // MARK: Configuration
+
+    /// Channels C.
+    public let channels: Int
+    /// ε added to the variance.
+    public let epsilon: Float
+    /// Weight of the newest batch in the running statistics.
+    public let momentum: Float
+
+    // MARK: Parameters and buffers
+
+    /// γ, `[C]`.
+    public let weight: Parameter
+    /// β, `[C]`.
+    public let bias: Parameter
+    /// Running mean, `[C]`.
+    public var runningMean: Tensor
+    /// Running (unbiased) variance, `[C]`.
+    public var runningVariance: Tensor
+
+    // MARK: State
+
+    /// Training mode: batch statistics and running-average updates.
+    public var isTraining = false
+
+    /// Creates a batch norm over `channels` channels.
+    /// - Throws: `LayerError` when `channels < 1`, `epsilon <= 0` or momentum is outside [0, 1].
+    public init(_ channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) throws {
+        try LayerValidation.positive(channels, "channels", in: "BatchNorm2d")
+        try LayerValidation.within(epsilon, "(0, ∞)", "epsilon", in: "BatchNorm2d") { $0 > 0 && $0.isFinite }
+        try LayerValidation.within(momentum, "[0, 1]", "momentum", in: "BatchNorm2d") { $0 >= 0 && $0 <= 1 }
+        self.channels = channels
+        self.epsilon = epsilon
+        self.momentum = momentum
+        weight = Parameter(try Tensor.ones([channels]))
+        bias = Parameter(try Tensor.zeros([channels]))
+        runningMean = try Tensor.zeros([channels])
+        runningVariance = try Tensor.ones([channels])
+    }
+
+    /// The per-channel scale `γ/√(var + ε)` and shift `β − mean·scale` for `mean` and `variance`.
+    func affine(mean: [Float], variance: [Float]) throws -> (scale: Tensor, shift: Tensor) {
+        let gamma = weight.value.scalars, beta = bias.value.scalars
+        let scale = (0..<channels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
+        let shift = (0..<channels).map { beta[$0] - mean[$0] * scale[$0] }
+        return (try Tensor(shape: [channels], scalars: scale), try Tensor(shape: [channels], scalars: shift))
+    }
+
+    /// `[N, C, H, W]` → same shape.
+    /// - Throws: `LayerError` when the input is not `[N, C, H, W]`, or in training when a
+    ///   channel has a single value (no variance to estimate).
+    public func forward(_ input: Tensor) throws -> Tensor {
+        let image = try LayerValidation.image(input.shape, channels: channels, in: kind)
+        let (mean, variance) = isTraining
+            ? try updateStatistics(input, image: image)
+            : (runningMean.scalars, runningVariance.scalars)
+        let (scale, shift) = try affine(mean: mean, variance: variance)
+        return try LayerError.wrapping(kind) { try affineChannels(input, scale: scale, shift: shift) }
+    }
+
+    /// The batch's per-channel mean and biased variance; moves the running statistics.
+    private func updateStatistics(
+        _ input: Tensor, image: (batch: Int, channels: Int, height: Int, width: Int)
+    ) throws -> ([Float], [Float]) {
+        let plane = image.height * image.width
+        let count = image.batch * plane
+        guard count > 1 else {
+            throw LayerError(kind: kind, reason: .invalidState("training needs more than one value per channel, got input \(input.shape)"))
+        }
+        var mean = [Float](repeating: 0, count: channels), variance = mean
+        input.withUnsafeBufferPointer { x in
+            for channel in 0..<channels {
+                var total: Double = 0, squares: Double = 0
+                for image in 0..<image.batch {
+                    let start = (image * channels + channel) * plane
+                    for index in start..<(start + plane) {
+                        total += Double(x[index])
+                        squares += Double(x[index]) * Double(x[index])
+                    }
+                }
+                let average = total / Double(count)
+                mean[channel] = Float(average)
+                variance[channel] = Float(Swift.max(squares / Double(count) - average * average, 0))
+            }
+        }
+        let correction = Float(count) / Float(count - 1)
+        runningMean = try LayerError.wrapping(kind) {
+            try runningMean * (1 - momentum) + Tensor(shape: [channels], scalars: mean) * momentum
+        }
+        runningVariance = try LayerError.wrapping(kind) {
+            try runningVariance * (1 - momentum) + Tensor(shape: [channels], scalars: variance.map { $0 * correction }) * momentum
+        }
+        return (mean, variance)
+    }
+
+    /// `weight`, then `bias`.
+    public var directParameters: [NamedParameter] {
+        [NamedParameter(name: "weight", parameter: weight), NamedParameter(name: "bias", parameter: bias)]
+    }
+}
+
+extension BatchNorm2d: CostReporting {
+    /// 2 FLOPs per element; weight bytes include the two running-statistics buffers.
+    /// - Throws: `LayerError` when the input is not `[N, C, H, W]`.
+    public func cost(for input: Shape) throws -> LayerCost {
+        _ = try LayerValidation.image(input, channels: channels, in: kind)
+        return LayerCost(
+            kind: kind, input: input, output: input, parameters: 2 * channels, flops: 2 * input.elementCount,
+            weightBytes: 4 * 4 * channels)
+    }
+}
+
+extension BatchNorm2d: CustomStringConvertible {
+    /// `BatchNorm2d(64)`, with ε and momentum when not the defaults.
+    public var description: String {
+        var parts = ["\(channels)"]
+        if epsilon != 1e-5 { parts.append("epsilon: \(epsilon)") }
+        if momentum != 0.1 { parts.append("momentum: \(momentum)") }
+        return "BatchNorm2d(" + parts.joined(separator: ", ") + ")"
+    }
+}

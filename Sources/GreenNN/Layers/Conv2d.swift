@@ -1,0 +1,164 @@
+/// 2-D convolution (cross-correlation, as in PyTorch), by im2col + GEMM, with a fast path
+/// that skips im2col for 1x1, stride-1, unpadded convs.
+///
+/// `y[n, o] = bias[o] + Σ_c Σ_(ky,kx) weight[o, c, ky, kx] · x[n, g·C/groups + c, y'·s + ky·d − p, x'·s + kx·d − p]`
+///
+/// - Input: `[N, C, H, W]` → Output: `[N, O, H', W']`,
+///   `H' = (H + 2·padding − dilation·(kH − 1) − 1) / stride + 1` (same for W).
+/// - Parameters: `weight [O, C/groups, kH, kW]` (PyTorch's OIHW) and `bias [O]`, both
+///   initialised U(−1/√fanIn, 1/√fanIn) with fanIn = C/groups·kH·kW, as PyTorch does.
+/// - MACs: `N·O·H'·W'·(C/groups)·kH·kW`.
+///
+/// ```swift
+/// let conv = try Conv2d(3, 64, kernelSize: 3, padding: 1)
+/// let y = try conv(x)    // [N, 3, 32, 32] -> [N, 64, 32, 32]
+/// ```
+public final class Conv2d: Layer {
+    // MARK: Configuration
+
+    /// Input channels C.
+    public let inputChannels: Int
+    /// Output channels O.
+    public let outputChannels: Int
+    /// Kernel size kH x kW.
+    public let kernelSize: Size2D
+    /// Stride per axis.
+    public let stride: Size2D
+    /// Zero padding per side.
+    public let padding: Size2D
+    /// Spacing between kernel taps.
+    public let dilation: Size2D
+    /// Channel groups (C and O must be divisible by it).
+    public let groups: Int
+
+    // MARK: Parameters
+
+    /// `[O, C/groups, kH, kW]`.
+    public let weight: Parameter
+    /// `[O]`, or nil for a conv without bias.
+    public let bias: Parameter?
+
+    // MARK: State
+
+    /// Training mode (a conv behaves the same in both modes).
+    public var isTraining = false
+    private let workspace = Workspace()
+
+    /// Creates a conv with PyTorch's default initialisation drawn from `generator`.
+    /// - Throws: `LayerError` when a size is below 1, padding is negative, or `groups` does
+    ///   not divide both channel counts.
+    public convenience init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D, stride: Size2D = 1, padding: Size2D = 0,
+        dilation: Size2D = 1, groups: Int = 1, bias: Bool = true, using generator: inout SeededGenerator
+    ) throws {
+        try LayerValidation.positive(inputChannels, "inputChannels", in: "Conv2d")
+        try LayerValidation.positive(outputChannels, "outputChannels", in: "Conv2d")
+        try LayerValidation.positive(kernelSize, "kernelSize", in: "Conv2d")
+        try LayerValidation.positive(groups, "groups", in: "Conv2d")
+        guard inputChannels % groups == 0, outputChannels % groups == 0 else {
+            throw LayerError.invalidConfiguration(
+                "Conv2d",
+                "inputChannels (\(inputChannels)) and outputChannels (\(outputChannels)) must be divisible by groups (\(groups))")
+        }
+        let fanIn = inputChannels / groups * kernelSize.height * kernelSize.width
+        try self.init(
+            weight: DefaultInitialisation.weight(
+                [outputChannels, inputChannels / groups, kernelSize.height, kernelSize.width], fanIn: fanIn,
+                using: &generator),
+            bias: bias ? DefaultInitialisation.bias(outputChannels, fanIn: fanIn, using: &generator) : nil,
+            stride: stride, padding: padding, dilation: dilation, groups: groups)
+    }
+
+    /// Creates a conv with weights drawn from a system-seeded generator (pass `using:` for
+    /// reproducible weights).
+    /// - Throws: `LayerError` for an invalid configuration, as the seeded initialiser.
+    public convenience init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D, stride: Size2D = 1, padding: Size2D = 0,
+        dilation: Size2D = 1, groups: Int = 1, bias: Bool = true
+    ) throws {
+        var generator = DefaultInitialisation.systemSeeded()
+        try self.init(
+            inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+            groups: groups, bias: bias, using: &generator)
+    }
+
+    /// Creates a conv from given tensors (for tests and weight loaders).
+    /// - Parameters:
+    ///   - weight: `[O, C/groups, kH, kW]`.
+    ///   - bias: `[O]`, or nil.
+    /// - Throws: `LayerError` for a weight that is not rank 4, a bias that is not `[O]`,
+    ///   a stride or dilation below 1, or negative padding.
+    public init(
+        weight: Tensor, bias: Tensor?, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, groups: Int = 1
+    ) throws {
+        guard weight.shape.rank == 4, weight.elementCount > 0 else {
+            throw LayerError.invalidConfiguration("Conv2d", "weight must be [O, C/groups, kH, kW] with no empty axis, got \(weight.shape)")
+        }
+        try LayerValidation.positive(groups, "groups", in: "Conv2d")
+        guard weight.shape[0] % groups == 0 else {
+            throw LayerError.invalidConfiguration("Conv2d", "outputChannels (\(weight.shape[0])) must be divisible by groups (\(groups))")
+        }
+        if let bias, bias.shape != [weight.shape[0]] {
+            throw LayerError.invalidConfiguration("Conv2d", "bias must be [\(weight.shape[0])], got \(bias.shape)")
+        }
+        try LayerValidation.positive(stride, "stride", in: "Conv2d")
+        try LayerValidation.positive(dilation, "dilation", in: "Conv2d")
+        try LayerValidation.nonNegative(padding, "padding", in: "Conv2d")
+        self.inputChannels = weight.shape[1] * groups
+        self.outputChannels = weight.shape[0]
+        self.kernelSize = Size2D(height: weight.shape[2], width: weight.shape[3])
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        self.weight = Parameter(weight)
+        self.bias = bias.map(Parameter.init)
+    }
+
+    /// The window this conv slides over `input`'s plane.
+    func geometry(for input: Shape) throws -> WindowGeometry {
+        let image = try LayerValidation.image(input, channels: inputChannels, in: kind)
+        return try LayerValidation.window(
+            (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: dilation,
+            in: kind)
+    }
+
+    /// `[N, C, H, W]` → `[N, O, H', W']`.
+    /// - Throws: `LayerError` when the input is not `[N, C, H, W]` or the kernel does not fit.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        _ = try geometry(for: input.shape)
+        return try LayerError.wrapping(kind) {
+            try conv2d(
+                input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+                groups: groups, workspace: workspace)
+        }
+    }
+
+    /// `weight`, then `bias`.
+    public var directParameters: [NamedParameter] {
+        [NamedParameter(name: "weight", parameter: weight)] + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+    }
+}
+
+extension Conv2d: CostReporting {
+    /// MACs `N·O·H'·W'·(C/groups)·kH·kW`; FLOPs `2·MACs + N·O·H'·W'` with bias.
+    /// - Throws: `LayerError` as `forward` would.
+    public func cost(for input: Shape) throws -> LayerCost {
+        LayerCost.convolution(
+            kind: kind, input: input, outputChannels: outputChannels, geometry: try geometry(for: input),
+            inputChannelsPerGroup: inputChannels / groups, hasBias: bias != nil, parameters: parameterCount)
+    }
+}
+
+extension Conv2d: CustomStringConvertible {
+    /// `Conv2d(3, 64, kernelSize: 3, padding: 1)`: only non-default arguments.
+    public var description: String {
+        var parts = ["\(inputChannels)", "\(outputChannels)", "kernelSize: \(kernelSize)"]
+        if stride != 1 { parts.append("stride: \(stride)") }
+        if padding != 0 { parts.append("padding: \(padding)") }
+        if dilation != 1 { parts.append("dilation: \(dilation)") }
+        if groups != 1 { parts.append("groups: \(groups)") }
+        if bias == nil { parts.append("bias: false") }
+        return "Conv2d(" + parts.joined(separator: ", ") + ")"
+    }
+}

@@ -1,0 +1,72 @@
+/// Depthwise-separable convolution (MobileNet, Howard et al. 2017): a k x k depthwise conv
+/// (one filter per channel), optionally BatchNorm + activation, then a 1x1 pointwise conv
+/// across channels, optionally BatchNorm + activation.
+///
+/// - Input: `[N, C, H, W]` → Output: `[N, O, H', W']`, H' as for a k x k conv.
+/// - Children: `depthwise` (`DepthwiseConv2d`), `depthwiseNorm`, `depthwiseActivation`,
+///   `pointwise` (`Conv2d` 1x1), `pointwiseNorm`, `pointwiseActivation` (the optional ones
+///   only when asked for). With BatchNorm the convs have no bias, as in MobileNet.
+/// - MACs: `N·H'·W'·(k²·C + C·O)` against `N·H'·W'·k²·C·O` for the standard conv, a ratio of
+///   `1/O + 1/k²`.
+///
+/// ```swift
+/// let block = try DepthwiseSeparableConv2d(32, 64, kernelSize: 3, padding: 1, batchNorm: true, activation: .relu)
+/// ```
+public final class DepthwiseSeparableConv2d: ChainedLayer {
+    /// Input channels C.
+    public let inputChannels: Int
+    /// Output channels O.
+    public let outputChannels: Int
+    /// The depthwise stage.
+    public let depthwise: DepthwiseConv2d
+    /// The pointwise stage.
+    public let pointwise: Conv2d
+    /// Training mode; `train()` / `eval()` set it on the children too.
+    public var isTraining = false
+    /// The stages, in execution order.
+    public let children: [NamedLayer]
+
+    /// Creates the block with PyTorch's default initialisation drawn from `generator`.
+    /// - Parameters:
+    ///   - batchNorm: add BatchNorm after each conv (and drop the conv biases).
+    ///   - activation: add this activation after each stage, or nil for none.
+    /// - Throws: `LayerError` for an invalid size, stride or padding.
+    public init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D = 3, stride: Size2D = 1, padding: Size2D = 1,
+        dilation: Size2D = 1, batchNorm: Bool = false, activation: Activation? = nil,
+        using generator: inout SeededGenerator
+    ) throws {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        depthwise = try DepthwiseConv2d(
+            inputChannels, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+            bias: !batchNorm, using: &generator)
+        pointwise = try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: !batchNorm, using: &generator)
+        var children = [NamedLayer("depthwise", depthwise)]
+        if batchNorm { children.append(NamedLayer("depthwiseNorm", try BatchNorm2d(inputChannels))) }
+        if let activation { children.append(NamedLayer("depthwiseActivation", activation.makeLayer())) }
+        children.append(NamedLayer("pointwise", pointwise))
+        if batchNorm { children.append(NamedLayer("pointwiseNorm", try BatchNorm2d(outputChannels))) }
+        if let activation { children.append(NamedLayer("pointwiseActivation", activation.makeLayer())) }
+        self.children = children
+    }
+
+    /// Creates the block with weights from a system-seeded generator.
+    /// - Throws: `LayerError` for an invalid configuration.
+    public convenience init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D = 3, stride: Size2D = 1, padding: Size2D = 1,
+        dilation: Size2D = 1, batchNorm: Bool = false, activation: Activation? = nil
+    ) throws {
+        var generator = DefaultInitialisation.systemSeeded()
+        try self.init(
+            inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+            batchNorm: batchNorm, activation: activation, using: &generator)
+    }
+
+    /// `DepthwiseSeparableConv2d(32, 64, kernelSize: 3, padding: 1)`.
+    public var description: String {
+        "DepthwiseSeparableConv2d(\(inputChannels), \(outputChannels), kernelSize: \(depthwise.kernelSize)"
+            + (depthwise.stride != 1 ? ", stride: \(depthwise.stride)" : "")
+            + ", padding: \(depthwise.padding))"
+    }
+}

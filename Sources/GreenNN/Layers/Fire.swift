@@ -1,0 +1,91 @@
+/// SqueezeNet's fire module (Iandola et al. 2016): a 1x1 squeeze conv to s channels and an
+/// activation, then a 1x1 (e1) and a 3x3 (e3, padding 1) expand conv in parallel, each with
+/// an activation, concatenated on channels.
+///
+/// - Input: `[N, C, H, W]` → Output: `[N, e1 + e3, H, W]`.
+/// - Children (torchvision's names, so its state_dict keys match): `squeeze`,
+///   `squeeze_activation`, `expand1x1`, `expand1x1_activation`, `expand3x3`,
+///   `expand3x3_activation` (activations only when `activation` is not nil).
+/// - MACs: `N·H·W·(C·s + s·e1 + 9·s·e3)`.
+public final class Fire: Layer {
+    /// Input channels C.
+    public let inputChannels: Int
+    /// The squeeze stage, C → s.
+    public let squeeze: Conv2d
+    /// The 1x1 expand stage, s → e1.
+    public let expand1x1: Conv2d
+    /// The 3x3 expand stage, s → e3.
+    public let expand3x3: Conv2d
+    private let activations: [any Layer]?
+    /// Training mode (no effect).
+    public var isTraining = false
+
+    /// Creates a fire module with PyTorch's default initialisation drawn from `generator`.
+    /// - Throws: `LayerError` when a channel count is below 1.
+    public init(
+        _ inputChannels: Int, squeeze squeezeChannels: Int, expand1x1 expand1x1Channels: Int,
+        expand3x3 expand3x3Channels: Int, activation: Activation? = .relu, using generator: inout SeededGenerator
+    ) throws {
+        self.inputChannels = inputChannels
+        squeeze = try Conv2d(inputChannels, squeezeChannels, kernelSize: 1, using: &generator)
+        expand1x1 = try Conv2d(squeezeChannels, expand1x1Channels, kernelSize: 1, using: &generator)
+        expand3x3 = try Conv2d(squeezeChannels, expand3x3Channels, kernelSize: 3, padding: 1, using: &generator)
+        activations = activation.map { kind in (0..<3).map { _ in kind.makeLayer() } }
+    }
+
+    /// Creates a fire module with weights from a system-seeded generator.
+    /// - Throws: `LayerError` when a channel count is below 1.
+    public convenience init(
+        _ inputChannels: Int, squeeze: Int, expand1x1: Int, expand3x3: Int, activation: Activation? = .relu
+    ) throws {
+        var generator = DefaultInitialisation.systemSeeded()
+        try self.init(
+            inputChannels, squeeze: squeeze, expand1x1: expand1x1, expand3x3: expand3x3, activation: activation,
+            using: &generator)
+    }
+
+    /// The squeeze stage and the two expand branches, each with its activation if any.
+    private var stages: (squeeze: [NamedLayer], expand1x1: [NamedLayer], expand3x3: [NamedLayer]) {
+        func stage(_ name: String, _ conv: Conv2d, _ index: Int) -> [NamedLayer] {
+            [NamedLayer(name, conv)] + (activations.map { [NamedLayer(name + "_activation", $0[index])] } ?? [])
+        }
+        return (stage("squeeze", squeeze, 0), stage("expand1x1", expand1x1, 1), stage("expand3x3", expand3x3, 2))
+    }
+
+    /// `[N, C, H, W]` → `[N, e1 + e3, H, W]`.
+    /// - Throws: a stage's `LayerError`, its path prefixed.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        let stages = stages
+        let squeezed = try forwardChain(stages.squeeze, input)
+        let outputs = [try forwardChain(stages.expand1x1, squeezed), try forwardChain(stages.expand3x3, squeezed)]
+        return try LayerError.wrapping(kind) { try concatenate(outputs, alongAxis: 1) }
+    }
+
+    /// In execution order, with torchvision's names.
+    public var children: [NamedLayer] {
+        let stages = stages
+        return stages.squeeze + stages.expand1x1 + stages.expand3x3
+    }
+
+    /// The squeeze chain, then both expand chains on its output; concatenation writes the
+    /// output once more (activation bytes), 0 FLOPs.
+    /// - Throws: a stage's `LayerError`, its path prefixed.
+    public func cost(for input: Shape) throws -> LayerCost {
+        let stages = stages
+        let squeezed = try LayerCost.chain(kind: kind, input: input, children: stages.squeeze, parameters: 0)
+        let first = try LayerCost.chain(kind: kind, input: squeezed.output, children: stages.expand1x1, parameters: 0)
+        let second = try LayerCost.chain(kind: kind, input: squeezed.output, children: stages.expand3x3, parameters: 0)
+        var output = first.output
+        output[1] += second.output[1]
+        var cost = LayerCost.combined(
+            kind: kind, input: input, output: output, rows: squeezed.children + first.children + second.children,
+            parameters: parameterCount)
+        cost.activationBytes += 4 * output.elementCount
+        return cost
+    }
+
+    /// `Fire(96, squeeze: 16, expand1x1: 64, expand3x3: 64)`.
+    public var description: String {
+        "Fire(\(inputChannels), squeeze: \(squeeze.outputChannels), expand1x1: \(expand1x1.outputChannels), expand3x3: \(expand3x3.outputChannels))"
+    }
+}

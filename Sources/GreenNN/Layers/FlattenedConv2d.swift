@@ -1,0 +1,68 @@
+/// Flattened convolution (Jin, Dundar and Culurciello 2014): a C → O k x k conv replaced by
+/// three 1-D stages: a lateral 1x1 conv across channels (C → O), then a vertical k x 1 and a
+/// horizontal 1 x k per-channel conv, both on the depthwise kernel (no im2col).
+///
+/// - Input: `[N, C, H, W]` → Output: `[N, O, H', W']`, as for the k x k conv it replaces
+///   (stride and padding are applied by the vertical stage along H and the horizontal along W).
+/// - Children: `lateral` (`Conv2d` 1x1), `vertical` (`DepthwiseConv2d` k x 1),
+///   `horizontal` (`DepthwiseConv2d` 1 x k); each has a bias unless `bias: false`.
+/// - Parameters: `O·(C + 2k)` plus `3·O` biases (against `O·C·k²` + O).
+/// - MACs: `N·O·(H·W·C + H'·W·k + H'·W'·k)`.
+public final class FlattenedConv2d: ChainedLayer {
+    /// Input channels C.
+    public let inputChannels: Int
+    /// Output channels O.
+    public let outputChannels: Int
+    /// The length k of the two 1-D kernels.
+    public let kernelSize: Int
+    /// Training mode; `train()` / `eval()` set it on the children too.
+    public var isTraining = false
+    /// The stages, in execution order.
+    public let children: [NamedLayer]
+
+    /// Creates the block with PyTorch's default initialisation drawn from `generator`.
+    /// - Throws: `LayerError` for an invalid size, stride or padding.
+    public init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, using generator: inout SeededGenerator
+    ) throws {
+        try LayerValidation.positive(kernelSize, "kernelSize", in: "FlattenedConv2d")
+        try LayerValidation.positive(stride, "stride", in: "FlattenedConv2d")
+        guard padding >= 0 else { throw LayerError.invalidConfiguration("FlattenedConv2d", "padding must be >= 0, got \(padding)") }
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        children = [
+            NamedLayer("lateral", try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)),
+            NamedLayer(
+                "vertical",
+                try DepthwiseConv2d(
+                    outputChannels, kernelSize: Size2D(height: kernelSize, width: 1), stride: Size2D(height: stride, width: 1),
+                    padding: Size2D(height: padding, width: 0), bias: bias, using: &generator)),
+            NamedLayer(
+                "horizontal",
+                try DepthwiseConv2d(
+                    outputChannels, kernelSize: Size2D(height: 1, width: kernelSize), stride: Size2D(height: 1, width: stride),
+                    padding: Size2D(height: 0, width: padding), bias: bias, using: &generator)),
+        ]
+    }
+
+    /// Creates the block with weights from a system-seeded generator.
+    /// - Throws: `LayerError` for an invalid configuration.
+    public convenience init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true
+    ) throws {
+        var generator = DefaultInitialisation.systemSeeded()
+        try self.init(
+            inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding, bias: bias,
+            using: &generator)
+    }
+
+    /// `FlattenedConv2d(128, 128, kernelSize: 3, padding: 1)`.
+    public var description: String {
+        let vertical = children[1].layer as? DepthwiseConv2d
+        return "FlattenedConv2d(\(inputChannels), \(outputChannels), kernelSize: \(kernelSize)"
+            + ((vertical?.stride.height ?? 1) != 1 ? ", stride: \(vertical!.stride.height)" : "")
+            + ((vertical?.padding.height ?? 0) != 0 ? ", padding: \(vertical!.padding.height)" : "") + ")"
+    }
+}

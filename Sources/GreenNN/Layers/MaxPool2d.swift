@@ -1,0 +1,68 @@
+/// Max pooling over each channel plane (NaN propagates).
+///
+/// - Input: `[N, C, H, W]` → Output: `[N, C, H', W']`, sizes as for a conv (rounded up
+///   with `ceilMode`, as SqueezeNet uses).
+/// - FLOPs: `N·C·H'·W'·(kH·kW − 1)` compares; 0 MACs, no parameters.
+public final class MaxPool2d: Layer {
+    /// Window size.
+    public let kernelSize: Size2D
+    /// Step between windows (defaults to the window size).
+    public let stride: Size2D
+    /// Ignored cells on each side (at most half the window).
+    public let padding: Size2D
+    /// Spacing between window taps.
+    public let dilation: Size2D
+    /// Round the output size up instead of down.
+    public let ceilMode: Bool
+    /// Training mode (no effect).
+    public var isTraining = false
+
+    /// Creates a max pool; `stride` defaults to `kernelSize`.
+    /// - Throws: `LayerError` for a size below 1, negative padding or padding above half the window.
+    public init(
+        kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, dilation: Size2D = 1, ceilMode: Bool = false
+    ) throws {
+        try LayerValidation.positive(kernelSize, "kernelSize", in: "MaxPool2d")
+        try LayerValidation.positive(stride ?? kernelSize, "stride", in: "MaxPool2d")
+        try LayerValidation.positive(dilation, "dilation", in: "MaxPool2d")
+        try LayerValidation.nonNegative(padding, "padding", in: "MaxPool2d")
+        guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
+            throw LayerError.invalidConfiguration("MaxPool2d", "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
+        }
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.dilation = dilation
+        self.ceilMode = ceilMode
+    }
+
+    /// `[N, C, H, W]` → `[N, C, H', W']`.
+    /// - Throws: `LayerError` for a wrong rank or a window larger than the padded input.
+    public func forward(_ input: Tensor) throws -> Tensor {
+        _ = try cost(for: input.shape)
+        return try LayerError.wrapping(kind) {
+            try maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+        }
+    }
+
+    /// FLOPs `N·C·H'·W'·(kH·kW − 1)`.
+    /// - Throws: `LayerError` as `forward` would.
+    public func cost(for input: Shape) throws -> LayerCost {
+        let image = try LayerValidation.image(input, in: kind)
+        let geometry = try LayerValidation.window(
+            (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: dilation,
+            ceilMode: ceilMode, in: kind)
+        let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
+        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps - 1)
+    }
+
+    /// `MaxPool2d(kernelSize: 2)`: only non-default arguments.
+    public var description: String {
+        var parts = ["kernelSize: \(kernelSize)"]
+        if stride != kernelSize { parts.append("stride: \(stride)") }
+        if padding != 0 { parts.append("padding: \(padding)") }
+        if dilation != 1 { parts.append("dilation: \(dilation)") }
+        if ceilMode { parts.append("ceilMode: true") }
+        return "MaxPool2d(" + parts.joined(separator: ", ") + ")"
+    }
+}
