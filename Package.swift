@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "GreenTensor", targets: ["GreenTensor"]),
         .library(name: "GreenNN", targets: ["GreenNN"]),
+        .library(name: "GreenModels", targets: ["GreenModels"]),
         .executable(name: "greenbench", targets: ["GreenBench"]),
     ],
     targets: [
@@ -18,12 +19,14 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels"),
         .target(name: "GreenTensor", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "GreenNN", dependencies: ["GreenTensor"]),
+        .target(name: "GreenModels", dependencies: ["GreenNN"]),
         .executableTarget(
             name: "GreenBench",
-            dependencies: ["GreenNN", "CBLAS"],
+            dependencies: ["GreenModels", "CBLAS"],
             path: "Benchmarks/GreenBench"
         ),
         .testTarget(name: "GreenTensorTests", dependencies: ["GreenTensor", "CKernels"]),
         .testTarget(name: "GreenNNTests", dependencies: ["GreenNN"]),
+        .testTarget(name: "GreenModelsTests", dependencies: ["GreenModels"]),
     ]
 )

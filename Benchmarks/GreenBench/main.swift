@@ -2,7 +2,10 @@
 import Foundation
 
 /// Every command, in the order `greenbench --help` lists them.
-let commands: [CommandEntry] = [CommandEntry(PeakCommand.self)]
+let commands: [CommandEntry] = [
+    CommandEntry(ModelsCommand.self), CommandEntry(TableCommand.self), CommandEntry(CompareCommand.self),
+    CommandEntry(PeakCommand.self),
+]
 
 /// The top-level usage text, listing every command.
 @MainActor func usage() -> String {

@@ -18,17 +18,29 @@
 /// // )
 /// ```
 public final class Sequential: Layer {
-    /// The layers, in execution order.
-    public let layers: [any Layer]
+    /// The layers with their names, in execution order.
+    public let children: [NamedLayer]
     /// Training mode; `train()` / `eval()` set it on every child too.
     public var isTraining = false
 
-    /// A chain of `layers`.
+    /// A chain of `layers`, named "0", "1", … by position.
     /// - Throws: `LayerError` when `layers` is empty.
-    public init(_ layers: [any Layer]) throws {
-        guard !layers.isEmpty else { throw LayerError.invalidConfiguration("Sequential", "needs at least one layer") }
-        self.layers = layers
+    public convenience init(_ layers: [any Layer]) throws {
+        try self.init(named: layers.enumerated().map { NamedLayer(String($0.offset), $0.element) })
     }
+
+    /// A chain of named layers, for models whose parts have names ("features", "classifier").
+    /// - Throws: `LayerError` when `layers` is empty or two names repeat.
+    public init(named layers: [NamedLayer]) throws {
+        guard !layers.isEmpty else { throw LayerError.invalidConfiguration("Sequential", "needs at least one layer") }
+        guard Set(layers.map(\.name)).count == layers.count else {
+            throw LayerError.invalidConfiguration("Sequential", "child names must be unique, got \(layers.map(\.name))")
+        }
+        children = layers
+    }
+
+    /// The layers, in execution order.
+    public var layers: [any Layer] { children.map(\.layer) }
 
     /// A chain built with a result builder: one layer per line.
     /// - Throws: `LayerError` when empty, or whatever building a layer throws.
@@ -40,11 +52,6 @@ public final class Sequential: Layer {
     /// - Throws: the first failing child's `LayerError`, its path prefixed with the child's index.
     public func forward(_ input: Tensor) throws -> Tensor {
         try forwardChain(children, input)
-    }
-
-    /// `"0"`, `"1"`, … in order.
-    public var children: [NamedLayer] {
-        layers.enumerated().map { NamedLayer(String($0.offset), $0.element) }
     }
 
     /// The sum of the children's rows, nested.

@@ -1,0 +1,39 @@
+import GreenModels
+
+/// greenbench table MODEL [--batch N] [--input CxHxW] [--depth D] [--format text|markdown|csv|json]
+///
+/// Prints a model's per-layer cost table (parameters, MACs, FLOPs, output shapes) without
+/// running anything.
+struct TableCommand: Command {
+    static let name = "table"
+    static let summary = "print a model's per-layer cost table (nothing is run)"
+    static let usage = """
+        usage: greenbench table MODEL [--batch N] [--input CxHxW] [--depth D] [--format text|markdown|csv|json]
+
+          MODEL         a model name (greenbench models lists them)
+          --batch N     batch size (default 1)
+          --input CxHxW image shape (default: the model's own)
+          --depth D     deepest level of nested blocks to show (default: all)
+          --format F    text (default), markdown, csv or json
+        """
+
+    static func run(_ arguments: [String]) throws {
+        let options = try Arguments(arguments, valueOptions: ["batch", "input", "depth", "format"])
+        guard options.positionals.count == 1 else {
+            throw UsageError("expects exactly one model name, got \(options.positionals.count) (see greenbench models)")
+        }
+        let entry = try ModelOptions.entry(options.positionals[0])
+        let batch = try options.integer("batch", default: 1, in: 1...1_000_000)
+        let depth = options.value("depth") == nil ? nil : try options.integer("depth", default: 1, in: 1...64)
+        let format: CostTableFormat = try options.choice("format", default: .text)
+        let input = try ModelOptions.input(for: entry, batch: batch, override: options.value("input"))
+        let model = try ModelZoo.model(named: entry.name)
+        let table: CostTable
+        do {
+            table = try CostTable(model, input: input, name: entry.name, depth: depth)
+        } catch let error as LayerError {
+            throw UsageError("\(entry.name) cannot take input \(input): \(error)")
+        }
+        print(table.rendered(as: format))
+    }
+}

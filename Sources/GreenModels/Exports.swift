@@ -1,0 +1,2 @@
+// `import GreenModels` brings GreenNN (and GreenTensor) with it.
+@_exported import GreenNN

@@ -1,0 +1,31 @@
+/// LeNet-5 (LeCun et al. 1998) in the form PyTorch tutorials use for 1x28x28 MNIST:
+/// conv 1→6 k5 pad 2, ReLU, max pool 2, conv 6→16 k5, ReLU, max pool 2, flatten,
+/// Linear 400→120→84→10 with ReLUs. 61,706 parameters; 416,520 conv and linear MACs per image.
+///
+/// Children are numbered as in the PyTorch `nn.Sequential` twin ("0.weight", "7.bias").
+/// Variants (`Variant`): ds, flattened, shrinked, lowrank, green. Two do not apply and are
+/// refused: sharing (LeNet-5 has no two same-shape convs) and fire (a fire module keeps the
+/// plane size, so replacing the valid 5x5 conv2 (14→10) would grow fc1 from 400 to 784
+/// inputs and the network would have more parameters than the baseline; a 2-channel squeeze
+/// of 6 channels is no bottleneck worth having either).
+public enum LeNet5 {
+    /// The feature plan.
+    static let plan: [NetworkBuilder.Feature] = [
+        .conv(channels: 6, kernel: 5, padding: 2), .pool(size: 2), .conv(channels: 16, kernel: 5, padding: 0), .pool(size: 2),
+    ]
+
+    /// Builds LeNet-5 or one of its variants, weights drawn from `generator`.
+    /// - Throws: `LayerError` for the variants that do not apply (shared, fire).
+    public static func make(variant: Variant? = nil, using generator: inout SeededGenerator) throws -> Sequential {
+        if variant == .shared || variant == .fire {
+            throw LayerError.invalidConfiguration(
+                "LeNet5", "the \(variant!.rawValue) variant does not apply to LeNet-5 (see Docs/Models.md)")
+        }
+        let builder = NetworkBuilder(variant: variant, input: (1, 28))
+        let features = try builder.features(plan, using: &generator)
+        let shape = try builder.outputShape(of: features)
+        let head = try builder.classifier(
+            inputFeatures: shape.elementCount, widths: [120, 84, 10], dropout: nil, using: &generator)
+        return try Sequential(features.layers + [Flatten()] + head)
+    }
+}
