@@ -4,7 +4,7 @@ import Foundation
 /// Every command, in the order `greenbench --help` lists them.
 let commands: [CommandEntry] = [
     CommandEntry(ModelsCommand.self), CommandEntry(TableCommand.self), CommandEntry(CompareCommand.self),
-    CommandEntry(PeakCommand.self),
+    CommandEntry(BlocksCommand.self), CommandEntry(PeakCommand.self),
 ]
 
 /// The top-level usage text, listing every command.

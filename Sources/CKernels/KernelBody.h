@@ -13,9 +13,9 @@ GN_TARGET static void GN_NAME(valid_range)(int offset, int stride, int width, in
     *hi = last < *lo ? *lo : (last > outWidth ? outWidth : last);
 }
 
-GN_TARGET static void GN_NAME(im2col)(const float *input, int channels, const gn_window *g,
-                                      float *columns) {
-    const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+GN_TARGET static void GN_NAME(im2col)(const float *input, int channels, const gn_window *g, int rowBegin,
+                                      int rowEnd, float *columns) {
+    const int H = g->inputHeight, W = g->inputWidth, OH = rowEnd - rowBegin, OW = g->outputWidth;
     for (int c = 0; c < channels; c++) {
         const float *plane = input + (size_t)c * H * W;
         for (int ky = 0; ky < g->kernelHeight; ky++) {
@@ -27,7 +27,7 @@ GN_TARGET static void GN_NAME(im2col)(const float *input, int channels, const gn
                 GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &lo, &hi);
                 for (int oy = 0; oy < OH; oy++) {
                     float *out = row + (size_t)oy * OW;
-                    int iy = oy * g->strideHeight - g->paddingHeight + ky * g->dilationHeight;
+                    int iy = (oy + rowBegin) * g->strideHeight - g->paddingHeight + ky * g->dilationHeight;
                     if (iy < 0 || iy >= H) {
                         for (int ox = 0; ox < OW; ox++) out[ox] = 0;
                         continue;

@@ -1,7 +1,7 @@
 /// MobileNet v1 (Howard et al. 2017), width 1.0, 224x224 input, with BatchNorm: a
 /// stride-2 3x3 conv to 32 channels, 13 depthwise-separable blocks (each depthwise 3x3 +
 /// BN + ReLU, pointwise 1x1 + BN + ReLU), global average pooling and a 1024→1000 linear layer.
-/// 4,231,976 parameters (4,209,088 without the 21,888 BN parameters... see Docs/Models.md);
+/// 4,231,976 parameters (4,210,088 without the 21,888 BatchNorm γ and β);
 /// 568,740,352 conv and linear MACs per image (the paper's "569 million mult-adds").
 public enum MobileNetV1 {
     /// (input channels, output channels, stride) of the 13 depthwise-separable blocks.

@@ -39,6 +39,8 @@ struct Table {
 
     private func csv() -> String {
         func escape(_ cell: String) -> String {
+            let digits = cell.filter { $0 != "," }
+            if cell.contains(","), !digits.isEmpty, Int(digits) != nil { return digits }  // 1,234 -> 1234
             cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
                 ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
         }

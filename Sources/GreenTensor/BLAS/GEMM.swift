@@ -15,6 +15,7 @@ public enum Transpose: Sendable, Hashable {
 /// `k × n` and `C` is `m × n`. A stored untransposed is `m` rows of `lda` floats
 /// (`lda >= k`); transposed it is `k` rows (`lda >= m`); likewise B. Every buffer is
 /// checked to hold what the sizes and leading dimensions reach before OpenBLAS runs.
+/// Large products are split into blocks across `ComputeThreads` workers.
 ///
 /// ```swift
 /// try GEMM.multiply(m: 2, n: 3, k: 4, a: a, lda: 4, b: b, ldb: 3, c: c, ldc: 3)
@@ -46,10 +47,48 @@ public enum GEMM {
             }
             return
         }
-        multiplyUnchecked(
+        multiplyInParallel(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
             a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
             beta: beta, c: c.baseAddress!, ldc: ldc)
+    }
+
+    /// Below this many multiply-adds a product runs on one thread: splitting it costs more
+    /// than it saves.
+    static let parallelThreshold = 1 << 20
+
+    /// The product split across `ComputeThreads` workers, each running a single-threaded
+    /// sgemm on its block: column blocks of C (multiples of 16, one cache line) when C is at
+    /// least as wide as tall, else row blocks. Sizes must already be validated.
+    static func multiplyInParallel(
+        transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let splitColumns = n >= m
+        let blocks = splitColumns ? (n + 15) / 16 : m
+        let workers = m * n * k < parallelThreshold ? 1 : ComputeThreads.workers(for: blocks)
+        guard workers > 1 else {
+            multiplyUnchecked(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let (left, right, output) = (SharedPointer(UnsafeMutablePointer(mutating: a)), SharedPointer(UnsafeMutablePointer(mutating: b)), SharedPointer(c))
+        parallelFor(blocks, workers: workers) { _, range in
+            if splitColumns {
+                let first = range.lowerBound * 16, last = Swift.min(n, range.upperBound * 16)
+                multiplyUnchecked(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: last - first, k: k, alpha: alpha,
+                    a: left.base, lda: lda, b: right.base + (transposeB == .none ? first : first * ldb), ldb: ldb,
+                    beta: beta, c: output.base + first, ldc: ldc)
+            } else {
+                multiplyUnchecked(
+                    transposeA: transposeA, transposeB: transposeB, m: range.count, n: n, k: k, alpha: alpha,
+                    a: left.base + (transposeA == .none ? range.lowerBound * lda : range.lowerBound), lda: lda,
+                    b: right.base, ldb: ldb, beta: beta, c: output.base + range.lowerBound * ldc, ldc: ldc)
+            }
+        }
     }
 
     private static func check(
@@ -68,7 +107,8 @@ public enum GEMM {
         }
     }
 
-    /// The same product on raw pointers, for kernels whose sizes are already validated.
+    /// The same product on raw pointers on the calling thread (OpenBLAS is single-threaded),
+    /// for kernels whose sizes are already validated and that may run inside a parallel loop.
     static func multiplyUnchecked(
         transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -34,14 +34,14 @@ extension Tensor {
             throw .shapeMismatch(operation: operation, expected: "batch size \(batch)", actual: other.shape)
         }
         let resultShape: Shape = shape.rank == 3 ? [batch, m, n] : [m, n]
-        var result = Tensor(uninitializedShape: resultShape)
+        let result = Tensor(uninitializedShape: resultShape)
         if k == 0 {
             result.storage.base.initialize(repeating: 0, count: result.elementCount)
             return result
         }
         let rightStride = other.shape.rank == 3 ? rightRows * rightColumns : 0
         for item in 0..<batch where m > 0 && n > 0 {
-            GEMM.multiplyUnchecked(
+            GEMM.multiplyInParallel(
                 transposeA: transposeSelf, transposeB: transposeOther, m: m, n: n, k: k, alpha: 1,
                 a: storage.base + item * leftRows * leftColumns, lda: leftColumns,
                 b: other.storage.base + item * rightStride, ldb: rightColumns,

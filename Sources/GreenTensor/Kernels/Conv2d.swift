@@ -3,8 +3,9 @@
 //   output[n, group] [Og, H'·W'] = weight[group] [Og, Cg·kH·kW] · columns
 // A 1x1, stride-1, unpadded conv skips im2col: the input plane already is the column matrix.
 // MACs: N · O · H'·W' · (C/groups)·kH·kW.
-// Threads: batch > 1 runs images in parallel (OpenBLAS at 1 thread each); batch 1 gives
-// OpenBLAS all threads.
+// Threads: tasks are whole images when the batch covers every worker, else bands of output
+// rows of each image (im2col of the band, then a GEMM writing the band's columns of the
+// output); each task runs a single-threaded GEMM.
 internal import CKernels
 
 /// 2-D convolution (cross-correlation, as in PyTorch) of an NCHW batch.
@@ -51,9 +52,16 @@ public func conv2d(
     let groupOutputs = outputChannels / groups
     let reduction = groupChannels * geometry.taps
     let positions = geometry.outputPositions
+    let outputWidth = geometry.output.width
     let pointwise = geometry.isPointwise
-    let columnsPerWorker = pointwise ? 0 : reduction * positions
-    let workers = ComputeThreads.workers(for: batch)
+    // Tasks: whole images when the batch can keep every worker busy, else bands of output
+    // rows, so a single image still uses every thread (and im2col runs in parallel too).
+    let threads = ComputeThreads.count
+    let bands = batch >= threads ? 1 : Swift.min(geometry.output.height, (threads + batch - 1) / batch)
+    let tasks = batch * bands
+    let workers = ComputeThreads.workers(for: tasks)
+    let bandRows = (geometry.output.height + bands - 1) / bands
+    let columnsPerWorker = pointwise ? 0 : reduction * bandRows * outputWidth
     let scratchSpace = workspace ?? Workspace()
     defer { withExtendedLifetime(scratchSpace) {} }
     let scratch = SharedPointer(scratchSpace.floats(columnsPerWorker * workers))
@@ -63,25 +71,32 @@ public func conv2d(
     let destination = SharedPointer(output.storage.base)
     let cWindow = geometry.cValue
 
-    parallelFor(batch, workers: workers) { worker, images in
+    parallelFor(tasks, workers: workers) { worker, range in
         var window = cWindow
         let columns = scratch.base + worker * columnsPerWorker
-        for image in images {
+        for task in range {
+            let (image, band) = task.quotientAndRemainder(dividingBy: bands)
+            let rowBegin = band * geometry.output.height / bands
+            let rowEnd = (band + 1) * geometry.output.height / bands
+            let (offset, count) = (rowBegin * outputWidth, (rowEnd - rowBegin) * outputWidth)
+            guard count > 0 else { continue }
             for group in 0..<groups {
                 let plane = source.base + (image * channels + group * groupChannels) * height * width
-                if !pointwise { Kernels.table.im2col(plane, Int32(groupChannels), &window, columns) }
+                if !pointwise {
+                    Kernels.table.im2col(plane, Int32(groupChannels), &window, Int32(rowBegin), Int32(rowEnd), columns)
+                }
                 GEMM.multiplyUnchecked(
-                    transposeA: .none, transposeB: .none, m: groupOutputs, n: positions, k: reduction, alpha: 1,
+                    transposeA: .none, transposeB: .none, m: groupOutputs, n: count, k: reduction, alpha: 1,
                     a: filters.base + group * groupOutputs * reduction, lda: reduction,
-                    b: pointwise ? plane : columns, ldb: positions,
-                    beta: 0, c: destination.base + (image * outputChannels + group * groupOutputs) * positions,
+                    b: pointwise ? plane + offset : columns, ldb: pointwise ? positions : count,
+                    beta: 0, c: destination.base + (image * outputChannels + group * groupOutputs) * positions + offset,
                     ldc: positions)
             }
             if let shifts {
                 for channel in 0..<outputChannels {
                     Kernels.table.affineClamp(
-                        destination.base + (image * outputChannels + channel) * positions, positions,
-                        1, shifts.base[channel], -.infinity, .infinity)
+                        destination.base + (image * outputChannels + channel) * positions + offset, count, 1,
+                        shifts.base[channel], -.infinity, .infinity)
                 }
             }
         }

@@ -16,9 +16,10 @@ public func im2col(_ image: Tensor, geometry: WindowGeometry) throws(TensorError
             expected: "image [C, \(geometry.input.height), \(geometry.input.width)]", actual: image.shape)
     }
     let channels = image.shape[0]
-    var columns = Tensor(uninitializedShape: [channels * geometry.taps, geometry.outputPositions])
+    let columns = Tensor(uninitializedShape: [channels * geometry.taps, geometry.outputPositions])
     var window = geometry.cValue
-    Kernels.table.im2col(image.storage.base, Int32(channels), &window, columns.storage.base)
+    Kernels.table.im2col(
+        image.storage.base, Int32(channels), &window, 0, Int32(geometry.output.height), columns.storage.base)
     return columns
 }
 
@@ -30,7 +31,7 @@ public func col2im(_ columns: Tensor, channels: Int, geometry: WindowGeometry) t
     guard channels >= 1, columns.shape == expected else {
         throw .shapeMismatch(operation: "col2im", expected: "columns \(expected)", actual: columns.shape)
     }
-    var image = try Tensor.zeros([channels, geometry.input.height, geometry.input.width])
+    let image = try Tensor.zeros([channels, geometry.input.height, geometry.input.width])
     var window = geometry.cValue
     Kernels.table.col2im(columns.storage.base, Int32(channels), &window, image.storage.base)
     return image

@@ -1,7 +1,7 @@
 // Fully connected layer as one GEMM: output [N, out] = input [N, in] · weight[out, in]ᵀ + bias.
 // The bias is copied into every output row first and the GEMM accumulates onto it (beta 1),
 // so the bias costs one pass of copies instead of a second pass of adds.
-// MACs: N · in · out.
+// MACs: N · in · out. Large products split across workers by output features (or rows).
 
 /// `input · weightᵀ + bias`, PyTorch's `F.linear`.
 /// - Parameters:
@@ -28,7 +28,7 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) throws(
         output.storage.base.initialize(repeating: 0, count: output.elementCount)
     }
     if batch > 0 && outputs > 0 && inputs > 0 {
-        GEMM.multiplyUnchecked(
+        GEMM.multiplyInParallel(
             transposeA: .none, transposeB: .transposed, m: batch, n: outputs, k: inputs, alpha: 1,
             a: input.storage.base, lda: inputs, b: weight.storage.base, ldb: inputs, beta: 1,
             c: output.storage.base, ldc: outputs)

@@ -11,7 +11,7 @@ extension Tensor {
     ) throws(TensorError) -> Tensor {
         let axis = try shape.resolvedAxis(axis, for: operation)
         let (outer, length, inner) = shape.split(around: axis)
-        var result = Tensor(uninitializedShape: shape)
+        let result = Tensor(uninitializedShape: shape)
         for o in 0..<outer {
             for i in 0..<inner {
                 let offset = o * length * inner + i

@@ -1,7 +1,7 @@
 extension Tensor {
     /// A tensor of the same shape with `transform` applied to every element.
     public func map(_ transform: (Float) -> Float) -> Tensor {
-        var result = Tensor(uninitializedShape: shape)
+        let result = Tensor(uninitializedShape: shape)
         for index in 0..<elementCount {
             result.storage.base[index] = transform(storage.base[index])
         }
@@ -14,7 +14,7 @@ extension Tensor {
         guard shape == other.shape else {
             throw .shapeMismatch(operation: operation, expected: "\(shape) (same as the left operand)", actual: other.shape)
         }
-        var result = Tensor(uninitializedShape: shape)
+        let result = Tensor(uninitializedShape: shape)
         for index in 0..<elementCount {
             result.storage.base[index] = combine(storage.base[index], other.storage.base[index])
         }

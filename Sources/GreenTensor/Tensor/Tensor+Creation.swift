@@ -4,7 +4,7 @@ extension Tensor {
     /// A tensor of `shape` with every element `value`.
     /// - Throws: `TensorError.invalidShape` for a negative dimension.
     public static func filled(_ shape: Shape, with value: Float) throws(TensorError) -> Tensor {
-        var tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.filled"))
+        let tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.filled"))
         tensor.storage.base.initialize(repeating: value, count: tensor.elementCount)
         return tensor
     }
@@ -29,7 +29,7 @@ extension Tensor {
         guard range.lowerBound.isFinite, range.upperBound.isFinite, !range.isEmpty else {
             throw .invalidArgument(operation: "Tensor.uniform", message: "range must be finite and non-empty, got \(range)")
         }
-        var tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.uniform"))
+        let tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.uniform"))
         let width = range.upperBound - range.lowerBound
         for index in 0..<tensor.elementCount {
             tensor.storage.base[index] = range.lowerBound + width * generator.nextUnitFloat()
@@ -47,7 +47,7 @@ extension Tensor {
                 operation: "Tensor.normal",
                 message: "mean must be finite and standardDeviation finite and >= 0, got \(mean), \(standardDeviation)")
         }
-        var tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.normal"))
+        let tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.normal"))
         var index = 0
         while index < tensor.elementCount {
             let u1 = Double(1 - generator.nextUnitFloat())  // (0, 1]: log is finite

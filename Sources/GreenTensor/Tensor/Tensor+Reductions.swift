@@ -36,7 +36,7 @@ extension Tensor {
         }
         var dimensions = shape.dimensions
         dimensions.remove(at: axis)
-        var result = Tensor(uninitializedShape: Shape(dimensions))
+        let result = Tensor(uninitializedShape: Shape(dimensions))
         for o in 0..<outer {
             for i in 0..<inner {
                 result.storage.base[o * inner + i] = reduce(storage.base + o * length * inner + i, length, inner)

@@ -1,64 +1,45 @@
-// The one thread setting of the library. OpenBLAS runs its own thread pool; our kernels
-// run Dispatch loops. The rule: while any of our parallel loops runs, OpenBLAS is held
-// at 1 thread, so the two pools never oversubscribe the cores.
+// The one thread setting of the library, and the one place that talks to OpenBLAS's threads.
+//
+// The rule: OpenBLAS always runs single-threaded, and every parallel loop is ours. Large
+// GEMMs are split into column (or row) blocks across our workers (`GEMM.multiply`), a conv
+// on a small batch into bands of output rows. So there is one pool of threads, never two:
+// OpenBLAS's threads cannot spin on a core our workers need (they busy-wait after each call
+// in OpenBLAS 0.3.x), and no nested parallelism can oversubscribe the cores.
 import Dispatch
 import Foundation
 import Synchronization
 internal import CBLAS
 
-/// The number of threads GreenNN computes with, shared by OpenBLAS and GreenNN's kernels.
+/// The number of threads GreenNN computes with.
 ///
-/// Defaults to the number of active processors, or to `GREENNN_THREADS` when set.
-/// This is the only place that changes OpenBLAS's thread count.
+/// Defaults to the number of active processors, or to `GREENNN_THREADS` when set. OpenBLAS
+/// is pinned to one thread the first time this is read; all parallelism is GreenNN's own.
 ///
 /// ```swift
 /// try ComputeThreads.set(1)   // single-threaded measurements
 /// ```
 public enum ComputeThreads {
-    private struct State {
-        var threads: Int
-        var activeParallelLoops = 0
-    }
-
-    private static let state: Mutex<State> = {
+    private static let setting: Mutex<Int> = {
+        openblas_set_num_threads(1)
         let environment = ProcessInfo.processInfo.environment["GREENNN_THREADS"].flatMap(Int.init)
-        let threads = Swift.max(1, environment ?? ProcessInfo.processInfo.activeProcessorCount)
-        openblas_set_num_threads(Int32(threads))
-        return Mutex(State(threads: threads))
+        return Mutex(Swift.max(1, Swift.min(1024, environment ?? ProcessInfo.processInfo.activeProcessorCount)))
     }()
 
     /// The current thread count.
-    public static var count: Int { state.withLock { $0.threads } }
+    public static var count: Int { setting.withLock { $0 } }
 
-    /// Sets the thread count for OpenBLAS and GreenNN's parallel loops.
+    /// Sets the thread count of GreenNN's parallel loops.
     /// - Throws: `TensorError.invalidArgument` unless `1 <= count <= 1024`.
     public static func set(_ count: Int) throws(TensorError) {
         guard (1...1024).contains(count) else {
             throw .invalidArgument(operation: "ComputeThreads.set", message: "thread count must be in 1...1024, got \(count)")
         }
-        state.withLock {
-            $0.threads = count
-            if $0.activeParallelLoops == 0 { openblas_set_num_threads(Int32(count)) }
-        }
+        setting.withLock { $0 = count }
     }
 
     /// How many workers `parallelFor` uses for `iterations` items.
     public static func workers(for iterations: Int) -> Int {
         Swift.max(1, Swift.min(count, iterations))
-    }
-
-    fileprivate static func enterParallelLoop() {
-        state.withLock {
-            if $0.activeParallelLoops == 0 { openblas_set_num_threads(1) }
-            $0.activeParallelLoops += 1
-        }
-    }
-
-    fileprivate static func leaveParallelLoop() {
-        state.withLock {
-            $0.activeParallelLoops -= 1
-            if $0.activeParallelLoops == 0 { openblas_set_num_threads(Int32($0.threads)) }
-        }
     }
 }
 
@@ -67,9 +48,8 @@ public enum ComputeThreads {
 /// workspaces) and its disjoint range.
 ///
 /// Pass the `workers` you sized per-worker scratch for (from `ComputeThreads.workers(for:)`);
-/// the default asks the setting now. With one worker `body` runs on the calling thread and
-/// OpenBLAS keeps all its threads; with more, OpenBLAS is held at 1 thread until every
-/// worker has finished.
+/// the default asks the setting now. With one worker `body` runs on the calling thread.
+/// `body` must not start another parallel loop (kernels call the serial GEMM inside one).
 public func parallelFor(
     _ iterations: Int, workers: Int? = nil, _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void
 ) {
@@ -79,8 +59,6 @@ public func parallelFor(
         body(0, 0..<iterations)
         return
     }
-    ComputeThreads.enterParallelLoop()
-    defer { ComputeThreads.leaveParallelLoop() }
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
         let start = iterations * worker / workers
         let end = iterations * (worker + 1) / workers

@@ -21,7 +21,7 @@ import Testing
         let image = randomTensor([c.channels, c.height, c.width], seed: 41)
 
         var columns = [Float](repeating: .nan, count: c.channels * geometry.taps * geometry.outputPositions)
-        image.withUnsafeBufferPointer { table.im2col($0.baseAddress!, Int32(c.channels), &window, &columns) }
+        image.withUnsafeBufferPointer { table.im2col($0.baseAddress!, Int32(c.channels), &window, 0, Int32(geometry.output.height), &columns) }
         #expect(columns == (try im2col(image, geometry: Kernels.instructionSet == instructionSet ? geometry : geometry)).scalars)
 
         var folded = [Float](repeating: 0, count: image.elementCount)
