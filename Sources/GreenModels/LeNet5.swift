@@ -21,11 +21,26 @@ public enum LeNet5 {
             throw LayerError.invalidConfiguration(
                 "LeNet5", "the \(variant!.rawValue) variant does not apply to LeNet-5 (see Docs/Models.md)")
         }
-        let builder = NetworkBuilder(variant: variant, input: (1, 28))
+        return try build(NetworkBuilder(variant: variant, input: (1, 28)), using: &generator)
+    }
+
+    /// LeNet-5 shrunk with MobileNet's multipliers: every hidden layer's width times `width`
+    /// (rounded, at least 1), the 28x28 input area-resampled by `resolution` first.
+    /// - Throws: `LayerError` when a multiplier is outside (0, 1] or the plane becomes too small.
+    public static func shrunk(width: Float, resolution: Float = 1, using generator: inout SeededGenerator) throws
+        -> Sequential
+    {
+        try build(NetworkBuilder(variant: nil, input: (1, 28), width: width, resolution: resolution), using: &generator)
+    }
+
+    private static func build(_ builder: NetworkBuilder, using generator: inout SeededGenerator) throws -> Sequential {
+        try builder.validate(for: "LeNet5")
         let features = try builder.features(plan, using: &generator)
         let shape = try builder.outputShape(of: features)
         let head = try builder.classifier(
             inputFeatures: shape.elementCount, widths: [120, 84, 10], dropout: nil, using: &generator)
-        return try Sequential(features.layers + [Flatten()] + head)
+        let body = features.layers + [Flatten()] + head
+        let resample = try builder.resampling()
+        return try resample.isEmpty ? Sequential(body) : Sequential(named: resample + [NamedLayer("body", try Sequential(body))])
     }
 }

@@ -38,15 +38,30 @@ public enum VGG {
     public static func make(
         _ configuration: Configuration, variant: Variant? = nil, using generator: inout SeededGenerator
     ) throws -> Sequential {
-        let builder = NetworkBuilder(variant: variant, input: (3, 224))
-        let resolution = variant?.resolution(forInputSize: 224) ?? 1
+        try build(configuration, NetworkBuilder(variant: variant, input: (3, 224)), using: &generator)
+    }
+
+    /// The ImageNet network shrunk with MobileNet's multipliers: every hidden layer's width
+    /// times `width`, the 224x224 input area-resampled by `resolution` first (the adaptive
+    /// pool before the classifier keeps its 7x7 input).
+    /// - Throws: `LayerError` when a multiplier is outside (0, 1].
+    public static func shrunk(
+        _ configuration: Configuration, width: Float, resolution: Float = 1, using generator: inout SeededGenerator
+    ) throws -> Sequential {
+        try build(
+            configuration, NetworkBuilder(variant: nil, input: (3, 224), width: width, resolution: resolution),
+            using: &generator)
+    }
+
+    private static func build(
+        _ configuration: Configuration, _ builder: NetworkBuilder, using generator: inout SeededGenerator
+    ) throws -> Sequential {
+        try builder.validate(for: "VGG")
         let features = try builder.features(configuration.plan, using: &generator)
-        let pooled = try builder.outputShape(of: features, resolution: resolution)
+        let pooled = try builder.outputShape(of: features)
         let head = try builder.classifier(
             inputFeatures: pooled[1] * 7 * 7, widths: [4096, 4096, 1000], dropout: 0.5, using: &generator)
-        var parts: [NamedLayer] = []
-        if resolution < 1 { parts.append(NamedLayer("resample", try AreaResample(scale: resolution))) }
-        parts += [
+        let parts = try builder.resampling() + [
             NamedLayer("features", features), NamedLayer("avgpool", try AdaptiveAvgPool2d(outputSize: 7)),
             NamedLayer("flatten", Flatten()), NamedLayer("classifier", try Sequential(head)),
         ]
@@ -56,11 +71,26 @@ public enum VGG {
     /// VGG-16's convs on 3x32x32 CIFAR images with a 512→512→10 classifier, or a variant.
     /// - Throws: `LayerError` if a block cannot be built.
     public static func makeCIFAR(variant: Variant? = nil, using generator: inout SeededGenerator) throws -> Sequential {
-        let builder = NetworkBuilder(variant: variant, input: (3, 32))
+        try buildCIFAR(NetworkBuilder(variant: variant, input: (3, 32)), using: &generator)
+    }
+
+    /// VGG-16-CIFAR shrunk with MobileNet's multipliers (`width` on every hidden layer,
+    /// `resolution` on the 32x32 input).
+    /// - Throws: `LayerError` when a multiplier is outside (0, 1] or the plane becomes too small.
+    public static func shrunkCIFAR(width: Float, resolution: Float = 1, using generator: inout SeededGenerator) throws
+        -> Sequential
+    {
+        try buildCIFAR(NetworkBuilder(variant: nil, input: (3, 32), width: width, resolution: resolution), using: &generator)
+    }
+
+    private static func buildCIFAR(_ builder: NetworkBuilder, using generator: inout SeededGenerator) throws -> Sequential {
+        try builder.validate(for: "VGG")
         let features = try builder.features(Configuration.d.plan, using: &generator)
         let shape = try builder.outputShape(of: features)
         let head = try builder.classifier(
             inputFeatures: shape.elementCount, widths: [512, 10], dropout: nil, using: &generator)
-        return try Sequential([features, Flatten()] + head)
+        let body: [any Layer] = [features, Flatten()] + head
+        let resample = try builder.resampling()
+        return try resample.isEmpty ? Sequential(body) : Sequential(named: resample + [NamedLayer("body", try Sequential(body))])
     }
 }

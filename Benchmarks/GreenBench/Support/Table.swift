@@ -41,7 +41,7 @@ struct Table {
         func escape(_ cell: String) -> String {
             let digits = cell.filter { $0 != "," }
             if cell.contains(","), !digits.isEmpty, Int(digits) != nil { return digits }  // 1,234 -> 1234
-            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
                 ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
         }
         return ([headers] + rows).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")

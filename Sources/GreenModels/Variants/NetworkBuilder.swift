@@ -13,12 +13,35 @@ struct NetworkBuilder {
 
     /// The variant being built, or nil for the baseline.
     let variant: Variant?
-    /// The image's channels, height and width.
+    /// The image's channels and size (square).
     let input: (channels: Int, size: Int)
+    /// The width multiplier α applied to every hidden layer.
+    let width: Float
+    /// The resolution multiplier ρ applied to the input image.
+    let resolution: Float
+
+    /// A builder for `variant`; its width and resolution multipliers unless given.
+    init(variant: Variant?, input: (channels: Int, size: Int), width: Float? = nil, resolution: Float? = nil) {
+        self.variant = variant
+        self.input = input
+        self.width = width ?? variant?.width ?? 1
+        self.resolution = resolution ?? variant?.resolution(forInputSize: input.size) ?? 1
+    }
+
+    /// Whether convs after the first are shrinked blocks.
+    private var shrinks: Bool { width < 1 || variant?.block == .shrinked }
 
     /// The channel count of a hidden layer after the width multiplier.
     func thinned(_ channels: Int) -> Int {
-        ShrinkedConv2d.thinned(channels, width: variant?.width ?? 1)
+        ShrinkedConv2d.thinned(channels, width: width)
+    }
+
+    /// Checks that the multipliers lie in (0, 1].
+    func validate(for kind: String) throws {
+        guard width > 0, width <= 1, resolution > 0, resolution <= 1 else {
+            throw LayerError.invalidConfiguration(
+                kind, "width and resolution multipliers must be in (0, 1], got \(width) and \(resolution)")
+        }
     }
 
     /// The layers of a feature extractor, numbered like torchvision's `features`.
@@ -76,7 +99,7 @@ struct NetworkBuilder {
         if isFirst {
             return [try Conv2d(inputChannels, thinned(outputChannels), kernelSize: size, padding: pad, using: &generator), ReLU()]
         }
-        switch variant?.block ?? .standard {
+        switch shrinks ? .shrinked : variant?.block ?? .standard {
         case .standard:
             return [try Conv2d(inputChannels, outputChannels, kernelSize: size, padding: pad, using: &generator), ReLU()]
         case .depthwiseSeparable:
@@ -101,7 +124,7 @@ struct NetworkBuilder {
             return [
                 try ShrinkedConv2d(
                     inputChannels, outputChannels, kernelSize: size, padding: pad,
-                    width: variant?.width ?? 1, using: &generator),
+                    width: width, using: &generator),
                 ReLU(),
             ]
         }
@@ -134,8 +157,13 @@ struct NetworkBuilder {
     }
 
     /// The output shape of `layer` on one image of this builder's input (after `resolution`).
-    func outputShape(of layer: any Layer, resolution: Float = 1) throws -> Shape {
+    func outputShape(of layer: any Layer) throws -> Shape {
         let size = resolution < 1 ? Swift.max(1, Int((Float(input.size) * resolution).rounded(.down))) : input.size
         return try layer.cost(for: [1, input.channels, size, size]).output
+    }
+
+    /// The layers that resample the input first when ρ < 1 (none otherwise).
+    func resampling() throws -> [NamedLayer] {
+        resolution < 1 ? [NamedLayer("resample", try AreaResample(scale: resolution))] : []
     }
 }
