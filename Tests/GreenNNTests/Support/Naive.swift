@@ -1,6 +1,7 @@
 // Independent references for the GreenNN layers: nested loops over plain arrays, written
 // from the definitions (PyTorch's documented semantics), sharing no code with the kernels,
 // the window geometry or the cost model they check. Sums run in Double.
+import Foundation
 import GreenNN
 
 /// Plain-loop references for every layer GreenNN provides.
