@@ -4,7 +4,7 @@
 /// - Input: `[N, C, H, W]` (each branch must take it) → Output: `[N, ΣCᵢ, H', W']`, every
 ///   branch producing the same `N, H', W'`.
 /// - Cost: the sum of the branches; concatenation is a copy (0 FLOPs).
-public final class Branches: Layer {
+public final class Branches: ContainerLayer {
     /// The branches, in the order their channels appear in the output.
     public let branches: [any Layer]
     /// Training mode; `train()` / `eval()` set it on every branch too.
@@ -61,7 +61,7 @@ public final class Branches: Layer {
             }
             output[1] += row.output[1]
         }
-        var cost = LayerCost.combined(kind: kind, input: input, output: output, rows: rows, parameters: parameterCount)
+        var cost = LayerCost.combined(for: self, input: input, output: output, rows: rows)
         cost.activationBytes += 4 * output.elementCount
         return cost
     }

@@ -13,6 +13,6 @@ extension ChainedLayer {
     /// The children's rows, nested and summed; shared parameters count once.
     /// - Throws: the first failing child's `LayerError`, its path prefixed.
     public func cost(for input: Shape) throws -> LayerCost {
-        try LayerCost.chain(kind: kind, input: input, children: children, parameters: parameterCount)
+        try LayerCost.chain(for: self, input: input, children: children)
     }
 }

@@ -17,7 +17,7 @@
 /// //   (2): MaxPool2d(kernelSize: 2)
 /// // )
 /// ```
-public final class Sequential: Layer {
+public final class Sequential: ContainerLayer {
     /// The layers with their names, in execution order.
     public let children: [NamedLayer]
     /// Training mode; `train()` / `eval()` set it on every child too.
@@ -57,7 +57,7 @@ public final class Sequential: Layer {
     /// The sum of the children's rows, nested.
     /// - Throws: the first failing child's `LayerError`, its path prefixed.
     public func cost(for input: Shape) throws -> LayerCost {
-        try LayerCost.chain(kind: kind, input: input, children: children, parameters: parameterCount)
+        try LayerCost.chain(for: self, input: input, children: children)
     }
 
     /// The indented tree of children.

@@ -28,6 +28,10 @@ public protocol Layer: AnyObject, CostReporting, CustomStringConvertible {
     /// The direct sub-layers with their names, in the order they run.
     var children: [NamedLayer] { get }
 
+    /// Stored tensors that are not learned (BatchNorm's running statistics), with local names
+    /// as in a PyTorch state_dict ("running_mean").
+    var directBuffers: [NamedTensor] { get }
+
     /// Whether the layer runs in training mode (batch statistics in BatchNorm, masks in
     /// Dropout). Set it for a whole tree with `train()` / `eval()`.
     var isTraining: Bool { get set }
@@ -39,6 +43,9 @@ extension Layer {
 
     /// No children (containers and composite blocks list them).
     public var children: [NamedLayer] { [] }
+
+    /// No buffers (BatchNorm lists its running statistics).
+    public var directBuffers: [NamedTensor] { [] }
 
     /// The layer's type name, used in cost tables and error paths ("Conv2d").
     public var kind: String { String(describing: type(of: self)) }
@@ -70,6 +77,24 @@ extension Layer {
         parameters.reduce(0) { $0 + $1.parameter.count }
     }
 
+    /// Every buffer in the tree with its dotted path, each layer's once.
+    public var buffers: [NamedTensor] {
+        var seen = Set<ObjectIdentifier>()
+        var result: [NamedTensor] = []
+        func visit(_ layer: any Layer, prefix: String) {
+            guard seen.insert(ObjectIdentifier(layer)).inserted else { return }
+            result += layer.directBuffers.map { NamedTensor(name: prefix + $0.name, value: $0.value) }
+            for child in layer.children { visit(child.layer, prefix: prefix + child.name + ".") }
+        }
+        visit(self, prefix: "")
+        return result
+    }
+
+    /// Floats the tree stores: parameters and buffers, each counted once.
+    public var storedFloatCount: Int {
+        parameterCount + buffers.reduce(0) { $0 + $1.value.elementCount }
+    }
+
     /// Puts the whole tree in training mode (or inference mode with `false`).
     public func train(_ training: Bool = true) {
         isTraining = training
@@ -81,17 +106,26 @@ extension Layer {
         train(false)
     }
 
-    /// The layer and its children as an indented tree, PyTorch-style:
+    /// The layer and its children as an indented tree, PyTorch-style. Containers open with
+    /// their kind; composite blocks with their one-line description:
     ///
     ///     Sequential(
     ///       (0): Conv2d(1, 6, kernelSize: 5, padding: 2)
-    ///       (1): ReLU()
+    ///       (1): SharedBlock(×3) {
+    ///         (block): Conv2d(6, 6, kernelSize: 3, padding: 1)
+    ///       }
     ///     )
     public var tree: String {
         guard !children.isEmpty else { return description }
         let lines = children.map { child in
             "  (\(child.name)): " + child.layer.tree.replacingOccurrences(of: "\n", with: "\n  ")
         }
-        return "\(kind)(\n" + lines.joined(separator: "\n") + "\n)"
+        return self is any ContainerLayer
+            ? "\(kind)(\n" + lines.joined(separator: "\n") + "\n)"
+            : description + " {\n" + lines.joined(separator: "\n") + "\n}"
     }
 }
+
+/// A pure container (`Sequential`, `Branches`): its description is its tree, which opens
+/// with its kind.
+public protocol ContainerLayer: Layer {}

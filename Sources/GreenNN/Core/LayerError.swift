@@ -13,6 +13,9 @@ public struct LayerError: Error, Equatable, CustomStringConvertible {
         case tensor(TensorError)
         /// A state problem (for example, backward before forward).
         case invalidState(String)
+        /// An input the layer cannot take for a reason other than its channel count (a plane
+        /// smaller than the kernel).
+        case invalidInput(String)
     }
 
     /// The dotted path from the outermost container that saw the error ("" at the top).
@@ -54,6 +57,7 @@ public struct LayerError: Error, Equatable, CustomStringConvertible {
         case let .inputShape(expected, actual): return "\(location): expected input \(expected), got \(actual)"
         case let .tensor(error): return "\(location): \(error)"
         case let .invalidState(message): return "\(location): \(message)"
+        case let .invalidInput(message): return "\(location): \(message)"
         }
     }
 

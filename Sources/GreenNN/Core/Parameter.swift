@@ -44,3 +44,17 @@ public struct NamedLayer {
         self.layer = layer
     }
 }
+
+/// A stored tensor and its name (a buffer such as "running_mean", or a dotted path in a model).
+public struct NamedTensor {
+    /// The name or dotted path.
+    public let name: String
+    /// The tensor.
+    public let value: Tensor
+
+    /// Pairs a name with a tensor.
+    public init(name: String, value: Tensor) {
+        self.name = name
+        self.value = value
+    }
+}

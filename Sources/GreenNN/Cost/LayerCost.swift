@@ -57,14 +57,10 @@ public struct LayerCost: Equatable, Sendable {
         return copy
     }
 
-    /// The cost of a chain of children run in order (each one's output is the next one's
-    /// input), as a row of `kind` whose children are theirs. `parameters` is the deduplicated
-    /// count of the whole chain (a parameter object used twice counts once); weight bytes drop
-    /// by the same amount.
+    /// The rows of `children` run in order on `input` (each one's output is the next one's
+    /// input), with paths prefixed, and the final output shape.
     /// - Throws: the first child's error, its path prefixed with that child's name.
-    public static func chain(
-        kind: String, input: Shape, children: [NamedLayer], parameters: Int
-    ) throws -> LayerCost {
+    static func rows(of children: [NamedLayer], input: Shape) throws -> (rows: [LayerCost], output: Shape) {
         var shape = input
         var rows: [LayerCost] = []
         for child in children {
@@ -74,19 +70,23 @@ public struct LayerCost: Equatable, Sendable {
             rows.append(row.prefixed(with: child.name))
             shape = row.output
         }
-        return combined(kind: kind, input: input, output: shape, rows: rows, parameters: parameters)
+        return (rows, shape)
     }
 
-    /// A row of `kind` summing `rows` (MACs, FLOPs, activation bytes), with `parameters`
-    /// the deduplicated count and weight bytes reduced by what deduplication removed.
-    public static func combined(
-        kind: String, input: Shape, output: Shape, rows: [LayerCost], parameters: Int, extraFLOPs: Int = 0
-    ) -> LayerCost {
-        let summedParameters = rows.reduce(0) { $0 + $1.parameters }
-        return LayerCost(
-            kind: kind, input: input, output: output, parameters: parameters,
-            macs: rows.reduce(0) { $0 + $1.macs }, flops: rows.reduce(0) { $0 + $1.flops } + extraFLOPs,
-            weightBytes: rows.reduce(0) { $0 + $1.weightBytes } - 4 * (summedParameters - parameters),
-            activationBytes: rows.reduce(0) { $0 + $1.activationBytes }, children: rows)
+    /// The cost of `layer` whose `children` run in order, as a row whose children are theirs.
+    /// - Throws: the first child's error, its path prefixed with that child's name.
+    public static func chain(for layer: any Layer, input: Shape, children: [NamedLayer]) throws -> LayerCost {
+        let (rows, output) = try rows(of: children, input: input)
+        return combined(for: layer, input: input, output: output, rows: rows)
+    }
+
+    /// A row for `layer` summing `rows` (MACs, FLOPs, activation bytes). Parameters and weight
+    /// bytes come from `layer` itself, so a parameter or buffer reached twice counts once.
+    public static func combined(for layer: any Layer, input: Shape, output: Shape, rows: [LayerCost]) -> LayerCost {
+        LayerCost(
+            kind: layer.kind, input: input, output: output, parameters: layer.parameterCount,
+            macs: rows.reduce(0) { $0 + $1.macs }, flops: rows.reduce(0) { $0 + $1.flops },
+            weightBytes: 4 * layer.storedFloatCount, activationBytes: rows.reduce(0) { $0 + $1.activationBytes },
+            children: rows)
     }
 }

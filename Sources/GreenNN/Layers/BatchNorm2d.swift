@@ -111,6 +111,11 @@ public final class BatchNorm2d: Layer {
     public var directParameters: [NamedParameter] {
         [NamedParameter(name: "weight", parameter: weight), NamedParameter(name: "bias", parameter: bias)]
     }
+
+    /// `running_mean`, then `running_var` (PyTorch's state_dict names).
+    public var directBuffers: [NamedTensor] {
+        [NamedTensor(name: "running_mean", value: runningMean), NamedTensor(name: "running_var", value: runningVariance)]
+    }
 }
 
 extension BatchNorm2d: CostReporting {
@@ -120,7 +125,7 @@ extension BatchNorm2d: CostReporting {
         _ = try LayerValidation.image(input, channels: channels, in: kind)
         return LayerCost(
             kind: kind, input: input, output: input, parameters: 2 * channels, flops: 2 * input.elementCount,
-            weightBytes: 4 * 4 * channels)
+            weightBytes: 4 * storedFloatCount)
     }
 }
 

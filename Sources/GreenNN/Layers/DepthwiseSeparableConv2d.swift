@@ -21,6 +21,10 @@ public final class DepthwiseSeparableConv2d: ChainedLayer {
     public let depthwise: DepthwiseConv2d
     /// The pointwise stage.
     public let pointwise: Conv2d
+    /// Whether BatchNorm follows each conv.
+    public let batchNorm: Bool
+    /// The activation after each stage, if any.
+    public let activation: Activation?
     /// Training mode; `train()` / `eval()` set it on the children too.
     public var isTraining = false
     /// The stages, in execution order.
@@ -36,8 +40,12 @@ public final class DepthwiseSeparableConv2d: ChainedLayer {
         dilation: Size2D = 1, batchNorm: Bool = false, activation: Activation? = nil,
         using generator: inout SeededGenerator
     ) throws {
+        try LayerValidation.positive(inputChannels, "inputChannels", in: "DepthwiseSeparableConv2d")
+        try LayerValidation.positive(outputChannels, "outputChannels", in: "DepthwiseSeparableConv2d")
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
+        self.batchNorm = batchNorm
+        self.activation = activation
         depthwise = try DepthwiseConv2d(
             inputChannels, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
             bias: !batchNorm, using: &generator)
@@ -63,10 +71,16 @@ public final class DepthwiseSeparableConv2d: ChainedLayer {
             batchNorm: batchNorm, activation: activation, using: &generator)
     }
 
-    /// `DepthwiseSeparableConv2d(32, 64, kernelSize: 3, padding: 1)`.
+    /// `DepthwiseSeparableConv2d(32, 64, stride: 2, batchNorm: true, activation: .relu)`: only
+    /// non-default arguments (kernel 3, stride 1, padding 1, dilation 1, no BN, no activation).
     public var description: String {
-        "DepthwiseSeparableConv2d(\(inputChannels), \(outputChannels), kernelSize: \(depthwise.kernelSize)"
-            + (depthwise.stride != 1 ? ", stride: \(depthwise.stride)" : "")
-            + ", padding: \(depthwise.padding))"
+        var parts = ["\(inputChannels)", "\(outputChannels)"]
+        if depthwise.kernelSize != 3 { parts.append("kernelSize: \(depthwise.kernelSize)") }
+        if depthwise.stride != 1 { parts.append("stride: \(depthwise.stride)") }
+        if depthwise.padding != 1 { parts.append("padding: \(depthwise.padding)") }
+        if depthwise.dilation != 1 { parts.append("dilation: \(depthwise.dilation)") }
+        if batchNorm { parts.append("batchNorm: true") }
+        if let activation { parts.append("activation: .\(activation.rawValue)") }
+        return "DepthwiseSeparableConv2d(" + parts.joined(separator: ", ") + ")"
     }
 }

@@ -16,6 +16,8 @@ public final class Fire: Layer {
     public let expand1x1: Conv2d
     /// The 3x3 expand stage, s → e3.
     public let expand3x3: Conv2d
+    /// The activation after each stage, if any.
+    public let activation: Activation?
     private let activations: [any Layer]?
     /// Training mode (no effect).
     public var isTraining = false
@@ -26,7 +28,14 @@ public final class Fire: Layer {
         _ inputChannels: Int, squeeze squeezeChannels: Int, expand1x1 expand1x1Channels: Int,
         expand3x3 expand3x3Channels: Int, activation: Activation? = .relu, using generator: inout SeededGenerator
     ) throws {
+        for (value, name) in [
+            (inputChannels, "inputChannels"), (squeezeChannels, "squeeze"), (expand1x1Channels, "expand1x1"),
+            (expand3x3Channels, "expand3x3"),
+        ] {
+            try LayerValidation.positive(value, name, in: "Fire")
+        }
         self.inputChannels = inputChannels
+        self.activation = activation
         squeeze = try Conv2d(inputChannels, squeezeChannels, kernelSize: 1, using: &generator)
         expand1x1 = try Conv2d(squeezeChannels, expand1x1Channels, kernelSize: 1, using: &generator)
         expand3x3 = try Conv2d(squeezeChannels, expand3x3Channels, kernelSize: 3, padding: 1, using: &generator)
@@ -72,20 +81,21 @@ public final class Fire: Layer {
     /// - Throws: a stage's `LayerError`, its path prefixed.
     public func cost(for input: Shape) throws -> LayerCost {
         let stages = stages
-        let squeezed = try LayerCost.chain(kind: kind, input: input, children: stages.squeeze, parameters: 0)
-        let first = try LayerCost.chain(kind: kind, input: squeezed.output, children: stages.expand1x1, parameters: 0)
-        let second = try LayerCost.chain(kind: kind, input: squeezed.output, children: stages.expand3x3, parameters: 0)
+        let squeezed = try LayerCost.rows(of: stages.squeeze, input: input)
+        let first = try LayerCost.rows(of: stages.expand1x1, input: squeezed.output)
+        let second = try LayerCost.rows(of: stages.expand3x3, input: squeezed.output)
         var output = first.output
         output[1] += second.output[1]
         var cost = LayerCost.combined(
-            kind: kind, input: input, output: output, rows: squeezed.children + first.children + second.children,
-            parameters: parameterCount)
+            for: self, input: input, output: output, rows: squeezed.rows + first.rows + second.rows)
         cost.activationBytes += 4 * output.elementCount
         return cost
     }
 
-    /// `Fire(96, squeeze: 16, expand1x1: 64, expand3x3: 64)`.
+    /// `Fire(96, squeeze: 16, expand1x1: 64, expand3x3: 64)`, with the activation when not ReLU.
     public var description: String {
-        "Fire(\(inputChannels), squeeze: \(squeeze.outputChannels), expand1x1: \(expand1x1.outputChannels), expand3x3: \(expand3x3.outputChannels))"
+        "Fire(\(inputChannels), squeeze: \(squeeze.outputChannels), expand1x1: \(expand1x1.outputChannels), "
+            + "expand3x3: \(expand3x3.outputChannels)"
+            + (activation == .relu ? ")" : ", activation: \(activation.map { ".\($0.rawValue)" } ?? "nil"))")
     }
 }

@@ -15,6 +15,12 @@ public final class FlattenedConv2d: ChainedLayer {
     public let outputChannels: Int
     /// The length k of the two 1-D kernels.
     public let kernelSize: Int
+    /// The step of the vertical stage along H and the horizontal stage along W.
+    public let stride: Int
+    /// Zero padding of the vertical stage along H and the horizontal stage along W.
+    public let padding: Int
+    /// Whether each stage has a bias.
+    public let hasBias: Bool
     /// Training mode; `train()` / `eval()` set it on the children too.
     public var isTraining = false
     /// The stages, in execution order.
@@ -26,12 +32,17 @@ public final class FlattenedConv2d: ChainedLayer {
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
         bias: Bool = true, using generator: inout SeededGenerator
     ) throws {
+        try LayerValidation.positive(inputChannels, "inputChannels", in: "FlattenedConv2d")
+        try LayerValidation.positive(outputChannels, "outputChannels", in: "FlattenedConv2d")
         try LayerValidation.positive(kernelSize, "kernelSize", in: "FlattenedConv2d")
         try LayerValidation.positive(stride, "stride", in: "FlattenedConv2d")
         guard padding >= 0 else { throw LayerError.invalidConfiguration("FlattenedConv2d", "padding must be >= 0, got \(padding)") }
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.hasBias = bias
         children = [
             NamedLayer("lateral", try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)),
             NamedLayer(
@@ -58,11 +69,12 @@ public final class FlattenedConv2d: ChainedLayer {
             using: &generator)
     }
 
-    /// `FlattenedConv2d(128, 128, kernelSize: 3, padding: 1)`.
+    /// `FlattenedConv2d(128, 128, kernelSize: 3, padding: 1)`: only non-default arguments.
     public var description: String {
-        let vertical = children[1].layer as? DepthwiseConv2d
-        return "FlattenedConv2d(\(inputChannels), \(outputChannels), kernelSize: \(kernelSize)"
-            + ((vertical?.stride.height ?? 1) != 1 ? ", stride: \(vertical!.stride.height)" : "")
-            + ((vertical?.padding.height ?? 0) != 0 ? ", padding: \(vertical!.padding.height)" : "") + ")"
+        var parts = ["\(inputChannels)", "\(outputChannels)", "kernelSize: \(kernelSize)"]
+        if stride != 1 { parts.append("stride: \(stride)") }
+        if padding != 0 { parts.append("padding: \(padding)") }
+        if !hasBias { parts.append("bias: false") }
+        return "FlattenedConv2d(" + parts.joined(separator: ", ") + ")"
     }
 }

@@ -41,15 +41,20 @@ enum LayerValidation {
         return (input[0], input[1], input[2], input[3])
     }
 
-    /// The window of a conv or pool on `input`'s plane, as a `LayerError` when it does not fit.
+    /// The window of a conv or pool on `input`'s plane, as a `LayerError` naming the layer once
+    /// when it does not fit.
     static func window(
         _ input: (height: Int, width: Int), kernel: Size2D, stride: Size2D, padding: Size2D, dilation: Size2D,
         ceilMode: Bool = false, in kind: String
     ) throws -> WindowGeometry {
-        try LayerError.wrapping(kind) {
-            try WindowGeometry(
+        do {
+            return try WindowGeometry(
                 input: Size2D(height: input.height, width: input.width), kernel: kernel, stride: stride,
                 padding: padding, dilation: dilation, ceilMode: ceilMode, operation: kind)
+        } catch let .invalidArgument(_, message) {
+            throw LayerError(kind: kind, reason: .invalidInput(message))
+        } catch {
+            throw LayerError(kind: kind, reason: .tensor(error))
         }
     }
 }

@@ -44,10 +44,10 @@ public final class SharedBlock: Layer {
         }
         return LayerCost(
             kind: kind, input: input, output: input, parameters: parameterCount, macs: repetitions * row.macs,
-            flops: repetitions * row.flops, weightBytes: row.weightBytes - 4 * (row.parameters - parameterCount),
+            flops: repetitions * row.flops, weightBytes: 4 * storedFloatCount,
             activationBytes: repetitions * row.activationBytes, applications: repetitions, children: [row])
     }
 
-    /// `SharedBlock(×3)` and the block beneath it in trees.
+    /// `SharedBlock(×3)`; trees show the block beneath it.
     public var description: String { "SharedBlock(×\(repetitions))" }
 }

@@ -21,6 +21,16 @@ public final class ShrinkedConv2d: ChainedLayer {
     public let width: Float
     /// The resolution multiplier ρ in (0, 1].
     public let resolution: Float
+    /// The unshrunk input channels C the block was specified with.
+    public let baseInputChannels: Int
+    /// The unshrunk output channels O.
+    public let baseOutputChannels: Int
+    /// The inner conv's kernel size.
+    public let kernelSize: Size2D
+    /// The inner conv's stride.
+    public let stride: Size2D
+    /// The inner conv's padding.
+    public let padding: Size2D
     /// Input channels after thinning, `max(1, round(α·C))`.
     public let inputChannels: Int
     /// Output channels after thinning, `max(1, round(α·O))`.
@@ -56,6 +66,11 @@ public final class ShrinkedConv2d: ChainedLayer {
         self.width = width
         self.resolution = resolution
         self.convolution = convolution
+        self.baseInputChannels = inputChannels
+        self.baseOutputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
         self.inputChannels = Self.thinned(inputChannels, width: width)
         self.outputChannels = Self.thinned(outputChannels, width: width)
         let conv: any Layer
@@ -85,8 +100,15 @@ public final class ShrinkedConv2d: ChainedLayer {
             resolution: resolution, convolution: convolution, using: &generator)
     }
 
-    /// `ShrinkedConv2d(64 -> 32 channels, width: 0.5, resolution: 0.75, standard)`.
+    /// The constructor call, `ShrinkedConv2d(128, 128, kernelSize: 3, padding: 1, width: 0.5)`:
+    /// base channel counts and only non-default arguments.
     public var description: String {
-        "ShrinkedConv2d(\(inputChannels), \(outputChannels), width: \(width), resolution: \(resolution), \(convolution.rawValue))"
+        var parts = ["\(baseInputChannels)", "\(baseOutputChannels)", "kernelSize: \(kernelSize)"]
+        if stride != 1 { parts.append("stride: \(stride)") }
+        if padding != 0 { parts.append("padding: \(padding)") }
+        parts.append("width: \(width)")
+        if resolution != 1 { parts.append("resolution: \(resolution)") }
+        if convolution != .standard { parts.append("convolution: .\(convolution.rawValue)") }
+        return "ShrinkedConv2d(" + parts.joined(separator: ", ") + ")"
     }
 }

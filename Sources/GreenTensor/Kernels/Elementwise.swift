@@ -56,7 +56,13 @@ public func relu6(_ input: consuming Tensor) -> Tensor {
 public func affineChannels(
     _ input: consuming Tensor, scale: Tensor?, shift: Tensor?, lower: Float = -.infinity, upper: Float = .infinity
 ) throws(TensorError) -> Tensor {
-    let operation = "affineChannels"
+    try affine(input, scale: scale, shift: shift, lower: lower, upper: upper, operation: "affineChannels")
+}
+
+/// `affineChannels` with errors naming `operation`.
+private func affine(
+    _ input: consuming Tensor, scale: Tensor?, shift: Tensor?, lower: Float, upper: Float, operation: String
+) throws(TensorError) -> Tensor {
     guard input.shape.rank >= 2 else {
         throw .shapeMismatch(operation: operation, expected: "input [N, C, …]", actual: input.shape)
     }
@@ -99,5 +105,5 @@ public func affineChannels(
 public func addingChannelBias(
     _ input: consuming Tensor, _ bias: Tensor, lower: Float = -.infinity, upper: Float = .infinity
 ) throws(TensorError) -> Tensor {
-    try affineChannels(input, scale: nil, shift: bias, lower: lower, upper: upper)
+    try affine(input, scale: nil, shift: bias, lower: lower, upper: upper, operation: "addingChannelBias")
 }

@@ -163,14 +163,14 @@ func makeLeNet5(seed: UInt64 = 141) throws -> Sequential {
               (0): Conv2d(1, 6, kernelSize: 5, padding: 2)
               (1): ReLU()
               (2): MaxPool2d(kernelSize: 2)
-              (3): DepthwiseSeparableConv2d(
+              (3): DepthwiseSeparableConv2d(6, 8, batchNorm: true, activation: .relu6) {
                 (depthwise): DepthwiseConv2d(6, kernelSize: 3, padding: 1, bias: false)
                 (depthwiseNorm): BatchNorm2d(6)
                 (depthwiseActivation): ReLU6()
                 (pointwise): Conv2d(6, 8, kernelSize: 1, bias: false)
                 (pointwiseNorm): BatchNorm2d(8)
                 (pointwiseActivation): ReLU6()
-              )
+              }
               (4): Flatten()
               (5): Linear(1568, 10)
             )

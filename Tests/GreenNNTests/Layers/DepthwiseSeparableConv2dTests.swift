@@ -173,9 +173,10 @@ func naiveNorm(_ input: Tensor, _ norm: BatchNorm2d) -> Tensor {
     }
 
     @Test func descriptionIsCallSyntax() throws {
-        #expect(try DepthwiseSeparableConv2d(32, 64).description == "DepthwiseSeparableConv2d(32, 64, kernelSize: 3, padding: 1)")
-        #expect(try DepthwiseSeparableConv2d(32, 64, stride: 2).description
-            == "DepthwiseSeparableConv2d(32, 64, kernelSize: 3, stride: 2, padding: 1)")
+        #expect(try DepthwiseSeparableConv2d(32, 64).description == "DepthwiseSeparableConv2d(32, 64)")
+        #expect(try DepthwiseSeparableConv2d(32, 64, stride: 2).description == "DepthwiseSeparableConv2d(32, 64, stride: 2)")
+        #expect(try DepthwiseSeparableConv2d(32, 64, kernelSize: 5, padding: 2).description
+            == "DepthwiseSeparableConv2d(32, 64, kernelSize: 5, padding: 2)")
     }
 
     /// Two different configurations never print the same (PyTorch's `extra_repr` rule:

@@ -40,11 +40,27 @@ import Testing
         #expect(matrix.shape == [4, 3])
     }
 
+    @Test func affineChannelsScalesShiftsAndClampsEachChannel() throws {
+        let input = randomTensor([2, 3, 5], seed: 36)
+        let scale = try Tensor(shape: [3], scalars: [2, -1, 0.5])
+        let shift = try Tensor(shape: [3], scalars: [0.25, 0, -1])
+        let output = try affineChannels(input, scale: scale, shift: shift, lower: -0.5, upper: 1)
+        let values = input.scalars
+        for index in values.indices {
+            let channel = (index / 5) % 3
+            let expected = Swift.min(Swift.max(values[index] * scale.scalars[channel] + shift.scalars[channel], -0.5), 1)
+            #expect(output.scalars[index] == expected)
+        }
+        expectTensorError(["affineChannels", "per-channel vector [3], got [4]"]) {
+            _ = try affineChannels(input, scale: randomTensor([4], seed: 1), shift: nil)
+        }
+    }
+
     @Test func rejectsBadArguments() {
         expectTensorError(["clamped", "lower (2.0) must be <= upper (1.0)"]) {
             _ = try clamped(randomTensor([3], seed: 1), lower: 2, upper: 1)
         }
-        expectTensorError(["addingChannelBias", "bias [3]", "[2]"]) {
+        expectTensorError(["addingChannelBias", "per-channel vector [3], got [2]"]) {
             _ = try addingChannelBias(randomTensor([1, 3, 2, 2], seed: 1), randomTensor([2], seed: 2))
         }
         expectTensorError(["addingChannelBias", "input [N, C, …]", "[3]"]) {
