@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "GreenTensor", targets: ["GreenTensor"]),
         .library(name: "GreenNN", targets: ["GreenNN"]),
         .library(name: "GreenModels", targets: ["GreenModels"]),
+        .library(name: "GreenEnergy", targets: ["GreenEnergy"]),
         .executable(name: "greenbench", targets: ["GreenBench"]),
     ],
     targets: [
@@ -20,13 +21,15 @@ let package = Package(
         .target(name: "GreenTensor", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "GreenNN", dependencies: ["GreenTensor"]),
         .target(name: "GreenModels", dependencies: ["GreenNN"]),
+        .target(name: "GreenEnergy"),
         .executableTarget(
             name: "GreenBench",
-            dependencies: ["GreenModels", "CBLAS"],
+            dependencies: ["GreenModels", "GreenEnergy", "CBLAS"],
             path: "Benchmarks/GreenBench"
         ),
         .testTarget(name: "GreenTensorTests", dependencies: ["GreenTensor", "CKernels"]),
         .testTarget(name: "GreenNNTests", dependencies: ["GreenNN"]),
         .testTarget(name: "GreenModelsTests", dependencies: ["GreenModels"]),
+        .testTarget(name: "GreenEnergyTests", dependencies: ["GreenEnergy"]),
     ]
 )
