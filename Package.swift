@@ -28,7 +28,7 @@ let package = Package(
             path: "Benchmarks/GreenBench"
         ),
         .testTarget(name: "GreenTensorTests", dependencies: ["GreenTensor", "CKernels"]),
-        .testTarget(name: "GreenNNTests", dependencies: ["GreenNN"]),
+        .testTarget(name: "GreenNNTests", dependencies: ["GreenNN"], exclude: ["Golden"]),
         .testTarget(name: "GreenModelsTests", dependencies: ["GreenModels"]),
         .testTarget(name: "GreenEnergyTests", dependencies: ["GreenEnergy"]),
     ]
