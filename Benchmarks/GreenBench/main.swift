@@ -4,7 +4,7 @@ import Foundation
 /// Every command, in the order `greenbench --help` lists them.
 let commands: [CommandEntry] = [
     CommandEntry(ModelsCommand.self), CommandEntry(TableCommand.self), CommandEntry(CompareCommand.self),
-    CommandEntry(BlocksCommand.self), CommandEntry(PeakCommand.self),
+    CommandEntry(RunCommand.self), CommandEntry(BlocksCommand.self), CommandEntry(PeakCommand.self),
 ]
 
 /// The top-level usage text, listing every command.
@@ -13,7 +13,7 @@ let commands: [CommandEntry] = [
     for command in commands {
         text += "  " + command.name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.summary + "\n"
     }
-    return text + "\nRun 'greenbench <command> --help' for a command's options."
+    return text + "\nRun 'greenbench <command> --help' for a command's options; 'greenbench' alone runs the standard suite."
 }
 
 
@@ -25,5 +25,14 @@ if let name = arguments.first, name != "--help", name != "-h" {
     Console.error("greenbench: unknown command '\(name)' (known: \(commands.map(\.name).joined(separator: ", ")))")
     exit(2)
 }
+if arguments.isEmpty {
+    do {
+        try RunCommand.standardSuite()
+        exit(0)
+    } catch {
+        Console.error("greenbench: \(error)")
+        exit(1)
+    }
+}
 print(usage())
-exit(arguments.isEmpty ? 2 : 0)
+exit(0)

@@ -7,6 +7,11 @@ enum Format {
         value.isFinite ? String(format: "%.\(digits)f", value) : "--"
     }
 
+    /// Three significant digits in scientific notation for small energies: 1.23e-03.
+    static func scientific(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.3g", value) : "--"
+    }
+
     /// An integer with thousands separators: 15,470,264,320.
     static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)

@@ -73,7 +73,7 @@ public struct CostTable: Sendable {
     }
 
     /// "SharedBlock ×3" for a repeated block, else the kind.
-    static func kindLabel(_ cost: LayerCost) -> String {
+    public static func kindLabel(_ cost: LayerCost) -> String {
         cost.applications > 1 ? "\(cost.kind) ×\(cost.applications)" : cost.kind
     }
 }

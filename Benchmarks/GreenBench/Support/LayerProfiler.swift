@@ -1,0 +1,44 @@
+import GreenModels
+
+/// Runs a model forward while timing each layer: `Sequential` containers are opened and
+/// their children timed one by one (recursively); every other layer, composite blocks
+/// included, is timed as a whole. The per-path samples accumulate over repeated passes.
+final class LayerProfiler {
+    /// Seconds per pass, by dotted path, in first-seen order.
+    private(set) var samples: [(path: String, seconds: [Double])] = []
+    private var index: [String: Int] = [:]
+
+    /// One forward pass through `layer` (called `path` in the model), recording each timed
+    /// layer's duration; returns the output.
+    func forward(_ layer: any Layer, _ input: Tensor, path: String = "") throws -> Tensor {
+        if let sequential = layer as? Sequential {
+            var value = input
+            for child in sequential.children {
+                value = try forward(child.layer, value, path: path.isEmpty ? child.name : path + "." + child.name)
+            }
+            return value
+        }
+        var output: Tensor?
+        let seconds = try Stopwatch.seconds { output = try layer.forward(input) }
+        record(path.isEmpty ? layer.kind : path, seconds)
+        return output!
+    }
+
+    private func record(_ path: String, _ seconds: Double) {
+        if let position = index[path] {
+            samples[position].seconds.append(seconds)
+        } else {
+            index[path] = samples.count
+            samples.append((path, [seconds]))
+        }
+    }
+}
+
+extension LayerCost {
+    /// Every row of this cost tree by its dotted path (the root under "").
+    var rowsByPath: [String: LayerCost] {
+        var rows: [String: LayerCost] = [name: self]
+        for child in children { rows.merge(child.rowsByPath) { first, _ in first } }
+        return rows
+    }
+}
