@@ -3,7 +3,7 @@
 # pkg-config cannot find it).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BENCH_ARGS ?= peak
+BENCH_ARGS ?=
 
 .PHONY: deps build test bench clean
 
@@ -22,7 +22,8 @@ build: deps
 test: deps
 	$(SWIFT) test
 
-# Builds greenbench in release and runs the benchmarks.
+# Builds greenbench in release and runs the standard suite (report in ./greenbench-report);
+# BENCH_ARGS="run vgg16 --layers" runs something else.
 bench: deps
 	$(SWIFT) build -c release --product greenbench
 	.build/release/greenbench $(BENCH_ARGS)
