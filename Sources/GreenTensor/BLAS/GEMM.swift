@@ -114,6 +114,15 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        if m == 1 {
+            // One row of C (a batch of one): a matrix-vector product streams op(B) once,
+            // which sgemm's packing does not; C's row is contiguous (increment 1).
+            let (rows, columns) = transposeB == .none ? (k, n) : (n, k)
+            cblas_sgemv(
+                CblasRowMajor, transposeB == .none ? CblasTrans : CblasNoTrans, blasint(rows), blasint(columns), alpha,
+                b, blasint(ldb), a, blasint(transposeA == .none ? 1 : lda), beta, c, 1)
+            return
+        }
         cblas_sgemm(
             CblasRowMajor,
             transposeA == .none ? CblasNoTrans : CblasTrans,

@@ -49,6 +49,11 @@ public func conv2d(
         stride: stride, padding: padding, dilation: dilation, operation: operation)
 
     let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
+    if groups == 1 && batch > 1 && geometry.outputPositions < smallPlanePositions {
+        convolveSmallPlanes(
+            input, weight: weight, bias: bias, into: output, geometry: geometry, workspace: workspace ?? Workspace())
+        return output
+    }
     let groupOutputs = outputChannels / groups
     let reduction = groupChannels * geometry.taps
     let positions = geometry.outputPositions
@@ -102,4 +107,64 @@ public func conv2d(
         }
     }
     return output
+}
+
+/// Output planes smaller than this many positions take the row-major path: with, say, a 2x2
+/// plane a per-image GEMM would be [O, K]·[K, 4], too thin for sgemm to run near its peak.
+let smallPlanePositions = 64
+
+/// Convolution for small output planes (ungrouped): the windows of a worker's images become
+/// the rows of one matrix ("im2row": [images·H'·W', C·kH·kW], each image's im2col columns
+/// transposed), so a single GEMM `rows · weightᵀ` of shape [images·H'·W', O] does the work;
+/// the result is written back to NCHW with the bias added on the way. Images are split
+/// across workers.
+private func convolveSmallPlanes(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, into output: Tensor, geometry: WindowGeometry,
+    workspace: Workspace
+) {
+    let (batch, channels) = (input.shape[0], input.shape[1])
+    let planeSize = input.shape[2] * input.shape[3]
+    let outputChannels = weight.shape[0]
+    let reduction = channels * geometry.taps
+    let positions = geometry.outputPositions
+    let workers = ComputeThreads.workers(for: batch)
+    let imagesPerWorker = (batch + workers - 1) / workers
+    // Per worker: one image's columns [K, P], the rows of its images [images·P, K], the product [images·P, O].
+    let columnsSize = reduction * positions
+    let rowsSize = imagesPerWorker * positions * reduction
+    let productSize = imagesPerWorker * positions * outputChannels
+    let perWorker = columnsSize + rowsSize + productSize
+    let scratch = SharedPointer(workspace.floats(perWorker * workers))
+    let source = SharedPointer(input.storage.base)
+    let filters = SharedPointer(weight.storage.base)
+    let shifts = bias.map { SharedPointer($0.storage.base) }
+    let destination = SharedPointer(output.storage.base)
+    let cWindow = geometry.cValue
+    parallelFor(batch, workers: workers) { worker, images in
+        var window = cWindow
+        let columns = scratch.base + worker * perWorker
+        let rows = columns + columnsSize
+        let product = rows + rowsSize
+        for (slot, image) in images.enumerated() {
+            Kernels.table.im2col(
+                source.base + image * channels * planeSize, Int32(channels), &window, 0, Int32(geometry.output.height),
+                columns)
+            let block = rows + slot * positions * reduction
+            for k in 0..<reduction {
+                for position in 0..<positions { block[position * reduction + k] = columns[k * positions + position] }
+            }
+        }
+        GEMM.multiplyUnchecked(
+            transposeA: .none, transposeB: .transposed, m: images.count * positions, n: outputChannels, k: reduction,
+            alpha: 1, a: rows, lda: reduction, b: filters.base, ldb: reduction, beta: 0, c: product, ldc: outputChannels)
+        for (slot, image) in images.enumerated() {
+            for channel in 0..<outputChannels {
+                let shift = shifts?.base[channel] ?? 0
+                let target = destination.base + (image * outputChannels + channel) * positions
+                for position in 0..<positions {
+                    target[position] = product[(slot * positions + position) * outputChannels + channel] + shift
+                }
+            }
+        }
+    }
 }
