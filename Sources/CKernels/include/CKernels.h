@@ -1,5 +1,5 @@
 // CKernels: the loops GEMM cannot serve (im2col/col2im, depthwise and 1-D channel
-// convolutions, pooling, fused bias/clamp), compiled once per instruction set and
+// convolutions, pooling, fused bias/clamp, and their backward passes), compiled once per instruction set and
 // chosen at run time. Swift reaches them only through GreenTensor's Kernels/ files.
 #ifndef GREENNN_CKERNELS_H
 #define GREENNN_CKERNELS_H
@@ -48,6 +48,28 @@ typedef struct {
     float (*sum)(const float *values, size_t count);
     /// values[i] = min(max(values[i] * scale + shift, lower), upper), in place.
     void (*affineClamp)(float *values, size_t count, float scale, float shift, float lower, float upper);
+    /// One channel, the input gradient of depthwisePlane: inputGradient[H, W] (overwritten) =
+    /// each output gradient times each tap, added back at the input cell the tap read.
+    /// workspace holds (H + 2*padH) * (W + 2*padW) floats when padding is non-zero.
+    void (*depthwisePlaneBackwardInput)(const float *outputGradient, const float *kernel, const gn_window *window,
+                                        float *workspace, float *inputGradient);
+    /// One channel, the weight gradient of depthwisePlane: kernelGradient[kH*kW] +=
+    /// sum over outputs of outputGradient times the input cell each tap read (padding reads 0).
+    /// workspace holds (H + 2*padH) * (W + 2*padW) floats when padding is non-zero.
+    void (*depthwisePlaneBackwardWeight)(const float *input, const float *outputGradient, const gn_window *window,
+                                         float *workspace, float *kernelGradient);
+    /// One channel, the input gradient of maxPoolPlane: each output gradient is added (+=) to the
+    /// input cell that won its window (the first maximum; a NaN wins, as in the forward pass).
+    void (*maxPoolPlaneBackward)(const float *input, const float *outputGradient, const gn_window *window,
+                                 float *inputGradient);
+    /// One channel, the input gradient of averagePoolPlane: each output gradient divided by its
+    /// window's divisor is added (+=) to every input cell of the window (padding cells dropped).
+    void (*averagePoolPlaneBackward)(const float *outputGradient, const gn_window *window, int countPadding,
+                                     float *inputGradient);
+    /// The input gradient of a clamp: inputGradient[i] = outputGradient[i] where
+    /// lower < output[i] < upper, else 0 (ReLU: lower 0, upper infinity; ReLU6: 0 and 6).
+    void (*clampBackward)(const float *output, const float *outputGradient, size_t count, float lower, float upper,
+                          float *inputGradient);
 } gn_kernel_table;
 
 /// The table compiled for `isa`, or NULL when this CPU (and its OS) cannot run it.

@@ -3,12 +3,16 @@
 ///
 /// - Input: `[N, C, H, W]` (each branch must take it) → Output: `[N, ΣCᵢ, H', W']`, every
 ///   branch producing the same `N, H', W'`.
-/// - Cost: the sum of the branches; concatenation is a copy (0 FLOPs).
+/// - Cost: the sum of the branches; concatenation is a copy (0 FLOPs), and so is the split of
+///   the gradient in backward; the branches' input gradients are summed (one add per input
+///   element per branch after the first).
 public final class Branches: ContainerLayer {
     /// The branches, in the order their channels appear in the output.
     public let branches: [any Layer]
     /// Training mode; `train()` / `eval()` set it on every branch too.
     public var isTraining = false
+    /// The output channels of each branch in the last training-mode forward pass.
+    private var cachedChannels: [Int]?
 
     /// Branches over the same input.
     /// - Throws: `LayerError` when `branches` is empty.
@@ -30,7 +34,48 @@ public final class Branches: ContainerLayer {
         let outputs = try children.map { child in
             try LayerError.inChild(child.name, kind: child.layer.kind) { try child.layer.forward(input) }
         }
-        return try LayerError.wrapping(kind) { try concatenate(outputs, alongAxis: 1) }
+        let output = try LayerError.wrapping(kind) { try concatenate(outputs, alongAxis: 1) }
+        cachedChannels = isTraining ? outputs.map { $0.shape[1] } : nil
+        return output
+    }
+
+    /// Splits the gradient along the channels, runs each branch's backward pass on its part,
+    /// and sums the branches' input gradients.
+    /// - Parameter outputGradient: `[N, ΣCᵢ, H', W']`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass, for a mis-shaped gradient,
+    ///   or a branch's error (path prefixed).
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        var total: Tensor?
+        for (child, part) in zip(children, try splitGradient(outputGradient)) {
+            let gradient = try LayerError.inChild(child.name, kind: child.layer.kind) { try child.layer.backward(part) }
+            if total == nil {
+                total = gradient
+            } else {
+                try LayerError.wrapping(kind) { try total!.add(gradient) }
+            }
+        }
+        return total!
+    }
+
+    /// Each branch's parameter gradients only, on its part of the gradient.
+    /// - Throws: `LayerError` as `backward(_:)`.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        for (child, part) in zip(children, try splitGradient(outputGradient)) {
+            try LayerError.inChild(child.name, kind: child.layer.kind) { try child.layer.backwardParameters(part) }
+        }
+    }
+
+    /// The output gradient split into each branch's channels.
+    private func splitGradient(_ outputGradient: Tensor) throws -> [Tensor] {
+        let channels = try LayerValidation.takeCache(&cachedChannels, in: kind)
+        return try LayerError.wrapping(kind) { try split(outputGradient, sizes: channels, alongAxis: 1) }
+    }
+
+    /// The branches' output channels in the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedChannels.map(TrainingCache.init) }
+        set { cachedChannels = newValue?.contents(as: [Int].self) }
     }
 
     /// `"0"`, `"1"`, … in order.
@@ -63,6 +108,7 @@ public final class Branches: ContainerLayer {
         }
         var cost = LayerCost.combined(for: self, input: input, output: output, rows: rows)
         cost.activationBytes += 4 * output.elementCount
+        cost.backwardFLOPs += (rows.count - 1) * input.elementCount
         return cost
     }
 

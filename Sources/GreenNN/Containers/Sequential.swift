@@ -54,6 +54,19 @@ public final class Sequential: ContainerLayer {
         try forwardChain(children, input)
     }
 
+    /// Runs every layer's backward pass in reverse order.
+    /// - Throws: the first failing child's `LayerError`, its path prefixed with the child's index.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        try backwardChain(children, outputGradient)
+    }
+
+    /// Runs the backward passes in reverse order, the first layer with parameters for parameter
+    /// gradients only (no input gradient), and skips the parameterless layers before it.
+    /// - Throws: the first failing child's `LayerError`, its path prefixed with the child's index.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        try backwardChainParameters(children, outputGradient)
+    }
+
     /// The sum of the children's rows, nested.
     /// - Throws: the first failing child's `LayerError`, its path prefixed.
     public func cost(for input: Shape) throws -> LayerCost {

@@ -5,8 +5,14 @@ import Foundation
 /// A layer is a small final class (it holds parameters, workspaces and, when training,
 /// caches), so it is not `Sendable`: a model belongs to one task. It lists its parameters
 /// and children explicitly; one walk over `children` gives dotted paths, printing and
-/// cost rows. To write your own, implement `forward(_:)`, `cost(for:)` and `description`,
-/// list `directParameters` and `children` if it has any, and store `isTraining`.
+/// cost rows. To write your own, implement `forward(_:)`, `backward(_:)`, `cost(for:)` and
+/// `description`, list `directParameters` and `children` if it has any, and store `isTraining`.
+///
+/// Training follows Caffe and Darknet, with no global tape: a forward pass in training mode
+/// keeps what the backward pass needs (privately, in the layer); `backward(_:)` takes the
+/// gradient of the loss with respect to the output, adds each parameter's gradient into
+/// `Parameter.gradient`, and returns the gradient with respect to the input. Containers run
+/// their children's backward passes in reverse. The optimizer's update stays outside.
 ///
 /// ```swift
 /// let model = try Sequential {
@@ -16,6 +22,12 @@ import Foundation
 /// let output = try model(input)            // callAsFunction
 /// print(model)                              // the tree
 /// for p in model.parameters { print(p.name, p.parameter.value.shape) }
+///
+/// model.train()                             // training mode: forward keeps its caches
+/// model.zeroGradients()
+/// let logits = try model(batch)
+/// let loss = try SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels)
+/// _ = try model.backward(loss.gradient)     // each Parameter.gradient now holds ∂loss/∂p
 /// ```
 public protocol Layer: AnyObject, CostReporting, CustomStringConvertible {
     /// Runs the layer on a batch.
@@ -33,8 +45,31 @@ public protocol Layer: AnyObject, CostReporting, CustomStringConvertible {
     var directBuffers: [NamedTensor] { get }
 
     /// Whether the layer runs in training mode (batch statistics in BatchNorm, masks in
-    /// Dropout). Set it for a whole tree with `train()` / `eval()`.
+    /// Dropout, and caches for `backward(_:)`). Set it for a whole tree with `train()` / `eval()`.
     var isTraining: Bool { get set }
+
+    /// Backpropagates through the last training-mode forward pass: adds (+=) the gradient of
+    /// the loss with respect to each parameter into its `Parameter.gradient`, and returns the
+    /// gradient with respect to that forward pass's input.
+    ///
+    /// - Parameter outputGradient: ∂loss/∂output, the shape `forward(_:)` returned.
+    /// - Returns: ∂loss/∂input, the shape of the input `forward(_:)` was given.
+    /// - Throws: `LayerError` with reason `.invalidState` when no training-mode forward pass
+    ///   preceded it (each such forward pass allows one backward pass), or when
+    ///   `outputGradient` does not have the output's shape (the path names the layer).
+    func backward(_ outputGradient: Tensor) throws -> Tensor
+
+    /// `backward(_:)` for a layer whose input gradient nobody needs (the first layer of a
+    /// network, whose input is data): parameter gradients only. Convolutions and linear layers
+    /// then skip their input-gradient GEMM; containers skip the leading children that have no
+    /// parameters. The default runs `backward(_:)` and drops its result.
+    /// - Throws: `LayerError` as `backward(_:)`.
+    func backwardParameters(_ outputGradient: Tensor) throws
+
+    /// What the last training-mode forward pass kept for `backward(_:)`, nil when nothing;
+    /// setting it replaces the cache (see `TrainingCache`). Layers that cache nothing keep
+    /// the default, which is always nil.
+    var trainingCache: TrainingCache? { get set }
 }
 
 extension Layer {
@@ -49,6 +84,23 @@ extension Layer {
 
     /// The layer's type name, used in cost tables and error paths ("Conv2d").
     public var kind: String { String(describing: type(of: self)) }
+
+    /// Runs `backward(_:)` and drops the input gradient.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try backward(outputGradient)
+    }
+
+    /// No cache: the layer keeps nothing between forward and backward.
+    public var trainingCache: TrainingCache? {
+        get { nil }
+        set {}
+    }
+
+    /// Sets the gradient of every parameter in the tree to zero (each shared one once), as a
+    /// training step does before its backward pass.
+    public func zeroGradients() {
+        for named in parameters { named.parameter.zeroGradient() }
+    }
 
     /// Runs `forward(_:)`: `let y = try layer(x)`.
     public func callAsFunction(_ input: Tensor) throws -> Tensor {

@@ -14,6 +14,17 @@ public final class Parameter {
 
     /// The number of learnable scalars.
     public var count: Int { value.elementCount }
+
+    /// Sets every element of `gradient` to zero, in place.
+    public func zeroGradient() {
+        gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
+    /// Adds `contribution` into `gradient` (backward passes accumulate this way).
+    /// - Throws: `TensorError.shapeMismatch` when its shape is not the parameter's.
+    public func accumulate(_ contribution: Tensor) throws {
+        try gradient.add(contribution)
+    }
 }
 
 /// A parameter and its dotted path in a model, like a PyTorch state_dict key

@@ -3,7 +3,8 @@
 /// Conventions (Docs/CostModel.md has every formula): a MAC is one multiply plus one add;
 /// FLOPs are 2 per MAC plus one per other arithmetic operation (bias add, activation,
 /// pooling compare, normalisation). Parameters of a shared block count once; its MACs and
-/// FLOPs count per application.
+/// FLOPs count per application. Backward MACs and FLOPs are one backward pass's work with
+/// every input gradient computed (the "Training cost" section of Docs/CostModel.md).
 public struct LayerCost: Equatable, Sendable {
     /// The dotted path of the layer in its model ("features.3.depthwise"); "" for the root.
     public var name: String
@@ -19,6 +20,11 @@ public struct LayerCost: Equatable, Sendable {
     public var macs: Int
     /// Floating-point operations of one forward pass.
     public var flops: Int
+    /// Multiply-accumulates of one backward pass, input gradient included (a conv's or linear
+    /// layer's weight-gradient GEMM plus its input-gradient GEMM: twice its forward MACs).
+    public var backwardMACs: Int
+    /// Floating-point operations of one backward pass, input gradient included.
+    public var backwardFLOPs: Int
     /// Bytes of stored tensors the layer reads: parameters and buffers (BatchNorm's running
     /// statistics), Float32.
     public var weightBytes: Int
@@ -33,8 +39,8 @@ public struct LayerCost: Equatable, Sendable {
     /// 4 bytes per output element.
     public init(
         kind: String, input: Shape, output: Shape, parameters: Int = 0, macs: Int = 0, flops: Int = 0,
-        weightBytes: Int? = nil, activationBytes: Int? = nil, applications: Int = 1, children: [LayerCost] = [],
-        name: String = ""
+        backwardMACs: Int = 0, backwardFLOPs: Int = 0, weightBytes: Int? = nil, activationBytes: Int? = nil,
+        applications: Int = 1, children: [LayerCost] = [], name: String = ""
     ) {
         self.name = name
         self.kind = kind
@@ -43,6 +49,8 @@ public struct LayerCost: Equatable, Sendable {
         self.parameters = parameters
         self.macs = macs
         self.flops = flops
+        self.backwardMACs = backwardMACs
+        self.backwardFLOPs = backwardFLOPs
         self.weightBytes = weightBytes ?? 4 * parameters
         self.activationBytes = activationBytes ?? 4 * output.elementCount
         self.applications = applications
@@ -80,12 +88,14 @@ public struct LayerCost: Equatable, Sendable {
         return combined(for: layer, input: input, output: output, rows: rows)
     }
 
-    /// A row for `layer` summing `rows` (MACs, FLOPs, activation bytes). Parameters and weight
-    /// bytes come from `layer` itself, so a parameter or buffer reached twice counts once.
+    /// A row for `layer` summing `rows` (forward and backward MACs and FLOPs, activation
+    /// bytes). Parameters and weight bytes come from `layer` itself, so a parameter or buffer
+    /// reached twice counts once.
     public static func combined(for layer: any Layer, input: Shape, output: Shape, rows: [LayerCost]) -> LayerCost {
         LayerCost(
             kind: layer.kind, input: input, output: output, parameters: layer.parameterCount,
             macs: rows.reduce(0) { $0 + $1.macs }, flops: rows.reduce(0) { $0 + $1.flops },
+            backwardMACs: rows.reduce(0) { $0 + $1.backwardMACs }, backwardFLOPs: rows.reduce(0) { $0 + $1.backwardFLOPs },
             weightBytes: 4 * layer.storedFloatCount, activationBytes: rows.reduce(0) { $0 + $1.activationBytes },
             children: rows)
     }

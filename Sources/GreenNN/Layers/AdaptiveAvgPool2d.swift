@@ -4,12 +4,14 @@
 /// downsample.
 ///
 /// - Input: `[N, C, H, W]` → Output: `[N, C, H', W']`.
-/// - FLOPs: one per input cell of each window (adds plus the divide), summed exactly.
+/// - FLOPs: one per input cell of each window (adds plus the divide), summed exactly; backward
+///   the same count (a divide per output, an add per window cell).
 public final class AdaptiveAvgPool2d: Layer {
     /// The output plane size.
     public let outputSize: Size2D
-    /// Training mode (no effect).
+    /// Training mode: forward keeps its input shape for `backward(_:)`.
     public var isTraining = false
+    private var cachedShape: Shape?
 
     /// Creates an adaptive average pool to `outputSize`.
     /// - Throws: `LayerError` when a side is below 1.
@@ -22,10 +24,31 @@ public final class AdaptiveAvgPool2d: Layer {
     /// - Throws: `LayerError` for a wrong rank or an empty plane.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try cost(for: input.shape)
-        return try LayerError.wrapping(kind) { try adaptiveAvgPool2d(input, outputSize: outputSize) }
+        let output = try LayerError.wrapping(kind) { try adaptiveAvgPool2d(input, outputSize: outputSize) }
+        cachedShape = isTraining ? input.shape : nil
+        return output
     }
 
-    /// The cells each output window reads, summed over the output plane, times N·C.
+    /// Each output gradient spread evenly over its window (`adaptiveAvgPool2dBackward`).
+    /// - Parameter outputGradient: `[N, C, H', W']`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let shape = try LayerValidation.takeCache(&cachedShape, in: kind)
+        let expected = try cost(for: shape).output
+        guard outputGradient.shape == expected else {
+            throw LayerError(kind: kind, reason: .invalidInput("output gradient must be \(expected), got \(outputGradient.shape)"))
+        }
+        return try LayerError.wrapping(kind) { try adaptiveAvgPool2dBackward(outputGradient, inputShape: shape) }
+    }
+
+    /// The input shape of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedShape.map(TrainingCache.init) }
+        set { cachedShape = newValue?.contents(as: Shape.self) }
+    }
+
+    /// The cells each output window reads, summed over the output plane, times N·C; the same backward.
     /// - Throws: `LayerError` for a wrong rank or an empty plane.
     public func cost(for input: Shape) throws -> LayerCost {
         let image = try LayerValidation.image(input, in: kind)
@@ -36,9 +59,10 @@ public final class AdaptiveAvgPool2d: Layer {
             (0..<output).reduce(0) { $0 + ((($1 + 1) * input + output - 1) / output - $1 * input / output) }
         }
         let cellsPerPlane = windowTotal(image.height, outputSize.height) * windowTotal(image.width, outputSize.width)
+        let flops = image.batch * image.channels * cellsPerPlane
         return LayerCost(
             kind: kind, input: input, output: [image.batch, image.channels, outputSize.height, outputSize.width],
-            flops: image.batch * image.channels * cellsPerPlane)
+            flops: flops, backwardFLOPs: flops)
     }
 
     /// `AdaptiveAvgPool2d(outputSize: 7)`.

@@ -4,12 +4,14 @@
 /// adaptive window.
 ///
 /// - Input: `[N, C, H, W]` → Output: `[N, C, H', W']`.
-/// - FLOPs: one per input cell read (adds plus the divide); 0 MACs, no parameters.
+/// - FLOPs: one per input cell read (adds plus the divide); 0 MACs, no parameters. Backward:
+///   the adaptive pool's (`adaptiveAvgPool2dBackward`); the identity when ρ = 1.
 public final class AreaResample: Layer {
     /// The factor ρ in (0, 1].
     public let scale: Float
-    /// Training mode (no effect).
+    /// Training mode: forward keeps its input shape for `backward(_:)`.
     public var isTraining = false
+    private var cachedShape: Shape?
 
     /// Creates a resampler by `scale`.
     /// - Throws: `LayerError` unless `0 < scale <= 1`.
@@ -28,8 +30,29 @@ public final class AreaResample: Layer {
     /// `[N, C, H, W]` → `[N, C, ⌊ρH⌋, ⌊ρW⌋]`.
     /// - Throws: `LayerError` for a wrong rank or an empty plane.
     public func forward(_ input: Tensor) throws -> Tensor {
-        guard scale < 1 else { return input }
-        return try pool(for: input.shape).forward(input)
+        let output = scale < 1 ? try pool(for: input.shape).forward(input) : input
+        cachedShape = isTraining ? input.shape : nil
+        return output
+    }
+
+    /// Each output gradient spread evenly over its window; the gradient itself when ρ = 1.
+    /// - Parameter outputGradient: `[N, C, ⌊ρH⌋, ⌊ρW⌋]`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let shape = try LayerValidation.takeCache(&cachedShape, in: kind)
+        let expected = try cost(for: shape).output
+        guard outputGradient.shape == expected else {
+            throw LayerError(kind: kind, reason: .invalidInput("output gradient must be \(expected), got \(outputGradient.shape)"))
+        }
+        guard scale < 1 else { return outputGradient }
+        return try LayerError.wrapping(kind) { try adaptiveAvgPool2dBackward(outputGradient, inputShape: shape) }
+    }
+
+    /// The input shape of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedShape.map(TrainingCache.init) }
+        set { cachedShape = newValue?.contents(as: Shape.self) }
     }
 
     /// The adaptive pool's cost (the identity, free, when ρ = 1).

@@ -1,7 +1,8 @@
 /// Average pooling over each channel plane.
 ///
 /// - Input: `[N, C, H, W]` → Output: `[N, C, H', W']`.
-/// - FLOPs: `N·C·H'·W'·kH·kW` (kH·kW − 1 adds and a divide per output); 0 MACs.
+/// - FLOPs: `N·C·H'·W'·kH·kW` (kH·kW − 1 adds and a divide per output); 0 MACs. Backward:
+///   `N·C·H'·W'·(kH·kW + 1)` (a divide per output and an add per window cell).
 public final class AvgPool2d: Layer {
     /// Window size.
     public let kernelSize: Size2D
@@ -13,8 +14,9 @@ public final class AvgPool2d: Layer {
     public let countIncludesPadding: Bool
     /// Round the output size up instead of down.
     public let ceilMode: Bool
-    /// Training mode (no effect).
+    /// Training mode: forward keeps its input shape for `backward(_:)`.
     public var isTraining = false
+    private var cachedShape: Shape?
 
     /// Creates an average pool; `stride` defaults to `kernelSize`.
     /// - Throws: `LayerError` for a size below 1, negative padding or padding above half the window.
@@ -39,14 +41,35 @@ public final class AvgPool2d: Layer {
     /// - Throws: `LayerError` for a wrong rank or a window larger than the padded input.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try cost(for: input.shape)
-        return try LayerError.wrapping(kind) {
+        let output = try LayerError.wrapping(kind) {
             try avgPool2d(
                 input, kernelSize: kernelSize, stride: stride, padding: padding,
                 countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
         }
+        cachedShape = isTraining ? input.shape : nil
+        return output
     }
 
-    /// FLOPs `N·C·H'·W'·kH·kW`.
+    /// Each output gradient spread evenly over its window (`avgPool2dBackward`).
+    /// - Parameter outputGradient: `[N, C, H', W']`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let shape = try LayerValidation.takeCache(&cachedShape, in: kind)
+        return try LayerError.wrapping(kind) {
+            try avgPool2dBackward(
+                outputGradient, inputShape: shape, kernelSize: kernelSize, stride: stride, padding: padding,
+                countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
+        }
+    }
+
+    /// The input shape of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedShape.map(TrainingCache.init) }
+        set { cachedShape = newValue?.contents(as: Shape.self) }
+    }
+
+    /// FLOPs `N·C·H'·W'·kH·kW`; backward `N·C·H'·W'·(kH·kW + 1)`.
     /// - Throws: `LayerError` as `forward` would.
     public func cost(for input: Shape) throws -> LayerCost {
         let image = try LayerValidation.image(input, in: kind)
@@ -54,7 +77,8 @@ public final class AvgPool2d: Layer {
             (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: 1,
             ceilMode: ceilMode, in: kind)
         let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
-        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps)
+        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps,
+            backwardFlopsPerElement: geometry.taps + 1)
     }
 
     /// `AvgPool2d(kernelSize: 2)`: only non-default arguments.

@@ -11,6 +11,7 @@ import Foundation
 /// - Parameters: `weight [C]` (γ, ones) and `bias [C]` (β, zeros); buffers `runningMean [C]`
 ///   (zeros) and `runningVariance [C]` (ones), counted in weight bytes, not parameters.
 /// - FLOPs: 2 per element (scale and shift); 0 MACs. `Conv2d.folding(_:)` removes it entirely.
+///   Backward (training mode only): 7 per element (`batchNormBackward`).
 public final class BatchNorm2d: Layer {
     // MARK: Configuration
 
@@ -34,8 +35,16 @@ public final class BatchNorm2d: Layer {
 
     // MARK: State
 
-    /// Training mode: batch statistics and running-average updates.
+    /// Training mode: batch statistics, running-average updates, and a cache for `backward(_:)`.
     public var isTraining = false
+    private var cache: Cache?
+
+    /// What a training-mode forward pass keeps: its input and the batch statistics it used.
+    private struct Cache {
+        let input: Tensor
+        let mean: Tensor
+        let inverseStandardDeviation: Tensor
+    }
 
     /// Creates a batch norm over `channels` channels.
     /// - Throws: `LayerError` when `channels < 1`, `epsilon <= 0` or momentum is outside [0, 1].
@@ -69,7 +78,39 @@ public final class BatchNorm2d: Layer {
             ? try updateStatistics(input, image: image)
             : (runningMean.scalars, runningVariance.scalars)
         let (scale, shift) = try affine(mean: mean, variance: variance)
-        return try LayerError.wrapping(kind) { try affineChannels(input, scale: scale, shift: shift) }
+        let output = try LayerError.wrapping(kind) { try affineChannels(input, scale: scale, shift: shift) }
+        cache = nil
+        if isTraining {
+            cache = try LayerError.wrapping(kind) {
+                Cache(
+                    input: input, mean: try Tensor(shape: [channels], scalars: mean),
+                    inverseStandardDeviation: try Tensor(
+                        shape: [channels], scalars: variance.map { 1 / ($0 + epsilon).squareRoot() }))
+            }
+        }
+        return output
+    }
+
+    /// The gradients through the batch statistics (`batchNormBackward`): γ's and β's are
+    /// accumulated, the input's returned.
+    /// - Parameter outputGradient: `[N, C, H, W]`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let cache = try LayerValidation.takeCache(&cache, in: kind)
+        return try LayerError.wrapping(kind) {
+            let gradients = try batchNormBackward(
+                outputGradient, input: cache.input, mean: cache.mean,
+                inverseStandardDeviation: cache.inverseStandardDeviation, scale: weight.value)
+            try gradients.accumulate(into: weight, bias: bias)
+            return gradients.input!
+        }
+    }
+
+    /// The input and batch statistics of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cache.map(TrainingCache.init) }
+        set { cache = newValue?.contents(as: Cache.self) }
     }
 
     /// The batch's per-channel mean and biased variance; moves the running statistics.
@@ -119,13 +160,13 @@ public final class BatchNorm2d: Layer {
 }
 
 extension BatchNorm2d: CostReporting {
-    /// 2 FLOPs per element; weight bytes include the two running-statistics buffers.
+    /// 2 FLOPs per element, 7 backward; weight bytes include the two running-statistics buffers.
     /// - Throws: `LayerError` when the input is not `[N, C, H, W]`.
     public func cost(for input: Shape) throws -> LayerCost {
         _ = try LayerValidation.image(input, channels: channels, in: kind)
         return LayerCost(
             kind: kind, input: input, output: input, parameters: 2 * channels, flops: 2 * input.elementCount,
-            weightBytes: 4 * storedFloatCount)
+            backwardFLOPs: 7 * input.elementCount, weightBytes: 4 * storedFloatCount)
     }
 }
 

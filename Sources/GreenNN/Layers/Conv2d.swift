@@ -7,7 +7,8 @@
 ///   `H' = (H + 2·padding − dilation·(kH − 1) − 1) / stride + 1` (same for W).
 /// - Parameters: `weight [O, C/groups, kH, kW]` (PyTorch's OIHW) and `bias [O]`, both
 ///   initialised U(−1/√fanIn, 1/√fanIn) with fanIn = C/groups·kH·kW, as PyTorch does.
-/// - MACs: `N·O·H'·W'·(C/groups)·kH·kW`.
+/// - MACs: `N·O·H'·W'·(C/groups)·kH·kW`; backward twice that (weight-gradient and
+///   input-gradient GEMMs).
 ///
 /// ```swift
 /// let conv = try Conv2d(3, 64, kernelSize: 3, padding: 1)
@@ -40,9 +41,10 @@ public final class Conv2d: Layer {
 
     // MARK: State
 
-    /// Training mode (a conv behaves the same in both modes).
+    /// Training mode: forward keeps its input for `backward(_:)`.
     public var isTraining = false
     private let workspace = Workspace()
+    private var cachedInput: Tensor?
 
     /// Creates a conv with PyTorch's default initialisation drawn from `generator`.
     /// - Throws: `LayerError` when a size is below 1, padding is negative, or `groups` does
@@ -127,11 +129,46 @@ public final class Conv2d: Layer {
     /// - Throws: `LayerError` when the input is not `[N, C, H, W]` or the kernel does not fit.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try geometry(for: input.shape)
-        return try LayerError.wrapping(kind) {
+        let output = try LayerError.wrapping(kind) {
             try conv2d(
                 input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
                 groups: groups, workspace: workspace)
         }
+        cachedInput = isTraining ? input : nil
+        return output
+    }
+
+    /// Bias gradient, then the weight gradient accumulated by GEMM, then the input gradient by
+    /// GEMM and col2im (`conv2dBackward`).
+    /// - Parameter outputGradient: `[N, O, H', W']`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        try backward(outputGradient, computesInputGradient: true)!
+    }
+
+    /// Parameter gradients only: the input-gradient GEMM and col2im are skipped.
+    /// - Throws: `LayerError` as `backward(_:)`.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try backward(outputGradient, computesInputGradient: false)
+    }
+
+    private func backward(_ outputGradient: Tensor, computesInputGradient: Bool) throws -> Tensor? {
+        let input = try LayerValidation.takeCache(&cachedInput, in: kind)
+        return try LayerError.wrapping(kind) {
+            let gradients = try conv2dBackward(
+                outputGradient, input: input, weight: weight.value, hasBias: bias != nil, stride: stride,
+                padding: padding, dilation: dilation, groups: groups, computesInputGradient: computesInputGradient,
+                workspace: workspace)
+            try gradients.accumulate(into: weight, bias: bias)
+            return gradients.input
+        }
+    }
+
+    /// The cached input of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedInput.map(TrainingCache.init) }
+        set { cachedInput = newValue?.contents(as: Tensor.self) }
     }
 
     /// `weight`, then `bias`.
@@ -141,7 +178,8 @@ public final class Conv2d: Layer {
 }
 
 extension Conv2d: CostReporting {
-    /// MACs `N·O·H'·W'·(C/groups)·kH·kW`; FLOPs `2·MACs + N·O·H'·W'` with bias.
+    /// MACs `N·O·H'·W'·(C/groups)·kH·kW`; FLOPs `2·MACs + N·O·H'·W'` with bias; backward
+    /// MACs `2·MACs`, backward FLOPs `2·(backward MACs) + N·O·H'·W'` with bias.
     /// - Throws: `LayerError` as `forward` would.
     public func cost(for input: Shape) throws -> LayerCost {
         LayerCost.convolution(

@@ -5,7 +5,8 @@
 /// - Input: `[N, C, H, W]` → Output: `[N, C, H', W']`, sizes as for `Conv2d`.
 /// - Parameters: `weight [C, 1, kH, kW]` (PyTorch's layout for `groups: C`), `bias [C]`;
 ///   U(−1/√(kH·kW), 1/√(kH·kW)).
-/// - MACs: `N·C·H'·W'·kH·kW`.
+/// - MACs: `N·C·H'·W'·kH·kW`; backward twice that (weight and input gradients, both on direct
+///   kernels).
 public final class DepthwiseConv2d: Layer {
     // MARK: Configuration
 
@@ -29,9 +30,10 @@ public final class DepthwiseConv2d: Layer {
 
     // MARK: State
 
-    /// Training mode (no effect).
+    /// Training mode: forward keeps its input for `backward(_:)`.
     public var isTraining = false
     private let workspace = Workspace()
+    private var cachedInput: Tensor?
 
     /// Creates a depthwise conv with PyTorch's default initialisation drawn from `generator`.
     /// - Throws: `LayerError` when a size is below 1 or padding is negative.
@@ -94,11 +96,44 @@ public final class DepthwiseConv2d: Layer {
     /// - Throws: `LayerError` when the input is not `[N, C, H, W]` or the kernel does not fit.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try geometry(for: input.shape)
-        return try LayerError.wrapping(kind) {
+        let output = try LayerError.wrapping(kind) {
             try depthwiseConv2d(
                 input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
                 workspace: workspace)
         }
+        cachedInput = isTraining ? input : nil
+        return output
+    }
+
+    /// Bias, weight and input gradients on the direct depthwise kernels (`depthwiseConv2dBackward`).
+    /// - Parameter outputGradient: `[N, C, H', W']`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        try backward(outputGradient, computesInputGradient: true)!
+    }
+
+    /// Parameter gradients only: the input gradient is skipped.
+    /// - Throws: `LayerError` as `backward(_:)`.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try backward(outputGradient, computesInputGradient: false)
+    }
+
+    private func backward(_ outputGradient: Tensor, computesInputGradient: Bool) throws -> Tensor? {
+        let input = try LayerValidation.takeCache(&cachedInput, in: kind)
+        return try LayerError.wrapping(kind) {
+            let gradients = try depthwiseConv2dBackward(
+                outputGradient, input: input, weight: weight.value, hasBias: bias != nil, stride: stride,
+                padding: padding, dilation: dilation, computesInputGradient: computesInputGradient, workspace: workspace)
+            try gradients.accumulate(into: weight, bias: bias)
+            return gradients.input
+        }
+    }
+
+    /// The cached input of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedInput.map(TrainingCache.init) }
+        set { cachedInput = newValue?.contents(as: Tensor.self) }
     }
 
     /// `weight`, then `bias`.
@@ -108,7 +143,8 @@ public final class DepthwiseConv2d: Layer {
 }
 
 extension DepthwiseConv2d: CostReporting {
-    /// MACs `N·C·H'·W'·kH·kW`; FLOPs `2·MACs + N·C·H'·W'` with bias.
+    /// MACs `N·C·H'·W'·kH·kW`; FLOPs `2·MACs + N·C·H'·W'` with bias; backward MACs `2·MACs`,
+    /// backward FLOPs `4·MACs + N·C·H'·W'` with bias.
     /// - Throws: `LayerError` as `forward` would.
     public func cost(for input: Shape) throws -> LayerCost {
         LayerCost.convolution(

@@ -6,7 +6,8 @@
 /// - Children (torchvision's names, so its state_dict keys match): `squeeze`,
 ///   `squeeze_activation`, `expand1x1`, `expand1x1_activation`, `expand3x3`,
 ///   `expand3x3_activation` (activations only when `activation` is not nil).
-/// - MACs: `N·H·W·(C·s + s·e1 + 9·s·e3)`.
+/// - MACs: `N·H·W·(C·s + s·e1 + 9·s·e3)`. Backward: the children's, plus one add per squeezed
+///   element (the two expand branches' gradients meet there).
 public final class Fire: Layer {
     /// Input channels C.
     public let inputChannels: Int
@@ -19,7 +20,7 @@ public final class Fire: Layer {
     /// The activation after each stage, if any.
     public let activation: Activation?
     private let activations: [any Layer]?
-    /// Training mode (no effect).
+    /// Training mode; `train()` / `eval()` set it on the stages too.
     public var isTraining = false
 
     /// Creates a fire module with PyTorch's default initialisation drawn from `generator`.
@@ -70,6 +71,33 @@ public final class Fire: Layer {
         return try LayerError.wrapping(kind) { try concatenate(outputs, alongAxis: 1) }
     }
 
+    /// Splits the gradient into the two expand branches' channels, runs their backward passes,
+    /// adds their gradients, and runs the squeeze stage's backward pass on the sum.
+    /// - Parameter outputGradient: `[N, e1 + e3, H, W]`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: a stage's `LayerError` (path prefixed), or `LayerError` for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        try backwardChain(stages.squeeze, try expandGradient(outputGradient))
+    }
+
+    /// As `backward(_:)`, with the squeeze conv computing its parameter gradients only.
+    /// - Throws: `LayerError` as `backward(_:)`.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        try backwardChainParameters(stages.squeeze, try expandGradient(outputGradient))
+    }
+
+    /// The gradient with respect to the squeeze stage's output: the sum of both expand branches'.
+    private func expandGradient(_ outputGradient: Tensor) throws -> Tensor {
+        let stages = stages
+        let parts = try LayerError.wrapping(kind) {
+            try split(outputGradient, sizes: [expand1x1.outputChannels, expand3x3.outputChannels], alongAxis: 1)
+        }
+        var gradient = try backwardChain(stages.expand1x1, parts[0])
+        let other = try backwardChain(stages.expand3x3, parts[1])
+        try LayerError.wrapping(kind) { try gradient.add(other) }
+        return gradient
+    }
+
     /// In execution order, with torchvision's names.
     public var children: [NamedLayer] {
         let stages = stages
@@ -77,7 +105,7 @@ public final class Fire: Layer {
     }
 
     /// The squeeze chain, then both expand chains on its output; concatenation writes the
-    /// output once more (activation bytes), 0 FLOPs.
+    /// output once more (activation bytes), 0 FLOPs. Backward adds one FLOP per squeezed element.
     /// - Throws: a stage's `LayerError`, its path prefixed.
     public func cost(for input: Shape) throws -> LayerCost {
         let stages = stages
@@ -89,6 +117,7 @@ public final class Fire: Layer {
         var cost = LayerCost.combined(
             for: self, input: input, output: output, rows: squeezed.rows + first.rows + second.rows)
         cost.activationBytes += 4 * output.elementCount
+        cost.backwardFLOPs += squeezed.output.elementCount
         return cost
     }
 

@@ -1,10 +1,12 @@
 /// Global average pooling: the mean of each channel plane (PyTorch's `AdaptiveAvgPool2d(1)`).
 ///
 /// - Input: `[N, C, H, W]` → Output: `[N, C, 1, 1]`.
-/// - FLOPs: `N·C·H·W` (H·W − 1 adds and a divide per channel); 0 MACs.
+/// - FLOPs: `N·C·H·W` (H·W − 1 adds and a divide per channel); 0 MACs. Backward: `N·C` (a
+///   divide per plane; filling the plane is a copy).
 public final class GlobalAvgPool2d: Layer {
-    /// Training mode (no effect).
+    /// Training mode: forward keeps its input shape for `backward(_:)`.
     public var isTraining = false
+    private var cachedShape: Shape?
 
     /// Creates a global average pool.
     public init() {}
@@ -13,10 +15,27 @@ public final class GlobalAvgPool2d: Layer {
     /// - Throws: `LayerError` for a wrong rank or an empty plane.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try cost(for: input.shape)
-        return try LayerError.wrapping(kind) { try globalAvgPool2d(input) }
+        let output = try LayerError.wrapping(kind) { try globalAvgPool2d(input) }
+        cachedShape = isTraining ? input.shape : nil
+        return output
     }
 
-    /// FLOPs `N·C·H·W`.
+    /// Each plane filled with its gradient divided by H·W (`globalAvgPool2dBackward`).
+    /// - Parameter outputGradient: `[N, C, 1, 1]`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let shape = try LayerValidation.takeCache(&cachedShape, in: kind)
+        return try LayerError.wrapping(kind) { try globalAvgPool2dBackward(outputGradient, inputShape: shape) }
+    }
+
+    /// The input shape of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedShape.map(TrainingCache.init) }
+        set { cachedShape = newValue?.contents(as: Shape.self) }
+    }
+
+    /// FLOPs `N·C·H·W`; backward `N·C`.
     /// - Throws: `LayerError` for a wrong rank or an empty plane.
     public func cost(for input: Shape) throws -> LayerCost {
         let image = try LayerValidation.image(input, in: kind)
@@ -24,7 +43,8 @@ public final class GlobalAvgPool2d: Layer {
             throw LayerError.inputShape(kind, expected: "[N, C, H, W] with H, W >= 1", actual: input)
         }
         return LayerCost(
-            kind: kind, input: input, output: [image.batch, image.channels, 1, 1], flops: input.elementCount)
+            kind: kind, input: input, output: [image.batch, image.channels, 1, 1], flops: input.elementCount,
+            backwardFLOPs: image.batch * image.channels)
     }
 
     /// `GlobalAvgPool2d()`.

@@ -25,6 +25,19 @@ enum LayerValidation {
         guard check(value) else { throw LayerError.invalidConfiguration(kind, "\(name) must be in \(range), got \(value)") }
     }
 
+    /// The cache a training-mode forward pass left, cleared (each forward pass allows one
+    /// backward pass), or the `.invalidState` error `backward` throws when there is none.
+    static func takeCache<Cache>(_ cache: inout Cache?, in kind: String) throws -> Cache {
+        guard let value = cache else {
+            throw LayerError(
+                kind: kind,
+                reason: .invalidState(
+                    "backward needs a training-mode forward pass first (call train(), then forward); each forward pass allows one backward pass"))
+        }
+        cache = nil
+        return value
+    }
+
     /// The sizes of an `[N, channels, H, W]` input, or a `LayerError` naming the expected shape.
     static func image(_ input: Shape, channels: Int, in kind: String) throws -> (
         batch: Int, channels: Int, height: Int, width: Int

@@ -2,7 +2,8 @@
 ///
 /// - Input: `[N, inputFeatures]` → Output: `[N, outputFeatures]`.
 /// - Parameters: `weight [out, in]` and `bias [out]`, initialised U(−1/√in, 1/√in) as PyTorch does.
-/// - MACs: `N·in·out`; FLOPs `2·MACs + N·out` with bias.
+/// - MACs: `N·in·out`; FLOPs `2·MACs + N·out` with bias. Backward: `2·MACs` (weight-gradient
+///   and input-gradient GEMMs).
 ///
 /// ```swift
 /// let fc = try Linear(400, 120)
@@ -24,8 +25,9 @@ public final class Linear: Layer {
 
     // MARK: State
 
-    /// Training mode (no effect on a linear layer).
+    /// Training mode: forward keeps its input for `backward(_:)`.
     public var isTraining = false
+    private var cachedInput: Tensor?
 
     /// Creates a linear layer with PyTorch's default initialisation drawn from `generator`.
     /// - Throws: `LayerError` when a feature count is below 1.
@@ -65,7 +67,40 @@ public final class Linear: Layer {
     /// - Throws: `LayerError` when the input is not `[N, in]`.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try cost(for: input.shape)
-        return try LayerError.wrapping(kind) { try linear(input, weight: weight.value, bias: bias?.value) }
+        let output = try LayerError.wrapping(kind) { try linear(input, weight: weight.value, bias: bias?.value) }
+        cachedInput = isTraining ? input : nil
+        return output
+    }
+
+    /// Bias gradient, weight gradient `dYᵀ·X`, input gradient `dY·W` (`linearBackward`).
+    /// - Parameter outputGradient: `[N, out]`.
+    /// - Returns: `[N, in]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        try backward(outputGradient, computesInputGradient: true)!
+    }
+
+    /// Parameter gradients only: the input-gradient GEMM is skipped.
+    /// - Throws: `LayerError` as `backward(_:)`.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try backward(outputGradient, computesInputGradient: false)
+    }
+
+    private func backward(_ outputGradient: Tensor, computesInputGradient: Bool) throws -> Tensor? {
+        let input = try LayerValidation.takeCache(&cachedInput, in: kind)
+        return try LayerError.wrapping(kind) {
+            let gradients = try linearBackward(
+                outputGradient, input: input, weight: weight.value, hasBias: bias != nil,
+                computesInputGradient: computesInputGradient)
+            try gradients.accumulate(into: weight, bias: bias)
+            return gradients.input
+        }
+    }
+
+    /// The cached input of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedInput.map(TrainingCache.init) }
+        set { cachedInput = newValue?.contents(as: Tensor.self) }
     }
 
     /// `weight`, then `bias`.
@@ -75,7 +110,8 @@ public final class Linear: Layer {
 }
 
 extension Linear: CostReporting {
-    /// MACs `N·in·out`; FLOPs `2·MACs + N·out` with bias.
+    /// MACs `N·in·out`; FLOPs `2·MACs + N·out` with bias; backward MACs `2·MACs`, backward
+    /// FLOPs `4·MACs + N·out` with bias (the bias gradient's adds).
     /// - Throws: `LayerError` when the input is not `[N, in]`.
     public func cost(for input: Shape) throws -> LayerCost {
         guard input.rank == 2, input[1] == inputFeatures else {
@@ -83,9 +119,10 @@ extension Linear: CostReporting {
         }
         let output: Shape = [input[0], outputFeatures]
         let macs = input[0] * inputFeatures * outputFeatures
+        let biasAdds = bias == nil ? 0 : output.elementCount
         return LayerCost(
-            kind: kind, input: input, output: output, parameters: parameterCount, macs: macs,
-            flops: 2 * macs + (bias == nil ? 0 : output.elementCount))
+            kind: kind, input: input, output: output, parameters: parameterCount, macs: macs, flops: 2 * macs + biasAdds,
+            backwardMACs: 2 * macs, backwardFLOPs: 4 * macs + biasAdds)
     }
 }
 

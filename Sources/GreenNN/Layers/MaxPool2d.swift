@@ -2,7 +2,9 @@
 ///
 /// - Input: `[N, C, H, W]` → Output: `[N, C, H', W']`, sizes as for a conv (rounded up
 ///   with `ceilMode`, as SqueezeNet uses).
-/// - FLOPs: `N·C·H'·W'·(kH·kW − 1)` compares; 0 MACs, no parameters.
+/// - FLOPs: `N·C·H'·W'·(kH·kW − 1)` compares; 0 MACs, no parameters. Backward: the window is
+///   scanned again on the cached input and the gradient routed to its maximum,
+///   `N·C·H'·W'·kH·kW` (the compares and one add per output).
 public final class MaxPool2d: Layer {
     /// Window size.
     public let kernelSize: Size2D
@@ -14,8 +16,9 @@ public final class MaxPool2d: Layer {
     public let dilation: Size2D
     /// Round the output size up instead of down.
     public let ceilMode: Bool
-    /// Training mode (no effect).
+    /// Training mode: forward keeps its input for `backward(_:)`.
     public var isTraining = false
+    private var cachedInput: Tensor?
 
     /// Creates a max pool; `stride` defaults to `kernelSize`.
     /// - Throws: `LayerError` for a size below 1, negative padding or padding above half the window.
@@ -40,12 +43,33 @@ public final class MaxPool2d: Layer {
     /// - Throws: `LayerError` for a wrong rank or a window larger than the padded input.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try cost(for: input.shape)
-        return try LayerError.wrapping(kind) {
+        let output = try LayerError.wrapping(kind) {
             try maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+        }
+        cachedInput = isTraining ? input : nil
+        return output
+    }
+
+    /// Each output gradient routed to the input cell that won its window (`maxPool2dBackward`).
+    /// - Parameter outputGradient: `[N, C, H', W']`.
+    /// - Returns: `[N, C, H, W]`.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let input = try LayerValidation.takeCache(&cachedInput, in: kind)
+        return try LayerError.wrapping(kind) {
+            try maxPool2dBackward(
+                outputGradient, input: input, kernelSize: kernelSize, stride: stride, padding: padding,
+                dilation: dilation, ceilMode: ceilMode)
         }
     }
 
-    /// FLOPs `N·C·H'·W'·(kH·kW − 1)`.
+    /// The cached input of the last training-mode forward pass.
+    public var trainingCache: TrainingCache? {
+        get { cachedInput.map(TrainingCache.init) }
+        set { cachedInput = newValue?.contents(as: Tensor.self) }
+    }
+
+    /// FLOPs `N·C·H'·W'·(kH·kW − 1)`; backward `N·C·H'·W'·kH·kW`.
     /// - Throws: `LayerError` as `forward` would.
     public func cost(for input: Shape) throws -> LayerCost {
         let image = try LayerValidation.image(input, in: kind)
@@ -53,7 +77,8 @@ public final class MaxPool2d: Layer {
             (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: dilation,
             ceilMode: ceilMode, in: kind)
         let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
-        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps - 1)
+        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps - 1,
+            backwardFlopsPerElement: geometry.taps)
     }
 
     /// `MaxPool2d(kernelSize: 2)`: only non-default arguments.

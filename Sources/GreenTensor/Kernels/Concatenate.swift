@@ -1,5 +1,6 @@
 // Concatenation along one axis: each input's blocks of (axis size × inner) floats are copied
-// into place in the output, outer index by outer index.
+// into place in the output, outer index by outer index. Splitting is its inverse (and the
+// backward pass of concatenation): the same blocks copied out.
 
 /// Joins tensors along `axis`; every other axis must match.
 /// - Parameters:
@@ -34,4 +35,34 @@ public func concatenate(_ tensors: [Tensor], alongAxis axis: Int) throws(TensorE
         offset += block
     }
     return output
+}
+
+/// Splits `tensor` along `axis` into consecutive parts of the given sizes (the inverse of
+/// `concatenate`, and its backward pass).
+/// - Parameters:
+///   - tensor: any tensor of rank >= 1.
+///   - sizes: the parts' sizes along `axis`, each >= 0, summing to the tensor's size there.
+///   - axis: the axis to split (negative counts from the end); 1 splits NCHW channels.
+/// - Returns: one tensor per size, each the input's shape with `axis` set to its size.
+/// - Throws: `TensorError` for an axis out of range, a negative size, or sizes that do not sum
+///   to the axis's length.
+public func split(_ tensor: Tensor, sizes: [Int], alongAxis axis: Int) throws(TensorError) -> [Tensor] {
+    let axis = try tensor.shape.resolvedAxis(axis, for: "split")
+    guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == tensor.shape[axis] else {
+        throw .invalidArgument(
+            operation: "split", message: "sizes \(sizes) must be >= 0 and sum to \(tensor.shape[axis]) (axis \(axis) of \(tensor.shape))")
+    }
+    let (outer, total, inner) = tensor.shape.split(around: axis)
+    var offset = 0
+    return sizes.map { size in
+        var dimensions = tensor.shape.dimensions
+        dimensions[axis] = size
+        let part = Tensor(uninitializedShape: Shape(dimensions))
+        let block = size * inner
+        for index in 0..<outer {
+            (part.storage.base + index * block).update(from: tensor.storage.base + index * total * inner + offset, count: block)
+        }
+        offset += block
+        return part
+    }
 }

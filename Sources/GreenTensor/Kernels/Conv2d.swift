@@ -25,29 +25,10 @@ public func conv2d(
     stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, groups: Int = 1,
     workspace: Workspace? = nil
 ) throws(TensorError) -> Tensor {
-    let operation = "conv2d"
-    let (batch, channels, height, width) = try input.imageDimensions(for: operation)
-    guard weight.shape.rank == 4 else {
-        throw .shapeMismatch(operation: operation, expected: "weight [O, C/groups, kH, kW]", actual: weight.shape)
-    }
-    let outputChannels = weight.shape[0]
-    guard groups >= 1, channels % groups == 0, outputChannels % groups == 0 else {
-        throw .invalidArgument(
-            operation: operation,
-            message: "groups (\(groups)) must be >= 1 and divide input channels (\(channels)) and output channels (\(outputChannels))")
-    }
+    let (batch, channels, height, width, outputChannels, geometry) = try validatedConvolution(
+        input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+        operation: "conv2d")
     let groupChannels = channels / groups
-    guard weight.shape[1] == groupChannels, outputChannels >= 1 else {
-        throw .shapeMismatch(
-            operation: operation,
-            expected: "weight [O, \(groupChannels), kH, kW] for input \(input.shape) and groups \(groups)",
-            actual: weight.shape)
-    }
-    try Tensor.checkBias(bias, channels: outputChannels, for: operation)
-    let geometry = try WindowGeometry(
-        input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
-        stride: stride, padding: padding, dilation: dilation, operation: operation)
-
     let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
     if groups == 1 && batch > 1 && geometry.outputPositions < smallPlanePositions {
         convolveSmallPlanes(
@@ -107,6 +88,39 @@ public func conv2d(
         }
     }
     return output
+}
+
+/// Checks a grouped convolution of `input` by `weight` as `conv2d` does, and returns its sizes.
+/// - Throws: `TensorError` naming `operation` for a wrong rank, channels that do not match the
+///   weight, groups that do not divide C and O, a bias that is not `[O]`, or an invalid window.
+func validatedConvolution(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D, groups: Int,
+    operation: String
+) throws(TensorError) -> (
+    batch: Int, channels: Int, height: Int, width: Int, outputChannels: Int, geometry: WindowGeometry
+) {
+    let (batch, channels, height, width) = try input.imageDimensions(for: operation)
+    guard weight.shape.rank == 4 else {
+        throw .shapeMismatch(operation: operation, expected: "weight [O, C/groups, kH, kW]", actual: weight.shape)
+    }
+    let outputChannels = weight.shape[0]
+    guard groups >= 1, channels % groups == 0, outputChannels % groups == 0 else {
+        throw .invalidArgument(
+            operation: operation,
+            message: "groups (\(groups)) must be >= 1 and divide input channels (\(channels)) and output channels (\(outputChannels))")
+    }
+    let groupChannels = channels / groups
+    guard weight.shape[1] == groupChannels, outputChannels >= 1 else {
+        throw .shapeMismatch(
+            operation: operation,
+            expected: "weight [O, \(groupChannels), kH, kW] for input \(input.shape) and groups \(groups)",
+            actual: weight.shape)
+    }
+    try Tensor.checkBias(bias, channels: outputChannels, for: operation)
+    let geometry = try WindowGeometry(
+        input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
+        stride: stride, padding: padding, dilation: dilation, operation: operation)
+    return (batch, channels, height, width, outputChannels, geometry)
 }
 
 /// Output planes smaller than this many positions take the row-major path: with, say, a 2x2

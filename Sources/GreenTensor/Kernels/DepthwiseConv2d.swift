@@ -21,16 +21,9 @@ public func depthwiseConv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
     stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, workspace: Workspace? = nil
 ) throws(TensorError) -> Tensor {
-    let operation = "depthwiseConv2d"
-    let (batch, channels, height, width) = try input.imageDimensions(for: operation)
-    guard weight.shape.rank == 4, weight.shape[0] == channels, weight.shape[1] == 1 else {
-        throw .shapeMismatch(operation: operation, expected: "weight [\(channels), 1, kH, kW]", actual: weight.shape)
-    }
-    try Tensor.checkBias(bias, channels: channels, for: operation)
-    let geometry = try WindowGeometry(
-        input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
-        stride: stride, padding: padding, dilation: dilation, operation: operation)
-
+    let (batch, channels, height, width, geometry) = try validatedDepthwise(
+        input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+        operation: "depthwiseConv2d")
     let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
     let planes = batch * channels
     let paddedPerWorker = geometry.paddedPlaneCount
@@ -55,4 +48,22 @@ public func depthwiseConv2d(
         }
     }
     return output
+}
+
+/// Checks a depthwise convolution of `input` by `weight` as `depthwiseConv2d` does, and returns its sizes.
+/// - Throws: `TensorError` naming `operation` for a wrong rank, a weight that is not
+///   `[C, 1, kH, kW]`, a bias that is not `[C]`, or an invalid window.
+func validatedDepthwise(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D,
+    operation: String
+) throws(TensorError) -> (batch: Int, channels: Int, height: Int, width: Int, geometry: WindowGeometry) {
+    let (batch, channels, height, width) = try input.imageDimensions(for: operation)
+    guard weight.shape.rank == 4, weight.shape[0] == channels, weight.shape[1] == 1 else {
+        throw .shapeMismatch(operation: operation, expected: "weight [\(channels), 1, kH, kW]", actual: weight.shape)
+    }
+    try Tensor.checkBias(bias, channels: channels, for: operation)
+    let geometry = try WindowGeometry(
+        input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
+        stride: stride, padding: padding, dilation: dilation, operation: operation)
+    return (batch, channels, height, width, geometry)
 }

@@ -5,11 +5,14 @@ internal import CKernels
 
 /// Validates a pooling window the way PyTorch does (padding at most half the kernel,
 /// so no window lies wholly in the padding).
-private func poolingGeometry(
-    _ input: Tensor, kernelSize: Size2D, stride: Size2D?, padding: Size2D, dilation: Size2D, ceilMode: Bool,
+func poolingGeometry(
+    _ input: Shape, kernelSize: Size2D, stride: Size2D?, padding: Size2D, dilation: Size2D, ceilMode: Bool,
     operation: String
 ) throws(TensorError) -> (planes: Int, geometry: WindowGeometry) {
-    let (batch, channels, height, width) = try input.imageDimensions(for: operation)
+    guard input.rank == 4 else {
+        throw .shapeMismatch(operation: operation, expected: "input [N, C, H, W]", actual: input)
+    }
+    let (batch, channels, height, width) = (input[0], input[1], input[2], input[3])
     guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
         throw .invalidArgument(
             operation: operation, message: "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
@@ -54,7 +57,7 @@ public func maxPool2d(
     ceilMode: Bool = false
 ) throws(TensorError) -> Tensor {
     let (planes, geometry) = try poolingGeometry(
-        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode,
+        input.shape, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode,
         operation: "maxPool2d")
     return mapPlanes(input, planes: planes, geometry: geometry) { Kernels.table.maxPoolPlane($0, $1, $2) }
 }
@@ -74,7 +77,7 @@ public func avgPool2d(
     countIncludesPadding: Bool = true, ceilMode: Bool = false
 ) throws(TensorError) -> Tensor {
     let (planes, geometry) = try poolingGeometry(
-        input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: 1, ceilMode: ceilMode,
+        input.shape, kernelSize: kernelSize, stride: stride, padding: padding, dilation: 1, ceilMode: ceilMode,
         operation: "avgPool2d")
     let countPadding: Int32 = countIncludesPadding ? 1 : 0
     return mapPlanes(input, planes: planes, geometry: geometry) {

@@ -45,6 +45,19 @@ extension Tensor {
         try lhs.zipped(with: rhs, operation: "/", /)
     }
 
+    /// Adds `scale · other` to this tensor in place (BLAS's axpy), copying the storage first
+    /// only if another tensor shares it. Gradients accumulate this way.
+    /// - Throws: `TensorError.shapeMismatch` when the shapes differ.
+    public mutating func add(_ other: Tensor, scaledBy scale: Float = 1) throws(TensorError) {
+        guard shape == other.shape else {
+            throw .shapeMismatch(operation: "add(_:scaledBy:)", expected: "\(shape) (same as the accumulator)", actual: other.shape)
+        }
+        let source = other.storage.base
+        withUnsafeMutableBufferPointer { values in
+            for index in values.indices { values[index] += scale * source[index] }
+        }
+    }
+
     /// Adds `rhs` to every element.
     public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 + rhs } }
     /// Subtracts `rhs` from every element.

@@ -1,0 +1,58 @@
+import Testing
+@testable import GreenTensor
+
+/// `conv2dBackward` (im2col, GEMM with beta 1, col2im) against the naive adjoint loops over
+/// the whole convolution sweep. Tolerance 1e-4 relative: sums of up to a few hundred products.
+@Suite(.serialized) struct Conv2dBackwardTests {
+    static let cases: [ConvolutionCase] = ConvolutionCase.sweep.map { base in
+        var c = base
+        c.batch = Swift.max(2, base.batch)
+        return c
+    }
+
+    @Test(arguments: cases)
+    func gradientsMatchNaiveReference(_ c: ConvolutionCase) throws {
+        let input = randomTensor([c.batch, c.channels, c.height, c.width], seed: 301)
+        let weight = randomTensor([c.outputChannels, c.channels / c.groups, c.kernel.height, c.kernel.width], seed: 302)
+        let output = try conv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+        let outputGradient = randomTensor(output.shape, seed: 303)
+        let gradients = try conv2dBackward(
+            outputGradient, input: input, weight: weight, hasBias: c.bias, stride: c.stride, padding: c.padding,
+            dilation: c.dilation, groups: c.groups)
+        let expected = Naive.conv2dBackward(
+            outputGradient, input: input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation,
+            groups: c.groups)
+        expectClose(try #require(gradients.input), expected.input, tolerance: 1e-4, "\(c) input")
+        expectClose(gradients.weight, expected.weight, tolerance: 1e-4, "\(c) weight")
+        if c.bias { expectClose(try #require(gradients.bias), expected.bias, tolerance: 1e-4, "\(c) bias") }
+        #expect((gradients.bias == nil) == !c.bias)
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func workerCountDoesNotChangeTheSums(_ threads: Int) throws {
+        let previous = ComputeThreads.count
+        defer { try? ComputeThreads.set(previous) }
+        try ComputeThreads.set(threads)
+        let c = Self.cases[3]
+        let input = randomTensor([5, c.channels, c.height, c.width], seed: 304)
+        let weight = randomTensor([c.outputChannels, c.channels, 3, 3], seed: 305)
+        let outputGradient = randomTensor(try conv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation).shape, seed: 306)
+        let gradients = try conv2dBackward(
+            outputGradient, input: input, weight: weight, hasBias: true, stride: c.stride, padding: c.padding,
+            dilation: c.dilation, computesInputGradient: false)
+        let expected = Naive.conv2dBackward(outputGradient, input: input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: 1)
+        #expect(gradients.input == nil)
+        expectClose(gradients.weight, expected.weight, tolerance: 1e-4, "\(threads) threads")
+        expectClose(try #require(gradients.bias), expected.bias, tolerance: 1e-4, "\(threads) threads")
+    }
+
+    @Test func rejectsAMisShapedOutputGradient() {
+        let input = randomTensor([2, 3, 5, 5], seed: 307), weight = randomTensor([4, 3, 3, 3], seed: 308)
+        expectTensorError(["conv2dBackward", "output gradient [2, 4, 3, 3]", "[2, 4, 3, 2]"]) {
+            _ = try conv2dBackward(randomTensor([2, 4, 3, 2], seed: 309), input: input, weight: weight, hasBias: false)
+        }
+        expectTensorError(["conv2dBackward", "weight [O, 3, kH, kW]"]) {
+            _ = try conv2dBackward(randomTensor([2, 4, 3, 3], seed: 309), input: input, weight: randomTensor([4, 2, 3, 3], seed: 310), hasBias: false)
+        }
+    }
+}
