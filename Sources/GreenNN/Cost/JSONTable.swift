@@ -1,9 +1,10 @@
 import Foundation
 
 /// The JSON rendering of a `CostTable`:
-/// `{"model", "input": [N, C, H, W], "total": {"parameters", "macs", "flops", "weightBytes",
-/// "activationBytes"}, "layers": [{"name", "kind", "output", "parameters", "macs", "flops",
-/// "weightBytes", "applications", "children": […]}]}`, nested down to the table's depth.
+/// `{"model", "input": [N, C, H, W], "total": {"parameters", "macs", "flops", "backwardMACs",
+/// "backwardFLOPs", "weightBytes", "activationBytes"}, "layers": [{"name", "kind", "output",
+/// "parameters", "macs", "flops", "backwardMACs", "backwardFLOPs", "weightBytes", "applications",
+/// "children": […]}]}`, nested down to the table's depth.
 struct JSONTable {
     let table: CostTable
 
@@ -14,7 +15,8 @@ struct JSONTable {
             let expand = table.depth.map { level < $0 } ?? true
             return [
                 "name": cost.name, "kind": cost.kind, "output": cost.output.dimensions, "parameters": cost.parameters,
-                "macs": cost.macs, "flops": cost.flops, "weightBytes": cost.weightBytes,
+                "macs": cost.macs, "flops": cost.flops, "backwardMACs": cost.backwardMACs,
+                "backwardFLOPs": cost.backwardFLOPs, "weightBytes": cost.weightBytes,
                 "applications": cost.applications,
                 "children": expand ? cost.children.map { layer($0, level: level + 1) } : [],
             ]
@@ -26,6 +28,7 @@ struct JSONTable {
             "output": total.output.dimensions,
             "total": [
                 "parameters": total.parameters, "macs": total.macs, "flops": total.flops,
+                "backwardMACs": total.backwardMACs, "backwardFLOPs": total.backwardFLOPs,
                 "weightBytes": total.weightBytes, "activationBytes": total.activationBytes,
             ],
             "layers": total.children.isEmpty ? [layer(total, level: 1)] : total.children.map { layer($0, level: 1) },

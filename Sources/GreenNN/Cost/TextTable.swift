@@ -1,5 +1,6 @@
 /// The terminal rendering of a `CostTable`: torchinfo's layout, with tree lines, exact
-/// integers with separators, "--" for not applicable, "×n" for shared blocks, and a totals block.
+/// integers with separators, "--" for not applicable, "×n" for shared blocks, and a totals block
+/// that ends with the backward pass's MACs and FLOPs.
 struct TextTable {
     let table: CostTable
 
@@ -38,6 +39,8 @@ struct TextTable {
             "Total params: \(CostNumber.grouped(total.parameters)) (\(CostNumber.grouped(total.weightBytes)) weight bytes)"
                 + "   Total MACs: \(CostNumber.grouped(total.macs))   Total FLOPs: \(CostNumber.grouped(total.flops))",
             "Activation bytes written: \(CostNumber.grouped(total.activationBytes))",
+            "Backward MACs: \(CostNumber.grouped(total.backwardMACs))   Backward FLOPs: \(CostNumber.grouped(total.backwardFLOPs))"
+                + "   (a training step is forward + backward)",
         ]
         return ([rule, line(headers), rule] + cells.map(line) + [rule] + totals + [rule]).joined(separator: "\n")
     }
