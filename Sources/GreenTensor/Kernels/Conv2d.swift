@@ -40,10 +40,14 @@ public func conv2d(
     let positions = geometry.outputPositions
     let outputWidth = geometry.output.width
     let pointwise = geometry.isPointwise
-    // Tasks: whole images when the batch can keep every worker busy, else bands of output
-    // rows, so a single image still uses every thread (and im2col runs in parallel too).
+    // Tasks: bands of output rows. Enough bands that every worker has one even at batch 1
+    // (so im2col runs in parallel too), and bands small enough that a band's im2col columns
+    // (about 2 MiB) are still in cache when the GEMM reads them.
     let threads = ComputeThreads.count
-    let bands = batch >= threads ? 1 : Swift.min(geometry.output.height, (threads + batch - 1) / batch)
+    let bandsForThreads = batch >= threads ? 1 : (threads + batch - 1) / batch
+    let rowsInCache = Swift.max(1, columnCacheFloats / Swift.max(1, reduction * outputWidth))
+    let bandsForCache = pointwise ? 1 : (geometry.output.height + rowsInCache - 1) / rowsInCache
+    let bands = Swift.min(geometry.output.height, Swift.max(bandsForThreads, bandsForCache))
     let tasks = batch * bands
     let workers = ComputeThreads.workers(for: tasks)
     let bandRows = (geometry.output.height + bands - 1) / bands
@@ -122,6 +126,10 @@ func validatedConvolution(
         stride: stride, padding: padding, dilation: dilation, operation: operation)
     return (batch, channels, height, width, outputChannels, geometry)
 }
+
+/// The im2col columns of one task are kept to about this many floats (2 MiB), so they are
+/// still in cache when the GEMM reads them.
+let columnCacheFloats = 1 << 19
 
 /// Output planes smaller than this many positions take the row-major path: with, say, a 2x2
 /// plane a per-image GEMM would be [O, K]·[K, 4], too thin for sgemm to run near its peak.

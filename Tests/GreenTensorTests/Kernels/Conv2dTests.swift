@@ -1,8 +1,9 @@
 import Testing
 @testable import GreenTensor
 
-/// im2col + GEMM convolution against the direct loops of `Naive.conv2d`.
-/// Tolerance 1e-5 relative: at most 75 products of values in [-1, 1].
+/// im2col + GEMM convolution against the direct loops of `Naive.conv2d` (in Double).
+/// Tolerance 1e-5 relative for reductions up to 75 products of values in [-1, 1], 1e-4 for the
+/// 784-product case (Float32 accumulation error grows with the reduction length).
 @Suite struct Conv2dTests {
     @Test(arguments: ConvolutionCase.sweep)
     func forwardMatchesNaiveReference(_ c: ConvolutionCase) throws {
@@ -14,7 +15,8 @@ import Testing
             groups: c.groups, workspace: Workspace())
         let expected = Naive.conv2d(
             input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
-        expectClose(output, expected, tolerance: 1e-5, "\(c)")
+        let reduction = c.channels / c.groups * c.kernel.height * c.kernel.width
+        expectClose(output, expected, tolerance: reduction > 100 ? 1e-4 : 1e-5, "\(c)")
     }
 
     @Test func pointwisePathMatchesIm2colPath() throws {
