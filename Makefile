@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
-.PHONY: deps build test bench clean
+.PHONY: deps build test bench examples clean
 
 # Installs Debian's OpenBLAS (and pkg-config) when pkg-config cannot find openblas.
 deps:
@@ -27,6 +27,13 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product greenbench
 	.build/release/greenbench $(BENCH_ARGS)
+
+# Builds and runs the example consumer packages in Docs/Examples (each depends on GreenNN by
+# path, as a user's package would); an example that stops compiling or fails its checks
+# fails this target.
+examples: deps
+	cd Docs/Examples/QuickStart && $(SWIFT) build && .build/debug/QuickStart
+	cd Docs/Examples/CustomLayer && $(SWIFT) build && .build/debug/CustomLayer
 
 clean:
 	$(SWIFT) package clean
