@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
-.PHONY: deps build test bench examples clean
+.PHONY: deps build test bench examples docs clean
 
 # Installs Debian's OpenBLAS (and pkg-config) when pkg-config cannot find openblas.
 deps:
@@ -34,6 +34,24 @@ bench: deps
 examples: deps
 	cd Docs/Examples/QuickStart && $(SWIFT) build && .build/debug/QuickStart
 	cd Docs/Examples/CustomLayer && $(SWIFT) build && .build/debug/CustomLayer
+
+# DocC documentation for GreenTensor and GreenNN, built with the toolchain's own tools
+# (symbol graphs from SwiftPM, then docc convert) into .build/docs; fails when any public
+# symbol of the library modules lacks a /// comment.
+SYMBOLS = .build/symbol-graphs
+docs: deps
+	$(SWIFT) package dump-symbol-graph --minimum-access-level public
+	rm -rf $(SYMBOLS) .build/docs && mkdir -p $(SYMBOLS) .build/docs
+	python3 Scripts/undocumented.py "$$(dirname $$($(SWIFT) build --show-bin-path))/symbolgraph" \
+		GreenTensor GreenNN GreenModels GreenEnergy
+	for module in GreenTensor GreenNN; do \
+		mkdir -p $(SYMBOLS)/$$module && \
+		cp "$$(dirname $$($(SWIFT) build --show-bin-path))/symbolgraph/$$module"*.symbols.json $(SYMBOLS)/$$module/ && \
+		docc convert Sources/$$module/$$module.docc --fallback-display-name $$module \
+			--fallback-bundle-identifier org.greennn.$$module --additional-symbol-graph-dir $(SYMBOLS)/$$module \
+			--output-path .build/docs/$$module || exit 1; \
+	done
+	@echo "documentation in .build/docs/GreenTensor and .build/docs/GreenNN"
 
 clean:
 	$(SWIFT) package clean
