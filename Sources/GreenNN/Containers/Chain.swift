@@ -1,11 +1,65 @@
 /// Runs `children` in order, each on the previous one's output, prefixing any error with the
-/// failing child's name (torchinfo's "layers that ran", MLX's dotted path).
+/// failing child's name (torchinfo's "layers that ran", MLX's dotted path). In inference, a
+/// conv followed by BatchNorm and/or ReLU runs as one fused pass (`forwardStep`).
 func forwardChain(_ children: [NamedLayer], _ input: Tensor) throws -> Tensor {
     var value = input
-    for child in children {
-        value = try LayerError.inChild(child.name, kind: child.layer.kind) { try child.layer.forward(value) }
+    var index = 0
+    while index < children.count {
+        let step = try forwardStep(children, at: index, value)
+        value = step.output
+        index += step.consumed
     }
     return value
+}
+
+/// Runs the child at `index` on `input` and returns its output and how many children that
+/// covered: 1, or more when the child is a `Conv2d` or `DepthwiseConv2d` in inference mode
+/// followed by a `BatchNorm2d` and/or a `ReLU`/`ReLU6` (also in inference mode), which are then
+/// applied in the conv's output pass instead of as passes of their own. The result is the
+/// same as running them one by one, up to rounding.
+/// - Throws: the child's error, its path prefixed with the child's name.
+public func forwardStep(_ children: [NamedLayer], at index: Int, _ input: Tensor) throws -> (
+    output: Tensor, consumed: Int
+) {
+    let child = children[index]
+    return try LayerError.inChild(child.name, kind: child.layer.kind) {
+        if let (layer, epilogue, consumed) = try fusion(at: index, in: children) {
+            return (try layer.forward(input, epilogue: epilogue), consumed)
+        }
+        return (try child.layer.forward(input), 1)
+    }
+}
+
+/// The conv at `index`, the epilogue its followers fold into, and how many children that
+/// covers; nil when nothing follows that can fuse or anything involved is training.
+private func fusion(at index: Int, in children: [NamedLayer]) throws -> (any EpilogueFusing, Epilogue, Int)? {
+    guard let conv = children[index].layer as? any EpilogueFusing, !conv.isTraining else { return nil }
+    var epilogue = Epilogue()
+    var next = index + 1
+    if next < children.count, let norm = children[next].layer as? BatchNorm2d, !norm.isTraining,
+        norm.channels == conv.fusedChannels
+    {
+        (epilogue.scale, epilogue.shift) = try norm.inferenceAffine()
+        next += 1
+    }
+    if next < children.count, !children[next].layer.isTraining {
+        if children[next].layer is ReLU {
+            epilogue.lower = 0
+            next += 1
+        } else if children[next].layer is ReLU6 {
+            (epilogue.lower, epilogue.upper) = (0, 6)
+            next += 1
+        }
+    }
+    return next > index + 1 ? (conv, epilogue, next - index) : nil
+}
+
+/// A convolution whose output pass can absorb a following inference BatchNorm and activation.
+protocol EpilogueFusing: Layer {
+    /// The channels of its output (the epilogue's vector length).
+    var fusedChannels: Int { get }
+    /// `forward(_:)` with `epilogue` applied to each output channel as it is written.
+    func forward(_ input: Tensor, epilogue: Epilogue) throws -> Tensor
 }
 
 /// Runs the children's backward passes in reverse order, each on the gradient the next one

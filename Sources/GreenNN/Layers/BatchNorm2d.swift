@@ -61,6 +61,11 @@ public final class BatchNorm2d: Layer {
         runningVariance = try Tensor.ones([channels])
     }
 
+    /// The inference scale and shift from the running statistics.
+    func inferenceAffine() throws -> (scale: Tensor, shift: Tensor) {
+        try affine(mean: runningMean.scalars, variance: runningVariance.scalars)
+    }
+
     /// The per-channel scale `γ/√(var + ε)` and shift `β − mean·scale` for `mean` and `variance`.
     func affine(mean: [Float], variance: [Float]) throws -> (scale: Tensor, shift: Tensor) {
         let gamma = weight.value.scalars, beta = bias.value.scalars

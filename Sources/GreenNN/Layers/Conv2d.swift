@@ -14,7 +14,7 @@
 /// let conv = try Conv2d(3, 64, kernelSize: 3, padding: 1)
 /// let y = try conv(x)    // [N, 3, 32, 32] -> [N, 64, 32, 32]
 /// ```
-public final class Conv2d: Layer {
+public final class Conv2d: Layer, EpilogueFusing {
     // MARK: Configuration
 
     /// Input channels C.
@@ -137,6 +137,19 @@ public final class Conv2d: Layer {
         cachedInput = isTraining ? input : nil
         return output
     }
+
+    /// Inference forward with a following BatchNorm/activation fused into the output pass.
+    func forward(_ input: Tensor, epilogue: Epilogue) throws -> Tensor {
+        _ = try geometry(for: input.shape)
+        return try LayerError.wrapping(kind) {
+            try conv2d(
+                input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+                groups: groups, epilogue: epilogue, workspace: workspace)
+        }
+    }
+
+    /// The output channels an epilogue covers.
+    var fusedChannels: Int { outputChannels }
 
     /// Bias gradient, then the weight gradient accumulated by GEMM, then the input gradient by
     /// GEMM and col2im (`conv2dBackward`).

@@ -7,7 +7,7 @@
 ///   U(−1/√(kH·kW), 1/√(kH·kW)).
 /// - MACs: `N·C·H'·W'·kH·kW`; backward twice that (weight and input gradients, both on direct
 ///   kernels).
-public final class DepthwiseConv2d: Layer {
+public final class DepthwiseConv2d: Layer, EpilogueFusing {
     // MARK: Configuration
 
     /// Channels C (in and out).
@@ -104,6 +104,19 @@ public final class DepthwiseConv2d: Layer {
         cachedInput = isTraining ? input : nil
         return output
     }
+
+    /// Inference forward with a following BatchNorm/activation fused into each plane's pass.
+    func forward(_ input: Tensor, epilogue: Epilogue) throws -> Tensor {
+        _ = try geometry(for: input.shape)
+        return try LayerError.wrapping(kind) {
+            try depthwiseConv2d(
+                input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+                epilogue: epilogue, workspace: workspace)
+        }
+    }
+
+    /// The channels an epilogue covers.
+    var fusedChannels: Int { channels }
 
     /// Bias, weight and input gradients on the direct depthwise kernels (`depthwiseConv2dBackward`).
     /// - Parameter outputGradient: `[N, C, H', W']`.

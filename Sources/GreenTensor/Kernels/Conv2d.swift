@@ -17,22 +17,32 @@ internal import CKernels
 ///   - stride, padding, dilation: per axis; padding is zeros.
 ///   - groups: channels are split into this many independent groups.
 ///   - workspace: scratch reused across calls (one per layer); nil allocates per call.
+///   - epilogue: a per-channel scale, shift and clamp fused into the output pass (after the
+///     bias), e.g. an inference BatchNorm and a ReLU; nil for none.
 /// - Returns: `[N, O, H', W']` with `H' = (H + 2·padding − dilation·(kH − 1) − 1) / stride + 1`.
 /// - Throws: `TensorError` for a wrong rank, channels that do not match the weight,
 ///   groups that do not divide C and O, a bias that is not `[O]`, or an invalid window.
 public func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
     stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, groups: Int = 1,
-    workspace: Workspace? = nil
+    epilogue: Epilogue? = nil, workspace: Workspace? = nil
 ) throws(TensorError) -> Tensor {
     let (batch, channels, height, width, outputChannels, geometry) = try validatedConvolution(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
         operation: "conv2d")
     let groupChannels = channels / groups
     let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
+    // The bias and any epilogue, as one per-channel scale, shift and clamp applied on the way out.
+    let finish = try epilogue.map { e throws(TensorError) in
+        try e.folded(bias: bias, channels: outputChannels, operation: "conv2d")
+    }
+    let outputScale = finish.map { Tensor(vector: $0.scale) }
+    let outputShift = finish.map { Tensor(vector: $0.shift) } ?? bias
+    let (lower, upper) = (epilogue?.lower ?? -.infinity, epilogue?.upper ?? .infinity)
     if groups == 1 && batch > 1 && geometry.outputPositions < smallPlanePositions {
         convolveSmallPlanes(
-            input, weight: weight, bias: bias, into: output, geometry: geometry, workspace: workspace ?? Workspace())
+            input, weight: weight, scale: outputScale, shift: outputShift, lower: lower, upper: upper, into: output,
+            geometry: geometry, workspace: workspace ?? Workspace())
         return output
     }
     let groupOutputs = outputChannels / groups
@@ -57,7 +67,8 @@ public func conv2d(
     let scratch = SharedPointer(scratchSpace.floats(columnsPerWorker * workers))
     let source = SharedPointer(input.storage.base)
     let filters = SharedPointer(weight.storage.base)
-    let shifts = bias.map { SharedPointer($0.storage.base) }
+    let scales = outputScale.map { SharedPointer($0.storage.base) }
+    let shifts = outputShift.map { SharedPointer($0.storage.base) }
     let destination = SharedPointer(output.storage.base)
     let cWindow = geometry.cValue
 
@@ -82,11 +93,11 @@ public func conv2d(
                     beta: 0, c: destination.base + (image * outputChannels + group * groupOutputs) * positions + offset,
                     ldc: positions)
             }
-            if let shifts {
+            if shifts != nil || scales != nil || lower > -.infinity || upper < .infinity {
                 for channel in 0..<outputChannels {
                     Kernels.table.affineClamp(
-                        destination.base + (image * outputChannels + channel) * positions + offset, count, 1,
-                        shifts.base[channel], -.infinity, .infinity)
+                        destination.base + (image * outputChannels + channel) * positions + offset, count,
+                        scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
                 }
             }
         }
@@ -141,8 +152,8 @@ let smallPlanePositions = 64
 /// the result is written back to NCHW with the bias added on the way. Images are split
 /// across workers.
 private func convolveSmallPlanes(
-    _ input: Tensor, weight: Tensor, bias: Tensor?, into output: Tensor, geometry: WindowGeometry,
-    workspace: Workspace
+    _ input: Tensor, weight: Tensor, scale: Tensor?, shift: Tensor?, lower: Float, upper: Float, into output: Tensor,
+    geometry: WindowGeometry, workspace: Workspace
 ) {
     let (batch, channels) = (input.shape[0], input.shape[1])
     let planeSize = input.shape[2] * input.shape[3]
@@ -159,7 +170,8 @@ private func convolveSmallPlanes(
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let source = SharedPointer(input.storage.base)
     let filters = SharedPointer(weight.storage.base)
-    let shifts = bias.map { SharedPointer($0.storage.base) }
+    let scales = scale.map { SharedPointer($0.storage.base) }
+    let shifts = shift.map { SharedPointer($0.storage.base) }
     let destination = SharedPointer(output.storage.base)
     let cWindow = geometry.cValue
     parallelFor(batch, workers: workers) { worker, images in
@@ -181,10 +193,11 @@ private func convolveSmallPlanes(
             alpha: 1, a: rows, lda: reduction, b: filters.base, ldb: reduction, beta: 0, c: product, ldc: outputChannels)
         for (slot, image) in images.enumerated() {
             for channel in 0..<outputChannels {
-                let shift = shifts?.base[channel] ?? 0
+                let (multiplier, addend) = (scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0)
                 let target = destination.base + (image * outputChannels + channel) * positions
                 for position in 0..<positions {
-                    target[position] = product[(slot * positions + position) * outputChannels + channel] + shift
+                    let value = product[(slot * positions + position) * outputChannels + channel] * multiplier + addend
+                    target[position] = Swift.min(Swift.max(value, lower), upper)
                 }
             }
         }

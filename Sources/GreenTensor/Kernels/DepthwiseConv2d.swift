@@ -14,16 +14,26 @@ internal import CKernels
 ///   - weight: `[C, 1, kH, kW]`; rectangular kernels (k x 1, 1 x k) are fine.
 ///   - bias: `[C]`, or nil.
 ///   - workspace: scratch for padded planes, reused across calls; nil allocates per call.
+///   - epilogue: a per-channel scale, shift and clamp applied to each plane after the bias
+///     (an inference BatchNorm, a ReLU); nil for none.
 /// - Returns: `[N, C, H', W']`, sizes as in `conv2d`.
 /// - Throws: `TensorError` for a wrong rank, a weight that is not `[C, 1, kH, kW]`,
 ///   a bias that is not `[C]`, or an invalid window.
 public func depthwiseConv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
-    stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, workspace: Workspace? = nil
+    stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, epilogue: Epilogue? = nil,
+    workspace: Workspace? = nil
 ) throws(TensorError) -> Tensor {
     let (batch, channels, height, width, geometry) = try validatedDepthwise(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
         operation: "depthwiseConv2d")
+    // With an epilogue the kernel adds no bias; the folded scale and shift (bias included) and
+    // the clamp run on each plane right after it is computed, while it is in cache.
+    let finish = try epilogue.map { e throws(TensorError) in
+        try e.folded(bias: bias, channels: channels, operation: "depthwiseConv2d")
+    }
+    let finishing = finish.map { (Tensor(vector: $0.scale), Tensor(vector: $0.shift)) }
+    let (lower, upper) = (epilogue?.lower ?? -.infinity, epilogue?.upper ?? .infinity)
     let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
     let planes = batch * channels
     let paddedPerWorker = geometry.paddedPlaneCount
@@ -34,6 +44,8 @@ public func depthwiseConv2d(
     let source = SharedPointer(input.storage.base)
     let filters = SharedPointer(weight.storage.base)
     let shifts = bias.map { SharedPointer($0.storage.base) }
+    let finishScales = finishing.map { SharedPointer($0.0.storage.base) }
+    let finishShifts = finishing.map { SharedPointer($0.1.storage.base) }
     let destination = SharedPointer(output.storage.base)
     let (inputPlane, outputPlane, taps) = (height * width, geometry.outputPositions, geometry.taps)
     let cWindow = geometry.cValue
@@ -42,11 +54,18 @@ public func depthwiseConv2d(
         var window = cWindow
         for plane in range {
             let channel = plane % channels
+            let target = destination.base + plane * outputPlane
             Kernels.table.depthwisePlane(
-                source.base + plane * inputPlane, filters.base + channel * taps, shifts?.base[channel] ?? 0,
-                &window, scratch.base + worker * paddedPerWorker, destination.base + plane * outputPlane)
+                source.base + plane * inputPlane, filters.base + channel * taps,
+                finishShifts == nil ? shifts?.base[channel] ?? 0 : 0, &window, scratch.base + worker * paddedPerWorker,
+                target)
+            if let finishScales, let finishShifts {
+                Kernels.table.affineClamp(
+                    target, outputPlane, finishScales.base[channel], finishShifts.base[channel], lower, upper)
+            }
         }
     }
+    withExtendedLifetime(finishing) {}
     return output
 }
 

@@ -39,6 +39,14 @@ public struct Tensor: Sendable {
         }
     }
 
+    /// A rank-1 tensor of `values` (a valid shape by construction).
+    init(vector values: [Float]) {
+        self.init(uninitializedShape: [values.count])
+        values.withUnsafeBufferPointer { source in
+            if let address = source.baseAddress { storage.base.update(from: address, count: source.count) }
+        }
+    }
+
     /// A rank-0 tensor holding one value.
     public init(_ value: Float) {
         self.init(uninitializedShape: [])
