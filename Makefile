@@ -1,18 +1,23 @@
 # GreenNN: the two set-up commands are `make test` and `make bench`; both work on a bare
-# Debian machine with the Swift toolchain (they install OpenBLAS through apt-get when
-# pkg-config cannot find it).
+# Debian machine with the Swift toolchain (they install OpenBLAS and zlib through apt-get when
+# pkg-config cannot find them).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
 .PHONY: deps build test bench examples docs clean
 
-# Installs Debian's OpenBLAS (and pkg-config) when pkg-config cannot find openblas.
+# Installs Debian's OpenBLAS and zlib (and pkg-config) when pkg-config cannot find them.
 deps:
 	@if ! (command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas); then \
 		echo "installing libopenblas-dev and pkg-config with apt-get"; \
 		$(SUDO) apt-get update && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y libopenblas-dev pkg-config; \
+	fi
+	@if ! (command -v pkg-config >/dev/null 2>&1 && pkg-config --exists zlib); then \
+		echo "installing zlib1g-dev and pkg-config with apt-get"; \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y zlib1g-dev pkg-config; \
 	fi
 
 build: deps

@@ -17,9 +17,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "CKernels", path: "Sources/CKernels"),
         .target(name: "GreenTensor", dependencies: ["CBLAS", "CKernels"]),
-        .target(name: "GreenNN", dependencies: ["GreenTensor"]),
+        .target(name: "GreenNN", dependencies: ["GreenTensor", "CZlib"]),
         .target(name: "GreenModels", dependencies: ["GreenNN"]),
         .target(name: "GreenEnergy"),
         .executableTarget(
