@@ -1,4 +1,5 @@
 import Foundation
+import GreenNN
 
 /// Number formatting shared by every report.
 enum Format {
@@ -13,15 +14,7 @@ enum Format {
     }
 
     /// An integer with thousands separators: 15,470,264,320.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return value < 0 ? "-" + result : result
-    }
+    static func grouped(_ value: Int) -> String { CostNumber.grouped(value) }
 }
 
 /// JSON output with sorted keys, so reports diff cleanly.

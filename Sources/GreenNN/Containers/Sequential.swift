@@ -3,6 +3,8 @@
 ///
 /// - Input: whatever the first layer takes → Output: whatever the last one returns.
 /// - Cost: the sum of its children; parameters shared between children count once.
+/// - Forward, backward and cost come from `ChainedLayer`: children in order, errors and cost
+///   rows carrying the child's index in their path.
 ///
 /// ```swift
 /// let model = try Sequential {
@@ -17,7 +19,7 @@
 /// //   (2): MaxPool2d(kernelSize: 2)
 /// // )
 /// ```
-public final class Sequential: ContainerLayer {
+public final class Sequential: ContainerLayer, ChainedLayer {
     /// The layers with their names, in execution order.
     public let children: [NamedLayer]
     /// Training mode; `train()` / `eval()` set it on every child too.
@@ -46,31 +48,6 @@ public final class Sequential: ContainerLayer {
     /// - Throws: `LayerError` when empty, or whatever building a layer throws.
     public convenience init(@LayerBuilder _ build: () throws -> [any Layer]) throws {
         try self.init(try build())
-    }
-
-    /// Runs every layer in order.
-    /// - Throws: the first failing child's `LayerError`, its path prefixed with the child's index.
-    public func forward(_ input: Tensor) throws -> Tensor {
-        try forwardChain(children, input)
-    }
-
-    /// Runs every layer's backward pass in reverse order.
-    /// - Throws: the first failing child's `LayerError`, its path prefixed with the child's index.
-    public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        try backwardChain(children, outputGradient)
-    }
-
-    /// Runs the backward passes in reverse order, the first layer with parameters for parameter
-    /// gradients only (no input gradient), and skips the parameterless layers before it.
-    /// - Throws: the first failing child's `LayerError`, its path prefixed with the child's index.
-    public func backwardParameters(_ outputGradient: Tensor) throws {
-        try backwardChainParameters(children, outputGradient)
-    }
-
-    /// The sum of the children's rows, nested.
-    /// - Throws: the first failing child's `LayerError`, its path prefixed.
-    public func cost(for input: Shape) throws -> LayerCost {
-        try LayerCost.chain(for: self, input: input, children: children)
     }
 
     /// The indented tree of children.

@@ -90,10 +90,10 @@ public enum CostTableFormat: String, Sendable, CaseIterable {
     case json
 }
 
-/// Integer formatting with thousands separators, shared by the renderers.
-enum CostNumber {
+/// Number formatting shared by the cost renderers (and by greenbench's reports).
+public enum CostNumber {
     /// `15470264320` → "15,470,264,320".
-    static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var result = ""
         for (index, character) in digits.enumerated() {
@@ -104,7 +104,7 @@ enum CostNumber {
     }
 
     /// A percentage with two decimals: "5.88%".
-    static func percent(_ value: Double) -> String {
+    public static func percent(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
