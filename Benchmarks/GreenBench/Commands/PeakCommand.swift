@@ -62,7 +62,9 @@ struct MachinePeak {
         gemm.filter { $0.threads == threads }.map(\.gflops).max() ?? .nan
     }
 
-    static func measure(threads: Int, runs: Int) throws -> MachinePeak {
+    /// Measures sgemm at n = 256, 1024, 2048 on 1 and `threads` threads, the STREAM triad, and
+    /// (with `wrapperOverhead`) the GEMM wrapper against a direct cblas_sgemm call.
+    static func measure(threads: Int, runs: Int, wrapperOverhead: Bool = true) throws -> MachinePeak {
         let previous = ComputeThreads.count
         defer { try? ComputeThreads.set(previous) }
         var results: [GEMMResult] = []
@@ -77,7 +79,7 @@ struct MachinePeak {
         }
         try ComputeThreads.set(1)
         var overhead: [Overhead] = []
-        for size in [256, 2048] {
+        for size in wrapperOverhead ? [256, 2048] : [] {
             Console.progress("peak: wrapper overhead at \(size), 1 thread")
             let problem = try GEMMProblem(size: size)
             let repeats = size == 256 ? 200 : 3

@@ -46,7 +46,7 @@ struct RunCommand: Command {
         let meter = try EnergyOptions.meter(options)
         try ComputeThreads.set(threads)
         Console.progress("run: measuring this machine's limits (greenbench peak)")
-        let machine = try MachinePeak.measure(threads: threads, runs: 3)
+        let machine = try MachinePeak.measure(threads: threads, runs: 3, wrapperOverhead: false)
         var results: [ModelBenchmark] = []
         for entry in entries {
             Console.progress("run: \(entry.name), batch \(batch), \(threads) thread(s)")

@@ -1,0 +1,150 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// Runs the built `greenbench` executable (it sits beside the test bundle) and checks what a
+/// script would rely on: parseable JSON and CSV, exit status 2 with the valid choices on bad
+/// input, `--help` for every command. Timing runs use 1 run and tiny models: claims about
+/// speed live in the benchmark output, not in tests.
+@Suite struct CommandLineTests {
+    struct Result {
+        let status: Int32
+        let output: String
+        let errors: String
+    }
+
+    static let executable: URL = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("greenbench")
+    }()
+
+    func greenbench(_ arguments: String...) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self))
+    }
+
+    func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    /// Rows of a CSV text with no quoted cells, checking every row has the header's width.
+    func csvRows(_ text: String) -> [[String]] {
+        let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        for row in rows { #expect(row.count == rows[0].count, "row \(row) has \(row.count) cells, header \(rows[0].count)") }
+        return rows
+    }
+
+    @Test func modelsListsEveryModelAsJSON() throws {
+        let result = try greenbench("models", "--format", "json")
+        #expect(result.status == 0)
+        let models = try #require(try json(result.output) as? [[String: Any]])
+        let lenet = try #require(models.first { $0["model"] as? String == "lenet5" })
+        #expect(lenet["parameters"] as? Int == 61_706)
+        #expect(lenet["macs"] as? Int == 416_520)
+        #expect(models.contains { $0["model"] as? String == "vgg16-green" })
+    }
+
+    @Test func tableRendersJSONWithTheDocumentedShape() throws {
+        let result = try greenbench("table", "vgg16-cifar-ds", "--batch", "2", "--format", "json")
+        #expect(result.status == 0)
+        let table = try #require(try json(result.output) as? [String: Any])
+        #expect(table["model"] as? String == "vgg16-cifar-ds")
+        #expect(table["input"] as? [Int] == [2, 3, 32, 32])
+        let total = try #require(table["total"] as? [String: Any])
+        for key in ["parameters", "macs", "flops", "weightBytes"] { #expect(total[key] is Int, "total.\(key)") }
+        let layers = try #require(table["layers"] as? [[String: Any]])
+        for key in ["name", "kind", "output", "parameters", "macs", "flops", "children"] {
+            #expect(layers[0][key] != nil, "layers[0].\(key)")
+        }
+        #expect(total["macs"] as? Int == layers.reduce(0) { $0 + ($1["macs"] as? Int ?? 0) })
+    }
+
+    @Test func tableAndCompareRenderCSV() throws {
+        let table = try greenbench("table", "lenet5", "--format", "csv", "--depth", "1")
+        #expect(table.status == 0)
+        let rows = csvRows(table.output)
+        #expect(rows[0].prefix(3) == ["name", "kind", "depth"])
+        let total = try #require(rows.last)
+        #expect(total[0] == "total")
+        let macColumn = try #require(rows[0].firstIndex(of: "macs"))
+        #expect(rows.dropFirst().dropLast().reduce(0) { $0 + (Int($1[macColumn]) ?? 0) } == Int(total[macColumn]))
+
+        let compare = try greenbench("compare", "lenet5", "lenet5-ds", "lenet5-lowrank", "--format", "csv")
+        #expect(compare.status == 0)
+        let compared = csvRows(compare.output)
+        #expect(compared.count == 4)
+        #expect(compared[1][1] == "61706")
+    }
+
+    @Test func compareRendersJSONRatios() throws {
+        let result = try greenbench("compare", "vgg16", "vgg16-ds", "--format", "json")
+        #expect(result.status == 0)
+        let report = try #require(try json(result.output) as? [String: Any])
+        let models = try #require(report["models"] as? [[String: Any]])
+        #expect(models[0]["macsRatio"] as? Double == 1)
+        #expect((models[1]["macsRatio"] as? Double ?? 1) < 0.2)
+    }
+
+    @Test func badInputExitsWithStatusTwoNamingTheChoices() throws {
+        let unknown = try greenbench("table", "vgg17")
+        #expect(unknown.status == 2)
+        #expect(unknown.errors.contains("unknown model 'vgg17' (known: lenet5"))
+        let option = try greenbench("table", "lenet5", "--colour", "red")
+        #expect(option.status == 2)
+        #expect(option.errors.contains("unknown option '--colour'"))
+        let format = try greenbench("models", "--format", "xml")
+        #expect(format.status == 2)
+        #expect(format.errors.contains("text, markdown, csv, json"))
+        let shape = try greenbench("table", "lenet5", "--input", "1x28")
+        #expect(shape.status == 2)
+        #expect(shape.errors.contains("CxHxW"))
+        let command = try greenbench("frobnicate")
+        #expect(command.status == 2)
+        #expect(command.errors.contains("known: models"))
+    }
+
+    @Test(arguments: ["models", "table", "compare", "run", "blocks", "peak"])
+    func everyCommandHasHelp(_ command: String) throws {
+        let result = try greenbench(command, "--help")
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("usage: greenbench \(command)"))
+    }
+
+    @Test func runWritesAParseableReport() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("greenbench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try greenbench(
+            "run", "lenet5", "lenet5-ds", "--runs", "1", "--warmup", "0", "--layers", "--format", "json", "--out",
+            directory.path)
+        #expect(result.status == 0, "\(result.errors)")
+        let report = try #require(try json(result.output) as? [String: Any])
+        let models = try #require(report["models"] as? [[String: Any]])
+        #expect(models.count == 2)
+        #expect((models[0]["joulesPerImage"] as? Double ?? 0) > 0)
+        #expect((report["energySource"] as? String ?? "").isEmpty == false)
+        let verdicts = try #require(report["verdicts"] as? [[String: Any]])
+        #expect(verdicts.first?["variant"] as? String == "lenet5-ds")
+        for name in ["report.md", "results.json", "results.csv", "macs-vs-latency.svg", "layer-times.svg", "roofline.svg"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name)")
+        }
+        _ = try json(String(contentsOf: directory.appendingPathComponent("results.json"), encoding: .utf8))
+        _ = csvRows(try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8))
+        for chart in ["macs-vs-latency.svg", "layer-times.svg", "roofline.svg"] {
+            let parser = XMLParser(contentsOf: directory.appendingPathComponent(chart))
+            #expect(parser?.parse() == true, "\(chart) is not well-formed XML")
+        }
+    }
+}
