@@ -52,7 +52,8 @@ public final class ShrinkedConv2d: ChainedLayer {
     ///   - width: α in (0, 1].
     ///   - resolution: ρ in (0, 1].
     ///   - convolution: the inner conv's kind.
-    ///   - batchNorm, activation: passed to a depthwise-separable inner conv.
+    ///   - batchNorm: BatchNorm after each stage of a depthwise-separable inner conv.
+    ///   - activation: the activation after each stage of a depthwise-separable inner conv.
     /// - Throws: `LayerError` when α or ρ is outside (0, 1] or the inner conv is invalid.
     public init(
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D, stride: Size2D = 1, padding: Size2D = 0,

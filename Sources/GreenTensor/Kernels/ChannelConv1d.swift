@@ -19,7 +19,10 @@ public enum SpatialAxis: Sendable, Hashable {
 ///   - weight: `[C, k]`.
 ///   - axis: `.height` for a k x 1 kernel, `.width` for 1 x k.
 ///   - bias: `[C]`, or nil.
-///   - stride, padding, dilation: along `axis` only; the other axis is untouched.
+///   - stride: step along `axis` (the other axis is untouched).
+///   - padding: zeros on each side along `axis`.
+///   - dilation: spacing between taps along `axis`.
+///   - workspace: scratch for padded planes, reused across calls; nil allocates per call.
 /// - Returns: `[N, C, H', W]` or `[N, C, H, W']`.
 /// - Throws: `TensorError` for a weight that is not `[C, k]` or an invalid window.
 public func channelConv1d(

@@ -14,7 +14,9 @@ internal import CKernels
 ///   - input: `[N, C, H, W]`.
 ///   - weight: `[O, C/groups, kH, kW]` (PyTorch's OIHW).
 ///   - bias: `[O]`, or nil.
-///   - stride, padding, dilation: per axis; padding is zeros.
+///   - stride: step between windows, per axis.
+///   - padding: zeros added on each side, per axis.
+///   - dilation: spacing between kernel taps, per axis.
 ///   - groups: channels are split into this many independent groups.
 ///   - workspace: scratch reused across calls (one per layer); nil allocates per call.
 ///   - epilogue: a per-channel scale, shift and clamp fused into the output pass (after the

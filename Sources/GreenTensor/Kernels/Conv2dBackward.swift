@@ -16,7 +16,10 @@ internal import CKernels
 ///   - input: the forward pass's input, `[N, C, H, W]`.
 ///   - weight: `[O, C/groups, kH, kW]`.
 ///   - hasBias: whether the forward pass added a bias (then `bias` is returned).
-///   - stride, padding, dilation, groups: as passed to `conv2d`.
+///   - stride: as passed to `conv2d`.
+///   - padding: as passed to `conv2d`.
+///   - dilation: as passed to `conv2d`.
+///   - groups: as passed to `conv2d`.
 ///   - computesInputGradient: false skips the input-gradient GEMM and col2im (half the work),
 ///     for a first layer whose input is data.
 ///   - workspace: scratch reused across calls (one per layer); nil allocates per call.

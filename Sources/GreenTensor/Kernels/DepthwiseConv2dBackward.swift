@@ -17,7 +17,9 @@ internal import CKernels
 ///   - input: the forward pass's input, `[N, C, H, W]`.
 ///   - weight: `[C, 1, kH, kW]`.
 ///   - hasBias: whether the forward pass added a bias (then `bias` is returned).
-///   - stride, padding, dilation: as passed to `depthwiseConv2d`.
+///   - stride: as passed to `depthwiseConv2d`.
+///   - padding: as passed to `depthwiseConv2d`.
+///   - dilation: as passed to `depthwiseConv2d`.
 ///   - computesInputGradient: false skips the input gradient, for a first layer.
 ///   - workspace: scratch for padded planes, reused across calls; nil allocates per call.
 /// - Returns: the input gradient `[N, C, H, W]` (nil when not asked for), the weight gradient

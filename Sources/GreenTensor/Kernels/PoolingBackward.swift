@@ -45,7 +45,11 @@ private func scatterPlanes(
 /// - Parameters:
 ///   - outputGradient: ∂loss/∂output, `[N, C, H', W']`.
 ///   - input: the forward pass's input, `[N, C, H, W]`.
-///   - kernelSize, stride, padding, dilation, ceilMode: as passed to `maxPool2d`.
+///   - kernelSize: as passed to `maxPool2d`.
+///   - stride: as passed to `maxPool2d`.
+///   - padding: as passed to `maxPool2d`.
+///   - dilation: as passed to `maxPool2d`.
+///   - ceilMode: as passed to `maxPool2d`.
 /// - Returns: `[N, C, H, W]`.
 /// - Throws: `TensorError` for an invalid window (as `maxPool2d`) or an output gradient that
 ///   is not `[N, C, H', W']`.
@@ -70,7 +74,11 @@ public func maxPool2dBackward(
 /// - Parameters:
 ///   - outputGradient: ∂loss/∂output, `[N, C, H', W']`.
 ///   - inputShape: the forward pass's input shape, `[N, C, H, W]`.
-///   - kernelSize, stride, padding, countIncludesPadding, ceilMode: as passed to `avgPool2d`.
+///   - kernelSize: as passed to `avgPool2d`.
+///   - stride: as passed to `avgPool2d`.
+///   - padding: as passed to `avgPool2d`.
+///   - countIncludesPadding: as passed to `avgPool2d`.
+///   - ceilMode: as passed to `avgPool2d`.
 /// - Returns: `[N, C, H, W]`.
 /// - Throws: `TensorError` for an input shape that is not rank 4, an invalid window, or an
 ///   output gradient that is not `[N, C, H', W']`.
