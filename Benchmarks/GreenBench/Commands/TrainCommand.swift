@@ -1,0 +1,225 @@
+import Foundation
+import GreenEnergy
+import GreenModels
+
+/// greenbench train MODEL... --data DIR [--epochs N] [--batch N] [--lr X] [--optimizer sgd|adam]
+///                  [--seed N] [--threads N] [--limit N] [--format text|markdown|csv|json] [--out DIR]
+///                  [energy options]
+///
+/// Trains each model on MNIST-format data and reports, one row per model: test accuracy,
+/// parameters, MACs per image, training time (and per epoch, and images/s), the joules and CO2e
+/// of the training span from a GreenEnergy meter (with its source), and the joules of one test
+/// inference. Writes results.json (with every epoch's loss, accuracy and time) and
+/// accuracy-vs-macs.svg into --out. Progress goes to stderr.
+struct TrainCommand: Command {
+    static let name = "train"
+    static let summary = "train models on MNIST: test accuracy beside training time, joules and CO2e"
+    static let usage = """
+        usage: greenbench train MODEL... --data DIR [--epochs N] [--batch N] [--lr X] [--optimizer sgd|adam]
+                                [--seed N] [--threads N] [--limit N] [--format text|markdown|csv|json] [--out DIR]
+                                [energy options]
+
+          MODEL...         zoo models taking 1x28x28 images (lenet5 and its variants; greenbench models lists them)
+          --data DIR       folder with the four MNIST IDX files, raw or .gz (e.g. ../shared/data/mnist)
+          --epochs N       passes over the training set (default 1)
+          --batch N        images per step (default 64)
+          --lr X           learning rate (default 0.001 for adam, 0.01 for sgd)
+          --optimizer O    adam (default) or sgd (momentum 0.9)
+          --seed N         seeds the weights and the shuffling (default 0)
+          --threads N      compute threads (default: all cores)
+          --limit N        train on the first N training images only, for quick runs
+          --format F       text (default), markdown, csv or json
+          --out DIR        where results.json and accuracy-vs-macs.svg go (default greenbench-train)
+        \(EnergyOptions.usage)
+        """
+
+    /// The optimizers `--optimizer` accepts.
+    enum OptimizerChoice: String, CaseIterable {
+        case adam, sgd
+
+        var defaultLearningRate: Float { self == .adam ? 1e-3 : 1e-2 }
+
+        func make(learningRate: Float) throws -> any Optimizer {
+            switch self {
+            case .adam: try Adam(learningRate: learningRate)
+            case .sgd: try SGD(learningRate: learningRate, momentum: 0.9)
+            }
+        }
+    }
+
+    /// The parsed command line, defaults in one place.
+    struct Options {
+        var models: [ModelZoo.Entry] = []
+        var data = ""
+        var epochs = 1
+        var batch = 64
+        var learningRate: Float = 1e-3
+        var optimizer = OptimizerChoice.adam
+        var seed: UInt64 = 0
+        var threads = ComputeThreads.count
+        var limit: Int?
+        var format = OutputFormat.text
+        var out = "greenbench-train"
+
+        static func parse(_ options: Arguments) throws(UsageError) -> Options {
+            var parsed = Options()
+            guard !options.positionals.isEmpty else { throw UsageError("expects at least one model (e.g. lenet5)") }
+            parsed.models = try options.positionals.map { name throws(UsageError) in try ModelOptions.entry(name) }
+            guard let data = options.value("data") else {
+                throw UsageError("--data DIR is required (a folder with the MNIST IDX files, e.g. ../shared/data/mnist)")
+            }
+            parsed.data = data
+            parsed.epochs = try options.integer("epochs", default: 1, in: 1...10_000)
+            parsed.batch = try options.integer("batch", default: 64, in: 1...100_000)
+            parsed.optimizer = try options.choice("optimizer", default: .adam)
+            parsed.learningRate = parsed.optimizer.defaultLearningRate
+            if let text = options.value("lr") {
+                guard let rate = Float(text), rate.isFinite, rate > 0 else {
+                    throw UsageError("--lr must be a positive number, got '\(text)'")
+                }
+                parsed.learningRate = rate
+            }
+            parsed.seed = UInt64(try options.integer("seed", default: 0, in: 0...Int.max))
+            parsed.threads = try options.integer("threads", default: ComputeThreads.count, in: 1...1024)
+            parsed.limit = options.value("limit") == nil ? nil : try options.integer("limit", default: 0, in: 1...Int.max)
+            parsed.format = try options.choice("format", default: .text)
+            parsed.out = options.value("out") ?? parsed.out
+            return parsed
+        }
+    }
+
+    /// One model's training run.
+    struct Result {
+        let model: String
+        let cost: LayerCost
+        let history: [EpochRecord]
+        let testAccuracy: Double
+        let training: EnergyReport
+        let evaluation: EnergyReport
+        let testImages: Int
+
+        var trainingSeconds: Double { history.reduce(0) { $0 + $1.seconds } }
+        var imagesPerSecond: Double { history.reduce(0) { $0 + $1.imagesPerSecond * $1.seconds } / trainingSeconds }
+        var joulesPerInference: Double { evaluation.joules / Double(testImages) }
+    }
+
+    static func run(_ arguments: [String]) throws {
+        let parsed = try Arguments(
+            arguments,
+            valueOptions: Set(["data", "epochs", "batch", "lr", "optimizer", "seed", "threads", "limit", "format", "out"])
+                .union(EnergyOptions.valueOptions),
+            flagOptions: EnergyOptions.flagOptions)
+        let options = try Options.parse(parsed)
+        let meter = try EnergyOptions.meter(parsed)
+        try ComputeThreads.set(options.threads)
+        Console.progress("train: loading \(options.data)")
+        let fullTraining = try MNIST.load(from: options.data, split: .training)
+        let training = try options.limit.map { try fullTraining.prefix($0) } ?? fullTraining
+        let test = try MNIST.load(from: options.data, split: .test)
+        for entry in options.models where entry.imageShape != training.imageShape || entry.classes != training.classes {
+            throw UsageError(
+                "\(entry.name) takes \(entry.imageShape) images in \(entry.classes) classes; the data has \(training.imageShape) in \(training.classes)")
+        }
+        var results: [Result] = []
+        for entry in options.models {
+            results.append(try train(entry, training: training, test: test, options: options, meter: meter))
+        }
+        print(render(results, options: options, energySource: meter.description))
+        try write(results, options: options, energySource: meter.description)
+        Console.progress("train: wrote \(options.out)/results.json and accuracy-vs-macs.svg")
+    }
+
+    /// Trains `entry` from fresh seeded weights, then measures test accuracy and its energy.
+    static func train(
+        _ entry: ModelZoo.Entry, training: ImageDataset, test: ImageDataset, options: Options, meter: any EnergyMeter
+    ) throws -> Result {
+        let model = try ModelZoo.model(named: entry.name, seed: options.seed)
+        let trainer = try Trainer(
+            model: model, optimizer: try options.optimizer.make(learningRate: options.learningRate), epochs: options.epochs,
+            batchSize: options.batch, seed: options.seed)
+        trainer.progress = { Console.progress("train: \(entry.name) " + $0.line) }
+        Console.progress(
+            "train: \(entry.name), \(training.count) images, \(options.epochs) epoch(s), batch \(options.batch), "
+                + "\(options.optimizer.rawValue) lr \(options.learningRate), \(options.threads) thread(s)")
+        var span = try meter.start()
+        trainer.energy = {
+            try? meter.checkpoint(&span)
+            return try? meter.stop(span).joules
+        }
+        let history = try trainer.fit(training)
+        let trainingReport = try meter.stop(span)
+        let (accuracy, evaluationReport) = try meter.measure { try trainer.accuracy(on: test) }
+        Console.progress("train: \(entry.name) test accuracy \(Format.fixed(100 * accuracy, 2))%")
+        return Result(
+            model: entry.name, cost: try model.cost(for: entry.input(batch: 1)), history: history, testAccuracy: accuracy,
+            training: trainingReport, evaluation: evaluationReport, testImages: test.count)
+    }
+
+    /// The results table (one row per model) and the per-epoch table, or the JSON document.
+    static func render(_ results: [Result], options: Options, energySource: String) -> String {
+        if options.format == .json { return JSON.string(document(results, options: options, energySource: energySource)) }
+        var summary = Table(
+            headers: ["model", "test acc %", "params", "MACs/image", "train s", "s/epoch", "images/s", "train J",
+                      "train gCO2e", "J/test image"], rows: [])
+        var epochs = Table(headers: ["model", "epoch", "loss", "train acc %", "s", "images/s"], rows: [])
+        for result in results {
+            summary.rows.append([
+                result.model, Format.fixed(100 * result.testAccuracy, 2), Format.grouped(result.cost.parameters),
+                Format.grouped(result.cost.macs), Format.fixed(result.trainingSeconds, 2),
+                Format.fixed(result.trainingSeconds / Double(result.history.count), 2), Format.fixed(result.imagesPerSecond, 0),
+                Format.fixed(result.training.joules, 1), Format.scientific(result.training.gramsCO2e),
+                Format.scientific(result.joulesPerInference),
+            ])
+            for record in result.history {
+                epochs.rows.append([
+                    result.model, "\(record.epoch)", Format.fixed(record.trainingLoss, 4),
+                    Format.fixed(100 * record.trainingAccuracy, 2), Format.fixed(record.seconds, 2),
+                    Format.fixed(record.imagesPerSecond, 0),
+                ])
+            }
+        }
+        let setting = "batch \(options.batch), \(options.optimizer.rawValue) lr \(options.learningRate), seed \(options.seed), "
+            + "\(options.threads) thread(s); energy source: \(energySource)"
+        return [summary.rendered(as: options.format), setting, epochs.rendered(as: options.format)].joined(separator: "\n\n")
+    }
+
+    /// Everything measured, for results.json.
+    static func document(_ results: [Result], options: Options, energySource: String) -> [String: Any] {
+        [
+            "command": "train", "data": options.data, "epochs": options.epochs, "batch": options.batch,
+            "optimizer": options.optimizer.rawValue, "learningRate": Double(options.learningRate), "seed": Int(options.seed),
+            "threads": options.threads, "limit": options.limit ?? NSNull(), "energySource": energySource,
+            "models": results.map { result in
+                [
+                    "model": result.model, "testAccuracy": result.testAccuracy, "parameters": result.cost.parameters,
+                    "macsPerImage": result.cost.macs, "backwardMACsPerImage": result.cost.backwardMACs,
+                    "trainingSeconds": result.trainingSeconds, "imagesPerSecond": result.imagesPerSecond,
+                    "trainingJoules": result.training.joules, "trainingGramsCO2e": result.training.gramsCO2e,
+                    "trainingCPUSeconds": result.training.cpuSeconds, "joulesPerTestImage": result.joulesPerInference,
+                    "testImages": result.testImages,
+                    "epochs": result.history.map { record in
+                        [
+                            "epoch": record.epoch, "loss": record.trainingLoss, "trainingAccuracy": record.trainingAccuracy,
+                            "seconds": record.seconds, "imagesPerSecond": record.imagesPerSecond,
+                        ] as [String: Any]
+                    },
+                ] as [String: Any]
+            },
+        ]
+    }
+
+    /// results.json and the accuracy-against-MACs chart in `--out`.
+    static func write(_ results: [Result], options: Options, energySource: String) throws {
+        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        let json = JSON.string(document(results, options: options, energySource: energySource)) + "\n"
+        try json.write(toFile: options.out + "/results.json", atomically: true, encoding: .utf8)
+        let chart = SVGChart.scatter(
+            title: "MNIST test accuracy against MACs per image (\(options.epochs) epoch(s))", xLabel: "MACs per image",
+            yLabel: "test accuracy %",
+            points: results.enumerated().map { index, result in
+                SVGChart.Point(x: Double(result.cost.macs), y: 100 * result.testAccuracy, label: result.model, series: index)
+            },
+            seriesNames: results.map(\.model), logarithmic: false)
+        try chart.write(toFile: options.out + "/accuracy-vs-macs.svg", atomically: true, encoding: .utf8)
+    }
+}

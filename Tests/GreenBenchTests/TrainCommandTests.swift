@@ -1,0 +1,76 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// `greenbench train` on a tiny generated MNIST-format folder (raw IDX files, 128 training and
+/// 40 test images of random pixels): the JSON report and results.json hold one row per model
+/// with its epochs, the chart is well-formed SVG, and bad arguments exit 2 naming the problem.
+@Suite struct TrainCommandTests {
+    /// A temporary folder with the four MNIST files, raw, filled from a fixed seed.
+    static func makeData() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("greenbench-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var state: UInt32 = 12_345
+        func next() -> UInt8 {
+            state = state &* 1_103_515_245 &+ 12_345
+            return UInt8(truncatingIfNeeded: state >> 16)
+        }
+        func header(_ words: [UInt32]) -> [UInt8] {
+            words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
+        }
+        for (split, count) in [("train", 128), ("t10k", 40)] {
+            let images = header([0x803, UInt32(count), 28, 28]) + (0..<(count * 784)).map { _ in next() }
+            let labels = header([0x801, UInt32(count)]) + (0..<count).map { UInt8($0 % 10) }
+            try Data(images).write(to: folder.appendingPathComponent("\(split)-images-idx3-ubyte"))
+            try Data(labels).write(to: folder.appendingPathComponent("\(split)-labels-idx1-ubyte"))
+        }
+        return folder
+    }
+
+    @Test func trainsAndWritesTheReport() throws {
+        let data = try Self.makeData()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let out = data.appendingPathComponent("report").path
+        let result = try CommandLineTests().greenbench(
+            "train", "lenet5", "lenet5-ds", "--data", data.path, "--epochs", "2", "--batch", "32", "--limit", "96",
+            "--threads", "1", "--format", "json", "--out", out)
+        #expect(result.status == 0, "\(result.errors)")
+        let report = try #require(try CommandLineTests().json(result.output) as? [String: Any])
+        let models = try #require(report["models"] as? [[String: Any]])
+        #expect(models.map { $0["model"] as? String } == ["lenet5", "lenet5-ds"])
+        #expect(models[0]["parameters"] as? Int == 61_706 && models[0]["macsPerImage"] as? Int == 416_520)
+        #expect((models[0]["epochs"] as? [Any])?.count == 2 && report["limit"] as? Int == 96)
+        for model in models {
+            let accuracy = try #require(model["testAccuracy"] as? Double)
+            #expect((0...1).contains(accuracy) && (model["trainingJoules"] as? Double ?? -1) >= 0)
+        }
+        let saved = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
+        #expect((saved as? [String: Any])?["models"] as? [Any] != nil)
+        _ = try XMLDocument(data: try Data(contentsOf: URL(fileURLWithPath: out + "/accuracy-vs-macs.svg")))
+        #expect(result.errors.contains("train: lenet5 epoch 2/2  batch 3/3"))
+    }
+
+    @Test func rendersATextTable() throws {
+        let data = try Self.makeData()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let result = try CommandLineTests().greenbench(
+            "train", "lenet5", "--data", data.path, "--limit", "32", "--threads", "1", "--out", data.appendingPathComponent("r").path)
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.hasPrefix("model ") && result.output.contains("test acc %") && result.output.contains("energy source: "))
+    }
+
+    @Test func rejectsBadArgumentsWithStatus2() throws {
+        let data = try Self.makeData()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let missing = try CommandLineTests().greenbench("train", "lenet5")
+        #expect(missing.status == 2 && missing.errors.contains("--data DIR is required"))
+        let optimizer = try CommandLineTests().greenbench("train", "lenet5", "--data", data.path, "--optimizer", "rmsprop")
+        #expect(optimizer.status == 2 && optimizer.errors.contains("--optimizer must be one of adam, sgd, got 'rmsprop'"))
+        let shape = try CommandLineTests().greenbench("train", "vgg16-cifar", "--data", data.path)
+        #expect(shape.status == 2 && shape.errors.contains("vgg16-cifar takes [3, 32, 32] images"))
+        let rate = try CommandLineTests().greenbench("train", "lenet5", "--data", data.path, "--lr", "-1")
+        #expect(rate.status == 2 && rate.errors.contains("--lr must be a positive number"))
+    }
+}
