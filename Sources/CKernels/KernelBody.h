@@ -13,32 +13,49 @@ GN_TARGET static void GN_NAME(valid_range)(int offset, int stride, int width, in
     *hi = last < *lo ? *lo : (last > outWidth ? outWidth : last);
 }
 
-GN_TARGET static void GN_NAME(im2col)(const float *input, int channels, const gn_window *g, int rowBegin,
-                                      int rowEnd, float *columns) {
+// With stride 1 along both axes and output rows as wide as input rows (a "same" convolution),
+// the valid part of a column row is one contiguous run of the input: it is copied in one go
+// and the cells that fell into the horizontal padding are zeroed after. Otherwise each output
+// row is copied on its own.
+GN_TARGET static void GN_NAME(im2col)(const float *restrict input, int channels, const gn_window *g, int rowBegin,
+                                      int rowEnd, float *restrict columns) {
     const int H = g->inputHeight, W = g->inputWidth, OH = rowEnd - rowBegin, OW = g->outputWidth;
+    const int sh = g->strideHeight, sw = g->strideWidth;
+    const int contiguous = sh == 1 && sw == 1 && OW == W;
     for (int c = 0; c < channels; c++) {
         const float *plane = input + (size_t)c * H * W;
         for (int ky = 0; ky < g->kernelHeight; ky++) {
+            const int yOffset = ky * g->dilationHeight - g->paddingHeight;
+            int yLo, yHi;
+            GN_NAME(valid_range)(yOffset + rowBegin * sh, sh, H, OH, &yLo, &yHi);
             for (int kx = 0; kx < g->kernelWidth; kx++) {
                 float *row = columns +
                     ((size_t)(c * g->kernelHeight + ky) * g->kernelWidth + kx) * OH * OW;
-                int xOffset = kx * g->dilationWidth - g->paddingWidth;
+                const int xOffset = kx * g->dilationWidth - g->paddingWidth;
                 int lo, hi;
-                GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &lo, &hi);
-                for (int oy = 0; oy < OH; oy++) {
-                    float *out = row + (size_t)oy * OW;
-                    int iy = (oy + rowBegin) * g->strideHeight - g->paddingHeight + ky * g->dilationHeight;
-                    if (iy < 0 || iy >= H) {
-                        for (int ox = 0; ox < OW; ox++) out[ox] = 0;
-                        continue;
+                GN_NAME(valid_range)(xOffset, sw, W, OW, &lo, &hi);
+                for (size_t i = 0; i < (size_t)yLo * OW; i++) row[i] = 0;
+                for (size_t i = (size_t)yHi * OW; i < (size_t)OH * OW; i++) row[i] = 0;
+                if (yLo >= yHi) continue;
+                if (contiguous && lo < hi) {
+                    const size_t first = (size_t)yLo * OW + lo, last = (size_t)(yHi - 1) * OW + hi;
+                    const float *in = plane + (ptrdiff_t)(yLo + rowBegin + yOffset) * W + xOffset;
+                    for (size_t i = first; i < last; i++) row[i] = in[i - (size_t)yLo * OW];
+                    for (int oy = yLo; oy < yHi; oy++) {
+                        float *out = row + (size_t)oy * OW;
+                        for (int ox = 0; ox < lo; ox++) out[ox] = 0;
+                        for (int ox = hi; ox < OW; ox++) out[ox] = 0;
                     }
-                    const float *in = plane + (size_t)iy * W + xOffset;
+                    continue;
+                }
+                for (int oy = yLo; oy < yHi; oy++) {
+                    float *out = row + (size_t)oy * OW;
+                    const float *in = plane + (ptrdiff_t)((oy + rowBegin) * sh + yOffset) * W + xOffset;
                     for (int ox = 0; ox < lo; ox++) out[ox] = 0;
-                    if (g->strideWidth == 1) {
+                    if (sw == 1) {
                         for (int ox = lo; ox < hi; ox++) out[ox] = in[ox];
                     } else {
-                        const int s = g->strideWidth;
-                        for (int ox = lo; ox < hi; ox++) out[ox] = in[ox * s];
+                        for (int ox = lo; ox < hi; ox++) out[ox] = in[ox * sw];
                     }
                     for (int ox = hi; ox < OW; ox++) out[ox] = 0;
                 }
@@ -47,28 +64,29 @@ GN_TARGET static void GN_NAME(im2col)(const float *input, int channels, const gn
     }
 }
 
-GN_TARGET static void GN_NAME(col2im)(const float *columns, int channels, const gn_window *g,
-                                      float *input) {
+GN_TARGET static void GN_NAME(col2im)(const float *restrict columns, int channels, const gn_window *g,
+                                      float *restrict input) {
     const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    const int sh = g->strideHeight, sw = g->strideWidth;
     for (int c = 0; c < channels; c++) {
         float *plane = input + (size_t)c * H * W;
         for (int ky = 0; ky < g->kernelHeight; ky++) {
+            const int yOffset = ky * g->dilationHeight - g->paddingHeight;
+            int yLo, yHi;
+            GN_NAME(valid_range)(yOffset, sh, H, OH, &yLo, &yHi);
             for (int kx = 0; kx < g->kernelWidth; kx++) {
                 const float *row = columns +
                     ((size_t)(c * g->kernelHeight + ky) * g->kernelWidth + kx) * OH * OW;
-                int xOffset = kx * g->dilationWidth - g->paddingWidth;
+                const int xOffset = kx * g->dilationWidth - g->paddingWidth;
                 int lo, hi;
-                GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &lo, &hi);
-                for (int oy = 0; oy < OH; oy++) {
-                    int iy = oy * g->strideHeight - g->paddingHeight + ky * g->dilationHeight;
-                    if (iy < 0 || iy >= H) continue;
+                GN_NAME(valid_range)(xOffset, sw, W, OW, &lo, &hi);
+                for (int oy = yLo; oy < yHi; oy++) {
                     const float *src = row + (size_t)oy * OW;
-                    float *dst = plane + (size_t)iy * W + xOffset;
-                    if (g->strideWidth == 1) {
+                    float *dst = plane + (ptrdiff_t)(oy * sh + yOffset) * W + xOffset;
+                    if (sw == 1) {
                         for (int ox = lo; ox < hi; ox++) dst[ox] += src[ox];
                     } else {
-                        const int s = g->strideWidth;
-                        for (int ox = lo; ox < hi; ox++) dst[ox * s] += src[ox];
+                        for (int ox = lo; ox < hi; ox++) dst[ox * sw] += src[ox];
                     }
                 }
             }
@@ -124,8 +142,32 @@ GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *k
     }
 }
 
-GN_TARGET static void GN_NAME(maxPoolPlane)(const float *input, const gn_window *g, float *output) {
+// Whether the windows tile the plane without overlap or padding (stride = kernel, no padding,
+// no dilation, every window inside): the common 2x2/2 pooling, which takes a fast path.
+static inline int GN_NAME(disjoint_windows)(const gn_window *g) {
+    return g->strideHeight == g->kernelHeight && g->strideWidth == g->kernelWidth && g->paddingHeight == 0 &&
+           g->paddingWidth == 0 && g->dilationHeight == 1 && g->dilationWidth == 1 &&
+           g->outputHeight * g->kernelHeight <= g->inputHeight && g->outputWidth * g->kernelWidth <= g->inputWidth;
+}
+
+// The larger of the running maximum and v, where a NaN wins (PyTorch's max pooling).
+#define GN_MAX_NAN(best, v) (((v) > (best) || (v) != (v)) ? (v) : (best))
+
+GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const gn_window *g, float *restrict output) {
     const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    if (GN_NAME(disjoint_windows)(g) && g->kernelHeight == 2 && g->kernelWidth == 2) {
+        for (int oy = 0; oy < OH; oy++) {
+            const float *r0 = input + (size_t)(2 * oy) * W, *r1 = r0 + W;
+            float *out = output + (size_t)oy * OW;
+            for (int ox = 0; ox < OW; ox++) {
+                float best = r0[2 * ox];
+                best = GN_MAX_NAN(best, r0[2 * ox + 1]);
+                best = GN_MAX_NAN(best, r1[2 * ox]);
+                out[ox] = GN_MAX_NAN(best, r1[2 * ox + 1]);
+            }
+        }
+        return;
+    }
     for (int oy = 0; oy < OH; oy++) {
         float *out = output + (size_t)oy * OW;
         for (int ox = 0; ox < OW; ox++) out[ox] = -__builtin_inff();
@@ -139,10 +181,7 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *input, const gn_window 
                 GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &lo, &hi);
                 const float *in = row + xOffset;
                 const int s = g->strideWidth;
-                for (int ox = lo; ox < hi; ox++) {
-                    float v = in[ox * s];
-                    out[ox] = (v > out[ox] || v != v) ? v : out[ox];
-                }
+                for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
             }
         }
     }
@@ -273,9 +312,39 @@ GN_TARGET static void GN_NAME(depthwisePlaneBackwardWeight)(const float *input, 
     }
 }
 
-GN_TARGET static void GN_NAME(maxPoolPlaneBackward)(const float *input, const float *outputGradient,
-                                                    const gn_window *g, float *inputGradient) {
+GN_TARGET static void GN_NAME(maxPoolPlaneBackward)(const float *restrict input, const float *restrict outputGradient,
+                                                    const gn_window *g, int positiveOnly,
+                                                    float *restrict inputGradient) {
     const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    if (GN_NAME(disjoint_windows)(g) && g->kernelHeight == 2 && g->kernelWidth == 2) {
+        // Each window's four cells get the gradient at the winner and 0 elsewhere; branch-free and
+        // 8 wide, so a LeNet row of 14 outputs still runs a vector iteration. Cells no window
+        // covers (an odd last row or column) get 0.
+        for (int oy = 0; oy < OH; oy++) {
+            const float *r0 = input + (size_t)(2 * oy) * W, *r1 = r0 + W;
+            float *d0 = inputGradient + (size_t)(2 * oy) * W, *d1 = d0 + W;
+            const float *dy = outputGradient + (size_t)oy * OW;
+            _Pragma("clang loop vectorize(enable) vectorize_width(8)")
+            for (int ox = 0; ox < OW; ox++) {
+                const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+                const int takesB = b > a || b != b;
+                const float ab = takesB ? b : a;
+                const int takesC = c > ab || c != c;
+                const float abc = takesC ? c : ab;
+                const int takesD = d > abc || d != d;
+                const float winner = takesD ? d : abc;
+                const float gradient = positiveOnly && !(winner > 0) ? 0 : dy[ox];
+                d1[2 * ox + 1] = takesD ? gradient : 0;
+                d1[2 * ox] = !takesD && takesC ? gradient : 0;
+                d0[2 * ox + 1] = !takesD && !takesC && takesB ? gradient : 0;
+                d0[2 * ox] = !takesD && !takesC && !takesB ? gradient : 0;
+            }
+            for (int x = 2 * OW; x < W; x++) d0[x] = d1[x] = 0;
+        }
+        for (size_t i = (size_t)(2 * OH) * W; i < (size_t)H * W; i++) inputGradient[i] = 0;
+        return;
+    }
+    for (size_t i = 0; i < (size_t)H * W; i++) inputGradient[i] = 0;
     for (int oy = 0; oy < OH; oy++) {
         const int y0 = oy * g->strideHeight - g->paddingHeight;
         for (int ox = 0; ox < OW; ox++) {
@@ -295,14 +364,15 @@ GN_TARGET static void GN_NAME(maxPoolPlaneBackward)(const float *input, const fl
                     }
                 }
             }
-            if (best >= 0) inputGradient[best] += outputGradient[(size_t)oy * OW + ox];
+            if (best >= 0 && (!positiveOnly || value > 0)) inputGradient[best] += outputGradient[(size_t)oy * OW + ox];
         }
     }
 }
 
-GN_TARGET static void GN_NAME(averagePoolPlaneBackward)(const float *outputGradient, const gn_window *g,
-                                                        int countPadding, float *inputGradient) {
+GN_TARGET static void GN_NAME(averagePoolPlaneBackward)(const float *restrict outputGradient, const gn_window *g,
+                                                        int countPadding, float *restrict inputGradient) {
     const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    for (size_t i = 0; i < (size_t)H * W; i++) inputGradient[i] = 0;
     for (int oy = 0; oy < OH; oy++) {
         const int y0 = oy * g->strideHeight - g->paddingHeight;
         int rows = 0, paddedRows = 0;
@@ -343,6 +413,42 @@ GN_TARGET static void GN_NAME(clampBackward)(const float *output, const float *o
     }
 }
 
+GN_TARGET static void GN_NAME(clampCopy)(const float *restrict input, size_t count, float lower, float upper,
+                                         float *restrict output) {
+    for (size_t i = 0; i < count; i++) {
+        float v = input[i] < lower ? lower : input[i];
+        output[i] = v > upper ? upper : v;
+    }
+}
+
+GN_TARGET static void GN_NAME(adamUpdate)(float *restrict value, const float *restrict gradient, float *restrict mean,
+                                          float *restrict squares, size_t count, float beta1, float beta2,
+                                          float stepSize, float correction, float epsilon, float l2, float shrink) {
+    for (size_t i = 0; i < count; i++) {
+        const float g = gradient[i] + l2 * value[i];
+        const float m = beta1 * mean[i] + (1 - beta1) * g;
+        const float v = beta2 * squares[i] + (1 - beta2) * g * g;
+        mean[i] = m;
+        squares[i] = v;
+        value[i] = value[i] * shrink - stepSize * m / (__builtin_elementwise_sqrt(v) * correction + epsilon);
+    }
+}
+
+GN_TARGET static void GN_NAME(sgdUpdate)(float *restrict value, const float *restrict gradient,
+                                         float *restrict velocity, size_t count, float rate, float momentum,
+                                         float decay, int nesterov) {
+    if (!velocity) {
+        for (size_t i = 0; i < count; i++) value[i] -= rate * (gradient[i] + decay * value[i]);
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const float g = gradient[i] + decay * value[i];
+        const float v = momentum * velocity[i] + g;
+        velocity[i] = v;
+        value[i] -= rate * (nesterov ? g + momentum * v : v);
+    }
+}
+
 static const gn_kernel_table GN_NAME(table) = {
     GN_NAME(im2col),
     GN_NAME(col2im),
@@ -356,4 +462,7 @@ static const gn_kernel_table GN_NAME(table) = {
     GN_NAME(maxPoolPlaneBackward),
     GN_NAME(averagePoolPlaneBackward),
     GN_NAME(clampBackward),
+    GN_NAME(clampCopy),
+    GN_NAME(adamUpdate),
+    GN_NAME(sgdUpdate),
 };

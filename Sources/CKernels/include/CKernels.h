@@ -58,18 +58,33 @@ typedef struct {
     /// workspace holds (H + 2*padH) * (W + 2*padW) floats when padding is non-zero.
     void (*depthwisePlaneBackwardWeight)(const float *input, const float *outputGradient, const gn_window *window,
                                          float *workspace, float *kernelGradient);
-    /// One channel, the input gradient of maxPoolPlane: each output gradient is added (+=) to the
-    /// input cell that won its window (the first maximum; a NaN wins, as in the forward pass).
+    /// One channel, the input gradient of maxPoolPlane: inputGradient[H, W] (overwritten) is 0
+    /// except that each output gradient is added to the input cell that won its window (the
+    /// first maximum; a NaN wins, as in the forward pass). With positiveOnly, only where the
+    /// winning value is > 0 (the input is a ReLU's output, whose backward pass is fused in).
     void (*maxPoolPlaneBackward)(const float *input, const float *outputGradient, const gn_window *window,
-                                 float *inputGradient);
-    /// One channel, the input gradient of averagePoolPlane: each output gradient divided by its
-    /// window's divisor is added (+=) to every input cell of the window (padding cells dropped).
+                                 int positiveOnly, float *inputGradient);
+    /// One channel, the input gradient of averagePoolPlane: inputGradient[H, W] (overwritten) is
+    /// the sum, over the windows covering each cell, of their output gradient divided by the
+    /// window's divisor (padding cells dropped).
     void (*averagePoolPlaneBackward)(const float *outputGradient, const gn_window *window, int countPadding,
                                      float *inputGradient);
     /// The input gradient of a clamp: inputGradient[i] = outputGradient[i] where
     /// lower < output[i] < upper, else 0 (ReLU: lower 0, upper infinity; ReLU6: 0 and 6).
     void (*clampBackward)(const float *output, const float *outputGradient, size_t count, float lower, float upper,
                           float *inputGradient);
+    /// output[i] = min(max(input[i], lower), upper): a clamp out of place, in one pass.
+    void (*clampCopy)(const float *input, size_t count, float lower, float upper, float *output);
+    /// Adam's step on count values in place: g = gradient + l2*value; mean = beta1*mean + (1-beta1)*g;
+    /// squares = beta2*squares + (1-beta2)*g*g; value = value*shrink - stepSize*mean / (sqrt(squares)*correction
+    /// + epsilon) (shrink < 1 is AdamW's decoupled weight decay, applied to the value before the step).
+    void (*adamUpdate)(float *value, const float *gradient, float *mean, float *squares, size_t count, float beta1,
+                       float beta2, float stepSize, float correction, float epsilon, float l2, float shrink);
+    /// SGD's step on count values in place: g = gradient + decay*value; without velocity (NULL)
+    /// value -= rate*g, else velocity = momentum*velocity + g and value -= rate*(nesterov ?
+    /// g + momentum*velocity : velocity).
+    void (*sgdUpdate)(float *value, const float *gradient, float *_Nullable velocity, size_t count, float rate,
+                      float momentum, float decay, int nesterov);
 } gn_kernel_table;
 
 /// The table compiled for `isa`, or NULL when this CPU (and its OS) cannot run it.

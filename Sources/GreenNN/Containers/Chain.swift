@@ -1,6 +1,7 @@
 /// Runs `children` in order, each on the previous one's output, prefixing any error with the
 /// failing child's name (torchinfo's "layers that ran", MLX's dotted path). In inference, a
-/// conv followed by BatchNorm and/or ReLU runs as one fused pass (`forwardStep`).
+/// conv followed by BatchNorm and/or ReLU runs as one fused pass (`forwardStep`); in training,
+/// a conv followed by a ReLU or ReLU6.
 func forwardChain(_ children: [NamedLayer], _ input: Tensor) throws -> Tensor {
     var value = input
     var index = 0
@@ -15,8 +16,10 @@ func forwardChain(_ children: [NamedLayer], _ input: Tensor) throws -> Tensor {
 /// Runs the child at `index` on `input` and returns its output and how many children that
 /// covered: 1, or more when the child is a `Conv2d` or `DepthwiseConv2d` in inference mode
 /// followed by a `BatchNorm2d` and/or a `ReLU`/`ReLU6` (also in inference mode), which are then
-/// applied in the conv's output pass instead of as passes of their own. The result is the
-/// same as running them one by one, up to rounding.
+/// applied in the conv's output pass instead of as passes of their own. In training, a
+/// `Conv2d` followed by a `ReLU` or `ReLU6` (all in training mode) clamps its output on the way
+/// out and hands it to the activation as that layer's cache, so both backward passes run as
+/// usual. The result is the same as running them one by one, up to rounding.
 /// - Throws: the child's error, its path prefixed with the child's name.
 public func forwardStep(_ children: [NamedLayer], at index: Int, _ input: Tensor) throws -> (
     output: Tensor, consumed: Int
@@ -25,6 +28,20 @@ public func forwardStep(_ children: [NamedLayer], at index: Int, _ input: Tensor
     return try LayerError.inChild(child.name, kind: child.layer.kind) {
         if let (layer, epilogue, consumed) = try fusion(at: index, in: children) {
             return (try layer.forward(input, epilogue: epilogue), consumed)
+        }
+        if let conv = child.layer as? Conv2d, conv.isTraining, index + 1 < children.count,
+            children[index + 1].layer.isTraining
+        {
+            if let relu = children[index + 1].layer as? ReLU {
+                let output = try conv.trainingForward(input, lower: 0, upper: .infinity)
+                relu.adoptTrainingOutput(output)
+                return (output, 2)
+            }
+            if let relu6 = children[index + 1].layer as? ReLU6 {
+                let output = try conv.trainingForward(input, lower: 0, upper: 6)
+                relu6.adoptTrainingOutput(output)
+                return (output, 2)
+            }
         }
         return (try child.layer.forward(input), 1)
     }
@@ -63,12 +80,23 @@ protocol EpilogueFusing: Layer {
 }
 
 /// Runs the children's backward passes in reverse order, each on the gradient the next one
-/// returned, prefixing any error with the failing child's name.
+/// returned, prefixing any error with the failing child's name. A `MaxPool2d` right after a
+/// `ReLU` runs both backward passes as one (`MaxPool2d.backwardThroughReLU(_:)`).
 /// - Returns: the gradient with respect to the chain's input.
 func backwardChain(_ children: [NamedLayer], _ outputGradient: Tensor) throws -> Tensor {
     var gradient = outputGradient
-    for child in children.reversed() {
+    var index = children.count - 1
+    while index >= 0 {
+        let child = children[index]
+        if index >= 1, let pool = child.layer as? MaxPool2d, let relu = children[index - 1].layer as? ReLU {
+            let reluChild = children[index - 1]
+            try LayerError.inChild(reluChild.name, kind: reluChild.layer.kind) { try relu.discardTrainingOutput() }
+            gradient = try LayerError.inChild(child.name, kind: child.layer.kind) { try pool.backwardThroughReLU(gradient) }
+            index -= 2
+            continue
+        }
         gradient = try LayerError.inChild(child.name, kind: child.layer.kind) { try child.layer.backward(gradient) }
+        index -= 1
     }
     return gradient
 }

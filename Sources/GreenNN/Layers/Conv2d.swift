@@ -41,10 +41,17 @@ public final class Conv2d: Layer, EpilogueFusing {
 
     // MARK: State
 
-    /// Training mode: forward keeps its input for `backward(_:)`.
+    /// Training mode: forward keeps its input (and its im2col columns) for `backward(_:)`.
     public var isTraining = false
     private let workspace = Workspace()
-    private var cachedInput: Tensor?
+    private var cache: Cache?
+
+    /// What a training-mode forward pass keeps: the input, and the im2col columns when
+    /// `conv2dKeepingColumns` kept them (the backward pass then skips its im2col).
+    private struct Cache {
+        let input: Tensor
+        let columns: Tensor?
+    }
 
     /// Creates a conv with PyTorch's default initialisation drawn from `generator`.
     /// - Throws: `LayerError` when a size is below 1, padding is negative, or `groups` does
@@ -129,12 +136,29 @@ public final class Conv2d: Layer, EpilogueFusing {
     /// - Throws: `LayerError` when the input is not `[N, C, H, W]` or the kernel does not fit.
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try geometry(for: input.shape)
-        let output = try LayerError.wrapping(kind) {
-            try conv2d(
-                input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
-                groups: groups, workspace: workspace)
+        cache = nil
+        guard isTraining else {
+            return try LayerError.wrapping(kind) {
+                try conv2d(
+                    input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+                    groups: groups, workspace: workspace)
+            }
         }
-        cachedInput = isTraining ? input : nil
+        return try trainingForward(input, lower: -.infinity, upper: .infinity)
+    }
+
+    /// The training-mode forward pass (input and im2col columns kept for `backward(_:)`), its
+    /// output clamped to `lower...upper` on the way out when a following ReLU or ReLU6 is fused
+    /// in (`forwardStep`).
+    /// - Throws: `LayerError` as `forward(_:)`.
+    func trainingForward(_ input: Tensor, lower: Float, upper: Float) throws -> Tensor {
+        _ = try geometry(for: input.shape)
+        let (output, columns) = try LayerError.wrapping(kind) {
+            try conv2dKeepingColumns(
+                input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+                groups: groups, lower: lower, upper: upper, workspace: workspace)
+        }
+        cache = Cache(input: input, columns: columns)
         return output
     }
 
@@ -167,21 +191,21 @@ public final class Conv2d: Layer, EpilogueFusing {
     }
 
     private func backward(_ outputGradient: Tensor, computesInputGradient: Bool) throws -> Tensor? {
-        let input = try LayerValidation.takeCache(&cachedInput, in: kind)
+        let cache = try LayerValidation.takeCache(&cache, in: kind)
         return try LayerError.wrapping(kind) {
             let gradients = try conv2dBackward(
-                outputGradient, input: input, weight: weight.value, hasBias: bias != nil, stride: stride,
-                padding: padding, dilation: dilation, groups: groups, computesInputGradient: computesInputGradient,
-                workspace: workspace)
+                outputGradient, input: cache.input, weight: weight.value, hasBias: bias != nil, stride: stride,
+                padding: padding, dilation: dilation, groups: groups, columns: cache.columns,
+                computesInputGradient: computesInputGradient, workspace: workspace)
             try gradients.accumulate(into: weight, bias: bias)
             return gradients.input
         }
     }
 
-    /// The cached input of the last training-mode forward pass.
+    /// The cached input and columns of the last training-mode forward pass.
     public var trainingCache: TrainingCache? {
-        get { cachedInput.map(TrainingCache.init) }
-        set { cachedInput = newValue?.contents(as: Tensor.self) }
+        get { cache.map(TrainingCache.init) }
+        set { cache = newValue?.contents(as: Cache.self) }
     }
 
     /// `weight`, then `bias`.

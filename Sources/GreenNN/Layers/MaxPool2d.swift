@@ -63,6 +63,19 @@ public final class MaxPool2d: Layer {
         }
     }
 
+    /// `relu.backward(backward(outputGradient))` in one pass, for a max pool whose input is a
+    /// ReLU's output (`backwardChain` consumes the ReLU's cache): the gradient reaches the
+    /// winning cell only where that cell is positive.
+    /// - Throws: `LayerError` without a training-mode forward pass or for a mis-shaped gradient.
+    func backwardThroughReLU(_ outputGradient: Tensor) throws -> Tensor {
+        let input = try LayerValidation.takeCache(&cachedInput, in: kind)
+        return try LayerError.wrapping(kind) {
+            try maxPool2dBackward(
+                outputGradient, input: input, kernelSize: kernelSize, stride: stride, padding: padding,
+                dilation: dilation, ceilMode: ceilMode, throughReLU: true)
+        }
+    }
+
     /// The cached input of the last training-mode forward pass.
     public var trainingCache: TrainingCache? {
         get { cachedInput.map(TrainingCache.init) }

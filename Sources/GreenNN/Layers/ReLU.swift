@@ -23,6 +23,19 @@ public final class ReLU: Layer {
         return try LayerError.wrapping(kind) { try reluBackward(outputGradient, output: output) }
     }
 
+    /// Takes `output` as this layer's training-mode output when a conv computed it with the
+    /// ReLU fused into its output pass (`forwardStep`), so `backward(_:)` finds its cache.
+    func adoptTrainingOutput(_ output: Tensor) {
+        cachedOutput = isTraining ? output : nil
+    }
+
+    /// Consumes the cache when a following max pool runs this layer's backward pass fused into
+    /// its own (`backwardChain`).
+    /// - Throws: `LayerError` without a training-mode forward pass.
+    func discardTrainingOutput() throws {
+        _ = try LayerValidation.takeCache(&cachedOutput, in: kind)
+    }
+
     /// The cached output of the last training-mode forward pass.
     public var trainingCache: TrainingCache? {
         get { cachedOutput.map(TrainingCache.init) }

@@ -24,6 +24,12 @@ public final class ReLU6: Layer {
         return try LayerError.wrapping(kind) { try relu6Backward(outputGradient, output: output) }
     }
 
+    /// Takes `output` as this layer's training-mode output when a conv computed it with the
+    /// ReLU6 fused into its output pass (`forwardStep`), so `backward(_:)` finds its cache.
+    func adoptTrainingOutput(_ output: Tensor) {
+        cachedOutput = isTraining ? output : nil
+    }
+
     /// The cached output of the last training-mode forward pass.
     public var trainingCache: TrainingCache? {
         get { cachedOutput.map(TrainingCache.init) }

@@ -66,33 +66,20 @@ public final class Adam: Optimizer {
 
     /// One Adam step on `parameter`.
     public func applyUpdate(to parameter: Parameter, state: inout State) throws {
-        Self.step(parameter, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: weightDecay)
+        try Self.step(parameter, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: weightDecay)
     }
 
-    /// The bias-corrected moment update shared with `AdamW`, with `l2·p` added to the gradient.
+    /// The bias-corrected moment update shared with `AdamW`, with `l2·p` added to the gradient and
+    /// the value multiplied by `shrink` first.
     static func step(
         _ parameter: Parameter, state: inout State, learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
-        l2: Float
-    ) {
+        l2: Float, shrink: Float = 1
+    ) throws {
         state.step += 1
         let t = Float(state.step)
-        let stepSize = learningRate / (1 - pow(beta1, t))
-        let correction = 1 / (1 - pow(beta2, t)).squareRoot()
-        parameter.gradient.withUnsafeBufferPointer { gradient in
-            parameter.value.withUnsafeMutableBufferPointer { value in
-                state.mean.withUnsafeMutableBufferPointer { mean in
-                    state.squares.withUnsafeMutableBufferPointer { squares in
-                        for index in value.indices {
-                            let g = gradient[index] + l2 * value[index]
-                            let m = beta1 * mean[index] + (1 - beta1) * g
-                            let v = beta2 * squares[index] + (1 - beta2) * g * g
-                            mean[index] = m
-                            squares[index] = v
-                            value[index] -= stepSize * m / (v.squareRoot() * correction + epsilon)
-                        }
-                    }
-                }
-            }
-        }
+        try ParameterUpdate.adam(
+            &parameter.value, gradient: parameter.gradient, mean: &state.mean, squares: &state.squares, beta1: beta1,
+            beta2: beta2, stepSize: learningRate / (1 - pow(beta1, t)), correction: 1 / (1 - pow(beta2, t)).squareRoot(),
+            epsilon: epsilon, l2: l2, shrink: shrink)
     }
 }

@@ -45,12 +45,8 @@ public final class AdamW: Optimizer {
 
     /// The decoupled decay, then one Adam step on `parameter`.
     public func applyUpdate(to parameter: Parameter, state: inout State) throws {
-        let shrink = 1 - learningRate * weightDecay
-        if shrink != 1 {
-            parameter.value.withUnsafeMutableBufferPointer { value in
-                for index in value.indices { value[index] *= shrink }
-            }
-        }
-        Adam.step(parameter, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: 0)
+        try Adam.step(
+            parameter, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: 0,
+            shrink: 1 - learningRate * weightDecay)
     }
 }

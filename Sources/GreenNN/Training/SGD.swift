@@ -49,22 +49,8 @@ public final class SGD: Optimizer {
 
     /// One SGD step on `parameter`.
     public func applyUpdate(to parameter: Parameter, state: inout State) throws {
-        let (rate, momentum, decay, nesterov) = (learningRate, self.momentum, weightDecay, self.nesterov)
-        parameter.gradient.withUnsafeBufferPointer { gradient in
-            parameter.value.withUnsafeMutableBufferPointer { value in
-                guard state.velocity != nil else {
-                    for index in value.indices { value[index] -= rate * (gradient[index] + decay * value[index]) }
-                    return
-                }
-                state.velocity!.withUnsafeMutableBufferPointer { velocity in
-                    for index in value.indices {
-                        let g = gradient[index] + decay * value[index]
-                        let v = momentum * velocity[index] + g
-                        velocity[index] = v
-                        value[index] -= rate * (nesterov ? g + momentum * v : v)
-                    }
-                }
-            }
-        }
+        try ParameterUpdate.sgd(
+            &parameter.value, gradient: parameter.gradient, velocity: &state.velocity, rate: learningRate,
+            momentum: momentum, decay: weightDecay, nesterov: nesterov)
     }
 }

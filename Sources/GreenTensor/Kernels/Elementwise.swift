@@ -1,7 +1,8 @@
 // Element-wise kernels on one C loop: y = min(max(x·scale + shift, lower), upper), which
 // covers bias add (scale 1), inference BatchNorm (per-channel scale and shift), ReLU
 // (lower 0), ReLU6 (lower 0, upper 6) and their fusions. They write in place when the
-// caller hands over the only reference to the tensor: `x = relu(consume x)` does not copy.
+// caller hands over the only reference to the tensor: `x = relu(consume x)` does not copy;
+// otherwise the clamp writes a fresh tensor in one pass (no copy first).
 // Large tensors are split into chunks across threads; FLOPs: 2 per element for the affine
 // part, 1 per bound.
 internal import CKernels
@@ -12,6 +13,17 @@ private let elementsPerChunk = 1 << 16
 /// `clamped` for bounds already known to be ordered.
 private func clampedInPlace(_ input: consuming Tensor, lower: Float, upper: Float) -> Tensor {
     var output = input
+    if !isKnownUniquelyReferenced(&output.storage) {
+        let result = Tensor(uninitializedShape: output.shape)
+        let (source, destination) = (SharedPointer(output.storage.base), SharedPointer(result.storage.base))
+        let count = output.elementCount
+        parallelFor((count + elementsPerChunk - 1) / elementsPerChunk) { _, range in
+            let start = range.lowerBound * elementsPerChunk
+            let end = Swift.min(count, range.upperBound * elementsPerChunk)
+            Kernels.table.clampCopy(source.base + start, end - start, lower, upper, destination.base + start)
+        }
+        return result
+    }
     output.withUnsafeMutableBufferPointer { buffer in
         guard let base = buffer.baseAddress else { return }
         let values = SharedPointer(base)

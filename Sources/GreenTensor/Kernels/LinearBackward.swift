@@ -2,7 +2,8 @@
 //   weight gradient [out, in] = outputGradientᵀ [out, N] · input [N, in]
 //   bias gradient [out]       = Σ over the batch of outputGradient
 //   input gradient [N, in]    = outputGradient [N, out] · weight [out, in]
-// MACs: N · in · out for each GEMM. Large products split across workers as in `linear`.
+// MACs: N · in · out for each GEMM. Small products run side by side on two workers; large
+// ones split across workers as in `linear`.
 
 /// The gradients of `linear` for `outputGradient`.
 ///
@@ -32,37 +33,65 @@ public func linearBackward(
         throw .shapeMismatch(operation: operation, expected: "output gradient [\(batch), \(outputs)]", actual: outputGradient.shape)
     }
     let weightGradient = Tensor(uninitializedShape: weight.shape)
+    let biasGradient = hasBias ? Tensor(uninitializedShape: [outputs]) : nil
+    let inputGradient = computesInputGradient ? Tensor(uninitializedShape: input.shape) : nil
+    let (dy, x, w) = (SharedPointer(outputGradient.storage.base), SharedPointer(input.storage.base), SharedPointer(weight.storage.base))
+    let (dw, db, dx) = (
+        SharedPointer(weightGradient.storage.base), biasGradient.map { SharedPointer($0.storage.base) },
+        inputGradient.map { SharedPointer($0.storage.base) }
+    )
     let nonEmpty = batch > 0 && outputs > 0 && inputs > 0
-    if nonEmpty {
-        GEMM.multiplyInParallel(
-            transposeA: .transposed, transposeB: .none, m: outputs, n: inputs, k: batch, alpha: 1,
-            a: outputGradient.storage.base, lda: outputs, b: input.storage.base, ldb: inputs, beta: 0,
-            c: weightGradient.storage.base, ldc: inputs)
-    } else {
-        weightGradient.storage.base.initialize(repeating: 0, count: weightGradient.elementCount)
-    }
-    var biasGradient: Tensor?
-    if hasBias {
-        let sums = Tensor(uninitializedShape: [outputs])
-        sums.storage.base.initialize(repeating: 0, count: outputs)
-        for row in 0..<batch {
-            let line = outputGradient.storage.base + row * outputs
-            for column in 0..<outputs { sums.storage.base[column] += line[column] }
-        }
-        biasGradient = sums
-    }
-    var inputGradient: Tensor?
-    if computesInputGradient {
-        let result = Tensor(uninitializedShape: input.shape)
-        if nonEmpty {
+    /// `C = op(A)·B` on the calling thread, or split across the workers when `split`.
+    @Sendable func multiply(
+        split: Bool, transposeA: Transpose, m: Int, n: Int, k: Int, a: SharedPointer, lda: Int, b: SharedPointer, ldb: Int,
+        c: SharedPointer, ldc: Int
+    ) {
+        if split {
             GEMM.multiplyInParallel(
-                transposeA: .none, transposeB: .none, m: batch, n: inputs, k: outputs, alpha: 1,
-                a: outputGradient.storage.base, lda: outputs, b: weight.storage.base, ldb: inputs, beta: 0,
-                c: result.storage.base, ldc: inputs)
+                transposeA: transposeA, transposeB: .none, m: m, n: n, k: k, alpha: 1, a: a.base, lda: lda, b: b.base,
+                ldb: ldb, beta: 0, c: c.base, ldc: ldc)
         } else {
-            result.storage.base.initialize(repeating: 0, count: result.elementCount)
+            GEMM.multiplyUnchecked(
+                transposeA: transposeA, transposeB: .none, m: m, n: n, k: k, alpha: 1, a: a.base, lda: lda, b: b.base,
+                ldb: ldb, beta: 0, c: c.base, ldc: ldc)
         }
-        inputGradient = result
+    }
+    /// The weight gradient (split across workers when `split`) and the bias gradient.
+    @Sendable func parameterGradients(split: Bool) {
+        if nonEmpty {
+            multiply(
+                split: split, transposeA: .transposed, m: outputs, n: inputs, k: batch, a: dy, lda: outputs, b: x,
+                ldb: inputs, c: dw, ldc: inputs)
+        } else {
+            dw.base.initialize(repeating: 0, count: outputs * inputs)
+        }
+        guard let db else { return }
+        db.base.initialize(repeating: 0, count: outputs)
+        for row in 0..<batch {
+            let line = dy.base + row * outputs
+            for column in 0..<outputs { db.base[column] += line[column] }
+        }
+    }
+    /// The input gradient (split across workers when `split`).
+    @Sendable func inputGradientProduct(split: Bool) {
+        guard let dx else { return }
+        guard nonEmpty else {
+            dx.base.initialize(repeating: 0, count: batch * inputs)
+            return
+        }
+        multiply(
+            split: split, transposeA: .none, m: batch, n: inputs, k: outputs, a: dy, lda: outputs, b: w, ldb: inputs,
+            c: dx, ldc: inputs)
+    }
+    // Two small products run side by side, one per worker: splitting each across the workers
+    // costs more than it saves below `GEMM.parallelThreshold`·8 multiply-adds.
+    if dx != nil && ComputeThreads.count >= 2 && batch * inputs * outputs < 8 * GEMM.parallelThreshold {
+        parallelFor(2, workers: 2) { worker, _ in
+            if worker == 0 { parameterGradients(split: false) } else { inputGradientProduct(split: false) }
+        }
+    } else {
+        parameterGradients(split: true)
+        inputGradientProduct(split: true)
     }
     return AffineGradients(input: inputGradient, weight: weightGradient, bias: biasGradient)
 }

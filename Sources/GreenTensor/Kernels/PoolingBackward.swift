@@ -18,8 +18,8 @@ private func checkGradient(
     }
 }
 
-/// Zeroes a fresh `[N, C, H, W]` gradient, then runs `kernel` on every plane in parallel with
-/// the plane's output gradient and its input-gradient plane.
+/// Runs `kernel` on every plane in parallel with the plane's output gradient and its
+/// input-gradient plane (of a fresh `[N, C, H, W]` tensor, which the kernel overwrites).
 private func scatterPlanes(
     _ outputGradient: Tensor, inputShape: Shape, geometry: WindowGeometry,
     _ kernel: @Sendable (_ plane: Int, UnsafePointer<Float>, UnsafePointer<gn_window>, UnsafeMutablePointer<Float>) -> Void
@@ -32,9 +32,7 @@ private func scatterPlanes(
     parallelFor(inputShape[0] * inputShape[1]) { _, range in
         var window = cWindow
         for plane in range {
-            let target = destination.base + plane * inputPlane
-            target.initialize(repeating: 0, count: inputPlane)
-            kernel(plane, gradient.base + plane * outputPlane, &window, target)
+            kernel(plane, gradient.base + plane * outputPlane, &window, destination.base + plane * inputPlane)
         }
     }
     return inputGradient
@@ -42,6 +40,10 @@ private func scatterPlanes(
 
 /// The input gradient of `maxPool2d`: each output gradient is routed to the input cell that
 /// won its window (the first maximum in row-major window order; a NaN wins).
+///
+/// With `throughReLU` the input is taken to be a ReLU's output and the ReLU's backward pass is
+/// fused in: a gradient reaches its cell only if the winning value is positive (where the ReLU
+/// passed its input), so `relu → maxPool2d` backpropagates in one pass.
 /// - Parameters:
 ///   - outputGradient: ∂loss/∂output, `[N, C, H', W']`.
 ///   - input: the forward pass's input, `[N, C, H, W]`.
@@ -50,12 +52,13 @@ private func scatterPlanes(
 ///   - padding: as passed to `maxPool2d`.
 ///   - dilation: as passed to `maxPool2d`.
 ///   - ceilMode: as passed to `maxPool2d`.
+///   - throughReLU: also apply the backward pass of the ReLU that produced `input`.
 /// - Returns: `[N, C, H, W]`.
 /// - Throws: `TensorError` for an invalid window (as `maxPool2d`) or an output gradient that
 ///   is not `[N, C, H', W']`.
 public func maxPool2dBackward(
     _ outputGradient: Tensor, input: Tensor, kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0,
-    dilation: Size2D = 1, ceilMode: Bool = false
+    dilation: Size2D = 1, ceilMode: Bool = false, throughReLU: Bool = false
 ) throws(TensorError) -> Tensor {
     let operation = "maxPool2dBackward"
     let (_, geometry) = try poolingGeometry(
@@ -64,8 +67,9 @@ public func maxPool2dBackward(
     try checkGradient(outputGradient, inputShape: input.shape, output: geometry.output, operation: operation)
     let source = SharedPointer(input.storage.base)
     let inputPlane = geometry.input.height * geometry.input.width
+    let positiveOnly: Int32 = throughReLU ? 1 : 0
     return scatterPlanes(outputGradient, inputShape: input.shape, geometry: geometry) { plane, gradient, window, target in
-        Kernels.table.maxPoolPlaneBackward(source.base + plane * inputPlane, gradient, window, target)
+        Kernels.table.maxPoolPlaneBackward(source.base + plane * inputPlane, gradient, window, positiveOnly, target)
     }
 }
 

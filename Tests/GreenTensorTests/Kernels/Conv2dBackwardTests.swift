@@ -46,6 +46,35 @@ import Testing
         expectClose(try #require(gradients.bias), expected.bias, tolerance: 1e-4, "\(threads) threads")
     }
 
+    @Test(arguments: [cases[3], cases[9], cases[12], cases[14], cases[15]])
+    func keptColumnsGiveTheSameResults(_ c: ConvolutionCase) throws {
+        let input = randomTensor([c.batch, c.channels, c.height, c.width], seed: 311)
+        let weight = randomTensor([c.outputChannels, c.channels / c.groups, c.kernel.height, c.kernel.width], seed: 312)
+        let bias = randomTensor([c.outputChannels], seed: 313)
+        let (output, columns) = try conv2dKeepingColumns(
+            input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+        expectClose(output, try conv2d(input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups), tolerance: 1e-5, "\(c) output")
+        let kept = try #require(columns, "\(c): columns kept")
+        let outputGradient = randomTensor(output.shape, seed: 314)
+        let withColumns = try conv2dBackward(
+            outputGradient, input: input, weight: weight, hasBias: true, stride: c.stride, padding: c.padding,
+            dilation: c.dilation, groups: c.groups, columns: kept)
+        let rebuilt = try conv2dBackward(
+            outputGradient, input: input, weight: weight, hasBias: true, stride: c.stride, padding: c.padding,
+            dilation: c.dilation, groups: c.groups)
+        #expect(withColumns.weight.scalars == rebuilt.weight.scalars && withColumns.input?.scalars == rebuilt.input?.scalars)
+    }
+
+    @Test func pointwiseConvsKeepNoColumns() throws {
+        let (_, columns) = try conv2dKeepingColumns(randomTensor([2, 3, 4, 4], seed: 315), weight: randomTensor([5, 3, 1, 1], seed: 316))
+        #expect(columns == nil)
+        expectTensorError(["conv2dBackward", "columns [2, 27, 4]", "[2, 27, 5]"]) {
+            _ = try conv2dBackward(
+                randomTensor([2, 5, 2, 2], seed: 317), input: randomTensor([2, 3, 4, 4], seed: 315),
+                weight: randomTensor([5, 3, 3, 3], seed: 318), hasBias: false, columns: randomTensor([2, 27, 5], seed: 319))
+        }
+    }
+
     @Test func rejectsAMisShapedOutputGradient() {
         let input = randomTensor([2, 3, 5, 5], seed: 307), weight = randomTensor([4, 3, 3, 3], seed: 308)
         expectTensorError(["conv2dBackward", "output gradient [2, 4, 3, 3]", "[2, 4, 3, 2]"]) {

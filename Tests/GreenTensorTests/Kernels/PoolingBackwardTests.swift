@@ -38,7 +38,7 @@ import Testing
                 for plane in 0..<6 {
                     planes.withUnsafeMutableBufferPointer { dx in
                         Kernels.table(for: instructionSet).maxPoolPlaneBackward(
-                            x.baseAddress! + plane * inputPlane, dy.baseAddress! + plane * outputPlane, &window,
+                            x.baseAddress! + plane * inputPlane, dy.baseAddress! + plane * outputPlane, &window, 0,
                             dx.baseAddress! + plane * inputPlane)
                     }
                 }

@@ -34,6 +34,36 @@ import Testing
         }
     }
 
+    @Test func fusedTrainingStepsMatchLayerByLayer() throws {
+        // In training a chain fuses conv + ReLU/ReLU6 (forward) and ReLU + max pool (backward);
+        // running the same layers one by one must give the same numbers.
+        func chain() throws -> Sequential {
+            var random = generator(219)
+            return try Sequential {
+                try Conv2d(2, 3, kernelSize: 3, padding: 1, using: &random)
+                ReLU()
+                try MaxPool2d(kernelSize: 2)
+                try Conv2d(3, 4, kernelSize: 3, padding: 1, using: &random)
+                ReLU6()
+            }
+        }
+        let (fused, separate) = (try chain(), try chain())
+        for model in [fused, separate] { model.train() }
+        let input = randomTensor([2, 2, 6, 6], seed: 220, in: -3..<3)
+        let output = try fused.forward(input)
+        var value = input
+        for child in separate.children { value = try child.layer.forward(value) }
+        expectClose(output, value, tolerance: 1e-6, "output")
+        let gradient = randomTensor(output.shape, seed: 221)
+        var separateGradient = gradient
+        for child in separate.children.reversed() { separateGradient = try child.layer.backward(separateGradient) }
+        expectClose(try fused.backward(gradient), separateGradient, tolerance: 1e-6, "input gradient")
+        for (a, b) in zip(fused.parameters, separate.parameters) {
+            expectClose(a.parameter.gradient, b.parameter.gradient, tolerance: 1e-6, a.name)
+        }
+        #expect(fused.children.allSatisfy { $0.layer.trainingCache == nil }, "every cache consumed")
+    }
+
     @Test func errorsCarryTheChildIndex() throws {
         let model = try Self.model()
         model.train()
