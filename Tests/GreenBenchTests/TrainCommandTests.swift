@@ -6,7 +6,8 @@ import Testing
 
 /// `greenbench train` on a tiny generated MNIST-format folder (raw IDX files, 128 training and
 /// 40 test images of random pixels): the JSON report and results.json hold one row per model
-/// with its epochs, the chart is well-formed SVG, and bad arguments exit 2 naming the problem.
+/// with its epochs, the chart is well-formed SVG, text and CSV render, and bad arguments exit 2
+/// naming the problem.
 @Suite struct TrainCommandTests {
     /// A temporary folder with the four MNIST files, raw, filled from a fixed seed.
     static func makeData() throws -> URL {
@@ -59,6 +60,12 @@ import Testing
             "train", "lenet5", "--data", data.path, "--limit", "32", "--threads", "1", "--out", data.appendingPathComponent("r").path)
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.hasPrefix("model ") && result.output.contains("test acc %") && result.output.contains("energy source: "))
+        let csv = try CommandLineTests().greenbench(
+            "train", "lenet5", "--data", data.path, "--limit", "32", "--threads", "1", "--format", "csv",
+            "--out", data.appendingPathComponent("r").path)
+        let tables = csv.output.components(separatedBy: "\n\n")
+        #expect(csv.status == 0 && tables.count == 2)
+        #expect(tables.allSatisfy { !CommandLineTests().csvRows($0).isEmpty } && tables[1].hasPrefix("model,epoch,loss"))
     }
 
     @Test func rejectsBadArgumentsWithStatus2() throws {

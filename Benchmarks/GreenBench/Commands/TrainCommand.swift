@@ -180,7 +180,10 @@ struct TrainCommand: Command {
         }
         let setting = "batch \(options.batch), \(options.optimizer.rawValue) lr \(options.learningRate), seed \(options.seed), "
             + "\(options.threads) thread(s); energy source: \(energySource)"
-        return [summary.rendered(as: options.format), setting, epochs.rendered(as: options.format)].joined(separator: "\n\n")
+        // CSV stays two plain tables (results.json has the settings); text and Markdown say them in between.
+        let sections = options.format == .csv ? [summary, epochs].map { $0.rendered(as: .csv) }
+            : [summary.rendered(as: options.format), setting, epochs.rendered(as: options.format)]
+        return sections.joined(separator: "\n\n")
     }
 
     /// Everything measured, for results.json.
