@@ -24,12 +24,7 @@ public final class AvgPool2d: Layer {
         kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, countIncludesPadding: Bool = true,
         ceilMode: Bool = false
     ) throws {
-        try LayerValidation.positive(kernelSize, "kernelSize", in: "AvgPool2d")
-        try LayerValidation.positive(stride ?? kernelSize, "stride", in: "AvgPool2d")
-        try LayerValidation.nonNegative(padding, "padding", in: "AvgPool2d")
-        guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
-            throw LayerError.invalidConfiguration("AvgPool2d", "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
-        }
+        try LayerValidation.poolingWindow(kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, in: "AvgPool2d")
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
         self.padding = padding

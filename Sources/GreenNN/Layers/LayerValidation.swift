@@ -38,6 +38,17 @@ enum LayerValidation {
         return value
     }
 
+    /// Checks a pooling window as PyTorch does: kernel and stride >= 1, padding >= 0 and at
+    /// most half the kernel (so no window lies wholly in the padding).
+    static func poolingWindow(kernelSize: Size2D, stride: Size2D, padding: Size2D, in kind: String) throws {
+        try positive(kernelSize, "kernelSize", in: kind)
+        try positive(stride, "stride", in: kind)
+        try nonNegative(padding, "padding", in: kind)
+        guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
+            throw LayerError.invalidConfiguration(kind, "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
+        }
+    }
+
     /// The sizes of an `[N, channels, H, W]` input, or a `LayerError` naming the expected shape.
     static func image(_ input: Shape, channels: Int, in kind: String) throws -> (
         batch: Int, channels: Int, height: Int, width: Int

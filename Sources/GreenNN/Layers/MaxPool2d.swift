@@ -25,13 +25,8 @@ public final class MaxPool2d: Layer {
     public init(
         kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, dilation: Size2D = 1, ceilMode: Bool = false
     ) throws {
-        try LayerValidation.positive(kernelSize, "kernelSize", in: "MaxPool2d")
-        try LayerValidation.positive(stride ?? kernelSize, "stride", in: "MaxPool2d")
+        try LayerValidation.poolingWindow(kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, in: "MaxPool2d")
         try LayerValidation.positive(dilation, "dilation", in: "MaxPool2d")
-        try LayerValidation.nonNegative(padding, "padding", in: "MaxPool2d")
-        guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
-            throw LayerError.invalidConfiguration("MaxPool2d", "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
-        }
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
         self.padding = padding
