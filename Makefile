@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
-.PHONY: deps build test bench examples docs clean
+.PHONY: deps build test bench examples docs lint clean
 
 # Installs Debian's OpenBLAS and zlib (and pkg-config) when pkg-config cannot find them.
 deps:
@@ -57,6 +57,11 @@ docs: deps
 			--output-path .build/docs/$$module || exit 1; \
 	done
 	@echo "documentation in .build/docs/GreenTensor and .build/docs/GreenNN"
+
+# The whole tree against .swift-format (run `swift-format format -i -r Sources Tests Benchmarks
+# Docs/Examples Package.swift` to fix what it reports).
+lint:
+	swift-format lint --strict -r Sources Tests Benchmarks Docs/Examples Package.swift
 
 clean:
 	$(SWIFT) package clean

@@ -14,9 +14,9 @@ let commands: [CommandEntry] = [
     for command in commands {
         text += "  " + command.name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.summary + "\n"
     }
-    return text + "\nRun 'greenbench <command> --help' for a command's options; 'greenbench' alone runs the standard suite."
+    return text
+        + "\nRun 'greenbench <command> --help' for a command's options; 'greenbench' alone runs the standard suite."
 }
-
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if let name = arguments.first, name != "--help", name != "-h" {

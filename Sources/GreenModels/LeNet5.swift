@@ -11,7 +11,8 @@
 public enum LeNet5 {
     /// The feature plan.
     static let plan: [NetworkBuilder.Feature] = [
-        .conv(channels: 6, kernel: 5, padding: 2), .pool(size: 2), .conv(channels: 16, kernel: 5, padding: 0), .pool(size: 2),
+        .conv(channels: 6, kernel: 5, padding: 2), .pool(size: 2), .conv(channels: 16, kernel: 5, padding: 0),
+        .pool(size: 2),
     ]
 
     /// Builds LeNet-5 or one of its variants, weights drawn from `generator`.
@@ -27,7 +28,9 @@ public enum LeNet5 {
     /// LeNet-5 shrunk with MobileNet's multipliers: every hidden layer's width times `width`
     /// (rounded, at least 1), the 28x28 input area-resampled by `resolution` first.
     /// - Throws: `LayerError` when a multiplier is outside (0, 1] or the plane becomes too small.
-    public static func shrunk(width: Float, resolution: Float = 1, using generator: inout SeededGenerator) throws
+    public static func shrunk(
+        width: Float, resolution: Float = 1, using generator: inout SeededGenerator
+    ) throws
         -> Sequential
     {
         try build(NetworkBuilder(variant: nil, input: (1, 28), width: width, resolution: resolution), using: &generator)
@@ -41,6 +44,7 @@ public enum LeNet5 {
             inputFeatures: shape.elementCount, widths: [120, 84, 10], dropout: nil, using: &generator)
         let body = features.layers + [Flatten()] + head
         let resample = try builder.resampling()
-        return try resample.isEmpty ? Sequential(body) : Sequential(named: resample + [NamedLayer("body", try Sequential(body))])
+        return try resample.isEmpty
+            ? Sequential(body) : Sequential(named: resample + [NamedLayer("body", try Sequential(body))])
     }
 }

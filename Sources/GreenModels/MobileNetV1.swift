@@ -22,7 +22,8 @@ public enum MobileNetV1 {
         for (input, output, stride) in blocks {
             features.append(
                 try DepthwiseSeparableConv2d(
-                    input, output, kernelSize: 3, stride: Size2D(stride), padding: 1, batchNorm: true, activation: .relu,
+                    input, output, kernelSize: 3, stride: Size2D(stride), padding: 1, batchNorm: true,
+                    activation: .relu,
                     using: &generator))
         }
         return try Sequential(named: [

@@ -37,7 +37,10 @@ public enum ModelZoo {
             _ name: String, image: Shape, classes: Int, summary: String, variants: [Variant],
             _ build: @escaping @Sendable (Variant?, inout SeededGenerator) throws -> Sequential
         ) {
-            entries.append(Entry(name: name, baseline: nil, imageShape: image, classes: classes, summary: summary) { try build(nil, &$0) })
+            entries.append(
+                Entry(name: name, baseline: nil, imageShape: image, classes: classes, summary: summary) {
+                    try build(nil, &$0)
+                })
             for variant in variants {
                 entries.append(
                     Entry(
@@ -51,16 +54,21 @@ public enum ModelZoo {
             try LeNet5.make(variant: $0, using: &$1)
         }
         family(
-            "vgg16-cifar", image: [3, 32, 32], classes: 10, summary: "VGG-16 convs, CIFAR head", variants: Variant.allCases
+            "vgg16-cifar", image: [3, 32, 32], classes: 10, summary: "VGG-16 convs, CIFAR head",
+            variants: Variant.allCases
         ) { try VGG.makeCIFAR(variant: $0, using: &$1) }
         for (configuration, name) in [(VGG.Configuration.a, "vgg11"), (.b, "vgg13"), (.d, "vgg16"), (.e, "vgg19")] {
             family(
-                name, image: [3, 224, 224], classes: 1000, summary: "VGG configuration \(configuration.rawValue.uppercased())",
+                name, image: [3, 224, 224], classes: 1000,
+                summary: "VGG configuration \(configuration.rawValue.uppercased())",
                 variants: name == "vgg16" ? Variant.allCases : []
             ) { try VGG.make(configuration, variant: $0, using: &$1) }
         }
         entries.append(
-            Entry(name: "mobilenet-v1", baseline: nil, imageShape: [3, 224, 224], classes: 1000, summary: "MobileNet v1 1.0-224") {
+            Entry(
+                name: "mobilenet-v1", baseline: nil, imageShape: [3, 224, 224], classes: 1000,
+                summary: "MobileNet v1 1.0-224"
+            ) {
                 try MobileNetV1.make(using: &$0)
             })
         for version in SqueezeNet.Version.allCases {

@@ -25,7 +25,8 @@ public enum SqueezeNet {
             features = [
                 try Conv2d(3, 96, kernelSize: 7, stride: 2, using: &generator), ReLU(), try pool(),
                 try fire(96, 16, 64), try fire(128, 16, 64), try fire(128, 32, 128), try pool(),
-                try fire(256, 32, 128), try fire(256, 48, 192), try fire(384, 48, 192), try fire(384, 64, 256), try pool(),
+                try fire(256, 32, 128), try fire(256, 48, 192), try fire(384, 48, 192), try fire(384, 64, 256),
+                try pool(),
                 try fire(512, 64, 256),
             ]
         case .v1_1:

@@ -61,10 +61,11 @@ public enum VGG {
         let pooled = try builder.outputShape(of: features)
         let head = try builder.classifier(
             inputFeatures: pooled[1] * 7 * 7, widths: [4096, 4096, 1000], dropout: 0.5, using: &generator)
-        let parts = try builder.resampling() + [
-            NamedLayer("features", features), NamedLayer("avgpool", try AdaptiveAvgPool2d(outputSize: 7)),
-            NamedLayer("flatten", Flatten()), NamedLayer("classifier", try Sequential(head)),
-        ]
+        let parts =
+            try builder.resampling() + [
+                NamedLayer("features", features), NamedLayer("avgpool", try AdaptiveAvgPool2d(outputSize: 7)),
+                NamedLayer("flatten", Flatten()), NamedLayer("classifier", try Sequential(head)),
+            ]
         return try Sequential(named: parts)
     }
 
@@ -77,13 +78,18 @@ public enum VGG {
     /// VGG-16-CIFAR shrunk with MobileNet's multipliers (`width` on every hidden layer,
     /// `resolution` on the 32x32 input).
     /// - Throws: `LayerError` when a multiplier is outside (0, 1] or the plane becomes too small.
-    public static func shrunkCIFAR(width: Float, resolution: Float = 1, using generator: inout SeededGenerator) throws
+    public static func shrunkCIFAR(
+        width: Float, resolution: Float = 1, using generator: inout SeededGenerator
+    ) throws
         -> Sequential
     {
-        try buildCIFAR(NetworkBuilder(variant: nil, input: (3, 32), width: width, resolution: resolution), using: &generator)
+        try buildCIFAR(
+            NetworkBuilder(variant: nil, input: (3, 32), width: width, resolution: resolution), using: &generator)
     }
 
-    private static func buildCIFAR(_ builder: NetworkBuilder, using generator: inout SeededGenerator) throws -> Sequential {
+    private static func buildCIFAR(
+        _ builder: NetworkBuilder, using generator: inout SeededGenerator
+    ) throws -> Sequential {
         try builder.validate(for: "VGG")
         let features = try builder.features(Configuration.d.plan, using: &generator)
         let shape = try builder.outputShape(of: features)
@@ -91,6 +97,7 @@ public enum VGG {
             inputFeatures: shape.elementCount, widths: [512, 10], dropout: nil, using: &generator)
         let body: [any Layer] = [features, Flatten()] + head
         let resample = try builder.resampling()
-        return try resample.isEmpty ? Sequential(body) : Sequential(named: resample + [NamedLayer("body", try Sequential(body))])
+        return try resample.isEmpty
+            ? Sequential(body) : Sequential(named: resample + [NamedLayer("body", try Sequential(body))])
     }
 }

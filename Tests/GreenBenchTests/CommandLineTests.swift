@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Runs the built `greenbench` executable (it sits beside the test bundle) and checks what a
 /// script would rely on: parseable JSON and CSV, exit status 2 with the valid choices on bad
@@ -42,8 +43,12 @@ import Testing
 
     /// Rows of a CSV text with no quoted cells, checking every row has the header's width.
     func csvRows(_ text: String) -> [[String]] {
-        let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        for row in rows { #expect(row.count == rows[0].count, "row \(row) has \(row.count) cells, header \(rows[0].count)") }
+        let rows = text.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        for row in rows {
+            #expect(row.count == rows[0].count, "row \(row) has \(row.count) cells, header \(rows[0].count)")
+        }
         return rows
     }
 
@@ -137,7 +142,9 @@ import Testing
         #expect((report["energySource"] as? String ?? "").isEmpty == false)
         let verdicts = try #require(report["verdicts"] as? [[String: Any]])
         #expect(verdicts.first?["variant"] as? String == "lenet5-ds")
-        for name in ["report.md", "results.json", "results.csv", "macs-vs-latency.svg", "layer-times.svg", "roofline.svg"] {
+        for name in [
+            "report.md", "results.json", "results.csv", "macs-vs-latency.svg", "layer-times.svg", "roofline.svg",
+        ] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name)")
         }
         _ = try json(String(contentsOf: directory.appendingPathComponent("results.json"), encoding: .utf8))

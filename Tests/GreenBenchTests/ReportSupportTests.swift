@@ -1,5 +1,6 @@
-import Testing
 import GreenNN
+import Testing
+
 @testable import GreenBench
 
 /// The benchmark harness's arithmetic on known samples.

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `greenbench train` on a tiny generated MNIST-format folder (raw IDX files, 128 training and
 /// 40 test images of random pixels): the JSON report and results.json hold one row per model
@@ -11,7 +12,8 @@ import Testing
 @Suite struct TrainCommandTests {
     /// A temporary folder with the four MNIST files, raw, filled from a fixed seed.
     static func makeData() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("greenbench-train-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "greenbench-train-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var state: UInt32 = 12_345
         func next() -> UInt8 {
@@ -47,7 +49,8 @@ import Testing
             let accuracy = try #require(model["testAccuracy"] as? Double)
             #expect((0...1).contains(accuracy) && (model["trainingJoules"] as? Double ?? -1) >= 0)
         }
-        let saved = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
+        let saved = try JSONSerialization.jsonObject(
+            with: try Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
         #expect((saved as? [String: Any])?["models"] as? [Any] != nil)
         _ = try XMLDocument(data: try Data(contentsOf: URL(fileURLWithPath: out + "/accuracy-vs-macs.svg")))
         #expect(result.errors.contains("train: lenet5 epoch 2/2  batch 3/3"))
@@ -57,15 +60,19 @@ import Testing
         let data = try Self.makeData()
         defer { try? FileManager.default.removeItem(at: data) }
         let result = try CommandLineTests().greenbench(
-            "train", "lenet5", "--data", data.path, "--limit", "32", "--threads", "1", "--out", data.appendingPathComponent("r").path)
+            "train", "lenet5", "--data", data.path, "--limit", "32", "--threads", "1", "--out",
+            data.appendingPathComponent("r").path)
         #expect(result.status == 0, "\(result.errors)")
-        #expect(result.output.hasPrefix("model ") && result.output.contains("test acc %") && result.output.contains("energy source: "))
+        #expect(
+            result.output.hasPrefix("model ") && result.output.contains("test acc %")
+                && result.output.contains("energy source: "))
         let csv = try CommandLineTests().greenbench(
             "train", "lenet5", "--data", data.path, "--limit", "32", "--threads", "1", "--format", "csv",
             "--out", data.appendingPathComponent("r").path)
         let tables = csv.output.components(separatedBy: "\n\n")
         #expect(csv.status == 0 && tables.count == 2)
-        #expect(tables.allSatisfy { !CommandLineTests().csvRows($0).isEmpty } && tables[1].hasPrefix("model,epoch,loss"))
+        #expect(
+            tables.allSatisfy { !CommandLineTests().csvRows($0).isEmpty } && tables[1].hasPrefix("model,epoch,loss"))
     }
 
     @Test func rejectsBadArgumentsWithStatus2() throws {
@@ -73,8 +80,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: data) }
         let missing = try CommandLineTests().greenbench("train", "lenet5")
         #expect(missing.status == 2 && missing.errors.contains("--data DIR is required"))
-        let optimizer = try CommandLineTests().greenbench("train", "lenet5", "--data", data.path, "--optimizer", "rmsprop")
-        #expect(optimizer.status == 2 && optimizer.errors.contains("--optimizer must be one of adam, sgd, got 'rmsprop'"))
+        let optimizer = try CommandLineTests().greenbench(
+            "train", "lenet5", "--data", data.path, "--optimizer", "rmsprop")
+        #expect(
+            optimizer.status == 2 && optimizer.errors.contains("--optimizer must be one of adam, sgd, got 'rmsprop'"))
         let shape = try CommandLineTests().greenbench("train", "vgg16-cifar", "--data", data.path)
         #expect(shape.status == 2 && shape.errors.contains("vgg16-cifar takes [3, 32, 32] images"))
         let rate = try CommandLineTests().greenbench("train", "lenet5", "--data", data.path, "--lr", "-1")

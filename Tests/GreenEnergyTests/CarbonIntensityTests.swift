@@ -1,5 +1,5 @@
-import Testing
 import GreenEnergy
+import Testing
 
 @Suite struct CarbonIntensityTests {
     @Test func oneKilowattHourAtTheWorldAverageIs475Grams() {
@@ -17,7 +17,7 @@ import GreenEnergy
         let meter = try ModelledMeter(
             configuration: .init(cores: 1, wattsPerCore: 100, memoryGigabytes: 0),
             carbonIntensity: grid, clock: ScriptedClock(wallSeconds: 36_000, cpuSeconds: 36_000))
-        let report = meter.stop(meter.start())   // 100 W for 10 h = 1 kWh
+        let report = meter.stop(meter.start())  // 100 W for 10 h = 1 kWh
         expectClose(report.kilowattHours, 1)
         expectClose(report.gramsCO2e, 56)
         #expect(report.carbonIntensity == grid)

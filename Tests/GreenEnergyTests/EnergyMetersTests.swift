@@ -1,5 +1,5 @@
-import Testing
 import GreenEnergy
+import Testing
 
 @Suite struct EnergyMetersTests {
     @Test func picksRAPLWhenAPackageCounterIsReadable() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import GreenEnergy
+import Testing
 
 /// ModelledMeter's arithmetic against hand-computed values, with a scripted clock.
 @Suite struct ModelledMeterTests {
@@ -87,7 +87,8 @@ import GreenEnergy
 
     @Test(arguments: [
         InvalidCase(configuration: .init(cores: 0), fragment: "cores must be at least 1, got 0"),
-        InvalidCase(configuration: .init(wattsPerCore: -1), fragment: "wattsPerCore must be finite and non-negative, got -1"),
+        InvalidCase(
+            configuration: .init(wattsPerCore: -1), fragment: "wattsPerCore must be finite and non-negative, got -1"),
         InvalidCase(configuration: .init(memoryGigabytes: .nan), fragment: "memoryGigabytes must be finite"),
         InvalidCase(configuration: .init(wattsPerGigabyte: .infinity), fragment: "wattsPerGigabyte must be finite"),
         InvalidCase(

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import GreenEnergy
 
 /// RAPLMeter against powercap trees written by each test, with a scripted clock.
@@ -72,30 +73,34 @@ import Testing
 
     @Test func correctsWrapAroundWithEachZonesOwnRange() throws {
         let fixture = try PowercapFixture([
-            Zone(identifier: "intel-rapl:0", name: "package-0", energyMicrojoules: 900_000,
-                 maxEnergyRangeMicrojoules: 1_000_000),
-            Zone(identifier: "intel-rapl:1", name: "package-1", energyMicrojoules: 4_900_000,
-                 maxEnergyRangeMicrojoules: 5_000_000),
+            Zone(
+                identifier: "intel-rapl:0", name: "package-0", energyMicrojoules: 900_000,
+                maxEnergyRangeMicrojoules: 1_000_000),
+            Zone(
+                identifier: "intel-rapl:1", name: "package-1", energyMicrojoules: 4_900_000,
+                maxEnergyRangeMicrojoules: 5_000_000),
         ])
         let meter = try meter(fixture)
         #expect(meter.zones.map(\.maxEnergyRangeMicrojoules) == [1_000_000, 5_000_000])
         let span = try meter.start()
-        try fixture.setEnergy("intel-rapl:0", 100_000)   // fell: 100,000 + 1,000,000 - 900,000
-        try fixture.setEnergy("intel-rapl:1", 50_000)    // fell: 50,000 + 5,000,000 - 4,900,000
+        try fixture.setEnergy("intel-rapl:0", 100_000)  // fell: 100,000 + 1,000,000 - 900,000
+        try fixture.setEnergy("intel-rapl:1", 50_000)  // fell: 50,000 + 5,000,000 - 4,900,000
         expectClose(try meter.stop(span).joules, 0.35)
     }
 
     @Test func checkpointsCountEveryWrapOfALongSpan() throws {
         let fixture = try PowercapFixture([
-            Zone(identifier: "intel-rapl:0", name: "package-0", energyMicrojoules: 0, maxEnergyRangeMicrojoules: 1_000_000)
+            Zone(
+                identifier: "intel-rapl:0", name: "package-0", energyMicrojoules: 0,
+                maxEnergyRangeMicrojoules: 1_000_000)
         ])
         let meter = try meter(fixture)
         var span = try meter.start()
         try fixture.setEnergy("intel-rapl:0", 600_000)
-        try meter.checkpoint(&span)                       // +600,000
+        try meter.checkpoint(&span)  // +600,000
         try fixture.setEnergy("intel-rapl:0", 200_000)
-        try meter.checkpoint(&span)                       // wrapped: +600,000
-        try fixture.setEnergy("intel-rapl:0", 900_000)    // +700,000 at stop
+        try meter.checkpoint(&span)  // wrapped: +600,000
+        try fixture.setEnergy("intel-rapl:0", 900_000)  // +700,000 at stop
         expectClose(try meter.stop(span).joules, 1.9)
     }
 
@@ -175,7 +180,9 @@ import Testing
 
     @Test func readingAboveTheRangeIsUnavailable() throws {
         let fixture = try PowercapFixture([
-            Zone(identifier: "intel-rapl:0", name: "package-0", energyMicrojoules: 2_000, maxEnergyRangeMicrojoules: 1_000)
+            Zone(
+                identifier: "intel-rapl:0", name: "package-0", energyMicrojoules: 2_000,
+                maxEnergyRangeMicrojoules: 1_000)
         ])
         expectEnergyError(["intel-rapl:0/energy_uj", "reading 2000 exceeds max_energy_range_uj 1000"]) {
             _ = try meter(fixture)

@@ -1,5 +1,5 @@
-import Testing
 import GreenEnergy
+import Testing
 
 /// The real clocks: only monotonicity and progress are checked, so the suite holds on any
 /// machine and under parallel tests.

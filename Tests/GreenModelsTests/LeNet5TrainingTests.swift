@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenModels
 
 /// LeNet-5 learns MNIST: one epoch over the full 60,000 training images with Adam (learning

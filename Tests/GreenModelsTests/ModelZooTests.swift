@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenModels
 
 /// Published totals, exact: parameters (all learnable scalars) and conv + linear MACs for one
@@ -92,7 +93,11 @@ struct PublishedTotal: CustomStringConvertible, Sendable {
         #expect(squeeze.contains("features.12.expand3x3.bias"))
         #expect(squeeze.last == "classifier.1.bias")
         let lenet = try ModelZoo.model(named: "lenet5").parameters.map(\.name)
-        #expect(lenet == ["0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias", "11.weight", "11.bias"])
+        #expect(
+            lenet == [
+                "0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias", "11.weight",
+                "11.bias",
+            ])
     }
 
     @Test func unknownNamesListTheValidOnes() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenModels
 
 /// Training cost of the zoo: every MAC is in a conv or linear layer, whose backward pass costs

@@ -36,27 +36,36 @@ struct BlocksCommand: Command {
         for input: Shape in [[1, 128, 56, 56], [32, 128, 28, 28]] {
             let group = input.dimensions.map(String.init).joined(separator: "x")
             cases += [
-                Case(group: group, name: "conv3x3-standard", input: input,
-                     layer: try Conv2d(128, 128, kernelSize: 3, padding: 1, using: &generator)),
-                Case(group: group, name: "dw-separable", input: input,
-                     layer: try DepthwiseSeparableConv2d(128, 128, kernelSize: 3, padding: 1, using: &generator)),
-                Case(group: group, name: "fire", input: input,
-                     layer: try Fire(128, squeeze: 16, expand1x1: 64, expand3x3: 64, activation: nil, using: &generator)),
-                Case(group: group, name: "flattened", input: input,
-                     layer: try FlattenedConv2d(128, 128, kernelSize: 3, padding: 1, using: &generator)),
+                Case(
+                    group: group, name: "conv3x3-standard", input: input,
+                    layer: try Conv2d(128, 128, kernelSize: 3, padding: 1, using: &generator)),
+                Case(
+                    group: group, name: "dw-separable", input: input,
+                    layer: try DepthwiseSeparableConv2d(128, 128, kernelSize: 3, padding: 1, using: &generator)),
+                Case(
+                    group: group, name: "fire", input: input,
+                    layer: try Fire(128, squeeze: 16, expand1x1: 64, expand3x3: 64, activation: nil, using: &generator)),
+                Case(
+                    group: group, name: "flattened", input: input,
+                    layer: try FlattenedConv2d(128, 128, kernelSize: 3, padding: 1, using: &generator)),
             ]
             var shrunk = input
             shrunk[1] = 64
             cases.append(
-                Case(group: group, name: "shrinked-w0.5-r0.75", input: shrunk,
-                     layer: try ShrinkedConv2d(128, 128, kernelSize: 3, padding: 1, width: 0.5, resolution: 0.75, using: &generator)))
+                Case(
+                    group: group, name: "shrinked-w0.5-r0.75", input: shrunk,
+                    layer: try ShrinkedConv2d(
+                        128, 128, kernelSize: 3, padding: 1, width: 0.5, resolution: 0.75, using: &generator)))
         }
         for batch in [1, 32] {
             let group = "\(batch)x4096"
             cases += [
-                Case(group: group, name: "linear-4096x4096", input: [batch, 4096], layer: try Linear(4096, 4096, using: &generator)),
-                Case(group: group, name: "lowrank-4096-r256", input: [batch, 4096],
-                     layer: try LowRankLinear(4096, 4096, rank: 256, using: &generator)),
+                Case(
+                    group: group, name: "linear-4096x4096", input: [batch, 4096],
+                    layer: try Linear(4096, 4096, using: &generator)),
+                Case(
+                    group: group, name: "lowrank-4096-r256", input: [batch, 4096],
+                    layer: try LowRankLinear(4096, 4096, rank: 256, using: &generator)),
             ]
         }
         return cases
@@ -73,8 +82,10 @@ struct BlocksCommand: Command {
         let cases = try cases()
         var rows: [[String: Any]] = []
         var table = Table(
-            headers: ["input", "thr", "block", "MACs", "MAC ratio", "median ms", "p10", "p90", "time ratio",
-                      "realised", "GFLOP/s", "% peak"], rows: [])
+            headers: [
+                "input", "thr", "block", "MACs", "MAC ratio", "median ms", "p10", "p90", "time ratio",
+                "realised", "GFLOP/s", "% peak",
+            ], rows: [])
         for threads in threadCounts {
             try ComputeThreads.set(threads)
             let peak = try PeakGEMM.gflops(threads: threads)
@@ -94,7 +105,8 @@ struct BlocksCommand: Command {
                 let gflops = 2 * Double(macs) / timing.median / 1e9
                 table.rows.append([
                     item.group, "\(threads)", item.name, Format.grouped(macs), Format.fixed(macRatio, 4),
-                    Format.fixed(timing.median * 1e3, 3), Format.fixed(timing.p10 * 1e3, 3), Format.fixed(timing.p90 * 1e3, 3),
+                    Format.fixed(timing.median * 1e3, 3), Format.fixed(timing.p10 * 1e3, 3),
+                    Format.fixed(timing.p90 * 1e3, 3),
                     Format.fixed(timeRatio, 3), Format.fixed(macRatio / timeRatio, 2), Format.fixed(gflops, 1),
                     Format.fixed(100 * gflops / peak, 1),
                 ])

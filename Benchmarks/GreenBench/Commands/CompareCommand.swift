@@ -27,9 +27,12 @@ struct CompareCommand: Command {
         let entries = try options.positionals.map { name throws(UsageError) in try ModelOptions.entry(name) }
         let costs = try entries.map { try ModelZoo.model(named: $0.name).cost(for: $0.input(batch: batch)) }
         let base = costs[0]
-        func ratio(_ value: Int, _ reference: Int) -> Double { reference == 0 ? .nan : Double(value) / Double(reference) }
+        func ratio(_ value: Int, _ reference: Int) -> Double {
+            reference == 0 ? .nan : Double(value) / Double(reference)
+        }
         var table = Table(
-            headers: ["model", "params", "x base", "MACs", "x base", "FLOPs", "x base", "weight MB", "x base"], rows: [])
+            headers: ["model", "params", "x base", "MACs", "x base", "FLOPs", "x base", "weight MB", "x base"], rows: []
+        )
         var json: [[String: Any]] = []
         for (entry, cost) in zip(entries, costs) {
             let ratios = [
@@ -47,6 +50,9 @@ struct CompareCommand: Command {
                 "flopsRatio": ratios[2], "weightBytesRatio": ratios[3],
             ])
         }
-        print(format == .json ? JSON.string(["baseline": entries[0].name, "batch": batch, "models": json]) : table.rendered(as: format))
+        print(
+            format == .json
+                ? JSON.string(["baseline": entries[0].name, "batch": batch, "models": json])
+                : table.rendered(as: format))
     }
 }

@@ -24,7 +24,8 @@ struct PeakCommand: Command {
 
     static func run(_ arguments: [String]) throws {
         let options = try Arguments(arguments, valueOptions: ["threads", "runs", "format"])
-        let threads = try options.integer("threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...1024)
+        let threads = try options.integer(
+            "threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...1024)
         let runs = try options.integer("runs", default: 7, in: 1...1000)
         let format: OutputFormat = try options.choice("format", default: .text)
         let peak = try MachinePeak.measure(threads: threads, runs: runs)
@@ -107,9 +108,14 @@ struct MachinePeak {
                 "openblasCore": coreName,
                 "kernelInstructionSet": kernelInstructionSet,
                 "threads": threads,
-                "sgemm": gemm.map { ["n": $0.size, "threads": $0.threads, "medianMs": $0.medianSeconds * 1e3, "gflops": $0.gflops] },
+                "sgemm": gemm.map {
+                    ["n": $0.size, "threads": $0.threads, "medianMs": $0.medianSeconds * 1e3, "gflops": $0.gflops]
+                },
                 "wrapperOverhead": overhead.map {
-                    ["n": $0.size, "wrapperMs": $0.wrapperSeconds * 1e3, "directMs": $0.directSeconds * 1e3, "percent": $0.percent]
+                    [
+                        "n": $0.size, "wrapperMs": $0.wrapperSeconds * 1e3, "directMs": $0.directSeconds * 1e3,
+                        "percent": $0.percent,
+                    ]
                 },
                 "peakGflops1Thread": peakGFLOPS(threads: 1),
                 "peakGflops": peakGFLOPS(threads: threads),
@@ -131,7 +137,8 @@ struct MachinePeak {
             ])
         }
         table.rows.append(["STREAM triad", "3x16M", "\(threads)", "--", Format.fixed(bandwidthGBps, 1) + " GB/s"])
-        let header = format == .text
+        let header =
+            format == .text
             ? "OpenBLAS core: \(coreName)   GreenNN kernels: \(kernelInstructionSet)\n"
             : "OpenBLAS core: `\(coreName)`, GreenNN kernels: `\(kernelInstructionSet)`\n\n"
         return header + table.rendered(as: format)

@@ -34,9 +34,12 @@ struct RunCommand: Command {
     static func run(_ arguments: [String]) throws {
         let options = try Arguments(
             arguments,
-            valueOptions: Set(["batch", "runs", "warmup", "threads", "format", "out"]).union(EnergyOptions.valueOptions),
+            valueOptions: Set(["batch", "runs", "warmup", "threads", "format", "out"]).union(
+                EnergyOptions.valueOptions),
             flagOptions: Set(["layers"]).union(EnergyOptions.flagOptions))
-        let names = options.positionals.isEmpty ? ["lenet5"] + ModelZoo.entries.filter { $0.baseline == "lenet5" }.map(\.name) : options.positionals
+        let names =
+            options.positionals.isEmpty
+            ? ["lenet5"] + ModelZoo.entries.filter { $0.baseline == "lenet5" }.map(\.name) : options.positionals
         let entries = try names.map { name throws(UsageError) in try ModelOptions.entry(name) }
         let batch = try options.integer("batch", default: 1, in: 1...100_000)
         let runs = try options.integer("runs", default: 10, in: 1...100_000)
@@ -52,7 +55,8 @@ struct RunCommand: Command {
             Console.progress("run: \(entry.name), batch \(batch), \(threads) thread(s)")
             results.append(
                 try ModelBenchmark.measure(
-                    entry, batch: batch, runs: runs, warmup: warmup, minimumSeconds: 1, profileLayers: options.flag("layers"),
+                    entry, batch: batch, runs: runs, warmup: warmup, minimumSeconds: 1,
+                    profileLayers: options.flag("layers"),
                     meter: meter, machine: machine))
         }
         let report = BenchmarkReport(machine: machine, energySource: meter.description, results: results)
@@ -88,7 +92,8 @@ struct RunCommand: Command {
                 let layers = batch == 32 && ["vgg16-cifar", "vgg16-cifar-ds"].contains(entry.name)
                 results.append(
                     try ModelBenchmark.measure(
-                        entry, batch: batch, runs: 10, warmup: 3, minimumSeconds: 1, profileLayers: layers, meter: meter,
+                        entry, batch: batch, runs: 10, warmup: 3, minimumSeconds: 1, profileLayers: layers,
+                        meter: meter,
                         machine: machine))
             }
         }

@@ -66,7 +66,8 @@ struct TrainCommand: Command {
             guard !options.positionals.isEmpty else { throw UsageError("expects at least one model (e.g. lenet5)") }
             parsed.models = try options.positionals.map { name throws(UsageError) in try ModelOptions.entry(name) }
             guard let data = options.value("data") else {
-                throw UsageError("--data DIR is required (a folder with the MNIST IDX files, e.g. ../shared/data/mnist)")
+                throw UsageError(
+                    "--data DIR is required (a folder with the MNIST IDX files, e.g. ../shared/data/mnist)")
             }
             parsed.data = data
             parsed.epochs = try options.integer("epochs", default: 1, in: 1...10_000)
@@ -81,7 +82,8 @@ struct TrainCommand: Command {
             }
             parsed.seed = UInt64(try options.integer("seed", default: 0, in: 0...Int.max))
             parsed.threads = try options.integer("threads", default: ComputeThreads.count, in: 1...1024)
-            parsed.limit = options.value("limit") == nil ? nil : try options.integer("limit", default: 0, in: 1...Int.max)
+            parsed.limit =
+                options.value("limit") == nil ? nil : try options.integer("limit", default: 0, in: 1...Int.max)
             parsed.format = try options.choice("format", default: .text)
             parsed.out = options.value("out") ?? parsed.out
             return parsed
@@ -106,8 +108,10 @@ struct TrainCommand: Command {
     static func run(_ arguments: [String]) throws {
         let parsed = try Arguments(
             arguments,
-            valueOptions: Set(["data", "epochs", "batch", "lr", "optimizer", "seed", "threads", "limit", "format", "out"])
-                .union(EnergyOptions.valueOptions),
+            valueOptions: Set([
+                "data", "epochs", "batch", "lr", "optimizer", "seed", "threads", "limit", "format", "out",
+            ])
+            .union(EnergyOptions.valueOptions),
             flagOptions: EnergyOptions.flagOptions)
         let options = try Options.parse(parsed)
         let meter = try EnergyOptions.meter(parsed)
@@ -118,7 +122,8 @@ struct TrainCommand: Command {
         let test = try MNIST.load(from: options.data, split: .test)
         for entry in options.models where entry.imageShape != training.imageShape || entry.classes != training.classes {
             throw UsageError(
-                "\(entry.name) takes \(entry.imageShape) images in \(entry.classes) classes; the data has \(training.imageShape) in \(training.classes)")
+                "\(entry.name) takes \(entry.imageShape) images in \(entry.classes) classes; the data has \(training.imageShape) in \(training.classes)"
+            )
         }
         var results: [Result] = []
         for entry in options.models {
@@ -135,7 +140,8 @@ struct TrainCommand: Command {
     ) throws -> Result {
         let model = try ModelZoo.model(named: entry.name, seed: options.seed)
         let trainer = try Trainer(
-            model: model, optimizer: try options.optimizer.make(learningRate: options.learningRate), epochs: options.epochs,
+            model: model, optimizer: try options.optimizer.make(learningRate: options.learningRate),
+            epochs: options.epochs,
             batchSize: options.batch, seed: options.seed)
         trainer.progress = { Console.progress("train: \(entry.name) " + $0.line) }
         Console.progress(
@@ -151,22 +157,28 @@ struct TrainCommand: Command {
         let (accuracy, evaluationReport) = try meter.measure { try trainer.accuracy(on: test) }
         Console.progress("train: \(entry.name) test accuracy \(Format.fixed(100 * accuracy, 2))%")
         return Result(
-            model: entry.name, cost: try model.cost(for: entry.input(batch: 1)), history: history, testAccuracy: accuracy,
+            model: entry.name, cost: try model.cost(for: entry.input(batch: 1)), history: history,
+            testAccuracy: accuracy,
             training: trainingReport, evaluation: evaluationReport, testImages: test.count)
     }
 
     /// The results table (one row per model) and the per-epoch table, or the JSON document.
     static func render(_ results: [Result], options: Options, energySource: String) -> String {
-        if options.format == .json { return JSON.string(document(results, options: options, energySource: energySource)) }
+        if options.format == .json {
+            return JSON.string(document(results, options: options, energySource: energySource))
+        }
         var summary = Table(
-            headers: ["model", "test acc %", "params", "MACs/image", "train s", "s/epoch", "images/s", "train J",
-                      "train gCO2e", "J/test image"], rows: [])
+            headers: [
+                "model", "test acc %", "params", "MACs/image", "train s", "s/epoch", "images/s", "train J",
+                "train gCO2e", "J/test image",
+            ], rows: [])
         var epochs = Table(headers: ["model", "epoch", "loss", "train acc %", "s", "images/s"], rows: [])
         for result in results {
             summary.rows.append([
                 result.model, Format.fixed(100 * result.testAccuracy, 2), Format.grouped(result.cost.parameters),
                 Format.grouped(result.cost.macs), Format.fixed(result.trainingSeconds, 2),
-                Format.fixed(result.trainingSeconds / Double(result.history.count), 2), Format.fixed(result.imagesPerSecond, 0),
+                Format.fixed(result.trainingSeconds / Double(result.history.count), 2),
+                Format.fixed(result.imagesPerSecond, 0),
                 Format.fixed(result.training.joules, 1), Format.scientific(result.training.gramsCO2e),
                 Format.scientific(result.joulesPerInference),
             ])
@@ -178,10 +190,13 @@ struct TrainCommand: Command {
                 ])
             }
         }
-        let setting = "batch \(options.batch), \(options.optimizer.rawValue) lr \(options.learningRate), seed \(options.seed), "
+        let setting =
+            "batch \(options.batch), \(options.optimizer.rawValue) lr \(options.learningRate), seed \(options.seed), "
             + "\(options.threads) thread(s); energy source: \(energySource)"
         // CSV stays two plain tables (results.json has the settings); text and Markdown say them in between.
-        let sections = options.format == .csv ? [summary, epochs].map { $0.rendered(as: .csv) }
+        let sections =
+            options.format == .csv
+            ? [summary, epochs].map { $0.rendered(as: .csv) }
             : [summary.rendered(as: options.format), setting, epochs.rendered(as: options.format)]
         return sections.joined(separator: "\n\n")
     }
@@ -190,7 +205,8 @@ struct TrainCommand: Command {
     static func document(_ results: [Result], options: Options, energySource: String) -> [String: Any] {
         [
             "command": "train", "data": options.data, "epochs": options.epochs, "batch": options.batch,
-            "optimizer": options.optimizer.rawValue, "learningRate": Double(options.learningRate), "seed": Int(options.seed),
+            "optimizer": options.optimizer.rawValue, "learningRate": Double(options.learningRate),
+            "seed": Int(options.seed),
             "threads": options.threads, "limit": options.limit ?? NSNull(), "energySource": energySource,
             "models": results.map { result in
                 [
@@ -202,7 +218,8 @@ struct TrainCommand: Command {
                     "testImages": result.testImages,
                     "epochs": result.history.map { record in
                         [
-                            "epoch": record.epoch, "loss": record.trainingLoss, "trainingAccuracy": record.trainingAccuracy,
+                            "epoch": record.epoch, "loss": record.trainingLoss,
+                            "trainingAccuracy": record.trainingAccuracy,
                             "seconds": record.seconds, "imagesPerSecond": record.imagesPerSecond,
                         ] as [String: Any]
                     },
@@ -220,7 +237,8 @@ struct TrainCommand: Command {
             title: "MNIST test accuracy against MACs per image (\(options.epochs) epoch(s))", xLabel: "MACs per image",
             yLabel: "test accuracy %",
             points: results.enumerated().map { index, result in
-                SVGChart.Point(x: Double(result.cost.macs), y: 100 * result.testAccuracy, label: result.model, series: index)
+                SVGChart.Point(
+                    x: Double(result.cost.macs), y: 100 * result.testAccuracy, label: result.model, series: index)
             },
             seriesNames: results.map(\.model), logarithmic: false)
         try chart.write(toFile: options.out + "/accuracy-vs-macs.svg", atomically: true, encoding: .utf8)

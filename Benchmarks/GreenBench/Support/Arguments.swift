@@ -52,7 +52,9 @@ struct Arguments {
     }
 
     /// Option `name` as one of `choices`' raw values, or `defaultValue` when absent.
-    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: Choice) throws(UsageError)
+    func choice<Choice: RawRepresentable & CaseIterable>(
+        _ name: String, default defaultValue: Choice
+    ) throws(UsageError)
         -> Choice where Choice.RawValue == String
     {
         guard let text = values[name] else { return defaultValue }

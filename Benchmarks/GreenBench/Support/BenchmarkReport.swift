@@ -34,8 +34,10 @@ struct BenchmarkReport {
 
     func summaryTable() -> Table {
         var table = Table(
-            headers: ["model", "batch", "thr", "median ms", "p10", "p90", "images/s", "GFLOP/s", "% peak", "weight MB",
-                      "peak RSS MB", "J/image", "gCO2e/1k img"], rows: [])
+            headers: [
+                "model", "batch", "thr", "median ms", "p10", "p90", "images/s", "GFLOP/s", "% peak", "weight MB",
+                "peak RSS MB", "J/image", "gCO2e/1k img",
+            ], rows: [])
         for result in results {
             table.rows.append([
                 result.model, "\(result.batch)", "\(result.threads)", Format.fixed(result.timing.median * 1e3, 3),
@@ -51,13 +53,17 @@ struct BenchmarkReport {
 
     func verdictTable() -> Table {
         var table = Table(
-            headers: ["variant", "baseline", "batch", "MAC ratio", "time ratio", "energy ratio", "MAC saving",
-                      "time saving", "realised"], rows: [])
+            headers: [
+                "variant", "baseline", "batch", "MAC ratio", "time ratio", "energy ratio", "MAC saving",
+                "time saving", "realised",
+            ], rows: [])
         for verdict in verdicts {
             table.rows.append([
-                verdict.variant.model, verdict.baseline.model, "\(verdict.variant.batch)", Format.fixed(verdict.macRatio, 3),
+                verdict.variant.model, verdict.baseline.model, "\(verdict.variant.batch)",
+                Format.fixed(verdict.macRatio, 3),
                 Format.fixed(verdict.timeRatio, 3), Format.fixed(verdict.energyRatio, 3),
-                Format.fixed(100 * (1 - verdict.macRatio), 1) + "%", Format.fixed(100 * (1 - verdict.timeRatio), 1) + "%",
+                Format.fixed(100 * (1 - verdict.macRatio), 1) + "%",
+                Format.fixed(100 * (1 - verdict.timeRatio), 1) + "%",
                 Format.fixed(verdict.savingRealised, 2),
             ])
         }
@@ -66,12 +72,15 @@ struct BenchmarkReport {
 
     func layerTable(_ result: ModelBenchmark) -> Table {
         var table = Table(
-            headers: ["layer", "kind", "MACs", "FLOPs", "median ms", "time %", "GFLOP/s", "FLOP/byte", "bound GFLOP/s",
-                      "% of bound", "limit", "mJ"], rows: [])
+            headers: [
+                "layer", "kind", "MACs", "FLOPs", "median ms", "time %", "GFLOP/s", "FLOP/byte", "bound GFLOP/s",
+                "% of bound", "limit", "mJ",
+            ], rows: [])
         for row in result.layers {
             table.rows.append([
                 row.path, CostTable.kindLabel(row.cost), Format.grouped(row.cost.macs), Format.grouped(row.cost.flops),
-                Format.fixed(row.medianSeconds * 1e3, 3), Format.fixed(100 * row.timeShare, 1), Format.fixed(row.gflops, 1),
+                Format.fixed(row.medianSeconds * 1e3, 3), Format.fixed(100 * row.timeShare, 1),
+                Format.fixed(row.gflops, 1),
                 Format.fixed(row.roofline.intensity, 2), Format.fixed(row.roofline.boundGFLOPS, 1),
                 row.cost.macs == 0 ? "--" : Format.fixed(100 * row.boundShare, 1),
                 row.cost.macs == 0 ? "--" : (row.roofline.memoryBound ? "memory" : "compute"),
@@ -94,7 +103,8 @@ struct BenchmarkReport {
         var sections = [environment(), summaryTable().rendered(as: format)]
         if !verdicts.isEmpty { sections.append(verdictTable().rendered(as: format)) }
         for result in results where !result.layers.isEmpty {
-            sections.append("\(result.model), batch \(result.batch), per layer:\n" + layerTable(result).rendered(as: format))
+            sections.append(
+                "\(result.model), batch \(result.batch), per layer:\n" + layerTable(result).rendered(as: format))
         }
         return sections.joined(separator: "\n\n")
     }
@@ -103,7 +113,8 @@ struct BenchmarkReport {
         [
             "machine": [
                 "openblasCore": machine.coreName, "kernelInstructionSet": machine.kernelInstructionSet,
-                "peakGflops1Thread": machine.peakGFLOPS(threads: 1), "peakGflops": machine.peakGFLOPS(threads: machine.threads),
+                "peakGflops1Thread": machine.peakGFLOPS(threads: 1),
+                "peakGflops": machine.peakGFLOPS(threads: machine.threads),
                 "threads": machine.threads, "streamTriadGBps": machine.bandwidthGBps,
             ],
             "energySource": energySource,
@@ -130,7 +141,8 @@ struct BenchmarkReport {
             },
             "verdicts": verdicts.map { verdict -> [String: Any] in
                 [
-                    "variant": verdict.variant.model, "baseline": verdict.baseline.model, "batch": verdict.variant.batch,
+                    "variant": verdict.variant.model, "baseline": verdict.baseline.model,
+                    "batch": verdict.variant.batch,
                     "macRatio": verdict.macRatio, "timeRatio": verdict.timeRatio, "energyRatio": verdict.energyRatio,
                     "savingRealised": verdict.savingRealised,
                 ]
@@ -152,22 +164,29 @@ struct BenchmarkReport {
         try save("macs-vs-latency.svg", macsVersusLatencyChart())
         charts.append("macs-vs-latency.svg")
         if let pair = layerPair,
-            let baseline = results.first(where: { $0.model == pair.baseline && $0.batch == pair.batch && !$0.layers.isEmpty }),
-            let variant = results.first(where: { $0.model == pair.variant && $0.batch == pair.batch && !$0.layers.isEmpty })
+            let baseline = results.first(where: {
+                $0.model == pair.baseline && $0.batch == pair.batch && !$0.layers.isEmpty
+            }),
+            let variant = results.first(where: {
+                $0.model == pair.variant && $0.batch == pair.batch && !$0.layers.isEmpty
+            })
         {
             try save("layer-times.svg", layerTimeChart(baseline, variant))
             try save("roofline.svg", rooflineChart(baseline, variant))
             charts += ["layer-times.svg", "roofline.svg"]
         }
-        var markdown = "# GreenNN benchmark report\n\n" + environment() + "\n\n## Models\n\n"
+        var markdown =
+            "# GreenNN benchmark report\n\n" + environment() + "\n\n## Models\n\n"
             + summaryTable().rendered(as: .markdown) + "\n"
         if !verdicts.isEmpty {
-            markdown += "\n## Variants against their baselines\n\n"
+            markdown +=
+                "\n## Variants against their baselines\n\n"
                 + "\"realised\" is the time saving as a share of the MAC saving: 1.00 means every MAC saved became time saved.\n\n"
                 + verdictTable().rendered(as: .markdown) + "\n"
         }
         for result in results where !result.layers.isEmpty {
-            markdown += "\n## \(result.model), batch \(result.batch), per layer\n\n"
+            markdown +=
+                "\n## \(result.model), batch \(result.batch), per layer\n\n"
                 + "Energy per layer is the pass's energy split by time share (a model, not a measurement).\n\n"
                 + layerTable(result).rendered(as: .markdown) + "\n"
         }
@@ -179,7 +198,8 @@ struct BenchmarkReport {
         let batches = Array(Set(results.map(\.batch))).sorted()
         let points = results.map { result in
             SVGChart.Point(
-                x: Double(result.cost.macs) / Double(result.batch), y: result.timing.median * 1e3 / Double(result.batch),
+                x: Double(result.cost.macs) / Double(result.batch),
+                y: result.timing.median * 1e3 / Double(result.batch),
                 label: "\(result.model) (batch \(result.batch))", series: batches.firstIndex(of: result.batch) ?? 0)
         }
         return SVGChart.scatter(
@@ -202,7 +222,8 @@ struct BenchmarkReport {
         let peak = baseline.peakGFLOPS, bandwidth = machine.bandwidthGBps
         let points = [baseline, variant].enumerated().flatMap { series, result in
             result.layers.filter { $0.cost.macs > 0 && $0.medianSeconds > 0 }.map {
-                SVGChart.Point(x: $0.roofline.intensity, y: $0.gflops, label: "\(result.model) \($0.path)", series: series)
+                SVGChart.Point(
+                    x: $0.roofline.intensity, y: $0.gflops, label: "\(result.model) \($0.path)", series: series)
             }
         }
         let ridge = Roofline.ridge(peakGFLOPS: peak, bandwidthGBps: bandwidth)
@@ -212,8 +233,10 @@ struct BenchmarkReport {
             title: "Roofline, batch \(baseline.batch) (\(baseline.threads) threads)", xLabel: "FLOP per byte moved",
             yLabel: "achieved GFLOP/s", points: points, seriesNames: [baseline.model, variant.model], logarithmic: true,
             segments: [
-                SVGChart.Segment(from: (low, low * bandwidth), to: (ridge, peak), label: "\(Format.fixed(bandwidth, 1)) GB/s"),
-                SVGChart.Segment(from: (ridge, peak), to: (high, peak), label: "sgemm \(Format.fixed(peak, 0)) GFLOP/s"),
+                SVGChart.Segment(
+                    from: (low, low * bandwidth), to: (ridge, peak), label: "\(Format.fixed(bandwidth, 1)) GB/s"),
+                SVGChart.Segment(
+                    from: (ridge, peak), to: (high, peak), label: "sgemm \(Format.fixed(peak, 0)) GFLOP/s"),
             ])
     }
 }

@@ -1,3 +1,5 @@
+import GreenNN
+
 /// The roofline model (Williams, Waterman and Patterson 2009) for one layer: its arithmetic
 /// intensity (FLOPs of its MACs per byte of weights and activations moved), the bound that
 /// intensity implies from the measured sgemm peak and memory bandwidth, and the share of
@@ -22,5 +24,3 @@ struct Roofline {
     /// The ridge point: the intensity where the two roofs meet.
     static func ridge(peakGFLOPS: Double, bandwidthGBps: Double) -> Double { peakGFLOPS / bandwidthGBps }
 }
-
-import GreenNN

@@ -40,9 +40,12 @@ enum SVGChart {
         let (xMin, xMax) = padded(xs.map(transform), logarithmic)
         let (yMin, yMax) = padded(ys.map(transform), logarithmic)
         func px(_ x: Double) -> Double { left + (transform(x) - xMin) / (xMax - xMin) * (width - left - right) }
-        func py(_ y: Double) -> Double { height - bottom - (transform(y) - yMin) / (yMax - yMin) * (height - top - bottom) }
-        var body = frame(width: width, height: height, left: left, right: right, top: top, bottom: bottom, title: title,
-                         xLabel: xLabel, yLabel: yLabel)
+        func py(_ y: Double) -> Double {
+            height - bottom - (transform(y) - yMin) / (yMax - yMin) * (height - top - bottom)
+        }
+        var body = frame(
+            width: width, height: height, left: left, right: right, top: top, bottom: bottom, title: title,
+            xLabel: xLabel, yLabel: yLabel)
         body += ticks(min: xMin, max: xMax, logarithmic: logarithmic) { value, text in
             "<text x=\"\(fmt(left + (value - xMin) / (xMax - xMin) * (width - left - right)))\" y=\"\(fmt(height - bottom + 16))\" font-size=\"11\" text-anchor=\"middle\">\(text)</text>"
         }
@@ -50,23 +53,29 @@ enum SVGChart {
             "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(height - bottom - (value - yMin) / (yMax - yMin) * (height - top - bottom) + 4))\" font-size=\"11\" text-anchor=\"end\">\(text)</text>"
         }
         for segment in segments {
-            body += "<line x1=\"\(fmt(px(segment.from.x)))\" y1=\"\(fmt(py(segment.from.y)))\" x2=\"\(fmt(px(segment.to.x)))\" y2=\"\(fmt(py(segment.to.y)))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
-            body += "<text x=\"\(fmt(px(segment.to.x) - 4))\" y=\"\(fmt(py(segment.to.y) - 6))\" font-size=\"10\" fill=\"#777\" text-anchor=\"end\">\(escape(segment.label))</text>"
+            body +=
+                "<line x1=\"\(fmt(px(segment.from.x)))\" y1=\"\(fmt(py(segment.from.y)))\" x2=\"\(fmt(px(segment.to.x)))\" y2=\"\(fmt(py(segment.to.y)))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
+            body +=
+                "<text x=\"\(fmt(px(segment.to.x) - 4))\" y=\"\(fmt(py(segment.to.y) - 6))\" font-size=\"10\" fill=\"#777\" text-anchor=\"end\">\(escape(segment.label))</text>"
         }
         for point in points {
             let colour = palette[point.series % palette.count]
-            body += "<circle cx=\"\(fmt(px(point.x)))\" cy=\"\(fmt(py(point.y)))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.8\"><title>\(escape(point.label))</title></circle>"
+            body +=
+                "<circle cx=\"\(fmt(px(point.x)))\" cy=\"\(fmt(py(point.y)))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.8\"><title>\(escape(point.label))</title></circle>"
         }
         for (index, name) in seriesNames.enumerated() {
             let y = top + 16 * Double(index)
-            body += "<circle cx=\"\(fmt(width - right + 16))\" cy=\"\(fmt(y))\" r=\"4\" fill=\"\(palette[index % palette.count])\"/>"
+            body +=
+                "<circle cx=\"\(fmt(width - right + 16))\" cy=\"\(fmt(y))\" r=\"4\" fill=\"\(palette[index % palette.count])\"/>"
             body += "<text x=\"\(fmt(width - right + 26))\" y=\"\(fmt(y + 4))\" font-size=\"11\">\(escape(name))</text>"
         }
         return document(width: width, height: height, body)
     }
 
     /// Horizontal bars, one per `(label, value, series)`, values on a linear axis from 0.
-    static func bars(title: String, valueLabel: String, bars: [(label: String, value: Double, series: Int)], seriesNames: [String])
+    static func bars(
+        title: String, valueLabel: String, bars: [(label: String, value: Double, series: Int)], seriesNames: [String]
+    )
         -> String
     {
         let rowHeight = 16.0
@@ -74,18 +83,23 @@ enum SVGChart {
         let width = 900.0
         let height = top + bottom + rowHeight * Double(max(bars.count, 1))
         let maximum = max(bars.map(\.value).max() ?? 1, 1e-12)
-        var body = frame(width: width, height: height, left: left, right: right, top: top, bottom: bottom, title: title,
-                         xLabel: valueLabel, yLabel: "")
+        var body = frame(
+            width: width, height: height, left: left, right: right, top: top, bottom: bottom, title: title,
+            xLabel: valueLabel, yLabel: "")
         for (index, bar) in bars.enumerated() {
             let y = top + rowHeight * Double(index)
             let length = bar.value / maximum * (width - left - right)
-            body += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 12))\" font-size=\"10\" text-anchor=\"end\">\(escape(bar.label))</text>"
-            body += "<rect x=\"\(fmt(left))\" y=\"\(fmt(y + 2))\" width=\"\(fmt(max(length, 0.5)))\" height=\"\(fmt(rowHeight - 4))\" fill=\"\(palette[bar.series % palette.count])\"><title>\(escape(bar.label)): \(fmt(bar.value))</title></rect>"
-            body += "<text x=\"\(fmt(left + length + 4))\" y=\"\(fmt(y + 12))\" font-size=\"10\">\(fmt(bar.value))</text>"
+            body +=
+                "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 12))\" font-size=\"10\" text-anchor=\"end\">\(escape(bar.label))</text>"
+            body +=
+                "<rect x=\"\(fmt(left))\" y=\"\(fmt(y + 2))\" width=\"\(fmt(max(length, 0.5)))\" height=\"\(fmt(rowHeight - 4))\" fill=\"\(palette[bar.series % palette.count])\"><title>\(escape(bar.label)): \(fmt(bar.value))</title></rect>"
+            body +=
+                "<text x=\"\(fmt(left + length + 4))\" y=\"\(fmt(y + 12))\" font-size=\"10\">\(fmt(bar.value))</text>"
         }
         for (index, name) in seriesNames.enumerated() {
             let y = top + 16 * Double(index)
-            body += "<rect x=\"\(fmt(width - right + 12))\" y=\"\(fmt(y - 6))\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
+            body +=
+                "<rect x=\"\(fmt(width - right + 12))\" y=\"\(fmt(y - 6))\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
             body += "<text x=\"\(fmt(width - right + 26))\" y=\"\(fmt(y + 4))\" font-size=\"11\">\(escape(name))</text>"
         }
         return document(width: width, height: height, body)
@@ -107,7 +121,8 @@ enum SVGChart {
             + "<text x=\"16\" y=\"\(fmt((top + height - bottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(fmt((top + height - bottom) / 2)))\">\(escape(yLabel))</text>\n"
     }
 
-    private static func ticks(min: Double, max: Double, logarithmic: Bool, _ draw: (Double, String) -> String) -> String {
+    private static func ticks(min: Double, max: Double, logarithmic: Bool, _ draw: (Double, String) -> String) -> String
+    {
         var result = ""
         if logarithmic {
             var exponent = min.rounded(.up)

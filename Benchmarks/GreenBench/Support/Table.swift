@@ -20,7 +20,10 @@ struct Table {
             ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }
         let numeric = headers.indices.map { column in
-            !rows.isEmpty && rows.allSatisfy { $0[column] == "--" || Double($0[column].filter { $0 != "," && $0 != "%" && $0 != "x" }) != nil }
+            !rows.isEmpty
+                && rows.allSatisfy {
+                    $0[column] == "--" || Double($0[column].filter { $0 != "," && $0 != "%" && $0 != "x" }) != nil
+                }
         }
         func line(_ cells: [String]) -> String {
             cells.indices.map { column in

@@ -149,7 +149,8 @@ public struct ModelledMeter: EnergyMeter {
     /// "modelled (Green Algorithms, 2 cores × 12.0 W/core, 23.54 GB × 0.3725 W/GB, PUE 1.0)",
     /// followed by the RAPL reason when this meter is a fallback.
     public var description: String {
-        let model = "modelled (Green Algorithms, \(configuration.cores) cores × "
+        let model =
+            "modelled (Green Algorithms, \(configuration.cores) cores × "
             + "\(decimal(configuration.wattsPerCore)) W/core, "
             + "\(decimal(configuration.memoryGigabytes)) GB × \(decimal(configuration.wattsPerGigabyte)) W/GB, "
             + "PUE \(decimal(configuration.powerUsageEffectiveness)))"

@@ -59,7 +59,8 @@ struct NetworkBuilder {
                 let repeats = variant == .shared && !isFirst ? sameShapeRun(plan, from: index, channels: channels) : 0
                 if repeats >= 2 {
                     let block = try Sequential([
-                        try Conv2d(channels, channels, kernelSize: Size2D(kernel), padding: Size2D(padding), using: &generator),
+                        try Conv2d(
+                            channels, channels, kernelSize: Size2D(kernel), padding: Size2D(padding), using: &generator),
                         ReLU(),
                     ])
                     layers.append(try SharedBlock(block, repetitions: repeats))
@@ -97,14 +98,20 @@ struct NetworkBuilder {
     ) throws -> [any Layer] {
         let size = Size2D(kernel), pad = Size2D(padding)
         if isFirst {
-            return [try Conv2d(inputChannels, thinned(outputChannels), kernelSize: size, padding: pad, using: &generator), ReLU()]
+            return [
+                try Conv2d(inputChannels, thinned(outputChannels), kernelSize: size, padding: pad, using: &generator),
+                ReLU(),
+            ]
         }
         switch shrinks ? .shrinked : variant?.block ?? .standard {
         case .standard:
-            return [try Conv2d(inputChannels, outputChannels, kernelSize: size, padding: pad, using: &generator), ReLU()]
+            return [
+                try Conv2d(inputChannels, outputChannels, kernelSize: size, padding: pad, using: &generator), ReLU(),
+            ]
         case .depthwiseSeparable:
             return [
-                try DepthwiseSeparableConv2d(inputChannels, outputChannels, kernelSize: size, padding: pad, using: &generator),
+                try DepthwiseSeparableConv2d(
+                    inputChannels, outputChannels, kernelSize: size, padding: pad, using: &generator),
                 ReLU(),
             ]
         case .fire:
@@ -116,7 +123,8 @@ struct NetworkBuilder {
             ]
         case .flattened:
             return [
-                try FlattenedConv2d(inputChannels, outputChannels, kernelSize: kernel, padding: padding, using: &generator),
+                try FlattenedConv2d(
+                    inputChannels, outputChannels, kernelSize: kernel, padding: padding, using: &generator),
                 ReLU(),
             ]
         case .shrinked:

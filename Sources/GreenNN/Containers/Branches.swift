@@ -102,7 +102,8 @@ public final class Branches: ContainerLayer {
             guard row.output == expected else {
                 throw LayerError(
                     kind: kind,
-                    reason: .invalidState("branch outputs must match on every axis but channels: \(rows[0].output) vs \(row.output)"))
+                    reason: .invalidState(
+                        "branch outputs must match on every axis but channels: \(rows[0].output) vs \(row.output)"))
             }
             output[1] += row.output[1]
         }

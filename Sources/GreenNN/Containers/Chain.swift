@@ -21,7 +21,9 @@ func forwardChain(_ children: [NamedLayer], _ input: Tensor) throws -> Tensor {
 /// out and hands it to the activation as that layer's cache, so both backward passes run as
 /// usual. The result is the same as running them one by one, up to rounding.
 /// - Throws: the child's error, its path prefixed with the child's name.
-public func forwardStep(_ children: [NamedLayer], at index: Int, _ input: Tensor) throws -> (
+public func forwardStep(
+    _ children: [NamedLayer], at index: Int, _ input: Tensor
+) throws -> (
     output: Tensor, consumed: Int
 ) {
     let child = children[index]
@@ -91,7 +93,9 @@ func backwardChain(_ children: [NamedLayer], _ outputGradient: Tensor) throws ->
         if index >= 1, let pool = child.layer as? MaxPool2d, let relu = children[index - 1].layer as? ReLU {
             let reluChild = children[index - 1]
             try LayerError.inChild(reluChild.name, kind: reluChild.layer.kind) { try relu.discardTrainingOutput() }
-            gradient = try LayerError.inChild(child.name, kind: child.layer.kind) { try pool.backwardThroughReLU(gradient) }
+            gradient = try LayerError.inChild(child.name, kind: child.layer.kind) {
+                try pool.backwardThroughReLU(gradient)
+            }
             index -= 2
             continue
         }

@@ -46,7 +46,8 @@ public struct CostTable: Sendable {
         var rows: [Row] = []
         func visit(_ cost: LayerCost, level: Int) {
             for (index, child) in cost.children.enumerated() {
-                rows.append(Row(path: child.name, depth: level, isLastChild: index == cost.children.count - 1, cost: child))
+                rows.append(
+                    Row(path: child.name, depth: level, isLastChild: index == cost.children.count - 1, cost: child))
                 if depth.map({ level < $0 }) ?? true { visit(child, level: level + 1) }
             }
         }

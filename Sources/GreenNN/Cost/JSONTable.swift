@@ -33,7 +33,8 @@ struct JSONTable {
             ],
             "layers": total.children.isEmpty ? [layer(total, level: 1)] : total.children.map { layer($0, level: 1) },
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        else {
             return "{}"
         }
         return String(decoding: data, as: UTF8.self)

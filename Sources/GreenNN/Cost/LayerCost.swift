@@ -95,7 +95,8 @@ public struct LayerCost: Equatable, Sendable {
         LayerCost(
             kind: layer.kind, input: input, output: output, parameters: layer.parameterCount,
             macs: rows.reduce(0) { $0 + $1.macs }, flops: rows.reduce(0) { $0 + $1.flops },
-            backwardMACs: rows.reduce(0) { $0 + $1.backwardMACs }, backwardFLOPs: rows.reduce(0) { $0 + $1.backwardFLOPs },
+            backwardMACs: rows.reduce(0) { $0 + $1.backwardMACs },
+            backwardFLOPs: rows.reduce(0) { $0 + $1.backwardFLOPs },
             weightBytes: 4 * layer.storedFloatCount, activationBytes: rows.reduce(0) { $0 + $1.activationBytes },
             children: rows)
     }

@@ -1,5 +1,5 @@
-import Foundation
 internal import CZlib
+import Foundation
 
 /// Gzip decompression over the system zlib (RFC 1952 members, one after another as `gzip`
 /// writes them), bounded by a byte limit so a damaged or hostile file cannot exhaust memory.
@@ -48,12 +48,15 @@ enum Gzip {
             case Z_STREAM_END:
                 guard consumed < bytes.count else { return output }
                 guard bytes.count - consumed >= 2, bytes[consumed] == 0x1f, bytes[consumed + 1] == 0x8b else {
-                    throw .corruptGzip(path: path, offset: consumed, reason: "\(bytes.count - consumed) bytes after the last gzip member")
+                    throw .corruptGzip(
+                        path: path, offset: consumed,
+                        reason: "\(bytes.count - consumed) bytes after the last gzip member")
                 }
                 inflateReset(&stream)
             case Z_OK:
                 if produced == 0 && consumed == bytes.count {
-                    throw .corruptGzip(path: path, offset: consumed, reason: "the stream ends before its last member does")
+                    throw .corruptGzip(
+                        path: path, offset: consumed, reason: "the stream ends before its last member does")
                 }
             case Z_BUF_ERROR where consumed == bytes.count:
                 throw .corruptGzip(path: path, offset: consumed, reason: "the stream ends before its last member does")

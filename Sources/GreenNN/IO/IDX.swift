@@ -38,7 +38,9 @@ public enum IDX {
     }
 
     /// The file's content, decompressed if it is gzipped, checked against `magic`.
-    static func read(_ path: String, magic: UInt32, limit: Int) throws(IDXError) -> (sizes: [Int], values: ArraySlice<UInt8>) {
+    static func read(
+        _ path: String, magic: UInt32, limit: Int
+    ) throws(IDXError) -> (sizes: [Int], values: ArraySlice<UInt8>) {
         let raw: [UInt8]
         do {
             raw = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -51,7 +53,9 @@ public enum IDX {
     }
 
     /// Splits IDX `content` into its sizes and values, checking each against the content's length.
-    static func parse(_ content: [UInt8], path: String, magic: UInt32) throws(IDXError) -> (sizes: [Int], values: ArraySlice<UInt8>) {
+    static func parse(
+        _ content: [UInt8], path: String, magic: UInt32
+    ) throws(IDXError) -> (sizes: [Int], values: ArraySlice<UInt8>) {
         func word(at offset: Int) -> Int {
             content[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
         }
@@ -68,7 +72,8 @@ public enum IDX {
         var expected = 1
         for size in sizes {
             guard size >= 1 else {
-                throw .invalidDimensions(path: path, offset: 4, dimensions: sizes, reason: "every size must be at least 1")
+                throw .invalidDimensions(
+                    path: path, offset: 4, dimensions: sizes, reason: "every size must be at least 1")
             }
             let (product, overflow) = expected.multipliedReportingOverflow(by: size)
             guard !overflow else {

@@ -37,7 +37,8 @@ public enum IDXError: Error, Equatable, CustomStringConvertible {
         case let .invalidDimensions(path, offset, dimensions, reason):
             return "\(path): at byte offset \(offset): invalid dimensions \(dimensions): \(reason)"
         case let .truncatedData(path, offset, expected, available):
-            return "\(path): truncated data: the file ends at byte offset \(offset) after \(available) of \(expected) data bytes"
+            return
+                "\(path): truncated data: the file ends at byte offset \(offset) after \(available) of \(expected) data bytes"
         case let .trailingData(path, offset, extra):
             return "\(path): \(extra) unexpected bytes after the data, from byte offset \(offset)"
         case let .corruptGzip(path, offset, reason):

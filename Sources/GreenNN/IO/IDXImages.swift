@@ -16,7 +16,8 @@ public struct IDXImages: Sendable, Equatable {
     public init(count: Int, rows: Int, columns: Int, pixels: [UInt8]) throws(IDXError) {
         guard count >= 0, rows >= 1, columns >= 1, pixels.count == count * rows * columns else {
             throw .invalidDimensions(
-                path: "", offset: 0, dimensions: [count, rows, columns], reason: "\(pixels.count) pixels do not fill them")
+                path: "", offset: 0, dimensions: [count, rows, columns],
+                reason: "\(pixels.count) pixels do not fill them")
         }
         self.count = count
         self.rows = rows

@@ -45,7 +45,8 @@ public enum MNIST {
         let images = try IDX.readImages(at: imagesPath)
         let labels = try IDX.readLabels(at: labelsPath)
         guard images.count == labels.count else {
-            throw IDXError.mismatchedCounts(images: imagesPath, imageCount: images.count, labels: labelsPath, labelCount: labels.count)
+            throw IDXError.mismatchedCounts(
+                images: imagesPath, imageCount: images.count, labels: labelsPath, labelCount: labels.count)
         }
         let standardised = normalisation == .standardised
         var tensor = try Tensor.zeros([images.count, 1, images.rows, images.columns])

@@ -43,7 +43,8 @@ public final class AreaResample: Layer {
         let shape = try LayerValidation.takeCache(&cachedShape, in: kind)
         let expected = try cost(for: shape).output
         guard outputGradient.shape == expected else {
-            throw LayerError(kind: kind, reason: .invalidInput("output gradient must be \(expected), got \(outputGradient.shape)"))
+            throw LayerError(
+                kind: kind, reason: .invalidInput("output gradient must be \(expected), got \(outputGradient.shape)"))
         }
         guard scale < 1 else { return outputGradient }
         return try LayerError.wrapping(kind) { try adaptiveAvgPool2dBackward(outputGradient, inputShape: shape) }

@@ -24,7 +24,8 @@ public final class AvgPool2d: Layer {
         kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, countIncludesPadding: Bool = true,
         ceilMode: Bool = false
     ) throws {
-        try LayerValidation.poolingWindow(kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, in: "AvgPool2d")
+        try LayerValidation.poolingWindow(
+            kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, in: "AvgPool2d")
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
         self.padding = padding
@@ -72,7 +73,8 @@ public final class AvgPool2d: Layer {
             (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: 1,
             ceilMode: ceilMode, in: kind)
         let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
-        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps,
+        return LayerCost.elementwise(
+            kind: kind, input: input, output: output, flopsPerElement: geometry.taps,
             backwardFlopsPerElement: geometry.taps + 1)
     }
 

@@ -79,7 +79,8 @@ public final class BatchNorm2d: Layer {
     ///   channel has a single value (no variance to estimate).
     public func forward(_ input: Tensor) throws -> Tensor {
         let image = try LayerValidation.image(input.shape, channels: channels, in: kind)
-        let (mean, variance) = isTraining
+        let (mean, variance) =
+            isTraining
             ? try updateStatistics(input, image: image)
             : (runningMean.scalars, runningVariance.scalars)
         let (scale, shift) = try affine(mean: mean, variance: variance)
@@ -125,7 +126,9 @@ public final class BatchNorm2d: Layer {
         let plane = image.height * image.width
         let count = image.batch * plane
         guard count > 1 else {
-            throw LayerError(kind: kind, reason: .invalidState("training needs more than one value per channel, got input \(input.shape)"))
+            throw LayerError(
+                kind: kind,
+                reason: .invalidState("training needs more than one value per channel, got input \(input.shape)"))
         }
         var mean = [Float](repeating: 0, count: channels), variance = mean
         input.withUnsafeBufferPointer { x in
@@ -148,7 +151,8 @@ public final class BatchNorm2d: Layer {
             try runningMean * (1 - momentum) + Tensor(shape: [channels], scalars: mean) * momentum
         }
         runningVariance = try LayerError.wrapping(kind) {
-            try runningVariance * (1 - momentum) + Tensor(shape: [channels], scalars: variance.map { $0 * correction }) * momentum
+            try runningVariance * (1 - momentum) + Tensor(shape: [channels], scalars: variance.map { $0 * correction })
+                * momentum
         }
         return (mean, variance)
     }
@@ -160,7 +164,10 @@ public final class BatchNorm2d: Layer {
 
     /// `running_mean`, then `running_var` (PyTorch's state_dict names).
     public var directBuffers: [NamedTensor] {
-        [NamedTensor(name: "running_mean", value: runningMean), NamedTensor(name: "running_var", value: runningVariance)]
+        [
+            NamedTensor(name: "running_mean", value: runningMean),
+            NamedTensor(name: "running_var", value: runningVariance),
+        ]
     }
 }
 

@@ -7,7 +7,8 @@ extension Conv2d {
     public func folding(_ batchNorm: BatchNorm2d) throws -> Conv2d {
         guard batchNorm.channels == outputChannels else {
             throw LayerError.invalidConfiguration(
-                "Conv2d", "cannot fold BatchNorm2d(\(batchNorm.channels)) into a conv with \(outputChannels) output channels")
+                "Conv2d",
+                "cannot fold BatchNorm2d(\(batchNorm.channels)) into a conv with \(outputChannels) output channels")
         }
         let (scale, shift) = try batchNorm.affine(
             mean: batchNorm.runningMean.scalars, variance: batchNorm.runningVariance.scalars)

@@ -67,7 +67,8 @@ public final class Conv2d: Layer, EpilogueFusing {
         guard inputChannels % groups == 0, outputChannels % groups == 0 else {
             throw LayerError.invalidConfiguration(
                 "Conv2d",
-                "inputChannels (\(inputChannels)) and outputChannels (\(outputChannels)) must be divisible by groups (\(groups))")
+                "inputChannels (\(inputChannels)) and outputChannels (\(outputChannels)) must be divisible by groups (\(groups))"
+            )
         }
         let fanIn = inputChannels / groups * kernelSize.height * kernelSize.width
         try self.init(
@@ -101,11 +102,13 @@ public final class Conv2d: Layer, EpilogueFusing {
         weight: Tensor, bias: Tensor?, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, groups: Int = 1
     ) throws {
         guard weight.shape.rank == 4, weight.elementCount > 0 else {
-            throw LayerError.invalidConfiguration("Conv2d", "weight must be [O, C/groups, kH, kW] with no empty axis, got \(weight.shape)")
+            throw LayerError.invalidConfiguration(
+                "Conv2d", "weight must be [O, C/groups, kH, kW] with no empty axis, got \(weight.shape)")
         }
         try LayerValidation.positive(groups, "groups", in: "Conv2d")
         guard weight.shape[0] % groups == 0 else {
-            throw LayerError.invalidConfiguration("Conv2d", "outputChannels (\(weight.shape[0])) must be divisible by groups (\(groups))")
+            throw LayerError.invalidConfiguration(
+                "Conv2d", "outputChannels (\(weight.shape[0])) must be divisible by groups (\(groups))")
         }
         if let bias, bias.shape != [weight.shape[0]] {
             throw LayerError.invalidConfiguration("Conv2d", "bias must be [\(weight.shape[0])], got \(bias.shape)")
@@ -140,7 +143,8 @@ public final class Conv2d: Layer, EpilogueFusing {
         guard isTraining else {
             return try LayerError.wrapping(kind) {
                 try conv2d(
-                    input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+                    input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
+                    dilation: dilation,
                     groups: groups, workspace: workspace)
             }
         }
@@ -210,7 +214,8 @@ public final class Conv2d: Layer, EpilogueFusing {
 
     /// `weight`, then `bias`.
     public var directParameters: [NamedParameter] {
-        [NamedParameter(name: "weight", parameter: weight)] + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+        [NamedParameter(name: "weight", parameter: weight)]
+            + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
     }
 }
 

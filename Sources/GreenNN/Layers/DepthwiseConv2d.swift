@@ -67,10 +67,12 @@ public final class DepthwiseConv2d: Layer, EpilogueFusing {
     /// - Throws: `LayerError` for mis-shaped tensors, a stride or dilation below 1, or negative padding.
     public init(weight: Tensor, bias: Tensor?, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1) throws {
         guard weight.shape.rank == 4, weight.shape[1] == 1, weight.elementCount > 0 else {
-            throw LayerError.invalidConfiguration("DepthwiseConv2d", "weight must be [C, 1, kH, kW] with no empty axis, got \(weight.shape)")
+            throw LayerError.invalidConfiguration(
+                "DepthwiseConv2d", "weight must be [C, 1, kH, kW] with no empty axis, got \(weight.shape)")
         }
         if let bias, bias.shape != [weight.shape[0]] {
-            throw LayerError.invalidConfiguration("DepthwiseConv2d", "bias must be [\(weight.shape[0])], got \(bias.shape)")
+            throw LayerError.invalidConfiguration(
+                "DepthwiseConv2d", "bias must be [\(weight.shape[0])], got \(bias.shape)")
         }
         try LayerValidation.positive(stride, "stride", in: "DepthwiseConv2d")
         try LayerValidation.positive(dilation, "dilation", in: "DepthwiseConv2d")
@@ -137,7 +139,8 @@ public final class DepthwiseConv2d: Layer, EpilogueFusing {
         return try LayerError.wrapping(kind) {
             let gradients = try depthwiseConv2dBackward(
                 outputGradient, input: input, weight: weight.value, hasBias: bias != nil, stride: stride,
-                padding: padding, dilation: dilation, computesInputGradient: computesInputGradient, workspace: workspace)
+                padding: padding, dilation: dilation, computesInputGradient: computesInputGradient, workspace: workspace
+            )
             try gradients.accumulate(into: weight, bias: bias)
             return gradients.input
         }
@@ -151,7 +154,8 @@ public final class DepthwiseConv2d: Layer, EpilogueFusing {
 
     /// `weight`, then `bias`.
     public var directParameters: [NamedParameter] {
-        [NamedParameter(name: "weight", parameter: weight)] + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+        [NamedParameter(name: "weight", parameter: weight)]
+            + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
     }
 }
 

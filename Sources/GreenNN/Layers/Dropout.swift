@@ -62,7 +62,8 @@ public final class Dropout: Layer {
         switch try LayerValidation.takeCache(&cache, in: kind) {
         case let .identity(shape):
             guard outputGradient.shape == shape else {
-                throw LayerError(kind: kind, reason: .invalidInput("output gradient must be \(shape), got \(outputGradient.shape)"))
+                throw LayerError(
+                    kind: kind, reason: .invalidInput("output gradient must be \(shape), got \(outputGradient.shape)"))
             }
             return outputGradient
         case let .mask(mask):

@@ -25,7 +25,8 @@ public final class Flatten: Layer {
         let shape = try LayerValidation.takeCache(&cachedShape, in: kind)
         let output = try cost(for: shape).output
         guard outputGradient.shape == output else {
-            throw LayerError(kind: kind, reason: .invalidInput("output gradient must be \(output), got \(outputGradient.shape)"))
+            throw LayerError(
+                kind: kind, reason: .invalidInput("output gradient must be \(output), got \(outputGradient.shape)"))
         }
         return try LayerError.wrapping(kind) { try outputGradient.reshaped(to: shape) }
     }

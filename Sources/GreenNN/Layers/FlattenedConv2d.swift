@@ -36,7 +36,9 @@ public final class FlattenedConv2d: ChainedLayer {
         try LayerValidation.positive(outputChannels, "outputChannels", in: "FlattenedConv2d")
         try LayerValidation.positive(kernelSize, "kernelSize", in: "FlattenedConv2d")
         try LayerValidation.positive(stride, "stride", in: "FlattenedConv2d")
-        guard padding >= 0 else { throw LayerError.invalidConfiguration("FlattenedConv2d", "padding must be >= 0, got \(padding)") }
+        guard padding >= 0 else {
+            throw LayerError.invalidConfiguration("FlattenedConv2d", "padding must be >= 0, got \(padding)")
+        }
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernelSize = kernelSize
@@ -44,16 +46,19 @@ public final class FlattenedConv2d: ChainedLayer {
         self.padding = padding
         self.hasBias = bias
         children = [
-            NamedLayer("lateral", try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)),
+            NamedLayer(
+                "lateral", try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)),
             NamedLayer(
                 "vertical",
                 try DepthwiseConv2d(
-                    outputChannels, kernelSize: Size2D(height: kernelSize, width: 1), stride: Size2D(height: stride, width: 1),
+                    outputChannels, kernelSize: Size2D(height: kernelSize, width: 1),
+                    stride: Size2D(height: stride, width: 1),
                     padding: Size2D(height: padding, width: 0), bias: bias, using: &generator)),
             NamedLayer(
                 "horizontal",
                 try DepthwiseConv2d(
-                    outputChannels, kernelSize: Size2D(height: 1, width: kernelSize), stride: Size2D(height: 1, width: stride),
+                    outputChannels, kernelSize: Size2D(height: 1, width: kernelSize),
+                    stride: Size2D(height: 1, width: stride),
                     padding: Size2D(height: 0, width: padding), bias: bias, using: &generator)),
         ]
     }
@@ -61,7 +66,8 @@ public final class FlattenedConv2d: ChainedLayer {
     /// Creates the block with weights from a system-seeded generator.
     /// - Throws: `LayerError` for an invalid configuration.
     public convenience init(
-        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true
     ) throws {
         var generator = DefaultInitialisation.systemSeeded()
         try self.init(

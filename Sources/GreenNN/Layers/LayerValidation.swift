@@ -21,8 +21,12 @@ enum LayerValidation {
     }
 
     /// Throws unless `value` lies in `range` (written as the message states it).
-    static func within(_ value: Float, _ range: String, _ name: String, in kind: String, _ check: (Float) -> Bool) throws {
-        guard check(value) else { throw LayerError.invalidConfiguration(kind, "\(name) must be in \(range), got \(value)") }
+    static func within(
+        _ value: Float, _ range: String, _ name: String, in kind: String, _ check: (Float) -> Bool
+    ) throws {
+        guard check(value) else {
+            throw LayerError.invalidConfiguration(kind, "\(name) must be in \(range), got \(value)")
+        }
     }
 
     /// The cache a training-mode forward pass left, cleared (each forward pass allows one
@@ -32,7 +36,8 @@ enum LayerValidation {
             throw LayerError(
                 kind: kind,
                 reason: .invalidState(
-                    "backward needs a training-mode forward pass first (call train(), then forward); each forward pass allows one backward pass"))
+                    "backward needs a training-mode forward pass first (call train(), then forward); each forward pass allows one backward pass"
+                ))
         }
         cache = nil
         return value
@@ -45,12 +50,15 @@ enum LayerValidation {
         try positive(stride, "stride", in: kind)
         try nonNegative(padding, "padding", in: kind)
         guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
-            throw LayerError.invalidConfiguration(kind, "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
+            throw LayerError.invalidConfiguration(
+                kind, "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
         }
     }
 
     /// The sizes of an `[N, channels, H, W]` input, or a `LayerError` naming the expected shape.
-    static func image(_ input: Shape, channels: Int, in kind: String) throws -> (
+    static func image(
+        _ input: Shape, channels: Int, in kind: String
+    ) throws -> (
         batch: Int, channels: Int, height: Int, width: Int
     ) {
         guard input.rank == 4, input[1] == channels, input[0] >= 0 else {

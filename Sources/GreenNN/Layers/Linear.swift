@@ -37,7 +37,8 @@ public final class Linear: Layer {
         try LayerValidation.positive(inputFeatures, "inputFeatures", in: "Linear")
         try LayerValidation.positive(outputFeatures, "outputFeatures", in: "Linear")
         try self.init(
-            weight: DefaultInitialisation.weight([outputFeatures, inputFeatures], fanIn: inputFeatures, using: &generator),
+            weight: DefaultInitialisation.weight(
+                [outputFeatures, inputFeatures], fanIn: inputFeatures, using: &generator),
             bias: bias ? DefaultInitialisation.bias(outputFeatures, fanIn: inputFeatures, using: &generator) : nil)
     }
 
@@ -52,7 +53,8 @@ public final class Linear: Layer {
     /// - Throws: `LayerError` for a weight that is not a non-empty matrix or a mismatched bias.
     public init(weight: Tensor, bias: Tensor?) throws {
         guard weight.shape.rank == 2, weight.elementCount > 0 else {
-            throw LayerError.invalidConfiguration("Linear", "weight must be [out, in] with no empty axis, got \(weight.shape)")
+            throw LayerError.invalidConfiguration(
+                "Linear", "weight must be [out, in] with no empty axis, got \(weight.shape)")
         }
         if let bias, bias.shape != [weight.shape[0]] {
             throw LayerError.invalidConfiguration("Linear", "bias must be [\(weight.shape[0])], got \(bias.shape)")
@@ -105,7 +107,8 @@ public final class Linear: Layer {
 
     /// `weight`, then `bias`.
     public var directParameters: [NamedParameter] {
-        [NamedParameter(name: "weight", parameter: weight)] + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+        [NamedParameter(name: "weight", parameter: weight)]
+            + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
     }
 }
 
@@ -121,7 +124,8 @@ extension Linear: CostReporting {
         let macs = input[0] * inputFeatures * outputFeatures
         let biasAdds = bias == nil ? 0 : output.elementCount
         return LayerCost(
-            kind: kind, input: input, output: output, parameters: parameterCount, macs: macs, flops: 2 * macs + biasAdds,
+            kind: kind, input: input, output: output, parameters: parameterCount, macs: macs,
+            flops: 2 * macs + biasAdds,
             backwardMACs: 2 * macs, backwardFLOPs: 4 * macs + biasAdds)
     }
 }

@@ -23,7 +23,8 @@ public final class LowRankLinear: ChainedLayer {
     /// Creates the factorised layer with PyTorch's default initialisation for each factor.
     /// - Throws: `LayerError` when a size is below 1 or `rank` is outside `1...min(in, out)`.
     public convenience init(
-        _ inputFeatures: Int, _ outputFeatures: Int, rank: Int, bias: Bool = true, using generator: inout SeededGenerator
+        _ inputFeatures: Int, _ outputFeatures: Int, rank: Int, bias: Bool = true,
+        using generator: inout SeededGenerator
     ) throws {
         try Self.validate(inputFeatures, outputFeatures, rank: rank)
         try self.init(
@@ -41,10 +42,13 @@ public final class LowRankLinear: ChainedLayer {
     /// Creates the layer from its two factors: `down` (in → r, no bias) and `up` (r → out).
     /// - Throws: `LayerError` when `down` has a bias, the inner sizes differ, or the rank is out of range.
     public init(down: Linear, up: Linear) throws {
-        guard down.bias == nil else { throw LayerError.invalidConfiguration("LowRankLinear", "the down factor must have no bias") }
+        guard down.bias == nil else {
+            throw LayerError.invalidConfiguration("LowRankLinear", "the down factor must have no bias")
+        }
         guard down.outputFeatures == up.inputFeatures else {
             throw LayerError.invalidConfiguration(
-                "LowRankLinear", "factors do not chain: down gives \(down.outputFeatures) features, up takes \(up.inputFeatures)")
+                "LowRankLinear",
+                "factors do not chain: down gives \(down.outputFeatures) features, up takes \(up.inputFeatures)")
         }
         try Self.validate(down.inputFeatures, up.outputFeatures, rank: down.outputFeatures)
         self.inputFeatures = down.inputFeatures
@@ -59,7 +63,8 @@ public final class LowRankLinear: ChainedLayer {
         try LayerValidation.positive(outputFeatures, "outputFeatures", in: "LowRankLinear")
         guard rank >= 1, rank <= Swift.min(inputFeatures, outputFeatures) else {
             throw LayerError.invalidConfiguration(
-                "LowRankLinear", "rank must be in 1...\(Swift.min(inputFeatures, outputFeatures)) (min(in, out)), got \(rank)")
+                "LowRankLinear",
+                "rank must be in 1...\(Swift.min(inputFeatures, outputFeatures)) (min(in, out)), got \(rank)")
         }
     }
 

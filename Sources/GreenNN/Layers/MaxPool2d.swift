@@ -25,7 +25,8 @@ public final class MaxPool2d: Layer {
     public init(
         kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, dilation: Size2D = 1, ceilMode: Bool = false
     ) throws {
-        try LayerValidation.poolingWindow(kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, in: "MaxPool2d")
+        try LayerValidation.poolingWindow(
+            kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, in: "MaxPool2d")
         try LayerValidation.positive(dilation, "dilation", in: "MaxPool2d")
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
@@ -39,7 +40,8 @@ public final class MaxPool2d: Layer {
     public func forward(_ input: Tensor) throws -> Tensor {
         _ = try cost(for: input.shape)
         let output = try LayerError.wrapping(kind) {
-            try maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+            try maxPool2d(
+                input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
         }
         cachedInput = isTraining ? input : nil
         return output
@@ -85,7 +87,8 @@ public final class MaxPool2d: Layer {
             (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: dilation,
             ceilMode: ceilMode, in: kind)
         let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
-        return LayerCost.elementwise(kind: kind, input: input, output: output, flopsPerElement: geometry.taps - 1,
+        return LayerCost.elementwise(
+            kind: kind, input: input, output: output, flopsPerElement: geometry.taps - 1,
             backwardFlopsPerElement: geometry.taps)
     }
 

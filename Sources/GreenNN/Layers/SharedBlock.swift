@@ -83,11 +83,13 @@ public final class SharedBlock: Layer {
     /// backward) and activation bytes `repetitions` times.
     /// - Throws: the block's error, or `LayerError` when the block changes the shape.
     public func cost(for input: Shape) throws -> LayerCost {
-        let row = try LayerError.inChild("block", kind: block.kind) { try block.cost(for: input) }.prefixed(with: "block")
+        let row = try LayerError.inChild("block", kind: block.kind) { try block.cost(for: input) }.prefixed(
+            with: "block")
         guard row.output == input else {
             throw LayerError(
                 kind: kind,
-                reason: .invalidState("the shared block must keep its input shape to be repeated: \(input) -> \(row.output)"))
+                reason: .invalidState(
+                    "the shared block must keep its input shape to be repeated: \(input) -> \(row.output)"))
         }
         return LayerCost(
             kind: kind, input: input, output: input, parameters: parameterCount, macs: repetitions * row.macs,

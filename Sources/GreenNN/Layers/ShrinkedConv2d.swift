@@ -85,7 +85,8 @@ public final class ShrinkedConv2d: ChainedLayer {
                 self.inputChannels, self.outputChannels, kernelSize: kernelSize, stride: stride, padding: padding,
                 batchNorm: batchNorm, activation: activation, using: &generator)
         }
-        children = (resolution < 1 ? [NamedLayer("resample", try AreaResample(scale: resolution))] : [])
+        children =
+            (resolution < 1 ? [NamedLayer("resample", try AreaResample(scale: resolution))] : [])
             + [NamedLayer("conv", conv)]
     }
 

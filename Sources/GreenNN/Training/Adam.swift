@@ -66,7 +66,9 @@ public final class Adam: Optimizer {
 
     /// One Adam step on `parameter`.
     public func applyUpdate(to parameter: Parameter, state: inout State) throws {
-        try Self.step(parameter, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: weightDecay)
+        try Self.step(
+            parameter, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            l2: weightDecay)
     }
 
     /// The bias-corrected moment update shared with `AdamW`, with `l2·p` added to the gradient and
@@ -79,7 +81,8 @@ public final class Adam: Optimizer {
         let t = Float(state.step)
         try ParameterUpdate.adam(
             &parameter.value, gradient: parameter.gradient, mean: &state.mean, squares: &state.squares, beta1: beta1,
-            beta2: beta2, stepSize: learningRate / (1 - pow(beta1, t)), correction: 1 / (1 - pow(beta2, t)).squareRoot(),
+            beta2: beta2, stepSize: learningRate / (1 - pow(beta1, t)),
+            correction: 1 / (1 - pow(beta2, t)).squareRoot(),
             epsilon: epsilon, l2: l2, shrink: shrink)
     }
 }

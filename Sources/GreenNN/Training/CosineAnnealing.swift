@@ -14,7 +14,9 @@ public struct CosineAnnealing: LearningRateSchedule, Sendable {
     /// Creates the schedule.
     /// - Throws: `TrainingError.invalidArgument` unless `0 <= minimum <= initial` and `epochs > 0`.
     public init(initial: Float, minimum: Float = 0, epochs: Double) throws {
-        try requireHyperparameter(minimum, "minimum", of: "CosineAnnealing", in: "[0, initial]") { $0 >= 0 && $0 <= initial }
+        try requireHyperparameter(minimum, "minimum", of: "CosineAnnealing", in: "[0, initial]") {
+            $0 >= 0 && $0 <= initial
+        }
         guard epochs > 0, epochs.isFinite else {
             throw TrainingError.invalidArgument("CosineAnnealing: epochs must be > 0, got \(epochs)")
         }

@@ -17,11 +17,15 @@ public struct ImageDataset: Sendable {
     ///   not the number of images, `classes < 1`, or a label is outside `0..<classes`.
     public init(images: Tensor, labels: [Int], classes: Int) throws {
         guard images.shape.rank >= 1, images.shape[0] == labels.count else {
-            throw TrainingError.invalidData("ImageDataset: \(labels.count) labels for images \(images.shape); expected one per image")
+            throw TrainingError.invalidData(
+                "ImageDataset: \(labels.count) labels for images \(images.shape); expected one per image")
         }
-        guard classes >= 1 else { throw TrainingError.invalidData("ImageDataset: classes must be >= 1, got \(classes)") }
+        guard classes >= 1 else {
+            throw TrainingError.invalidData("ImageDataset: classes must be >= 1, got \(classes)")
+        }
         if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classes }) {
-            throw TrainingError.invalidData("ImageDataset: label \(labels[bad]) of image \(bad) is outside 0..<\(classes)")
+            throw TrainingError.invalidData(
+                "ImageDataset: label \(labels[bad]) of image \(bad) is outside 0..<\(classes)")
         }
         self.images = images
         self.labels = labels
@@ -47,8 +51,11 @@ public struct ImageDataset: Sendable {
     /// The first `count` images (all of them when there are fewer), for quick runs.
     /// - Throws: `TrainingError.invalidData` when `count < 1`.
     public func prefix(_ count: Int) throws -> ImageDataset {
-        guard count >= 1 else { throw TrainingError.invalidData("ImageDataset: a subset needs at least 1 image, got \(count)") }
+        guard count >= 1 else {
+            throw TrainingError.invalidData("ImageDataset: a subset needs at least 1 image, got \(count)")
+        }
         let kept = Swift.min(count, self.count)
-        return try ImageDataset(images: try batch(at: 0..<kept).images, labels: Array(labels[..<kept]), classes: classes)
+        return try ImageDataset(
+            images: try batch(at: 0..<kept).images, labels: Array(labels[..<kept]), classes: classes)
     }
 }

@@ -10,7 +10,8 @@ public enum MeanSquaredError {
     public static func evaluate(prediction: Tensor, target: Tensor) throws -> LossValue {
         guard prediction.shape == target.shape, prediction.elementCount > 0 else {
             throw TrainingError.invalidData(
-                "MeanSquaredError: prediction \(prediction.shape) and target \(target.shape) must have the same non-empty shape")
+                "MeanSquaredError: prediction \(prediction.shape) and target \(target.shape) must have the same non-empty shape"
+            )
         }
         let count = prediction.elementCount
         var gradient = try Tensor.zeros(prediction.shape)

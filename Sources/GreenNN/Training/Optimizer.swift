@@ -36,7 +36,8 @@ extension Optimizer {
         for parameter in parameters {
             guard parameter.gradient.shape == parameter.value.shape else {
                 throw TrainingError.invalidData(
-                    "\(Self.self): gradient \(parameter.gradient.shape) does not match parameter \(parameter.value.shape)")
+                    "\(Self.self): gradient \(parameter.gradient.shape) does not match parameter \(parameter.value.shape)"
+                )
             }
             try states.withState(for: parameter, make: makeState) { state in
                 try applyUpdate(to: parameter, state: &state)
@@ -53,7 +54,9 @@ extension Optimizer {
 
 /// Checks an optimizer's hyper-parameter, throwing `TrainingError.invalidArgument` with the
 /// rule it broke: "SGD: momentum must be in [0, 1), got 1.5".
-func requireHyperparameter(_ value: Float, _ name: String, of owner: String, in range: String, _ valid: (Float) -> Bool) throws {
+func requireHyperparameter(
+    _ value: Float, _ name: String, of owner: String, in range: String, _ valid: (Float) -> Bool
+) throws {
     guard value.isFinite, valid(value) else {
         throw TrainingError.invalidArgument("\(owner): \(name) must be in \(range), got \(value)")
     }

@@ -20,14 +20,17 @@ public enum SoftmaxCrossEntropy {
     ///   K ≥ 1, the label count is not N, or a label is outside `0..<K`.
     public static func evaluate(logits: Tensor, labels: [Int]) throws -> LossValue {
         guard logits.shape.rank == 2, logits.shape[0] >= 1, logits.shape[1] >= 1 else {
-            throw TrainingError.invalidData("SoftmaxCrossEntropy: expected logits [N, K] with N, K >= 1, got \(logits.shape)")
+            throw TrainingError.invalidData(
+                "SoftmaxCrossEntropy: expected logits [N, K] with N, K >= 1, got \(logits.shape)")
         }
         let (batch, classes) = (logits.shape[0], logits.shape[1])
         guard labels.count == batch else {
-            throw TrainingError.invalidData("SoftmaxCrossEntropy: expected \(batch) labels for logits \(logits.shape), got \(labels.count)")
+            throw TrainingError.invalidData(
+                "SoftmaxCrossEntropy: expected \(batch) labels for logits \(logits.shape), got \(labels.count)")
         }
         if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classes }) {
-            throw TrainingError.invalidData("SoftmaxCrossEntropy: label \(labels[bad]) at index \(bad) is outside 0..<\(classes)")
+            throw TrainingError.invalidData(
+                "SoftmaxCrossEntropy: label \(labels[bad]) at index \(bad) is outside 0..<\(classes)")
         }
         var gradient = try Tensor.zeros(logits.shape)
         var total: Double = 0

@@ -44,7 +44,8 @@ public final class Trainer {
     /// - Throws: `TrainingError.invalidArgument` when `epochs` or `batchSize` is below 1.
     public init(model: any Layer, optimizer: any Optimizer, epochs: Int, batchSize: Int, seed: UInt64 = 0) throws {
         guard epochs >= 1, batchSize >= 1 else {
-            throw TrainingError.invalidArgument("Trainer: epochs and batchSize must be >= 1, got \(epochs) and \(batchSize)")
+            throw TrainingError.invalidArgument(
+                "Trainer: epochs and batchSize must be >= 1, got \(epochs) and \(batchSize)")
         }
         self.model = model
         self.optimizer = optimizer
@@ -77,7 +78,8 @@ public final class Trainer {
                 let indices = order[(batch * batchSize)..<Swift.min(training.count, (batch + 1) * batchSize)]
                 let (images, labels) = try training.batch(at: indices)
                 if let schedule {
-                    optimizer.learningRate = schedule.learningRate(atEpoch: Double(epoch - 1) + Double(batch) / Double(batches))
+                    optimizer.learningRate = schedule.learningRate(
+                        atEpoch: Double(epoch - 1) + Double(batch) / Double(batches))
                 }
                 for parameter in parameters { parameter.zeroGradient() }
                 let logits = try model.forward(images)
@@ -103,7 +105,8 @@ public final class Trainer {
             let testAccuracy = try test.map { try accuracy(on: $0) }
             history.append(
                 EpochRecord(
-                    epoch: epoch, trainingLoss: lossTotal / Double(batches), trainingAccuracy: Double(correct) / Double(seen),
+                    epoch: epoch, trainingLoss: lossTotal / Double(batches),
+                    trainingAccuracy: Double(correct) / Double(seen),
                     testAccuracy: testAccuracy, seconds: seconds,
                     evaluationSeconds: test == nil ? 0 : Self.seconds(since: evaluationStart),
                     imagesPerSecond: Double(seen) / seconds))

@@ -33,7 +33,8 @@ public struct TrainingProgress: Sendable {
 
     /// "epoch 1/5  batch 300/938  loss 0.3127  accuracy 90.41%  21034 images/s  12.3 J".
     public var line: String {
-        var text = "epoch \(epoch)/\(epochs)  batch \(batch)/\(batches)  loss "
+        var text =
+            "epoch \(epoch)/\(epochs)  batch \(batch)/\(batches)  loss "
             + String(format: "%.4f  accuracy %.2f%%  %.0f images/s", loss, 100 * accuracy, imagesPerSecond)
         if let joules { text += String(format: "  %.1f J", joules) }
         return text

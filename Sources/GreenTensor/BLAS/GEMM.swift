@@ -74,7 +74,10 @@ public enum GEMM {
                 ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        let (left, right, output) = (SharedPointer(UnsafeMutablePointer(mutating: a)), SharedPointer(UnsafeMutablePointer(mutating: b)), SharedPointer(c))
+        let (left, right, output) = (
+            SharedPointer(UnsafeMutablePointer(mutating: a)), SharedPointer(UnsafeMutablePointer(mutating: b)),
+            SharedPointer(c)
+        )
         parallelFor(blocks, workers: workers) { _, range in
             if splitColumns {
                 let first = range.lowerBound * 16, last = Swift.min(n, range.upperBound * 16)
@@ -103,7 +106,9 @@ public enum GEMM {
         guard count >= needed else {
             throw .invalidArgument(
                 operation: "GEMM",
-                message: "\(name) (\(rows)x\(columns), leading dimension \(leadingDimension)) needs \(needed) floats, buffer has \(count)")
+                message:
+                    "\(name) (\(rows)x\(columns), leading dimension \(leadingDimension)) needs \(needed) floats, buffer has \(count)"
+            )
         }
     }
 

@@ -24,7 +24,8 @@ public func batchNormBackward(
         throw .shapeMismatch(operation: operation, expected: "input [N, C, …]", actual: input.shape)
     }
     guard outputGradient.shape == input.shape else {
-        throw .shapeMismatch(operation: operation, expected: "output gradient \(input.shape)", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: operation, expected: "output gradient \(input.shape)", actual: outputGradient.shape)
     }
     let (batch, channels) = (input.shape[0], input.shape[1])
     for vector in [mean, inverseStandardDeviation, scale] where vector.shape != [channels] {
@@ -35,8 +36,14 @@ public func batchNormBackward(
     let inputGradient = Tensor(uninitializedShape: input.shape)
     let weightGradient = Tensor(uninitializedShape: [channels])
     let biasGradient = Tensor(uninitializedShape: [channels])
-    let (x, dy, dx) = (SharedPointer(input.storage.base), SharedPointer(outputGradient.storage.base), SharedPointer(inputGradient.storage.base))
-    let (mu, inverse, gamma) = (SharedPointer(mean.storage.base), SharedPointer(inverseStandardDeviation.storage.base), SharedPointer(scale.storage.base))
+    let (x, dy, dx) = (
+        SharedPointer(input.storage.base), SharedPointer(outputGradient.storage.base),
+        SharedPointer(inputGradient.storage.base)
+    )
+    let (mu, inverse, gamma) = (
+        SharedPointer(mean.storage.base), SharedPointer(inverseStandardDeviation.storage.base),
+        SharedPointer(scale.storage.base)
+    )
     let (dGamma, dBeta) = (SharedPointer(weightGradient.storage.base), SharedPointer(biasGradient.storage.base))
     parallelFor(channels) { _, range in
         for channel in range {
@@ -48,7 +55,9 @@ public func batchNormBackward(
                     productSum += Double(dy.base[index]) * Double(x.base[index])
                 }
             }
-            let (average, invSigma, weight) = (Double(mu.base[channel]), Double(inverse.base[channel]), Double(gamma.base[channel]))
+            let (average, invSigma, weight) = (
+                Double(mu.base[channel]), Double(inverse.base[channel]), Double(gamma.base[channel])
+            )
             let normalisedProduct = invSigma * (productSum - average * gradientSum)
             dGamma.base[channel] = Float(normalisedProduct)
             dBeta.base[channel] = Float(gradientSum)

@@ -38,7 +38,10 @@ public func channelConv1d(
         axis == .height ? Size2D(height: value, width: other) : Size2D(height: other, width: value)
     }
     return try depthwiseConv2d(
-        input, weight: weight.reshaped(to: [channels, 1, alongAxis(length, other: 1).height, alongAxis(length, other: 1).width]),
+        input,
+        weight: weight.reshaped(to: [
+            channels, 1, alongAxis(length, other: 1).height, alongAxis(length, other: 1).width,
+        ]),
         bias: bias, stride: alongAxis(stride, other: 1), padding: alongAxis(padding, other: 0),
         dilation: alongAxis(dilation, other: 1), workspace: workspace)
 }

@@ -30,7 +30,8 @@ public func concatenate(_ tensors: [Tensor], alongAxis axis: Int) throws(TensorE
     for tensor in tensors {
         let block = tensor.shape[axis] * inner
         for index in 0..<outer {
-            (output.storage.base + index * total * inner + offset).update(from: tensor.storage.base + index * block, count: block)
+            (output.storage.base + index * total * inner + offset).update(
+                from: tensor.storage.base + index * block, count: block)
         }
         offset += block
     }
@@ -50,7 +51,8 @@ public func split(_ tensor: Tensor, sizes: [Int], alongAxis axis: Int) throws(Te
     let axis = try tensor.shape.resolvedAxis(axis, for: "split")
     guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == tensor.shape[axis] else {
         throw .invalidArgument(
-            operation: "split", message: "sizes \(sizes) must be >= 0 and sum to \(tensor.shape[axis]) (axis \(axis) of \(tensor.shape))")
+            operation: "split",
+            message: "sizes \(sizes) must be >= 0 and sum to \(tensor.shape[axis]) (axis \(axis) of \(tensor.shape))")
     }
     let (outer, total, inner) = tensor.shape.split(around: axis)
     var offset = 0
@@ -60,7 +62,8 @@ public func split(_ tensor: Tensor, sizes: [Int], alongAxis axis: Int) throws(Te
         let part = Tensor(uninitializedShape: Shape(dimensions))
         let block = size * inner
         for index in 0..<outer {
-            (part.storage.base + index * block).update(from: tensor.storage.base + index * total * inner + offset, count: block)
+            (part.storage.base + index * block).update(
+                from: tensor.storage.base + index * total * inner + offset, count: block)
         }
         offset += block
         return part

@@ -124,7 +124,9 @@ func validatedConvolution(
     guard groups >= 1, channels % groups == 0, outputChannels % groups == 0 else {
         throw .invalidArgument(
             operation: operation,
-            message: "groups (\(groups)) must be >= 1 and divide input channels (\(channels)) and output channels (\(outputChannels))")
+            message:
+                "groups (\(groups)) must be >= 1 and divide input channels (\(channels)) and output channels (\(outputChannels))"
+        )
     }
     let groupChannels = channels / groups
     guard weight.shape[1] == groupChannels, outputChannels >= 1 else {
@@ -192,7 +194,8 @@ private func convolveSmallPlanes(
         }
         GEMM.multiplyUnchecked(
             transposeA: .none, transposeB: .transposed, m: images.count * positions, n: outputChannels, k: reduction,
-            alpha: 1, a: rows, lda: reduction, b: filters.base, ldb: reduction, beta: 0, c: product, ldc: outputChannels)
+            alpha: 1, a: rows, lda: reduction, b: filters.base, ldb: reduction, beta: 0, c: product, ldc: outputChannels
+        )
         for (slot, image) in images.enumerated() {
             for channel in 0..<outputChannels {
                 let (multiplier, addend) = (scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0)

@@ -43,7 +43,8 @@ public func conv2dKeepingColumns(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
         operation: "conv2dKeepingColumns")
     guard lower <= upper else {
-        throw .invalidArgument(operation: "conv2dKeepingColumns", message: "lower (\(lower)) must be <= upper (\(upper))")
+        throw .invalidArgument(
+            operation: "conv2dKeepingColumns", message: "lower (\(lower)) must be <= upper (\(upper))")
     }
     let groupChannels = channels / groups
     let reduction = groupChannels * geometry.taps
@@ -120,7 +121,8 @@ public func conv2dBackward(
         operation: operation)
     let outputShape: Shape = [batch, outputChannels, geometry.output.height, geometry.output.width]
     guard outputGradient.shape == outputShape else {
-        throw .shapeMismatch(operation: operation, expected: "output gradient \(outputShape)", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: operation, expected: "output gradient \(outputShape)", actual: outputGradient.shape)
     }
     let groupChannels = channels / groups
     let groupOutputs = outputChannels / groups
@@ -128,7 +130,8 @@ public func conv2dBackward(
     let positions = geometry.outputPositions
     if let columns, columns.shape != [batch, groups * reduction, positions] {
         throw .shapeMismatch(
-            operation: operation, expected: "columns [\(batch), \(groups * reduction), \(positions)]", actual: columns.shape)
+            operation: operation, expected: "columns [\(batch), \(groups * reduction), \(positions)]",
+            actual: columns.shape)
     }
     let plane = height * width
     let pointwise = geometry.isPointwise
@@ -154,7 +157,8 @@ public func conv2dBackward(
     let destination = inputGradient.map { SharedPointer($0.storage.base) }
     let cWindow = geometry.cValue
     for worker in 0..<workers {
-        (scratch.base + worker * perWorker + partialsOffset).initialize(repeating: 0, count: weightCount + outputChannels)
+        (scratch.base + worker * perWorker + partialsOffset).initialize(
+            repeating: 0, count: weightCount + outputChannels)
     }
 
     parallelFor(batch, workers: workers) { worker, range in
@@ -173,23 +177,27 @@ public func conv2dBackward(
                 } else if let kept {
                     block = kept.base + (image * groups + group) * reduction * positions
                 } else {
-                    Kernels.table.im2col(pixels, Int32(groupChannels), &window, 0, Int32(geometry.output.height), rebuilt)
+                    Kernels.table.im2col(
+                        pixels, Int32(groupChannels), &window, 0, Int32(geometry.output.height), rebuilt)
                     block = rebuilt
                 }
                 if transposedWeight {
                     GEMM.multiplyUnchecked(
-                        transposeA: .none, transposeB: .transposed, m: reduction, n: groupOutputs, k: positions, alpha: 1,
+                        transposeA: .none, transposeB: .transposed, m: reduction, n: groupOutputs, k: positions,
+                        alpha: 1,
                         a: block, lda: positions, b: outputs, ldb: positions,
                         beta: 1, c: partialWeight + group * groupOutputs * reduction, ldc: groupOutputs)
                 } else {
                     GEMM.multiplyUnchecked(
-                        transposeA: .none, transposeB: .transposed, m: groupOutputs, n: reduction, k: positions, alpha: 1,
+                        transposeA: .none, transposeB: .transposed, m: groupOutputs, n: reduction, k: positions,
+                        alpha: 1,
                         a: outputs, lda: positions, b: block, ldb: positions,
                         beta: 1, c: partialWeight + group * groupOutputs * reduction, ldc: reduction)
                 }
                 if hasBias {
                     for output in 0..<groupOutputs {
-                        partialBias[group * groupOutputs + output] += Kernels.table.sum(outputs + output * positions, positions)
+                        partialBias[group * groupOutputs + output] += Kernels.table.sum(
+                            outputs + output * positions, positions)
                     }
                 }
                 guard let destination else { continue }
@@ -211,7 +219,10 @@ public func conv2dBackward(
     sumPartials(partials, stride: perWorker, workers: workers, count: weightCount + outputChannels)
     if transposedWeight {
         for group in 0..<groups {
-            let (from, to) = (partials + group * groupOutputs * reduction, weightGradient.storage.base + group * groupOutputs * reduction)
+            let (from, to) = (
+                partials + group * groupOutputs * reduction,
+                weightGradient.storage.base + group * groupOutputs * reduction
+            )
             for k in 0..<reduction {
                 for output in 0..<groupOutputs { to[output * reduction + k] = from[k * groupOutputs + output] }
             }

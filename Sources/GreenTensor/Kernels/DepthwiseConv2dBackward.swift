@@ -36,7 +36,8 @@ public func depthwiseConv2dBackward(
         input, weight: weight, bias: nil, stride: stride, padding: padding, dilation: dilation, operation: operation)
     let outputShape: Shape = [batch, channels, geometry.output.height, geometry.output.width]
     guard outputGradient.shape == outputShape else {
-        throw .shapeMismatch(operation: operation, expected: "output gradient \(outputShape)", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: operation, expected: "output gradient \(outputShape)", actual: outputGradient.shape)
     }
     let inputGradient = computesInputGradient ? Tensor(uninitializedShape: input.shape) : nil
     let weightGradient = Tensor(uninitializedShape: weight.shape)

@@ -81,7 +81,8 @@ private func affine(
     let channels = input.shape[1]
     for vector in [scale, shift] {
         if let vector, vector.shape != [channels] {
-            throw .shapeMismatch(operation: operation, expected: "per-channel vector [\(channels)]", actual: vector.shape)
+            throw .shapeMismatch(
+                operation: operation, expected: "per-channel vector [\(channels)]", actual: vector.shape)
         }
     }
     guard lower <= upper else {

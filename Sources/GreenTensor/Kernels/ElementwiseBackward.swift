@@ -18,7 +18,8 @@ public func clampBackward(
     _ outputGradient: Tensor, output: Tensor, lower: Float, upper: Float
 ) throws(TensorError) -> Tensor {
     guard outputGradient.shape == output.shape else {
-        throw .shapeMismatch(operation: "clampBackward", expected: "output gradient \(output.shape)", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: "clampBackward", expected: "output gradient \(output.shape)", actual: outputGradient.shape)
     }
     guard lower <= upper else {
         throw .invalidArgument(operation: "clampBackward", message: "lower (\(lower)) must be <= upper (\(upper))")
@@ -31,7 +32,8 @@ public func clampBackward(
     parallelFor((count + elementsPerChunk - 1) / elementsPerChunk) { _, range in
         let start = range.lowerBound * elementsPerChunk
         let end = Swift.min(count, range.upperBound * elementsPerChunk)
-        Kernels.table.clampBackward(values.base + start, gradient.base + start, end - start, lower, upper, destination.base + start)
+        Kernels.table.clampBackward(
+            values.base + start, gradient.base + start, end - start, lower, upper, destination.base + start)
     }
     return inputGradient
 }

@@ -26,14 +26,17 @@ public struct Epilogue: Sendable {
     /// `(x + bias)·scale + shift = x·scale + (bias·scale + shift)`.
     /// - Throws: `TensorError.shapeMismatch` when a vector is not `[channels]`, or
     ///   `.invalidArgument` when `lower > upper`.
-    func folded(bias: Tensor?, channels: Int, operation: String) throws(TensorError) -> (scale: [Float], shift: [Float]) {
+    func folded(bias: Tensor?, channels: Int, operation: String) throws(TensorError) -> (scale: [Float], shift: [Float])
+    {
         for vector in [scale, shift] {
             if let vector, vector.shape != [channels] {
-                throw .shapeMismatch(operation: operation, expected: "epilogue vector [\(channels)]", actual: vector.shape)
+                throw .shapeMismatch(
+                    operation: operation, expected: "epilogue vector [\(channels)]", actual: vector.shape)
             }
         }
         guard lower <= upper else {
-            throw .invalidArgument(operation: operation, message: "epilogue lower (\(lower)) must be <= upper (\(upper))")
+            throw .invalidArgument(
+                operation: operation, message: "epilogue lower (\(lower)) must be <= upper (\(upper))")
         }
         let scales = scale?.scalars ?? [Float](repeating: 1, count: channels)
         let biases = bias?.scalars ?? [Float](repeating: 0, count: channels)

@@ -30,12 +30,16 @@ public func linearBackward(
     }
     let batch = input.shape[0]
     guard outputGradient.shape == [batch, outputs] else {
-        throw .shapeMismatch(operation: operation, expected: "output gradient [\(batch), \(outputs)]", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: operation, expected: "output gradient [\(batch), \(outputs)]", actual: outputGradient.shape)
     }
     let weightGradient = Tensor(uninitializedShape: weight.shape)
     let biasGradient = hasBias ? Tensor(uninitializedShape: [outputs]) : nil
     let inputGradient = computesInputGradient ? Tensor(uninitializedShape: input.shape) : nil
-    let (dy, x, w) = (SharedPointer(outputGradient.storage.base), SharedPointer(input.storage.base), SharedPointer(weight.storage.base))
+    let (dy, x, w) = (
+        SharedPointer(outputGradient.storage.base), SharedPointer(input.storage.base),
+        SharedPointer(weight.storage.base)
+    )
     let (dw, db, dx) = (
         SharedPointer(weightGradient.storage.base), biasGradient.map { SharedPointer($0.storage.base) },
         inputGradient.map { SharedPointer($0.storage.base) }
@@ -43,7 +47,8 @@ public func linearBackward(
     let nonEmpty = batch > 0 && outputs > 0 && inputs > 0
     /// `C = op(A)·B` on the calling thread, or split across the workers when `split`.
     @Sendable func multiply(
-        split: Bool, transposeA: Transpose, m: Int, n: Int, k: Int, a: SharedPointer, lda: Int, b: SharedPointer, ldb: Int,
+        split: Bool, transposeA: Transpose, m: Int, n: Int, k: Int, a: SharedPointer, lda: Int, b: SharedPointer,
+        ldb: Int,
         c: SharedPointer, ldc: Int
     ) {
         if split {

@@ -32,8 +32,11 @@ public enum ParameterUpdate {
         value.withUnsafeMutableBufferPointer { v in
             mean.withUnsafeMutableBufferPointer { m in
                 squares.withUnsafeMutableBufferPointer { s in
-                    guard let values = v.baseAddress, let means = m.baseAddress, let squared = s.baseAddress else { return }
-                    Kernels.table.adamUpdate(values, g, means, squared, count, beta1, beta2, stepSize, correction, epsilon, l2, shrink)
+                    guard let values = v.baseAddress, let means = m.baseAddress, let squared = s.baseAddress else {
+                        return
+                    }
+                    Kernels.table.adamUpdate(
+                        values, g, means, squared, count, beta1, beta2, stepSize, correction, epsilon, l2, shrink)
                 }
             }
         }
@@ -73,7 +76,8 @@ public enum ParameterUpdate {
 
     private static func check(_ value: Tensor, _ others: [Tensor], operation: String) throws(TensorError) {
         for other in others where other.shape != value.shape {
-            throw .shapeMismatch(operation: operation, expected: "\(value.shape) (the parameter's shape)", actual: other.shape)
+            throw .shapeMismatch(
+                operation: operation, expected: "\(value.shape) (the parameter's shape)", actual: other.shape)
         }
     }
 }

@@ -129,9 +129,11 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2D) throws(Tensor
             let pixels = source.base + plane * height * width
             let cells = destination.base + plane * outputSize.height * outputSize.width
             for i in 0..<outputSize.height {
-                let rows = (i * height / outputSize.height)..<(((i + 1) * height + outputSize.height - 1) / outputSize.height)
+                let rows =
+                    (i * height / outputSize.height)..<(((i + 1) * height + outputSize.height - 1) / outputSize.height)
                 for j in 0..<outputSize.width {
-                    let columns = (j * width / outputSize.width)..<(((j + 1) * width + outputSize.width - 1) / outputSize.width)
+                    let columns =
+                        (j * width / outputSize.width)..<(((j + 1) * width + outputSize.width - 1) / outputSize.width)
                     var total: Float = 0
                     for row in rows {
                         for column in columns { total += pixels[row * width + column] }

@@ -14,7 +14,8 @@ private func checkGradient(
 ) throws(TensorError) {
     let expected: Shape = [inputShape[0], inputShape[1], output.height, output.width]
     guard outputGradient.shape == expected else {
-        throw .shapeMismatch(operation: operation, expected: "output gradient \(expected)", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: operation, expected: "output gradient \(expected)", actual: outputGradient.shape)
     }
 }
 
@@ -22,7 +23,8 @@ private func checkGradient(
 /// input-gradient plane (of a fresh `[N, C, H, W]` tensor, which the kernel overwrites).
 private func scatterPlanes(
     _ outputGradient: Tensor, inputShape: Shape, geometry: WindowGeometry,
-    _ kernel: @Sendable (_ plane: Int, UnsafePointer<Float>, UnsafePointer<gn_window>, UnsafeMutablePointer<Float>) -> Void
+    _ kernel:
+        @Sendable (_ plane: Int, UnsafePointer<Float>, UnsafePointer<gn_window>, UnsafeMutablePointer<Float>) -> Void
 ) -> Tensor {
     let inputGradient = Tensor(uninitializedShape: inputShape)
     let gradient = SharedPointer(outputGradient.storage.base)
@@ -68,7 +70,8 @@ public func maxPool2dBackward(
     let source = SharedPointer(input.storage.base)
     let inputPlane = geometry.input.height * geometry.input.width
     let positiveOnly: Int32 = throughReLU ? 1 : 0
-    return scatterPlanes(outputGradient, inputShape: input.shape, geometry: geometry) { plane, gradient, window, target in
+    return scatterPlanes(outputGradient, inputShape: input.shape, geometry: geometry) {
+        plane, gradient, window, target in
         Kernels.table.maxPoolPlaneBackward(source.base + plane * inputPlane, gradient, window, positiveOnly, target)
     }
 }
@@ -92,7 +95,8 @@ public func avgPool2dBackward(
 ) throws(TensorError) -> Tensor {
     let operation = "avgPool2dBackward"
     let (_, geometry) = try poolingGeometry(
-        try inputShape.validated(for: operation), kernelSize: kernelSize, stride: stride, padding: padding, dilation: 1, ceilMode: ceilMode,
+        try inputShape.validated(for: operation), kernelSize: kernelSize, stride: stride, padding: padding, dilation: 1,
+        ceilMode: ceilMode,
         operation: operation)
     try checkGradient(outputGradient, inputShape: inputShape, output: geometry.output, operation: operation)
     let countPadding: Int32 = countIncludesPadding ? 1 : 0
@@ -122,7 +126,8 @@ public func globalAvgPool2dBackward(_ outputGradient: Tensor, inputShape: Shape)
     let planeSize = shape[2] * shape[3]
     parallelFor(shape[0] * shape[1]) { _, range in
         for plane in range {
-            (destination.base + plane * planeSize).initialize(repeating: gradient.base[plane] / Float(planeSize), count: planeSize)
+            (destination.base + plane * planeSize).initialize(
+                repeating: gradient.base[plane] / Float(planeSize), count: planeSize)
         }
     }
     return inputGradient
@@ -144,7 +149,9 @@ public func adaptiveAvgPool2dBackward(_ outputGradient: Tensor, inputShape: Shap
     }
     let (height, width) = (shape[2], shape[3])
     guard outputGradient.shape.rank == 4, outputGradient.shape[2] >= 1, outputGradient.shape[3] >= 1 else {
-        throw .shapeMismatch(operation: operation, expected: "output gradient [\(shape[0]), \(shape[1]), H', W']", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: operation, expected: "output gradient [\(shape[0]), \(shape[1]), H', W']",
+            actual: outputGradient.shape)
     }
     let outputSize = Size2D(height: outputGradient.shape[2], width: outputGradient.shape[3])
     try checkGradient(outputGradient, inputShape: shape, output: outputSize, operation: operation)
@@ -157,9 +164,11 @@ public func adaptiveAvgPool2dBackward(_ outputGradient: Tensor, inputShape: Shap
             let outputs = gradient.base + plane * outputSize.height * outputSize.width
             cells.initialize(repeating: 0, count: height * width)
             for i in 0..<outputSize.height {
-                let rows = (i * height / outputSize.height)..<(((i + 1) * height + outputSize.height - 1) / outputSize.height)
+                let rows =
+                    (i * height / outputSize.height)..<(((i + 1) * height + outputSize.height - 1) / outputSize.height)
                 for j in 0..<outputSize.width {
-                    let columns = (j * width / outputSize.width)..<(((j + 1) * width + outputSize.width - 1) / outputSize.width)
+                    let columns =
+                        (j * width / outputSize.width)..<(((j + 1) * width + outputSize.width - 1) / outputSize.width)
                     let share = outputs[i * outputSize.width + j] / Float(rows.count * columns.count)
                     for row in rows {
                         for column in columns { cells[row * width + column] += share }

@@ -9,10 +9,12 @@
 ///   - axis: the axis softmax ran along (negative counts from the end).
 /// - Returns: ∂loss/∂input, the same shape.
 /// - Throws: `TensorError` when the shapes differ or the axis is out of range.
-public func softmaxBackward(_ outputGradient: Tensor, output: Tensor, alongAxis axis: Int) throws(TensorError) -> Tensor {
+public func softmaxBackward(_ outputGradient: Tensor, output: Tensor, alongAxis axis: Int) throws(TensorError) -> Tensor
+{
     let operation = "softmaxBackward"
     guard outputGradient.shape == output.shape else {
-        throw .shapeMismatch(operation: operation, expected: "output gradient \(output.shape)", actual: outputGradient.shape)
+        throw .shapeMismatch(
+            operation: operation, expected: "output gradient \(output.shape)", actual: outputGradient.shape)
     }
     let (outer, length, inner) = output.shape.split(around: try output.shape.resolvedAxis(axis, for: operation))
     let inputGradient = Tensor(uninitializedShape: output.shape)

@@ -1,7 +1,9 @@
 extension Tensor {
     /// The four sizes of an NCHW batch, or an error naming `operation`.
     /// - Throws: `TensorError.invalidShape` unless the tensor has rank 4.
-    public func imageDimensions(for operation: String) throws(TensorError) -> (
+    public func imageDimensions(
+        for operation: String
+    ) throws(TensorError) -> (
         batch: Int, channels: Int, height: Int, width: Int
     ) {
         guard shape.rank == 4 else {

@@ -61,14 +61,17 @@ public struct WindowGeometry: Hashable, Sendable {
         ceilMode: Bool = false, operation: String = "WindowGeometry"
     ) throws(TensorError) {
         guard input.height >= 1, input.width >= 1 else {
-            throw .invalidArgument(operation: operation, message: "input plane must be at least 1x1, got \(input.height)x\(input.width)")
+            throw .invalidArgument(
+                operation: operation, message: "input plane must be at least 1x1, got \(input.height)x\(input.width)")
         }
         guard kernel.height >= 1, kernel.width >= 1, stride.height >= 1, stride.width >= 1,
             dilation.height >= 1, dilation.width >= 1
         else {
             throw .invalidArgument(
                 operation: operation,
-                message: "kernel size, stride and dilation must be >= 1, got kernel \(kernel), stride \(stride), dilation \(dilation)")
+                message:
+                    "kernel size, stride and dilation must be >= 1, got kernel \(kernel), stride \(stride), dilation \(dilation)"
+            )
         }
         guard padding.height >= 0, padding.width >= 0 else {
             throw .invalidArgument(operation: operation, message: "padding must be >= 0, got \(padding)")
@@ -79,7 +82,9 @@ public struct WindowGeometry: Hashable, Sendable {
         guard span.height <= padded.height, span.width <= padded.width else {
             throw .invalidArgument(
                 operation: operation,
-                message: "kernel \(kernel) with dilation \(dilation) spans \(span.height)x\(span.width), larger than the padded input \(padded.height)x\(padded.width)")
+                message:
+                    "kernel \(kernel) with dilation \(dilation) spans \(span.height)x\(span.width), larger than the padded input \(padded.height)x\(padded.width)"
+            )
         }
         self.input = input
         self.kernel = kernel

@@ -19,7 +19,8 @@ public final class Workspace {
         if count > capacity || buffer == nil {
             buffer.map { UnsafeMutableRawPointer($0).deallocate() }
             capacity = Swift.max(count, 1)
-            buffer = UnsafeMutableRawPointer
+            buffer =
+                UnsafeMutableRawPointer
                 .allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
                 .bindMemory(to: Float.self, capacity: capacity)
         }

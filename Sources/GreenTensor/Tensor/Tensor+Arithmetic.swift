@@ -10,9 +10,11 @@ extension Tensor {
 
     /// Combines two same-shape tensors element by element.
     /// - Throws: `TensorError.shapeMismatch` naming `operation` when the shapes differ.
-    func zipped(with other: Tensor, operation: String, _ combine: (Float, Float) -> Float) throws(TensorError) -> Tensor {
+    func zipped(with other: Tensor, operation: String, _ combine: (Float, Float) -> Float) throws(TensorError) -> Tensor
+    {
         guard shape == other.shape else {
-            throw .shapeMismatch(operation: operation, expected: "\(shape) (same as the left operand)", actual: other.shape)
+            throw .shapeMismatch(
+                operation: operation, expected: "\(shape) (same as the left operand)", actual: other.shape)
         }
         let result = Tensor(uninitializedShape: shape)
         for index in 0..<elementCount {
@@ -50,7 +52,8 @@ extension Tensor {
     /// - Throws: `TensorError.shapeMismatch` when the shapes differ.
     public mutating func add(_ other: Tensor, scaledBy scale: Float = 1) throws(TensorError) {
         guard shape == other.shape else {
-            throw .shapeMismatch(operation: "add(_:scaledBy:)", expected: "\(shape) (same as the accumulator)", actual: other.shape)
+            throw .shapeMismatch(
+                operation: "add(_:scaledBy:)", expected: "\(shape) (same as the accumulator)", actual: other.shape)
         }
         let source = other.storage.base
         withUnsafeMutableBufferPointer { values in

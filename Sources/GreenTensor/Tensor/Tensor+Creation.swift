@@ -27,7 +27,8 @@ extension Tensor {
         _ shape: Shape, in range: Range<Float>, using generator: inout SeededGenerator
     ) throws(TensorError) -> Tensor {
         guard range.lowerBound.isFinite, range.upperBound.isFinite, !range.isEmpty else {
-            throw .invalidArgument(operation: "Tensor.uniform", message: "range must be finite and non-empty, got \(range)")
+            throw .invalidArgument(
+                operation: "Tensor.uniform", message: "range must be finite and non-empty, got \(range)")
         }
         let tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.uniform"))
         let width = range.upperBound - range.lowerBound
@@ -97,7 +98,9 @@ extension Tensor {
     /// Xavier (Glorot) uniform initialisation: U(-b, b) with b = sqrt(6 / (fanIn + fanOut))
     /// (Glorot and Bengio 2010).
     /// - Throws: `TensorError.invalidShape` for rank below 2 or an empty axis.
-    public static func xavierUniform(_ shape: Shape, using generator: inout SeededGenerator) throws(TensorError) -> Tensor {
+    public static func xavierUniform(
+        _ shape: Shape, using generator: inout SeededGenerator
+    ) throws(TensorError) -> Tensor {
         let fans = try fans(of: shape.validated(for: "Tensor.xavierUniform"), for: "Tensor.xavierUniform")
         let bound = (6 / Float(fans.in + fans.out)).squareRoot()
         return try uniform(shape, in: -bound..<bound, using: &generator)
@@ -105,7 +108,9 @@ extension Tensor {
 
     /// Xavier (Glorot) normal initialisation: N(0, 2 / (fanIn + fanOut)).
     /// - Throws: `TensorError.invalidShape` for rank below 2 or an empty axis.
-    public static func xavierNormal(_ shape: Shape, using generator: inout SeededGenerator) throws(TensorError) -> Tensor {
+    public static func xavierNormal(
+        _ shape: Shape, using generator: inout SeededGenerator
+    ) throws(TensorError) -> Tensor {
         let fans = try fans(of: shape.validated(for: "Tensor.xavierNormal"), for: "Tensor.xavierNormal")
         return try normal(shape, standardDeviation: (2 / Float(fans.in + fans.out)).squareRoot(), using: &generator)
     }

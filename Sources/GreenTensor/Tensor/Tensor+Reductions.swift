@@ -7,7 +7,9 @@ extension Tensor {
     /// The mean of all elements.
     /// - Throws: `TensorError.invalidShape` for an empty tensor.
     public func mean() throws(TensorError) -> Float {
-        guard elementCount > 0 else { throw .invalidShape(operation: "mean()", shape: shape, reason: "tensor is empty") }
+        guard elementCount > 0 else {
+            throw .invalidShape(operation: "mean()", shape: shape, reason: "tensor is empty")
+        }
         return sum() / Float(elementCount)
     }
 

@@ -123,7 +123,8 @@ extension Tensor: CustomStringConvertible {
     /// `Tensor([2, 3], [1.0, 2.0, …])`, eliding the middle of long tensors.
     public var description: String {
         let values = scalars
-        let shown = values.count <= 12
+        let shown =
+            values.count <= 12
             ? values.map { "\($0)" }
             : values.prefix(6).map { "\($0)" } + ["…"] + values.suffix(3).map { "\($0)" }
         return "Tensor(\(shape), [\(shown.joined(separator: ", "))])"

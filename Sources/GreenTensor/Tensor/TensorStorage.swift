@@ -70,7 +70,8 @@ final class BufferCache: Sendable {
             }
             if let reused, let buffer = UnsafeMutablePointer<Float>(bitPattern: reused) { return buffer }
         }
-        return UnsafeMutableRawPointer
+        return
+            UnsafeMutableRawPointer
             .allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: Swift.max(count, 1))
     }
@@ -79,12 +80,14 @@ final class BufferCache: Sendable {
     func give(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
         let bytes = count * MemoryLayout<Float>.stride
         let address = UInt(bitPattern: buffer)
-        let kept = count >= minimumCount && state.withLock { state in
-            guard state.cachedBytes + bytes <= capacityBytes else { return false }
-            state.free[count, default: []].append(address)
-            state.cachedBytes += bytes
-            return true
-        }
+        let kept =
+            count >= minimumCount
+            && state.withLock { state in
+                guard state.cachedBytes + bytes <= capacityBytes else { return false }
+                state.free[count, default: []].append(address)
+                state.cachedBytes += bytes
+                return true
+            }
         if !kept { UnsafeMutableRawPointer(buffer).deallocate() }
     }
 }

@@ -1,3 +1,4 @@
+internal import CBLAS
 // The one thread setting of the library, and the one place that talks to OpenBLAS's threads.
 //
 // The rule: OpenBLAS always runs single-threaded, and every parallel loop is ours. Large
@@ -8,7 +9,6 @@
 import Dispatch
 import Foundation
 import Synchronization
-internal import CBLAS
 
 /// The number of threads GreenNN computes with.
 ///
@@ -32,7 +32,8 @@ public enum ComputeThreads {
     /// - Throws: `TensorError.invalidArgument` unless `1 <= count <= 1024`.
     public static func set(_ count: Int) throws(TensorError) {
         guard (1...1024).contains(count) else {
-            throw .invalidArgument(operation: "ComputeThreads.set", message: "thread count must be in 1...1024, got \(count)")
+            throw .invalidArgument(
+                operation: "ComputeThreads.set", message: "thread count must be in 1...1024, got \(count)")
         }
         setting.withLock { $0 = count }
     }

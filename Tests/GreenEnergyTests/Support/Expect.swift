@@ -7,7 +7,8 @@ func expectEnergyError(
 ) {
     do {
         try body()
-        Issue.record("expected an EnergyError containing \(fragments), nothing was thrown", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected an EnergyError containing \(fragments), nothing was thrown", sourceLocation: sourceLocation)
     } catch let error as EnergyError {
         for fragment in fragments where !error.description.contains(fragment) {
             Issue.record("error \"\(error)\" does not mention \"\(fragment)\"", sourceLocation: sourceLocation)
@@ -21,6 +22,7 @@ func expectEnergyError(
 func expectClose(
     _ actual: Double, _ expected: Double, tolerance: Double = 1e-12, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    #expect(abs(actual - expected) <= tolerance * Swift.max(1, abs(expected)), "got \(actual), expected \(expected)",
+    #expect(
+        abs(actual - expected) <= tolerance * Swift.max(1, abs(expected)), "got \(actual), expected \(expected)",
         sourceLocation: sourceLocation)
 }

@@ -14,7 +14,8 @@ final class ScriptedClock: ProcessClock {
     /// A clock whose first reading is (0, 0) and second (`wallSeconds`, `cpuSeconds`).
     convenience init(wallSeconds: Double, cpuSeconds: Double) {
         self.init([
-            ProcessSample(wallSeconds: 0, cpuSeconds: 0), ProcessSample(wallSeconds: wallSeconds, cpuSeconds: cpuSeconds),
+            ProcessSample(wallSeconds: 0, cpuSeconds: 0),
+            ProcessSample(wallSeconds: wallSeconds, cpuSeconds: cpuSeconds),
         ])
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// In inference a chain runs conv → BatchNorm → ReLU/ReLU6 as one fused pass; the result must
@@ -29,26 +30,32 @@ import Testing
         var generator = SeededGenerator(seed: 3)
         let input = try Tensor.uniform([batch, 4, 9, 7], in: -1..<1, using: &generator)
         try expectFusedEqualsUnfused(
-            [try Conv2d(4, 6, kernelSize: 3, padding: 1, using: &generator), try batchNorm(6, seed: 4), ReLU()], input: input)
+            [try Conv2d(4, 6, kernelSize: 3, padding: 1, using: &generator), try batchNorm(6, seed: 4), ReLU()],
+            input: input)
         try expectFusedEqualsUnfused(
             [try Conv2d(4, 6, kernelSize: 3, bias: false, using: &generator), try batchNorm(6, seed: 5), ReLU6()],
             input: input)
         try expectFusedEqualsUnfused([try Conv2d(4, 5, kernelSize: 1, using: &generator), ReLU()], input: input)
-        try expectFusedEqualsUnfused([try Conv2d(4, 5, kernelSize: 3, using: &generator), try batchNorm(5, seed: 6)], input: input)
+        try expectFusedEqualsUnfused(
+            [try Conv2d(4, 5, kernelSize: 3, using: &generator), try batchNorm(5, seed: 6)], input: input)
     }
 
     @Test func smallPlanesFuseToo() throws {
         var generator = SeededGenerator(seed: 8)
         let input = try Tensor.uniform([3, 4, 3, 3], in: -1..<1, using: &generator)
         try expectFusedEqualsUnfused(
-            [try Conv2d(4, 6, kernelSize: 3, padding: 1, using: &generator), try batchNorm(6, seed: 9), ReLU()], input: input)
+            [try Conv2d(4, 6, kernelSize: 3, padding: 1, using: &generator), try batchNorm(6, seed: 9), ReLU()],
+            input: input)
     }
 
     @Test func depthwiseBatchNormReLU6MatchesLayerByLayer() throws {
         var generator = SeededGenerator(seed: 10)
         let input = try Tensor.uniform([2, 5, 8, 6], in: -3..<3, using: &generator)
         try expectFusedEqualsUnfused(
-            [try DepthwiseConv2d(5, kernelSize: 3, stride: 2, padding: 1, using: &generator), try batchNorm(5, seed: 11), ReLU6()],
+            [
+                try DepthwiseConv2d(5, kernelSize: 3, stride: 2, padding: 1, using: &generator),
+                try batchNorm(5, seed: 11), ReLU6(),
+            ],
             input: input)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// LeNet-5 as in the GreenModels zoo, built here from layers (LeCun et al. 1998, with ReLU
@@ -62,7 +63,9 @@ func makeLeNet5(seed: UInt64 = 141) throws -> Sequential {
     @Test func theSameLayerTwiceCountsItsParametersOnce() throws {
         var random = generator(144)
         let conv = try Conv2d(4, 4, kernelSize: 3, padding: 1, using: &random)
-        let model = try Sequential { conv; ReLU(); conv }
+        let model = try Sequential {
+            conv; ReLU(); conv
+        }
         let input: Shape = [1, 4, 7, 9]
         let cost = try model.cost(for: input)
         let once = try conv.cost(for: input)
@@ -79,7 +82,9 @@ func makeLeNet5(seed: UInt64 = 141) throws -> Sequential {
     /// place, like its parameters: weight bytes count them once.
     @Test func theSameBatchNormTwiceCountsItsBuffersOnce() throws {
         let norm = try BatchNorm2d(4)
-        let model = try Sequential { norm; ReLU(); norm }
+        let model = try Sequential {
+            norm; ReLU(); norm
+        }
         let cost = try model.cost(for: [1, 4, 7, 9])
         #expect(cost.parameters == 8)
         #expect(cost.weightBytes == 4 * 4 * 4, "γ, β, mean, variance once: got \(cost.weightBytes)")
@@ -89,17 +94,21 @@ func makeLeNet5(seed: UInt64 = 141) throws -> Sequential {
         var random = generator(146)
         let model = try Sequential {
             try Conv2d(3, 6, kernelSize: 1, using: &random)
-            try Sequential { ReLU(); try DepthwiseSeparableConv2d(6, 8, batchNorm: true, using: &random) }
+            try Sequential {
+                ReLU(); try DepthwiseSeparableConv2d(6, 8, batchNorm: true, using: &random)
+            }
             Flatten()
         }
-        #expect(model.parameters.map(\.name) == [
-            "0.weight", "0.bias", "1.1.depthwise.weight", "1.1.depthwiseNorm.weight", "1.1.depthwiseNorm.bias",
-            "1.1.pointwise.weight", "1.1.pointwiseNorm.weight", "1.1.pointwiseNorm.bias",
-        ])
+        #expect(
+            model.parameters.map(\.name) == [
+                "0.weight", "0.bias", "1.1.depthwise.weight", "1.1.depthwiseNorm.weight", "1.1.depthwiseNorm.bias",
+                "1.1.pointwise.weight", "1.1.pointwiseNorm.weight", "1.1.pointwiseNorm.bias",
+            ])
         let cost = try model.cost(for: [1, 3, 7, 9])
-        #expect(cost.children[1].children[1].children.map(\.name) == [
-            "1.1.depthwise", "1.1.depthwiseNorm", "1.1.pointwise", "1.1.pointwiseNorm",
-        ])
+        #expect(
+            cost.children[1].children[1].children.map(\.name) == [
+                "1.1.depthwise", "1.1.depthwiseNorm", "1.1.pointwise", "1.1.pointwiseNorm",
+            ])
         CostChecks.expectCompositeRowsSumTheirChildren(cost)
     }
 
@@ -110,35 +119,51 @@ func makeLeNet5(seed: UInt64 = 141) throws -> Sequential {
             try Conv2d(6, 8, kernelSize: 3)
         }
         let input = randomTensor([1, 3, 7, 9], seed: 147)
-        let error = expectLayerError([], startingWith: "2 (Conv2d): expected input [N, 6, H, W], got") { _ = try model(input) }
+        let error = expectLayerError([], startingWith: "2 (Conv2d): expected input [N, 6, H, W], got") {
+            _ = try model(input)
+        }
         #expect(error?.description == "2 (Conv2d): expected input [N, 6, H, W], got [1, 4, 5, 7]")
         #expect(error?.path == "2" && error?.kind == "Conv2d")
-        expectLayerError([], startingWith: "2 (Conv2d): expected input [N, 6, H, W], got [1, 4, 5, 7]") { _ = try model.cost(for: input.shape) }
+        expectLayerError([], startingWith: "2 (Conv2d): expected input [N, 6, H, W], got [1, 4, 5, 7]") {
+            _ = try model.cost(for: input.shape)
+        }
     }
 
     @Test func nestedErrorsCarryTheDottedPath() throws {
         let block = try DepthwiseSeparableConv2d(6, 16)
-        let model = try Sequential { try Conv2d(3, 8, kernelSize: 1); block }
+        let model = try Sequential {
+            try Conv2d(3, 8, kernelSize: 1); block
+        }
         let input = randomTensor([1, 3, 7, 9], seed: 148)
-        expectLayerError([], startingWith: "1.depthwise (DepthwiseConv2d): expected input [N, 6, H, W], got [1, 8, 7, 9]") {
+        expectLayerError(
+            [], startingWith: "1.depthwise (DepthwiseConv2d): expected input [N, 6, H, W], got [1, 8, 7, 9]"
+        ) {
             _ = try model(input)
         }
-        expectLayerError([], startingWith: "1.depthwise (DepthwiseConv2d): expected input [N, 6, H, W], got [1, 8, 7, 9]") {
+        expectLayerError(
+            [], startingWith: "1.depthwise (DepthwiseConv2d): expected input [N, 6, H, W], got [1, 8, 7, 9]"
+        ) {
             _ = try model.cost(for: input.shape)
         }
         // A tensor-level failure deep inside (a pointwise weight replaced by one of the wrong
         // shape) is reported with the same dotted path.
-        let fitting = try Sequential { try Conv2d(3, 6, kernelSize: 1); block }
+        let fitting = try Sequential {
+            try Conv2d(3, 6, kernelSize: 1); block
+        }
         block.pointwise.weight.value = try Tensor.zeros([16, 5, 1, 1])
         expectLayerError(["[16, 5, 1, 1]"], startingWith: "1.pointwise (Conv2d): ") { _ = try fitting(input) }
-        let outer = try Sequential { ReLU(); fitting }
+        let outer = try Sequential {
+            ReLU(); fitting
+        }
         expectLayerError([], startingWith: "1.1.pointwise (Conv2d): ") { _ = try outer(input) }
     }
 
     @Test func trainAndEvalReachEveryLayer() throws {
         let model = try Sequential {
             try Conv2d(3, 4, kernelSize: 1)
-            try Sequential { try DepthwiseSeparableConv2d(4, 4, batchNorm: true); try Dropout(probability: 0.5) }
+            try Sequential {
+                try DepthwiseSeparableConv2d(4, 4, batchNorm: true); try Dropout(probability: 0.5)
+            }
         }
         func everyLayer(_ layer: any Layer) -> [any Layer] { [layer] + layer.children.flatMap { everyLayer($0.layer) } }
         #expect(everyLayer(model).count == 9)
@@ -158,23 +183,24 @@ func makeLeNet5(seed: UInt64 = 141) throws -> Sequential {
             Flatten()
             try Linear(1568, 10, using: &random)
         }
-        #expect(model.description == """
-            Sequential(
-              (0): Conv2d(1, 6, kernelSize: 5, padding: 2)
-              (1): ReLU()
-              (2): MaxPool2d(kernelSize: 2)
-              (3): DepthwiseSeparableConv2d(6, 8, batchNorm: true, activation: .relu6) {
-                (depthwise): DepthwiseConv2d(6, kernelSize: 3, padding: 1, bias: false)
-                (depthwiseNorm): BatchNorm2d(6)
-                (depthwiseActivation): ReLU6()
-                (pointwise): Conv2d(6, 8, kernelSize: 1, bias: false)
-                (pointwiseNorm): BatchNorm2d(8)
-                (pointwiseActivation): ReLU6()
-              }
-              (4): Flatten()
-              (5): Linear(1568, 10)
-            )
-            """)
+        #expect(
+            model.description == """
+                Sequential(
+                  (0): Conv2d(1, 6, kernelSize: 5, padding: 2)
+                  (1): ReLU()
+                  (2): MaxPool2d(kernelSize: 2)
+                  (3): DepthwiseSeparableConv2d(6, 8, batchNorm: true, activation: .relu6) {
+                    (depthwise): DepthwiseConv2d(6, kernelSize: 3, padding: 1, bias: false)
+                    (depthwiseNorm): BatchNorm2d(6)
+                    (depthwiseActivation): ReLU6()
+                    (pointwise): Conv2d(6, 8, kernelSize: 1, bias: false)
+                    (pointwiseNorm): BatchNorm2d(8)
+                    (pointwiseActivation): ReLU6()
+                  }
+                  (4): Flatten()
+                  (5): Linear(1568, 10)
+                )
+                """)
         #expect(try model(randomTensor([1, 1, 28, 28], seed: 150)).shape == [1, 10])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenNN
 
 /// The backward columns of `LayerCost` against the closed forms of Docs/CostModel.md
@@ -14,7 +15,9 @@ import Testing
         let plain = try Conv2d(3, 4, kernelSize: 3, bias: false, using: &random).cost(for: input)
         #expect(plain.backwardMACs == 2 * plain.macs && plain.backwardFLOPs == 4 * plain.macs)
         let depthwise = try DepthwiseConv2d(3, kernelSize: 3, padding: 1, using: &random).cost(for: input)
-        #expect(depthwise.backwardMACs == 2 * depthwise.macs && depthwise.backwardFLOPs == 4 * depthwise.macs + depthwise.output.elementCount)
+        #expect(
+            depthwise.backwardMACs == 2 * depthwise.macs
+                && depthwise.backwardFLOPs == 4 * depthwise.macs + depthwise.output.elementCount)
         let linear = try Linear(5, 7, using: &random).cost(for: [3, 5])
         #expect(linear.backwardMACs == 2 * 3 * 5 * 7 && linear.backwardFLOPs == 4 * 3 * 5 * 7 + 3 * 7)
     }
@@ -61,16 +64,22 @@ import Testing
         let fire = try Fire(4, squeeze: 2, expand1x1: 3, expand3x3: 3, using: &random)
         let fireCost = try fire.cost(for: input)
         #expect(fireCost.backwardFLOPs == fireCost.children.reduce(0) { $0 + $1.backwardFLOPs } + 2 * 2 * 5 * 5)
-        let branches = try Branches { try Conv2d(4, 2, kernelSize: 1, using: &random); ReLU(); ReLU() }
+        let branches = try Branches {
+            try Conv2d(4, 2, kernelSize: 1, using: &random); ReLU(); ReLU()
+        }
         let branchesCost = try branches.cost(for: input)
-        #expect(branchesCost.backwardFLOPs == branchesCost.children.reduce(0) { $0 + $1.backwardFLOPs } + 2 * input.elementCount)
+        #expect(
+            branchesCost.backwardFLOPs == branchesCost.children.reduce(0) { $0 + $1.backwardFLOPs } + 2
+                * input.elementCount)
     }
 
     @Test func tablesReportTheBackwardTotals() throws {
         let table = try CostTable(makeSmallModel(), input: [1, 1, 8, 8], name: "small")
         let text = table.rendered(as: .text)
-        #expect(text.contains("Backward MACs: 43,696   Backward FLOPs: \(CostNumber.grouped(table.total.backwardFLOPs))"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(table.rendered(as: .json).utf8)) as? [String: Any])
+        #expect(
+            text.contains("Backward MACs: 43,696   Backward FLOPs: \(CostNumber.grouped(table.total.backwardFLOPs))"))
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(table.rendered(as: .json).utf8)) as? [String: Any])
         let total = try #require(json["total"] as? [String: Any])
         #expect(total["backwardMACs"] as? Int == 43_696 && total["backwardFLOPs"] as? Int == table.total.backwardFLOPs)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenNN
 
 /// A small model touching every row kind: plain layers, a composite block (nested rows),
@@ -75,7 +76,9 @@ func makeSmallModel(seed: UInt64 = 171) throws -> Sequential {
         #expect(top.count == 8 && top.last!.hasPrefix("└─7: Linear"))
         var sums = (parameters: 0, macs: 0, flops: 0, percent: 0.0)
         for line in top {
-            let cells = line.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let cells = line.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             try #require(cells.count == 6, "\(cells)")
             sums.parameters += try #require(Self.integer(cells[2]), "\(cells[2])")
             sums.macs += try #require(Self.integer(cells[3]), "\(cells[3])")
@@ -86,8 +89,9 @@ func makeSmallModel(seed: UInt64 = 171) throws -> Sequential {
         let totals = lines[rules[2] + 2]
         let total = table.total
         #expect(sums.parameters == total.parameters && sums.macs == total.macs && sums.flops == total.flops)
-        #expect(totals == "Total params: \(grouped(total.parameters)) (\(grouped(total.weightBytes)) weight bytes)"
-            + "   Total MACs: \(grouped(total.macs))   Total FLOPs: \(grouped(total.flops))")
+        #expect(
+            totals == "Total params: \(grouped(total.parameters)) (\(grouped(total.weightBytes)) weight bytes)"
+                + "   Total MACs: \(grouped(total.macs))   Total FLOPs: \(grouped(total.flops))")
         #expect(lines[rules[2] + 1] == "Model: small   Input: [1, 1, 8, 8]   Output: [1, 3]")
         #expect(rowLines.contains { $0.hasPrefix("├─4: SharedBlock ×2") })
         #expect(rowLines.contains { $0.hasPrefix("├─1: ReLU") && $0.contains(" -- ") }, "no parameters reads --")
@@ -95,17 +99,27 @@ func makeSmallModel(seed: UInt64 = 171) throws -> Sequential {
 
     @Test func treeLinesCloseUnderTheLastChild() throws {
         var random = generator(172)
-        let model = try Sequential { ReLU(); try DepthwiseSeparableConv2d(4, 8, using: &random) }
+        let model = try Sequential {
+            ReLU(); try DepthwiseSeparableConv2d(4, 8, using: &random)
+        }
         let text = try CostTable(model, input: [1, 4, 7, 9]).rendered(as: .text)
         let rows = text.split(separator: "\n").map(String.init).filter { $0.contains("─") }
-        #expect(rows.map { String($0.prefix(while: { $0 != ":" })) } == ["├─0", "└─1", "  ├─depthwise", "  └─pointwise"], "\(rows)")
+        #expect(
+            rows.map { String($0.prefix(while: { $0 != ":" })) } == ["├─0", "└─1", "  ├─depthwise", "  └─pointwise"],
+            "\(rows)")
     }
 
     @Test func csvParsesAndItsTotalRowIsTheSum() throws {
         let table = try Self.table()
-        let lines = table.rendered(as: .csv).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let lines = table.rendered(as: .csv).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         let header = try #require(lines.first)
-        #expect(header == ["name", "kind", "depth", "applications", "input", "output", "parameters", "macs", "flops", "weight_bytes", "activation_bytes"])
+        #expect(
+            header == [
+                "name", "kind", "depth", "applications", "input", "output", "parameters", "macs", "flops",
+                "weight_bytes", "activation_bytes",
+            ])
         #expect(lines.count == table.rows.count + 2)
         for line in lines { #expect(line.count == header.count, "\(line)") }
         func column(_ name: String) -> Int { header.firstIndex(of: name)! }
@@ -145,13 +159,17 @@ func makeSmallModel(seed: UInt64 = 171) throws -> Sequential {
         #expect(layers.reduce(0) { $0 + ($1["parameters"] as? Int ?? 0) } == table.total.parameters)
         let block = try #require(layers.first { $0["name"] as? String == "3" })
         #expect(block["kind"] as? String == "DepthwiseSeparableConv2d" && block["output"] as? [Int] == [1, 8, 4, 4])
-        #expect((block["children"] as? [[String: Any]])?.map { $0["name"] as? String } == [
-            "3.depthwise", "3.depthwiseNorm", "3.depthwiseActivation", "3.pointwise", "3.pointwiseNorm", "3.pointwiseActivation",
-        ])
+        #expect(
+            (block["children"] as? [[String: Any]])?.map { $0["name"] as? String } == [
+                "3.depthwise", "3.depthwiseNorm", "3.depthwiseActivation", "3.pointwise", "3.pointwiseNorm",
+                "3.pointwiseActivation",
+            ])
         let shallow = try #require(
-            try JSONSerialization.jsonObject(with: Data(Self.table(depth: 1).rendered(as: .json).utf8)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(Self.table(depth: 1).rendered(as: .json).utf8))
+                as? [String: Any])
         let shallowLayers = try #require(shallow["layers"] as? [[String: Any]])
-        #expect(shallowLayers.allSatisfy { ($0["children"] as? [Any])?.isEmpty == true }, "depth 1 has no nested layers")
+        #expect(
+            shallowLayers.allSatisfy { ($0["children"] as? [Any])?.isEmpty == true }, "depth 1 has no nested layers")
     }
 
     @Test func markdownHasOneLinePerRowAndABoldTotal() throws {
@@ -172,7 +190,8 @@ func makeSmallModel(seed: UInt64 = 171) throws -> Sequential {
             try rendered.write(to: url, atomically: true, encoding: .utf8)
             return
         }
-        let golden = try #require(try? String(contentsOf: url, encoding: .utf8), "missing \(url.path); run with GREENNN_UPDATE_GOLDEN=1")
+        let golden = try #require(
+            try? String(contentsOf: url, encoding: .utf8), "missing \(url.path); run with GREENNN_UPDATE_GOLDEN=1")
         #expect(rendered == golden, "text table differs from \(url.lastPathComponent):\n\(rendered)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenNN
 
 /// `MNIST.load` on small generated folders (raw and gzipped names, both normalisations,
@@ -17,7 +18,9 @@ import Testing
     @Test func loadsAGeneratedFolderWithEitherNormalisation() throws {
         let fixture = try IDXFixture()
         defer { fixture.remove() }
-        try fixture.write("t10k-images-idx3-ubyte.gz", IDXFixture.gzip(IDXFixture.idx(magic: IDX.imagesMagic, sizes: [2, 1, 2], values: [0, 255, 51, 102])))
+        try fixture.write(
+            "t10k-images-idx3-ubyte.gz",
+            IDXFixture.gzip(IDXFixture.idx(magic: IDX.imagesMagic, sizes: [2, 1, 2], values: [0, 255, 51, 102])))
         try fixture.write("t10k-labels-idx1-ubyte", IDXFixture.labels([9, 0]))
         let unit = try MNIST.load(from: fixture.folder.path, split: .test, normalisation: .unitInterval)
         #expect(unit.images.shape == [2, 1, 1, 2] && unit.labels == [9, 0] && unit.classes == 10)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `ReLU`, `ReLU6` and the `Activation` enum that composite blocks use. Exact: clamps.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `BatchNorm2d` against its formula, in inference (running statistics) and in training
@@ -28,7 +29,8 @@ import Testing
         let norm = try Self.makeNorm(epsilon: 1e-3)
         let input = randomTensor([batch, 4, 7, 9], seed: 31)
         let expected = Naive.batchNorm(
-            input, mean: norm.runningMean.scalars, variance: norm.runningVariance.scalars, gamma: norm.weight.value.scalars,
+            input, mean: norm.runningMean.scalars, variance: norm.runningVariance.scalars,
+            gamma: norm.weight.value.scalars,
             beta: norm.bias.value.scalars, epsilon: 1e-3)
         expectClose(try norm(input), expected, tolerance: 1e-5, "N\(batch)")
         #expect(norm.runningMean.scalars == [0.2, -0.3, 0, 0.5], "inference must not move the running mean")
@@ -70,7 +72,8 @@ import Testing
         #expect(!norm.isTraining)
         let input = randomTensor([1, 4, 7, 9], seed: 35)
         let expected = Naive.batchNorm(
-            input, mean: norm.runningMean.scalars, variance: norm.runningVariance.scalars, gamma: norm.weight.value.scalars,
+            input, mean: norm.runningMean.scalars, variance: norm.runningVariance.scalars,
+            gamma: norm.weight.value.scalars,
             beta: norm.bias.value.scalars, epsilon: 1e-5)
         expectClose(try model(input), expected, tolerance: 1e-5)
     }
@@ -85,8 +88,12 @@ import Testing
             let input = randomTensor([3, conv.inputChannels, 7, 9], seed: 37)
             let folded = try conv.folding(norm)
             expectClose(try folded(input), try norm(conv(input)), tolerance: 1e-5, "\(conv)")
-            #expect(folded.bias != nil && folded.description == conv.description.replacingOccurrences(of: ", bias: false", with: ""))
-            #expect(try folded.cost(for: input.shape).flops < conv.cost(for: input.shape).flops + norm.cost(for: conv.cost(for: input.shape).output).flops)
+            #expect(
+                folded.bias != nil
+                    && folded.description == conv.description.replacingOccurrences(of: ", bias: false", with: ""))
+            #expect(
+                try folded.cost(for: input.shape).flops < conv.cost(for: input.shape).flops
+                    + norm.cost(for: conv.cost(for: input.shape).output).flops)
         }
     }
 
@@ -118,7 +125,9 @@ import Testing
         expectLayerError([], startingWith: "BatchNorm2d: expected input [N, 4, H, W], got [1, 3, 7, 9]") {
             _ = try norm(randomTensor([1, 3, 7, 9], seed: 1))
         }
-        expectLayerError([], startingWith: "BatchNorm2d: expected input [N, 4, H, W], got [4, 7]") { _ = try norm.cost(for: [4, 7]) }
+        expectLayerError([], startingWith: "BatchNorm2d: expected input [N, 4, H, W], got [4, 7]") {
+            _ = try norm.cost(for: [4, 7])
+        }
         norm.train()
         expectLayerError(["BatchNorm2d", "more than one value per channel", "[1, 4, 1, 1]"]) {
             _ = try norm(randomTensor([1, 4, 1, 1], seed: 1))
@@ -127,7 +136,9 @@ import Testing
 
     @Test func descriptionShowsOnlyNonDefaultArguments() throws {
         #expect(try BatchNorm2d(64).description == "BatchNorm2d(64)")
-        #expect(try BatchNorm2d(64, epsilon: 0.001, momentum: 0.01).description == "BatchNorm2d(64, epsilon: 0.001, momentum: 0.01)")
+        #expect(
+            try BatchNorm2d(64, epsilon: 0.001, momentum: 0.01).description
+                == "BatchNorm2d(64, epsilon: 0.001, momentum: 0.01)")
         #expect(try BatchNorm2d(4).parameters.map(\.name) == ["weight", "bias"])
     }
 }

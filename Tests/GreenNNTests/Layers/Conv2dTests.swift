@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `Conv2d` configuration of the sweep.
@@ -13,10 +14,12 @@ struct Conv2dCase: CustomStringConvertible, Sendable {
     }
 
     var outputHeight: Int {
-        Naive.outputSize(height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
+        Naive.outputSize(
+            height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
     }
     var outputWidth: Int {
-        Naive.outputSize(width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
+        Naive.outputSize(
+            width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
     }
 
     /// Batches 1 and 3, odd planes, stride 1/2, padding 0/1/2, dilation 1/2, groups, no bias,
@@ -32,7 +35,9 @@ struct Conv2dCase: CustomStringConvertible, Sendable {
         Conv2dCase(batch: 1, channels: 4, outputChannels: 8, stride: 2, groups: 4, bias: false),
         Conv2dCase(batch: 3, channels: 5, outputChannels: 6, kernel: 1),
         Conv2dCase(batch: 1, channels: 5, outputChannels: 2, kernel: 1, stride: 2, padding: 1),
-        Conv2dCase(batch: 3, channels: 2, outputChannels: 3, kernel: Size2D(height: 3, width: 5), stride: Size2D(height: 1, width: 2), padding: Size2D(height: 2, width: 1)),
+        Conv2dCase(
+            batch: 3, channels: 2, outputChannels: 3, kernel: Size2D(height: 3, width: 5),
+            stride: Size2D(height: 1, width: 2), padding: Size2D(height: 2, width: 1)),
         Conv2dCase(batch: 1, channels: 1, outputChannels: 6, height: 11, width: 9, kernel: 5, padding: 2),
     ]
 
@@ -71,7 +76,9 @@ struct Conv2dCase: CustomStringConvertible, Sendable {
         let cost = try conv.cost(for: [c.batch, c.channels, c.height, c.width])
         let outputElements = c.batch * c.outputChannels * c.outputHeight * c.outputWidth
         let macs = outputElements * (c.channels / c.groups) * c.kernel.height * c.kernel.width
-        let parameters = c.outputChannels * (c.channels / c.groups) * c.kernel.height * c.kernel.width + (c.bias ? c.outputChannels : 0)
+        let parameters =
+            c.outputChannels * (c.channels / c.groups) * c.kernel.height * c.kernel.width
+            + (c.bias ? c.outputChannels : 0)
         #expect(cost.output == [c.batch, c.outputChannels, c.outputHeight, c.outputWidth], "\(c)")
         #expect(cost.macs == macs, "\(c)")
         #expect(cost.flops == 2 * macs + (c.bias ? outputElements : 0), "\(c)")
@@ -84,7 +91,8 @@ struct Conv2dCase: CustomStringConvertible, Sendable {
     @Test(arguments: Conv2dCase.sweep)
     func costMatchesForwardWork(_ c: Conv2dCase) throws {
         let conv = try c.makeLayer()
-        try CostChecks.expectCostMatchesForward(conv, input: randomTensor([c.batch, c.channels, c.height, c.width], seed: 2), "\(c)")
+        try CostChecks.expectCostMatchesForward(
+            conv, input: randomTensor([c.batch, c.channels, c.height, c.width], seed: 2), "\(c)")
         try CostChecks.expectParameterCountsAgree(conv, input: [c.batch, c.channels, c.height, c.width], "\(c)")
     }
 
@@ -112,15 +120,23 @@ struct Conv2dCase: CustomStringConvertible, Sendable {
     }
 
     @Test func rejectsGroupsNotDividingChannels() {
-        expectLayerError(["Conv2d", "inputChannels (6)", "groups (4)"]) { _ = try Conv2d(6, 8, kernelSize: 3, groups: 4) }
-        expectLayerError(["Conv2d", "outputChannels (6)", "groups (4)"]) { _ = try Conv2d(8, 6, kernelSize: 3, groups: 4) }
+        expectLayerError(["Conv2d", "inputChannels (6)", "groups (4)"]) {
+            _ = try Conv2d(6, 8, kernelSize: 3, groups: 4)
+        }
+        expectLayerError(["Conv2d", "outputChannels (6)", "groups (4)"]) {
+            _ = try Conv2d(8, 6, kernelSize: 3, groups: 4)
+        }
         expectLayerError(["Conv2d", "groups must be >= 1, got 0"]) { _ = try Conv2d(8, 8, kernelSize: 3, groups: 0) }
     }
 
     @Test func rejectsInvalidWindowArguments() {
         expectLayerError(["Conv2d", "stride must be >= 1, got 0"]) { _ = try Conv2d(3, 4, kernelSize: 3, stride: 0) }
-        expectLayerError(["Conv2d", "dilation must be >= 1, got 0"]) { _ = try Conv2d(3, 4, kernelSize: 3, dilation: 0) }
-        expectLayerError(["Conv2d", "padding must be >= 0, got -1"]) { _ = try Conv2d(3, 4, kernelSize: 3, padding: -1) }
+        expectLayerError(["Conv2d", "dilation must be >= 1, got 0"]) {
+            _ = try Conv2d(3, 4, kernelSize: 3, dilation: 0)
+        }
+        expectLayerError(["Conv2d", "padding must be >= 0, got -1"]) {
+            _ = try Conv2d(3, 4, kernelSize: 3, padding: -1)
+        }
     }
 
     @Test func rejectsMisshapedGivenTensors() throws {
@@ -146,7 +162,9 @@ struct Conv2dCase: CustomStringConvertible, Sendable {
         let conv = try Conv2d(2, 3, kernelSize: 5, padding: 0)
         let small = randomTensor([1, 2, 3, 4], seed: 1)
         expectLayerError(["Conv2d", "kernel 5", "larger than the padded input 3x4"]) { _ = try conv(small) }
-        expectLayerError(["Conv2d", "kernel 5", "larger than the padded input 3x4"]) { _ = try conv.cost(for: small.shape) }
+        expectLayerError(["Conv2d", "kernel 5", "larger than the padded input 3x4"]) {
+            _ = try conv.cost(for: small.shape)
+        }
         // With padding 1 the padded plane is 5x6 and the kernel fits.
         #expect(try Conv2d(2, 3, kernelSize: 5, padding: 1)(small).shape == [1, 3, 1, 2])
     }
@@ -155,14 +173,19 @@ struct Conv2dCase: CustomStringConvertible, Sendable {
     @Test func kernelErrorNamesTheLayerOnce() throws {
         let conv = try Conv2d(2, 3, kernelSize: 5)
         let error = expectLayerError(["kernel 5"]) { _ = try conv(randomTensor([1, 2, 3, 3], seed: 1)) }
-        #expect(error.map { !$0.description.contains("Conv2d: Conv2d:") } ?? false, "stuttering message: \(String(describing: error))")
+        #expect(
+            error.map { !$0.description.contains("Conv2d: Conv2d:") } ?? false,
+            "stuttering message: \(String(describing: error))")
     }
 
     @Test func descriptionShowsOnlyNonDefaultArguments() throws {
         #expect(try Conv2d(3, 64, kernelSize: 3).description == "Conv2d(3, 64, kernelSize: 3)")
         #expect(try Conv2d(3, 64, kernelSize: 3, padding: 1).description == "Conv2d(3, 64, kernelSize: 3, padding: 1)")
         #expect(
-            try Conv2d(4, 8, kernelSize: Size2D(height: 1, width: 3), stride: 2, padding: Size2D(height: 0, width: 1), dilation: 2, groups: 2, bias: false).description
+            try Conv2d(
+                4, 8, kernelSize: Size2D(height: 1, width: 3), stride: 2, padding: Size2D(height: 0, width: 1),
+                dilation: 2, groups: 2, bias: false
+            ).description
                 == "Conv2d(4, 8, kernelSize: (1, 3), stride: 2, padding: (0, 1), dilation: 2, groups: 2, bias: false)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `DepthwiseConv2d` configuration.
@@ -11,10 +12,12 @@ struct DepthwiseCase: CustomStringConvertible, Sendable {
         "N\(batch) C\(channels) \(height)x\(width) k\(kernel) s\(stride) p\(padding) d\(dilation) bias=\(bias)"
     }
     var outputHeight: Int {
-        Naive.outputSize(height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
+        Naive.outputSize(
+            height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
     }
     var outputWidth: Int {
-        Naive.outputSize(width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
+        Naive.outputSize(
+            width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
     }
 
     static let sweep: [DepthwiseCase] = [
@@ -23,15 +26,20 @@ struct DepthwiseCase: CustomStringConvertible, Sendable {
         DepthwiseCase(stride: 2, padding: 1),
         DepthwiseCase(batch: 3, stride: 2, padding: 2, dilation: 2, bias: false),
         DepthwiseCase(batch: 3, channels: 5, kernel: 5, padding: 2),
-        DepthwiseCase(channels: 3, kernel: Size2D(height: 3, width: 1), stride: Size2D(height: 2, width: 1), padding: Size2D(height: 1, width: 0)),
-        DepthwiseCase(batch: 3, channels: 3, kernel: Size2D(height: 1, width: 5), stride: Size2D(height: 1, width: 2), padding: Size2D(height: 0, width: 2)),
+        DepthwiseCase(
+            channels: 3, kernel: Size2D(height: 3, width: 1), stride: Size2D(height: 2, width: 1),
+            padding: Size2D(height: 1, width: 0)),
+        DepthwiseCase(
+            batch: 3, channels: 3, kernel: Size2D(height: 1, width: 5), stride: Size2D(height: 1, width: 2),
+            padding: Size2D(height: 0, width: 2)),
         DepthwiseCase(channels: 2, kernel: 1, bias: false),
     ]
 
     func makeLayer(seed: UInt64 = 71) throws -> DepthwiseConv2d {
         var random = generator(seed)
         return try DepthwiseConv2d(
-            channels, kernelSize: kernel, stride: stride, padding: padding, dilation: dilation, bias: bias, using: &random)
+            channels, kernelSize: kernel, stride: stride, padding: padding, dilation: dilation, bias: bias,
+            using: &random)
     }
 }
 
@@ -66,7 +74,8 @@ struct DepthwiseCase: CustomStringConvertible, Sendable {
         #expect(cost.output == [c.batch, c.channels, c.outputHeight, c.outputWidth], "\(c)")
         #expect(cost.macs == macs && cost.flops == 2 * macs + (c.bias ? outputs : 0), "\(c)")
         #expect(cost.parameters == parameters && cost.weightBytes == 4 * parameters, "\(c)")
-        try CostChecks.expectCostMatchesForward(conv, input: randomTensor([c.batch, c.channels, c.height, c.width], seed: 73), "\(c)")
+        try CostChecks.expectCostMatchesForward(
+            conv, input: randomTensor([c.batch, c.channels, c.height, c.width], seed: 73), "\(c)")
         try CostChecks.expectParameterCountsAgree(conv, input: [c.batch, c.channels, c.height, c.width], "\(c)")
     }
 
@@ -80,10 +89,18 @@ struct DepthwiseCase: CustomStringConvertible, Sendable {
     }
 
     @Test func rejectsInvalidConfigurations() {
-        expectLayerError(["DepthwiseConv2d", "channels must be >= 1, got 0"]) { _ = try DepthwiseConv2d(0, kernelSize: 3) }
-        expectLayerError(["DepthwiseConv2d", "kernelSize must be >= 1, got 0"]) { _ = try DepthwiseConv2d(4, kernelSize: 0) }
-        expectLayerError(["DepthwiseConv2d", "stride must be >= 1, got 0"]) { _ = try DepthwiseConv2d(4, kernelSize: 3, stride: 0) }
-        expectLayerError(["DepthwiseConv2d", "padding must be >= 0, got -1"]) { _ = try DepthwiseConv2d(4, kernelSize: 3, padding: -1) }
+        expectLayerError(["DepthwiseConv2d", "channels must be >= 1, got 0"]) {
+            _ = try DepthwiseConv2d(0, kernelSize: 3)
+        }
+        expectLayerError(["DepthwiseConv2d", "kernelSize must be >= 1, got 0"]) {
+            _ = try DepthwiseConv2d(4, kernelSize: 0)
+        }
+        expectLayerError(["DepthwiseConv2d", "stride must be >= 1, got 0"]) {
+            _ = try DepthwiseConv2d(4, kernelSize: 3, stride: 0)
+        }
+        expectLayerError(["DepthwiseConv2d", "padding must be >= 0, got -1"]) {
+            _ = try DepthwiseConv2d(4, kernelSize: 3, padding: -1)
+        }
         expectLayerError(["DepthwiseConv2d", "weight must be [C, 1, kH, kW]", "[4, 2, 3, 3]"]) {
             _ = try DepthwiseConv2d(weight: Tensor.zeros([4, 2, 3, 3]), bias: nil)
         }
@@ -94,15 +111,21 @@ struct DepthwiseCase: CustomStringConvertible, Sendable {
         expectLayerError([], startingWith: "DepthwiseConv2d: expected input [N, 4, H, W], got [1, 3, 7, 9]") {
             _ = try conv(randomTensor([1, 3, 7, 9], seed: 1))
         }
-        expectLayerError(["DepthwiseConv2d", "kernel 3", "larger than the padded input 2x9"]) { _ = try conv.cost(for: [1, 4, 2, 9]) }
+        expectLayerError(["DepthwiseConv2d", "kernel 3", "larger than the padded input 2x9"]) {
+            _ = try conv.cost(for: [1, 4, 2, 9])
+        }
         expectLayerError(["DepthwiseConv2d", "kernel 3", "larger than the padded input 2x9"]) {
             _ = try conv(randomTensor([1, 4, 2, 9], seed: 1))
         }
     }
 
     @Test func descriptionShowsOnlyNonDefaultArguments() throws {
-        #expect(try DepthwiseConv2d(32, kernelSize: 3, padding: 1).description == "DepthwiseConv2d(32, kernelSize: 3, padding: 1)")
-        #expect(try DepthwiseConv2d(8, kernelSize: Size2D(height: 3, width: 1), stride: 2, dilation: 2, bias: false).description
-            == "DepthwiseConv2d(8, kernelSize: (3, 1), stride: 2, dilation: 2, bias: false)")
+        #expect(
+            try DepthwiseConv2d(32, kernelSize: 3, padding: 1).description
+                == "DepthwiseConv2d(32, kernelSize: 3, padding: 1)")
+        #expect(
+            try DepthwiseConv2d(8, kernelSize: Size2D(height: 3, width: 1), stride: 2, dilation: 2, bias: false)
+                .description
+                == "DepthwiseConv2d(8, kernelSize: (3, 1), stride: 2, dilation: 2, bias: false)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `DepthwiseSeparableConv2d` configuration.
@@ -13,10 +14,12 @@ struct SeparableCase: CustomStringConvertible, Sendable {
             + "batchNorm=\(batchNorm) activation=\(activation.map(\.rawValue) ?? "none")"
     }
     var outputHeight: Int {
-        Naive.outputSize(height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
+        Naive.outputSize(
+            height, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
     }
     var outputWidth: Int {
-        Naive.outputSize(width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
+        Naive.outputSize(
+            width, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
     }
 
     static let sweep: [SeparableCase] = [
@@ -25,7 +28,8 @@ struct SeparableCase: CustomStringConvertible, Sendable {
         SeparableCase(batch: 3, batchNorm: true),
         SeparableCase(batch: 1, batchNorm: true, activation: .relu6),
         SeparableCase(batch: 3, stride: 2, batchNorm: true, activation: .relu),
-        SeparableCase(batch: 1, inputChannels: 3, outputChannels: 2, kernel: 5, padding: 2, dilation: 1, activation: .relu6),
+        SeparableCase(
+            batch: 1, inputChannels: 3, outputChannels: 2, kernel: 5, padding: 2, dilation: 1, activation: .relu6),
         SeparableCase(batch: 3, kernel: 3, stride: 2, padding: 0, dilation: 2),
     ]
 
@@ -62,15 +66,20 @@ func naiveNorm(_ input: Tensor, _ norm: BatchNorm2d) -> Tensor {
 /// Tolerance 1e-5 relative: two convs of at most 25 and 6 products.
 @Suite struct DepthwiseSeparableConv2dTests {
     /// The reference output of `block` on `input` (inference mode).
-    static func reference(_ block: DepthwiseSeparableConv2d, _ input: Tensor, activation: Activation?) throws -> Tensor {
+    static func reference(_ block: DepthwiseSeparableConv2d, _ input: Tensor, activation: Activation?) throws -> Tensor
+    {
         let depthwise = block.depthwise
         var x = Naive.conv2d(
             input, weight: depthwise.weight.value, bias: depthwise.bias?.value, stride: depthwise.stride,
             padding: depthwise.padding, dilation: depthwise.dilation, groups: depthwise.channels)
-        if let norm = block.children.first(where: { $0.name == "depthwiseNorm" })?.layer as? BatchNorm2d { x = naiveNorm(x, norm) }
+        if let norm = block.children.first(where: { $0.name == "depthwiseNorm" })?.layer as? BatchNorm2d {
+            x = naiveNorm(x, norm)
+        }
         x = Naive.activate(x, activation)
         x = Naive.conv2d(x, weight: block.pointwise.weight.value, bias: block.pointwise.bias?.value)
-        if let norm = block.children.first(where: { $0.name == "pointwiseNorm" })?.layer as? BatchNorm2d { x = naiveNorm(x, norm) }
+        if let norm = block.children.first(where: { $0.name == "pointwiseNorm" })?.layer as? BatchNorm2d {
+            x = naiveNorm(x, norm)
+        }
         return Naive.activate(x, activation)
     }
 
@@ -78,7 +87,8 @@ func naiveNorm(_ input: Tensor, _ norm: BatchNorm2d) -> Tensor {
     func forwardMatchesNaiveReference(_ c: SeparableCase) throws {
         let block = try c.makeLayer()
         let input = randomTensor([c.batch, c.inputChannels, c.height, c.width], seed: 82)
-        expectClose(try block(input), try Self.reference(block, input, activation: c.activation), tolerance: 1e-5, "\(c)")
+        expectClose(
+            try block(input), try Self.reference(block, input, activation: c.activation), tolerance: 1e-5, "\(c)")
     }
 
     @Test(arguments: SeparableCase.sweep)
@@ -91,7 +101,9 @@ func naiveNorm(_ input: Tensor, _ norm: BatchNorm2d) -> Tensor {
         if c.batchNorm { names.append("pointwiseNorm") }
         if c.activation != nil { names.append("pointwiseActivation") }
         #expect(block.children.map(\.name) == names, "\(c)")
-        #expect((block.depthwise.bias == nil) == c.batchNorm && (block.pointwise.bias == nil) == c.batchNorm, "with BatchNorm the convs have no bias")
+        #expect(
+            (block.depthwise.bias == nil) == c.batchNorm && (block.pointwise.bias == nil) == c.batchNorm,
+            "with BatchNorm the convs have no bias")
         #expect(block.pointwise.kernelSize == 1 && block.pointwise.inputChannels == c.inputChannels)
     }
 
@@ -105,13 +117,16 @@ func naiveNorm(_ input: Tensor, _ norm: BatchNorm2d) -> Tensor {
         let macs = positions * (c.kernel.height * c.kernel.width * c.inputChannels + c.inputChannels * c.outputChannels)
         let activationFLOPs = c.activation == nil ? 0 : (c.activation == .relu ? 1 : 2)
         let perElement = (c.batchNorm ? 2 : 1) + activationFLOPs  // bias add or BatchNorm, then the activation
-        let parameters = c.inputChannels * c.kernel.height * c.kernel.width + c.inputChannels * c.outputChannels
+        let parameters =
+            c.inputChannels * c.kernel.height * c.kernel.width + c.inputChannels * c.outputChannels
             + (c.batchNorm ? 2 * (c.inputChannels + c.outputChannels) : c.inputChannels + c.outputChannels)
         #expect(cost.output == [c.batch, c.outputChannels, c.outputHeight, c.outputWidth], "\(c)")
         #expect(cost.macs == macs, "\(c)")
         #expect(cost.flops == 2 * macs + perElement * (inner + outer), "\(c)")
         #expect(cost.parameters == parameters, "\(c)")
-        #expect(cost.weightBytes == 4 * parameters + (c.batchNorm ? 8 * (c.inputChannels + c.outputChannels) : 0), "\(c): running statistics")
+        #expect(
+            cost.weightBytes == 4 * parameters + (c.batchNorm ? 8 * (c.inputChannels + c.outputChannels) : 0),
+            "\(c): running statistics")
         #expect(cost.children.map(\.name) == block.children.map(\.name), "\(c)")
         CostChecks.expectCompositeRowsSumTheirChildren(cost)
         try CostChecks.expectCostMatchesForward(block, input: randomTensor(input, seed: 83), "\(c)")
@@ -141,15 +156,18 @@ func naiveNorm(_ input: Tensor, _ norm: BatchNorm2d) -> Tensor {
 
     @Test func parameterPathsNameTheStages() throws {
         let names = try SeparableCase(batchNorm: true).makeLayer().parameters.map(\.name)
-        #expect(names == [
-            "depthwise.weight", "depthwiseNorm.weight", "depthwiseNorm.bias", "pointwise.weight", "pointwiseNorm.weight",
-            "pointwiseNorm.bias",
-        ])
+        #expect(
+            names == [
+                "depthwise.weight", "depthwiseNorm.weight", "depthwiseNorm.bias", "pointwise.weight",
+                "pointwiseNorm.weight",
+                "pointwiseNorm.bias",
+            ])
     }
 
     @Test func rejectsWrongInputWithTheStagePath() throws {
         let block = try SeparableCase().makeLayer()
-        expectLayerError([], startingWith: "depthwise (DepthwiseConv2d): expected input [N, 4, H, W], got [1, 3, 7, 9]") {
+        expectLayerError([], startingWith: "depthwise (DepthwiseConv2d): expected input [N, 4, H, W], got [1, 3, 7, 9]")
+        {
             _ = try block(randomTensor([1, 3, 7, 9], seed: 1))
         }
         expectLayerError([], startingWith: "depthwise (DepthwiseConv2d): expected input [N, 4, H, W], got [4, 7, 9]") {
@@ -174,9 +192,12 @@ func naiveNorm(_ input: Tensor, _ norm: BatchNorm2d) -> Tensor {
 
     @Test func descriptionIsCallSyntax() throws {
         #expect(try DepthwiseSeparableConv2d(32, 64).description == "DepthwiseSeparableConv2d(32, 64)")
-        #expect(try DepthwiseSeparableConv2d(32, 64, stride: 2).description == "DepthwiseSeparableConv2d(32, 64, stride: 2)")
-        #expect(try DepthwiseSeparableConv2d(32, 64, kernelSize: 5, padding: 2).description
-            == "DepthwiseSeparableConv2d(32, 64, kernelSize: 5, padding: 2)")
+        #expect(
+            try DepthwiseSeparableConv2d(32, 64, stride: 2).description == "DepthwiseSeparableConv2d(32, 64, stride: 2)"
+        )
+        #expect(
+            try DepthwiseSeparableConv2d(32, 64, kernelSize: 5, padding: 2).description
+                == "DepthwiseSeparableConv2d(32, 64, kernelSize: 5, padding: 2)")
     }
 
     /// Two different configurations never print the same (PyTorch's `extra_repr` rule:

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `Fire` configuration.
@@ -17,7 +18,8 @@ struct FireCase: CustomStringConvertible, Sendable {
     func makeLayer(seed: UInt64 = 91) throws -> Fire {
         var random = generator(seed)
         return try Fire(
-            inputChannels, squeeze: squeeze, expand1x1: expand1x1, expand3x3: expand3x3, activation: activation, using: &random)
+            inputChannels, squeeze: squeeze, expand1x1: expand1x1, expand3x3: expand3x3, activation: activation,
+            using: &random)
     }
 }
 
@@ -30,7 +32,9 @@ struct FireCase: CustomStringConvertible, Sendable {
         let fire = try c.makeLayer()
         let input = randomTensor([c.batch, c.inputChannels, c.height, c.width], seed: 92)
         func conv(_ layer: Conv2d, _ x: Tensor) -> Tensor {
-            Naive.activate(Naive.conv2d(x, weight: layer.weight.value, bias: layer.bias?.value, padding: layer.padding), c.activation)
+            Naive.activate(
+                Naive.conv2d(x, weight: layer.weight.value, bias: layer.bias?.value, padding: layer.padding),
+                c.activation)
         }
         let squeezed = conv(fire.squeeze, input)
         let expected = Naive.concatenateChannels([conv(fire.expand1x1, squeezed), conv(fire.expand3x3, squeezed)])
@@ -62,13 +66,18 @@ struct FireCase: CustomStringConvertible, Sendable {
 
     @Test func childrenUseTorchvisionNames() throws {
         let fire = try FireCase().makeLayer()
-        #expect(fire.children.map(\.name) == [
-            "squeeze", "squeeze_activation", "expand1x1", "expand1x1_activation", "expand3x3", "expand3x3_activation",
-        ])
-        #expect(try FireCase(activation: nil).makeLayer().children.map(\.name) == ["squeeze", "expand1x1", "expand3x3"])
-        #expect(fire.parameters.map(\.name) == [
-            "squeeze.weight", "squeeze.bias", "expand1x1.weight", "expand1x1.bias", "expand3x3.weight", "expand3x3.bias",
-        ])
+        #expect(
+            fire.children.map(\.name) == [
+                "squeeze", "squeeze_activation", "expand1x1", "expand1x1_activation", "expand3x3",
+                "expand3x3_activation",
+            ])
+        #expect(
+            try FireCase(activation: nil).makeLayer().children.map(\.name) == ["squeeze", "expand1x1", "expand3x3"])
+        #expect(
+            fire.parameters.map(\.name) == [
+                "squeeze.weight", "squeeze.bias", "expand1x1.weight", "expand1x1.bias", "expand3x3.weight",
+                "expand3x3.bias",
+            ])
         #expect(fire.expand3x3.kernelSize == 3 && fire.expand3x3.padding == 1 && fire.expand1x1.kernelSize == 1)
     }
 
@@ -80,7 +89,9 @@ struct FireCase: CustomStringConvertible, Sendable {
         expectLayerError([], startingWith: "squeeze (Conv2d): expected input [N, 6, H, W], got [6, 7, 9]") {
             _ = try fire.cost(for: [6, 7, 9])
         }
-        let model = try Sequential { try Conv2d(3, 5, kernelSize: 1); fire }
+        let model = try Sequential {
+            try Conv2d(3, 5, kernelSize: 1); fire
+        }
         expectLayerError([], startingWith: "1.squeeze (Conv2d): expected input [N, 6, H, W], got [1, 5, 7, 9]") {
             _ = try model(randomTensor([1, 3, 7, 9], seed: 1))
         }
@@ -94,12 +105,16 @@ struct FireCase: CustomStringConvertible, Sendable {
     }
 
     @Test func descriptionIsCallSyntax() throws {
-        #expect(try Fire(96, squeeze: 16, expand1x1: 64, expand3x3: 64).description == "Fire(96, squeeze: 16, expand1x1: 64, expand3x3: 64)")
+        #expect(
+            try Fire(96, squeeze: 16, expand1x1: 64, expand3x3: 64).description
+                == "Fire(96, squeeze: 16, expand1x1: 64, expand3x3: 64)")
     }
 
     /// A non-default activation shows, so different modules never print the same.
     @Test func descriptionDistinguishesActivations() throws {
-        let descriptions = try [Activation.relu, .relu6, nil].map { try Fire(8, squeeze: 2, expand1x1: 4, expand3x3: 4, activation: $0).description }
+        let descriptions = try [Activation.relu, .relu6, nil].map {
+            try Fire(8, squeeze: 2, expand1x1: 4, expand3x3: 4, activation: $0).description
+        }
         #expect(Set(descriptions).count == 3, "\(descriptions)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Flatten` (a view), `Dropout` (identity in inference, a seeded mask in training) and
@@ -17,7 +18,9 @@ import Testing
     }
 
     @Test func flattenRejectsAScalar() {
-        expectLayerError([], startingWith: "Flatten: expected input [N, …], got []") { _ = try Flatten().cost(for: Shape([])) }
+        expectLayerError([], startingWith: "Flatten: expected input [N, …], got []") {
+            _ = try Flatten().cost(for: Shape([]))
+        }
     }
 
     // MARK: Dropout
@@ -87,7 +90,9 @@ import Testing
     }
 
     @Test func softmaxRejectsRankBelowTwo() {
-        expectLayerError([], startingWith: "Softmax: expected input [N, K, …], got [5]") { _ = try Softmax()(randomTensor([5], seed: 1)) }
+        expectLayerError([], startingWith: "Softmax: expected input [N, K, …], got [5]") {
+            _ = try Softmax()(randomTensor([5], seed: 1))
+        }
     }
 
     @Test func descriptionsAreCallSyntax() throws {

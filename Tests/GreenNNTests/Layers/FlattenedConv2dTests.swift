@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `FlattenedConv2d` configuration.
@@ -13,7 +14,8 @@ struct FlattenedCase: CustomStringConvertible, Sendable {
     var outputWidth: Int { Naive.outputSize(width, kernel: kernel, stride: stride, padding: padding) }
 
     static let sweep: [FlattenedCase] = [
-        FlattenedCase(), FlattenedCase(batch: 3, padding: 1), FlattenedCase(batch: 3, stride: 2, padding: 1, bias: false),
+        FlattenedCase(), FlattenedCase(batch: 3, padding: 1),
+        FlattenedCase(batch: 3, stride: 2, padding: 1, bias: false),
         FlattenedCase(batch: 1, inputChannels: 5, outputChannels: 2, kernel: 5, stride: 2, padding: 2),
         FlattenedCase(batch: 3, kernel: 1),
     ]
@@ -21,7 +23,8 @@ struct FlattenedCase: CustomStringConvertible, Sendable {
     func makeLayer(seed: UInt64 = 101) throws -> FlattenedConv2d {
         var random = generator(seed)
         return try FlattenedConv2d(
-            inputChannels, outputChannels, kernelSize: kernel, stride: stride, padding: padding, bias: bias, using: &random)
+            inputChannels, outputChannels, kernelSize: kernel, stride: stride, padding: padding, bias: bias,
+            using: &random)
     }
 }
 
@@ -35,17 +38,21 @@ struct FlattenedCase: CustomStringConvertible, Sendable {
         let lateral = try CostChecks.child(block, "lateral", as: Conv2d.self)
         let vertical = try CostChecks.child(block, "vertical", as: DepthwiseConv2d.self)
         let horizontal = try CostChecks.child(block, "horizontal", as: DepthwiseConv2d.self)
-        #expect(vertical.kernelSize == Size2D(height: c.kernel, width: 1) && horizontal.kernelSize == Size2D(height: 1, width: c.kernel))
+        #expect(
+            vertical.kernelSize == Size2D(height: c.kernel, width: 1)
+                && horizontal.kernelSize == Size2D(height: 1, width: c.kernel))
         let input = randomTensor([c.batch, c.inputChannels, c.height, c.width], seed: 102)
         var x = Naive.conv2d(input, weight: lateral.weight.value, bias: lateral.bias?.value)
         x = Naive.conv2d(
             x, weight: vertical.weight.value, bias: vertical.bias?.value, stride: Size2D(height: c.stride, width: 1),
             padding: Size2D(height: c.padding, width: 0), groups: c.outputChannels)
         x = Naive.conv2d(
-            x, weight: horizontal.weight.value, bias: horizontal.bias?.value, stride: Size2D(height: 1, width: c.stride),
+            x, weight: horizontal.weight.value, bias: horizontal.bias?.value,
+            stride: Size2D(height: 1, width: c.stride),
             padding: Size2D(height: 0, width: c.padding), groups: c.outputChannels)
         let output = try block(input)
-        #expect(output.shape == [c.batch, c.outputChannels, c.outputHeight, c.outputWidth], "the k x k conv's output size")
+        #expect(
+            output.shape == [c.batch, c.outputChannels, c.outputHeight, c.outputWidth], "the k x k conv's output size")
         expectClose(output, x, tolerance: 1e-5, "\(c)")
     }
 
@@ -69,9 +76,15 @@ struct FlattenedCase: CustomStringConvertible, Sendable {
     }
 
     @Test func rejectsInvalidConfigurations() {
-        expectLayerError(["FlattenedConv2d", "kernelSize must be >= 1, got 0"]) { _ = try FlattenedConv2d(3, 4, kernelSize: 0) }
-        expectLayerError(["FlattenedConv2d", "stride must be >= 1, got 0"]) { _ = try FlattenedConv2d(3, 4, kernelSize: 3, stride: 0) }
-        expectLayerError(["FlattenedConv2d", "padding must be >= 0, got -1"]) { _ = try FlattenedConv2d(3, 4, kernelSize: 3, padding: -1) }
+        expectLayerError(["FlattenedConv2d", "kernelSize must be >= 1, got 0"]) {
+            _ = try FlattenedConv2d(3, 4, kernelSize: 0)
+        }
+        expectLayerError(["FlattenedConv2d", "stride must be >= 1, got 0"]) {
+            _ = try FlattenedConv2d(3, 4, kernelSize: 3, stride: 0)
+        }
+        expectLayerError(["FlattenedConv2d", "padding must be >= 0, got -1"]) {
+            _ = try FlattenedConv2d(3, 4, kernelSize: 3, padding: -1)
+        }
     }
 
     /// A configuration error names the block the caller built, and the value.
@@ -91,8 +104,14 @@ struct FlattenedCase: CustomStringConvertible, Sendable {
     }
 
     @Test func descriptionIsCallSyntax() throws {
-        #expect(try FlattenedConv2d(128, 128, kernelSize: 3, padding: 1).description == "FlattenedConv2d(128, 128, kernelSize: 3, padding: 1)")
-        #expect(try FlattenedConv2d(8, 16, kernelSize: 5, stride: 2).description == "FlattenedConv2d(8, 16, kernelSize: 5, stride: 2)")
-        #expect(try FlattenedConv2d(8, 16, kernelSize: 3, bias: false).description == "FlattenedConv2d(8, 16, kernelSize: 3, bias: false)")
+        #expect(
+            try FlattenedConv2d(128, 128, kernelSize: 3, padding: 1).description
+                == "FlattenedConv2d(128, 128, kernelSize: 3, padding: 1)")
+        #expect(
+            try FlattenedConv2d(8, 16, kernelSize: 5, stride: 2).description
+                == "FlattenedConv2d(8, 16, kernelSize: 5, stride: 2)")
+        #expect(
+            try FlattenedConv2d(8, 16, kernelSize: 3, bias: false).description
+                == "FlattenedConv2d(8, 16, kernelSize: 3, bias: false)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `Linear` configuration.
@@ -9,7 +10,8 @@ struct LinearCase: CustomStringConvertible, Sendable {
 
     static let sweep: [LinearCase] = [
         LinearCase(), LinearCase(batch: 3), LinearCase(batch: 3, bias: false),
-        LinearCase(batch: 1, inputFeatures: 1, outputFeatures: 7), LinearCase(batch: 3, inputFeatures: 33, outputFeatures: 9),
+        LinearCase(batch: 1, inputFeatures: 1, outputFeatures: 7),
+        LinearCase(batch: 3, inputFeatures: 33, outputFeatures: 9),
     ]
 
     func makeLayer(seed: UInt64 = 21) throws -> Linear {
@@ -22,7 +24,8 @@ struct LinearCase: CustomStringConvertible, Sendable {
 @Suite struct LinearTests {
     @Test func tinyRampIsHandCheckable() throws {
         // x = [0 1 2], W = [[1 1 1], [0 1 2]], b = [1, -1]: y = [4, 4].
-        let fc = try Linear(weight: Tensor(shape: [2, 3], scalars: [1, 1, 1, 0, 1, 2]), bias: Tensor(shape: [2], scalars: [1, -1]))
+        let fc = try Linear(
+            weight: Tensor(shape: [2, 3], scalars: [1, 1, 1, 0, 1, 2]), bias: Tensor(shape: [2], scalars: [1, -1]))
         #expect(try fc(rampTensor([1, 3])).scalars == [4, 4])
     }
 
@@ -30,7 +33,8 @@ struct LinearCase: CustomStringConvertible, Sendable {
     func forwardMatchesNaiveReference(_ c: LinearCase) throws {
         let fc = try c.makeLayer()
         let input = randomTensor([c.batch, c.inputFeatures], seed: 3)
-        expectClose(try fc(input), Naive.linear(input, weight: fc.weight.value, bias: fc.bias?.value), tolerance: 1e-5, "\(c)")
+        expectClose(
+            try fc(input), Naive.linear(input, weight: fc.weight.value, bias: fc.bias?.value), tolerance: 1e-5, "\(c)")
     }
 
     @Test(arguments: LinearCase.sweep)
@@ -55,7 +59,9 @@ struct LinearCase: CustomStringConvertible, Sendable {
     @Test func initialisationIsBoundedByFanIn() throws {
         let fc = try LinearCase(inputFeatures: 16, outputFeatures: 4).makeLayer()
         #expect(fc.weight.value.shape == [4, 16])
-        #expect(fc.weight.value.scalars.allSatisfy { abs($0) <= 0.25 } && fc.bias!.value.scalars.allSatisfy { abs($0) <= 0.25 })
+        #expect(
+            fc.weight.value.scalars.allSatisfy { abs($0) <= 0.25 }
+                && fc.bias!.value.scalars.allSatisfy { abs($0) <= 0.25 })
     }
 
     @Test func rejectsZeroFeatures() {
@@ -68,8 +74,12 @@ struct LinearCase: CustomStringConvertible, Sendable {
 
     @Test func rejectsWrongInputShape() throws {
         let fc = try LinearCase().makeLayer()
-        expectLayerError([], startingWith: "Linear: expected input [N, 5], got [2, 4]") { _ = try fc(randomTensor([2, 4], seed: 1)) }
-        expectLayerError([], startingWith: "Linear: expected input [N, 5], got [2, 5, 1]") { _ = try fc.cost(for: [2, 5, 1]) }
+        expectLayerError([], startingWith: "Linear: expected input [N, 5], got [2, 4]") {
+            _ = try fc(randomTensor([2, 4], seed: 1))
+        }
+        expectLayerError([], startingWith: "Linear: expected input [N, 5], got [2, 5, 1]") {
+            _ = try fc.cost(for: [2, 5, 1])
+        }
     }
 
     @Test func descriptionShowsOnlyNonDefaultArguments() throws {

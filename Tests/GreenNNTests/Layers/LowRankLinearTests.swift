@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `LowRankLinear` configuration.
@@ -8,7 +9,8 @@ struct LowRankCase: CustomStringConvertible, Sendable {
     var description: String { "N\(batch) \(inputFeatures)->\(outputFeatures) r\(rank) bias=\(bias)" }
 
     static let sweep: [LowRankCase] = [
-        LowRankCase(), LowRankCase(batch: 3), LowRankCase(batch: 3, rank: 1, bias: false), LowRankCase(batch: 1, rank: 7),
+        LowRankCase(), LowRankCase(batch: 3), LowRankCase(batch: 3, rank: 1, bias: false),
+        LowRankCase(batch: 1, rank: 7),
         LowRankCase(batch: 3, inputFeatures: 5, outputFeatures: 9, rank: 5),
     ]
 
@@ -28,9 +30,13 @@ struct LowRankCase: CustomStringConvertible, Sendable {
         #expect(layer.up.weight.value.shape == [c.outputFeatures, c.rank] && (layer.up.bias != nil) == c.bias)
         let input = randomTensor([c.batch, c.inputFeatures], seed: 122)
         let hidden = Naive.linear(input, weight: layer.down.weight.value, bias: nil)
-        expectClose(try layer(input), Naive.linear(hidden, weight: layer.up.weight.value, bias: layer.up.bias?.value), tolerance: 1e-5, "\(c)")
+        expectClose(
+            try layer(input), Naive.linear(hidden, weight: layer.up.weight.value, bias: layer.up.bias?.value),
+            tolerance: 1e-5, "\(c)")
         let product = Naive.matmul(layer.up.weight.value, layer.down.weight.value)  // [out, in]
-        expectClose(try layer(input), Naive.linear(input, weight: product, bias: layer.up.bias?.value), tolerance: 1e-5, "\(c) as W = U·V")
+        expectClose(
+            try layer(input), Naive.linear(input, weight: product, bias: layer.up.bias?.value), tolerance: 1e-5,
+            "\(c) as W = U·V")
     }
 
     @Test(arguments: LowRankCase.sweep)
@@ -44,7 +50,8 @@ struct LowRankCase: CustomStringConvertible, Sendable {
         #expect(cost.parameters == parameters && cost.weightBytes == 4 * parameters, "\(c)")
         #expect(cost.children.map(\.name) == ["down", "up"])
         CostChecks.expectCompositeRowsSumTheirChildren(cost)
-        try CostChecks.expectCostMatchesForward(layer, input: randomTensor([c.batch, c.inputFeatures], seed: 123), "\(c)")
+        try CostChecks.expectCostMatchesForward(
+            layer, input: randomTensor([c.batch, c.inputFeatures], seed: 123), "\(c)")
         try CostChecks.expectParameterCountsAgree(layer, input: [c.batch, c.inputFeatures], "\(c)")
     }
 
@@ -60,7 +67,9 @@ struct LowRankCase: CustomStringConvertible, Sendable {
         expectLayerError(["LowRankLinear", "rank must be in 1...7", "got 0"]) { _ = try LowRankLinear(12, 7, rank: 0) }
         expectLayerError(["LowRankLinear", "rank must be in 1...7", "got 8"]) { _ = try LowRankLinear(12, 7, rank: 8) }
         expectLayerError(["LowRankLinear", "rank must be in 1...5", "got 6"]) { _ = try LowRankLinear(5, 9, rank: 6) }
-        expectLayerError(["LowRankLinear", "inputFeatures must be >= 1, got 0"]) { _ = try LowRankLinear(0, 9, rank: 1) }
+        expectLayerError(["LowRankLinear", "inputFeatures must be >= 1, got 0"]) {
+            _ = try LowRankLinear(0, 9, rank: 1)
+        }
     }
 
     @Test func rejectsFactorsThatDoNotFit() throws {
@@ -77,11 +86,14 @@ struct LowRankCase: CustomStringConvertible, Sendable {
 
     @Test func rejectsWrongInputWithTheFactorPath() throws {
         let layer = try LowRankCase().makeLayer()
-        expectLayerError([], startingWith: "down (Linear): expected input [N, 12], got [2, 7]") { _ = try layer(randomTensor([2, 7], seed: 1)) }
+        expectLayerError([], startingWith: "down (Linear): expected input [N, 12], got [2, 7]") {
+            _ = try layer(randomTensor([2, 7], seed: 1))
+        }
     }
 
     @Test func descriptionIsCallSyntax() throws {
         #expect(try LowRankLinear(4096, 4096, rank: 256).description == "LowRankLinear(4096, 4096, rank: 256)")
-        #expect(try LowRankLinear(8, 4, rank: 2, bias: false).description == "LowRankLinear(8, 4, rank: 2, bias: false)")
+        #expect(
+            try LowRankLinear(8, 4, rank: 2, bias: false).description == "LowRankLinear(8, 4, rank: 2, bias: false)")
     }
 }

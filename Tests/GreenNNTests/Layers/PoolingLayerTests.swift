@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One pooling-layer configuration.
@@ -11,10 +12,14 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
     }
     var resolvedStride: Size2D { stride ?? kernel }
     var outputHeight: Int {
-        Naive.outputSize(height, kernel: kernel.height, stride: resolvedStride.height, padding: padding.height, dilation: dilation.height, ceilMode: ceilMode)
+        Naive.outputSize(
+            height, kernel: kernel.height, stride: resolvedStride.height, padding: padding.height,
+            dilation: dilation.height, ceilMode: ceilMode)
     }
     var outputWidth: Int {
-        Naive.outputSize(width, kernel: kernel.width, stride: resolvedStride.width, padding: padding.width, dilation: dilation.width, ceilMode: ceilMode)
+        Naive.outputSize(
+            width, kernel: kernel.width, stride: resolvedStride.width, padding: padding.width, dilation: dilation.width,
+            ceilMode: ceilMode)
     }
     var input: Tensor { randomTensor([batch, 2, height, width], seed: 41) }
 
@@ -25,7 +30,9 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
         PoolingLayerCase(kernel: 3, stride: 2, ceilMode: true),
         PoolingLayerCase(batch: 3, kernel: 2, ceilMode: true),
         PoolingLayerCase(kernel: 3, stride: 2, padding: 1, ceilMode: true),
-        PoolingLayerCase(batch: 3, kernel: Size2D(height: 2, width: 3), stride: Size2D(height: 1, width: 2), padding: Size2D(height: 1, width: 0)),
+        PoolingLayerCase(
+            batch: 3, kernel: Size2D(height: 2, width: 3), stride: Size2D(height: 1, width: 2),
+            padding: Size2D(height: 1, width: 0)),
         PoolingLayerCase(kernel: 2, stride: 1, dilation: 2),
     ]
 }
@@ -42,9 +49,11 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
 
     @Test(arguments: PoolingLayerCase.sweep)
     func maxPoolMatchesNaiveReference(_ c: PoolingLayerCase) throws {
-        let pool = try MaxPool2d(kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, ceilMode: c.ceilMode)
+        let pool = try MaxPool2d(
+            kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, ceilMode: c.ceilMode)
         let expected = Naive.pool(
-            c.input, kernel: c.kernel, stride: c.resolvedStride, padding: c.padding, dilation: c.dilation, ceilMode: c.ceilMode,
+            c.input, kernel: c.kernel, stride: c.resolvedStride, padding: c.padding, dilation: c.dilation,
+            ceilMode: c.ceilMode,
             average: false)
         expectClose(try pool(c.input), expected, tolerance: 0, "\(c)")
     }
@@ -52,16 +61,19 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
     @Test(arguments: PoolingLayerCase.sweep.filter { $0.dilation == 1 }, [true, false])
     func avgPoolMatchesNaiveReference(_ c: PoolingLayerCase, _ countIncludesPadding: Bool) throws {
         let pool = try AvgPool2d(
-            kernelSize: c.kernel, stride: c.stride, padding: c.padding, countIncludesPadding: countIncludesPadding, ceilMode: c.ceilMode)
+            kernelSize: c.kernel, stride: c.stride, padding: c.padding, countIncludesPadding: countIncludesPadding,
+            ceilMode: c.ceilMode)
         let expected = Naive.pool(
-            c.input, kernel: c.kernel, stride: c.resolvedStride, padding: c.padding, ceilMode: c.ceilMode, average: true,
+            c.input, kernel: c.kernel, stride: c.resolvedStride, padding: c.padding, ceilMode: c.ceilMode,
+            average: true,
             countIncludesPadding: countIncludesPadding)
         expectClose(try pool(c.input), expected, tolerance: 1e-6, "\(c) countIncludesPadding=\(countIncludesPadding)")
     }
 
     @Test(arguments: PoolingLayerCase.sweep)
     func maxPoolCostMatchesClosedForm(_ c: PoolingLayerCase) throws {
-        let pool = try MaxPool2d(kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, ceilMode: c.ceilMode)
+        let pool = try MaxPool2d(
+            kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, ceilMode: c.ceilMode)
         let cost = try pool.cost(for: c.input.shape)
         let outputs = c.batch * 2 * c.outputHeight * c.outputWidth
         #expect(cost.output == [c.batch, 2, c.outputHeight, c.outputWidth], "\(c)")
@@ -76,7 +88,10 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
         let pool = try AvgPool2d(kernelSize: c.kernel, stride: c.stride, padding: c.padding, ceilMode: c.ceilMode)
         let cost = try pool.cost(for: c.input.shape)
         #expect(cost.output == [c.batch, 2, c.outputHeight, c.outputWidth], "\(c)")
-        #expect(cost.macs == 0 && cost.flops == c.batch * 2 * c.outputHeight * c.outputWidth * c.kernel.height * c.kernel.width, "\(c)")
+        #expect(
+            cost.macs == 0
+                && cost.flops == c.batch * 2 * c.outputHeight * c.outputWidth * c.kernel.height * c.kernel.width, "\(c)"
+        )
         try CostChecks.expectCostMatchesForward(pool, input: c.input, "\(c)")
     }
 
@@ -90,11 +105,15 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
         try CostChecks.expectCostMatchesForward(pool, input: input)
     }
 
-    @Test(arguments: [Size2D(1), Size2D(3), Size2D(height: 2, width: 4), Size2D(height: 7, width: 9), Size2D(height: 5, width: 6)])
+    @Test(arguments: [
+        Size2D(1), Size2D(3), Size2D(height: 2, width: 4), Size2D(height: 7, width: 9), Size2D(height: 5, width: 6),
+    ])
     func adaptiveAvgPoolMatchesNaiveReference(_ size: Size2D) throws {
         let input = randomTensor([3, 2, 7, 9], seed: 43)
         let pool = try AdaptiveAvgPool2d(outputSize: size)
-        expectClose(try pool(input), Naive.adaptiveAvgPool(input, height: size.height, width: size.width), tolerance: 1e-6, "\(size)")
+        expectClose(
+            try pool(input), Naive.adaptiveAvgPool(input, height: size.height, width: size.width), tolerance: 1e-6,
+            "\(size)")
         // FLOPs: one per input cell each window reads.
         func cells(_ inputSize: Int, _ outputSize: Int) -> Int {
             (0..<outputSize).reduce(0) { total, i in
@@ -112,10 +131,13 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
     func areaResampleAveragesToTheFlooredSize(_ scale: Float) throws {
         let input = randomTensor([3, 2, 7, 9], seed: 44)
         let resample = try AreaResample(scale: scale)
-        let (height, width) = (max(1, Int((7 * Double(scale)).rounded(.down))), max(1, Int((9 * Double(scale)).rounded(.down))))
+        let (height, width) = (
+            max(1, Int((7 * Double(scale)).rounded(.down))), max(1, Int((9 * Double(scale)).rounded(.down)))
+        )
         let output = try resample(input)
         #expect(output.shape == [3, 2, height, width], "scale \(scale)")
-        expectClose(output, Naive.adaptiveAvgPool(input, height: height, width: width), tolerance: 1e-6, "scale \(scale)")
+        expectClose(
+            output, Naive.adaptiveAvgPool(input, height: height, width: width), tolerance: 1e-6, "scale \(scale)")
         let cost = try resample.cost(for: input.shape)
         #expect(cost.kind == "AreaResample" && cost.macs == 0)
         if scale == 1 { #expect(cost.flops == 0 && cost.activationBytes == 0) }
@@ -123,11 +145,17 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
     }
 
     @Test func rejectsInvalidConfigurations() {
-        expectLayerError(["MaxPool2d", "padding (2)", "at most half the kernel size (3)"]) { _ = try MaxPool2d(kernelSize: 3, padding: 2) }
-        expectLayerError(["AvgPool2d", "padding (2)", "at most half the kernel size (3)"]) { _ = try AvgPool2d(kernelSize: 3, padding: 2) }
+        expectLayerError(["MaxPool2d", "padding (2)", "at most half the kernel size (3)"]) {
+            _ = try MaxPool2d(kernelSize: 3, padding: 2)
+        }
+        expectLayerError(["AvgPool2d", "padding (2)", "at most half the kernel size (3)"]) {
+            _ = try AvgPool2d(kernelSize: 3, padding: 2)
+        }
         expectLayerError(["MaxPool2d", "kernelSize must be >= 1, got 0"]) { _ = try MaxPool2d(kernelSize: 0) }
         expectLayerError(["AvgPool2d", "stride must be >= 1, got 0"]) { _ = try AvgPool2d(kernelSize: 2, stride: 0) }
-        expectLayerError(["AdaptiveAvgPool2d", "outputSize must be >= 1, got 0"]) { _ = try AdaptiveAvgPool2d(outputSize: 0) }
+        expectLayerError(["AdaptiveAvgPool2d", "outputSize must be >= 1, got 0"]) {
+            _ = try AdaptiveAvgPool2d(outputSize: 0)
+        }
         expectLayerError(["AreaResample", "scale must be in (0, 1], got 0.0"]) { _ = try AreaResample(scale: 0) }
         expectLayerError(["AreaResample", "scale must be in (0, 1], got 1.5"]) { _ = try AreaResample(scale: 1.5) }
     }
@@ -136,29 +164,43 @@ struct PoolingLayerCase: CustomStringConvertible, Sendable {
         let small = randomTensor([1, 2, 3, 4], seed: 1)
         let maxPool = try MaxPool2d(kernelSize: 5), avgPool = try AvgPool2d(kernelSize: 5)
         expectLayerError(["MaxPool2d", "kernel 5", "larger than the padded input 3x4"]) { _ = try maxPool(small) }
-        expectLayerError(["MaxPool2d", "kernel 5", "larger than the padded input 3x4"]) { _ = try maxPool.cost(for: small.shape) }
+        expectLayerError(["MaxPool2d", "kernel 5", "larger than the padded input 3x4"]) {
+            _ = try maxPool.cost(for: small.shape)
+        }
         expectLayerError(["AvgPool2d", "kernel 5", "larger than the padded input 3x4"]) { _ = try avgPool(small) }
-        expectLayerError(["AvgPool2d", "kernel 5", "larger than the padded input 3x4"]) { _ = try avgPool.cost(for: small.shape) }
+        expectLayerError(["AvgPool2d", "kernel 5", "larger than the padded input 3x4"]) {
+            _ = try avgPool.cost(for: small.shape)
+        }
     }
 
     @Test func rejectsWrongRank() throws {
         let flat = randomTensor([2, 6], seed: 1)
-        expectLayerError([], startingWith: "MaxPool2d: expected input [N, C, H, W], got [2, 6]") { _ = try MaxPool2d(kernelSize: 2)(flat) }
-        expectLayerError([], startingWith: "AvgPool2d: expected input [N, C, H, W], got [2, 6]") { _ = try AvgPool2d(kernelSize: 2)(flat) }
-        expectLayerError([], startingWith: "GlobalAvgPool2d: expected input [N, C, H, W], got [2, 6]") { _ = try GlobalAvgPool2d()(flat) }
+        expectLayerError([], startingWith: "MaxPool2d: expected input [N, C, H, W], got [2, 6]") {
+            _ = try MaxPool2d(kernelSize: 2)(flat)
+        }
+        expectLayerError([], startingWith: "AvgPool2d: expected input [N, C, H, W], got [2, 6]") {
+            _ = try AvgPool2d(kernelSize: 2)(flat)
+        }
+        expectLayerError([], startingWith: "GlobalAvgPool2d: expected input [N, C, H, W], got [2, 6]") {
+            _ = try GlobalAvgPool2d()(flat)
+        }
         expectLayerError([], startingWith: "AdaptiveAvgPool2d: expected input [N, C, H, W], got [2, 6]") {
             _ = try AdaptiveAvgPool2d(outputSize: 2)(flat)
         }
-        expectLayerError(["GlobalAvgPool2d", "H, W >= 1", "[1, 2, 0, 3]"]) { _ = try GlobalAvgPool2d().cost(for: [1, 2, 0, 3]) }
+        expectLayerError(["GlobalAvgPool2d", "H, W >= 1", "[1, 2, 0, 3]"]) {
+            _ = try GlobalAvgPool2d().cost(for: [1, 2, 0, 3])
+        }
     }
 
     @Test func descriptionShowsOnlyNonDefaultArguments() throws {
         #expect(try MaxPool2d(kernelSize: 2).description == "MaxPool2d(kernelSize: 2)")
-        #expect(try MaxPool2d(kernelSize: 3, stride: 2, padding: 1, dilation: 2, ceilMode: true).description
-            == "MaxPool2d(kernelSize: 3, stride: 2, padding: 1, dilation: 2, ceilMode: true)")
+        #expect(
+            try MaxPool2d(kernelSize: 3, stride: 2, padding: 1, dilation: 2, ceilMode: true).description
+                == "MaxPool2d(kernelSize: 3, stride: 2, padding: 1, dilation: 2, ceilMode: true)")
         #expect(try AvgPool2d(kernelSize: 2, stride: 2).description == "AvgPool2d(kernelSize: 2)")
-        #expect(try AvgPool2d(kernelSize: 3, stride: 1, padding: 1, countIncludesPadding: false, ceilMode: true).description
-            == "AvgPool2d(kernelSize: 3, stride: 1, padding: 1, countIncludesPadding: false, ceilMode: true)")
+        #expect(
+            try AvgPool2d(kernelSize: 3, stride: 1, padding: 1, countIncludesPadding: false, ceilMode: true).description
+                == "AvgPool2d(kernelSize: 3, stride: 1, padding: 1, countIncludesPadding: false, ceilMode: true)")
         #expect(GlobalAvgPool2d().description == "GlobalAvgPool2d()")
         #expect(try AdaptiveAvgPool2d(outputSize: 7).description == "AdaptiveAvgPool2d(outputSize: 7)")
         #expect(try AreaResample(scale: 0.75).description == "AreaResample(scale: 0.75)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `SharedBlock`: the block applied n times with one set of parameters; parameters count
@@ -7,7 +8,11 @@ import Testing
     static func makeBlock(seed: UInt64 = 131) throws -> (block: Sequential, conv: Conv2d) {
         var random = generator(seed)
         let conv = try Conv2d(4, 4, kernelSize: 3, padding: 1, using: &random)
-        return (try Sequential { conv; ReLU() }, conv)
+        return (
+            try Sequential {
+                conv; ReLU()
+            }, conv
+        )
     }
 
     @Test(arguments: [1, 3], [1, 2, 3])
@@ -45,8 +50,12 @@ import Testing
     @Test func costEqualsTheUnrolledChainButForParameters() throws {
         let (block, conv) = try Self.makeBlock()
         let shared = try SharedBlock(block, repetitions: 3)
-        let unrolled = try Sequential { block; block; block }  // one instance three times
-        let distinct = try Sequential { block; try Self.makeBlock(seed: 1).block; try Self.makeBlock(seed: 2).block }
+        let unrolled = try Sequential {
+            block; block; block
+        }  // one instance three times
+        let distinct = try Sequential {
+            block; try Self.makeBlock(seed: 1).block; try Self.makeBlock(seed: 2).block
+        }
         let input: Shape = [1, 4, 7, 9]
         #expect(try shared.cost(for: input).macs == unrolled.cost(for: input).macs)
         #expect(try shared.cost(for: input).flops == unrolled.cost(for: input).flops)
@@ -58,7 +67,9 @@ import Testing
     @Test func aSequentialCountsASharedBlocksParametersOnce() throws {
         let (block, conv) = try Self.makeBlock()
         let shared = try SharedBlock(block, repetitions: 2)
-        let model = try Sequential { shared; try Conv2d(4, 4, kernelSize: 1); shared }
+        let model = try Sequential {
+            shared; try Conv2d(4, 4, kernelSize: 1); shared
+        }
         let cost = try model.cost(for: [1, 4, 7, 9])
         #expect(model.parameterCount == conv.parameterCount + 4 * 4 + 4)
         #expect(cost.parameters == model.parameterCount && cost.weightBytes == 4 * model.parameterCount)
@@ -66,7 +77,9 @@ import Testing
 
     @Test func rejectsZeroRepetitions() throws {
         let (block, _) = try Self.makeBlock()
-        expectLayerError(["SharedBlock", "repetitions must be >= 1, got 0"]) { _ = try SharedBlock(block, repetitions: 0) }
+        expectLayerError(["SharedBlock", "repetitions must be >= 1, got 0"]) {
+            _ = try SharedBlock(block, repetitions: 0)
+        }
     }
 
     @Test func rejectsABlockThatChangesTheShape() throws {
@@ -74,7 +87,9 @@ import Testing
         expectLayerError(["SharedBlock", "must keep its input shape", "[1, 4, 7, 9] -> [1, 4, 5, 7]"]) {
             _ = try shared.cost(for: [1, 4, 7, 9])
         }
-        expectLayerError(["SharedBlock", "must keep its input shape"]) { _ = try shared(randomTensor([1, 4, 7, 9], seed: 1)) }
+        expectLayerError(["SharedBlock", "must keep its input shape"]) {
+            _ = try shared(randomTensor([1, 4, 7, 9], seed: 1))
+        }
     }
 
     @Test func rejectsWrongInputWithTheBlockPath() throws {
@@ -82,7 +97,9 @@ import Testing
         expectLayerError([], startingWith: "block.0 (Conv2d): expected input [N, 4, H, W], got [1, 3, 7, 9]") {
             _ = try shared(randomTensor([1, 3, 7, 9], seed: 1))
         }
-        let model = try Sequential { ReLU(); shared }
+        let model = try Sequential {
+            ReLU(); shared
+        }
         expectLayerError([], startingWith: "1.block.0 (Conv2d): expected input [N, 4, H, W], got [1, 3, 7, 9]") {
             _ = try model.cost(for: [1, 3, 7, 9])
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// One `ShrinkedConv2d` configuration; the base conv is 8 → 6, thinned by `width`.
@@ -18,10 +19,17 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
     var outputChannels: Int { max(1, Int((Double(baseOutput) * Double(widthMultiplier)).rounded())) }
     /// The plane after area resampling: `max(1, ⌊ρ·H⌋) x max(1, ⌊ρ·W⌋)`.
     var resampled: (height: Int, width: Int) {
-        (max(1, Int((Double(height) * Double(resolution)).rounded(.down))), max(1, Int((Double(width) * Double(resolution)).rounded(.down))))
+        (
+            max(1, Int((Double(height) * Double(resolution)).rounded(.down))),
+            max(1, Int((Double(width) * Double(resolution)).rounded(.down)))
+        )
     }
-    var outputHeight: Int { Naive.outputSize(resampled.height, kernel: kernel.height, stride: stride.height, padding: padding.height) }
-    var outputWidth: Int { Naive.outputSize(resampled.width, kernel: kernel.width, stride: stride.width, padding: padding.width) }
+    var outputHeight: Int {
+        Naive.outputSize(resampled.height, kernel: kernel.height, stride: stride.height, padding: padding.height)
+    }
+    var outputWidth: Int {
+        Naive.outputSize(resampled.width, kernel: kernel.width, stride: stride.width, padding: padding.width)
+    }
     var inputShape: Shape { [batch, inputChannels, height, width] }
 
     static let sweep: [ShrinkedCase] = {
@@ -29,10 +37,15 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
         for convolution in ShrinkedConv2d.Convolution.allCases {
             cases.append(ShrinkedCase(convolution: convolution))
             cases.append(ShrinkedCase(batch: 3, resolution: 0.5, convolution: convolution))
-            cases.append(ShrinkedCase(batch: 3, stride: 2, widthMultiplier: 0.75, resolution: 0.75, convolution: convolution))
-            cases.append(ShrinkedCase(batch: 1, kernel: 1, padding: 0, widthMultiplier: 1, resolution: 0.5, convolution: convolution))
+            cases.append(
+                ShrinkedCase(batch: 3, stride: 2, widthMultiplier: 0.75, resolution: 0.75, convolution: convolution))
+            cases.append(
+                ShrinkedCase(
+                    batch: 1, kernel: 1, padding: 0, widthMultiplier: 1, resolution: 0.5, convolution: convolution))
         }
-        cases.append(ShrinkedCase(batch: 3, resolution: 0.75, convolution: .depthwiseSeparable, batchNorm: true, activation: .relu6))
+        cases.append(
+            ShrinkedCase(
+                batch: 3, resolution: 0.75, convolution: .depthwiseSeparable, batchNorm: true, activation: .relu6))
         return cases
     }()
 
@@ -40,10 +53,13 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
         var random = generator(seed)
         let block = try ShrinkedConv2d(
             baseInput, baseOutput, kernelSize: kernel, stride: stride, padding: padding, width: widthMultiplier,
-            resolution: resolution, convolution: convolution, batchNorm: batchNorm, activation: activation, using: &random)
+            resolution: resolution, convolution: convolution, batchNorm: batchNorm, activation: activation,
+            using: &random)
         if let inner = block.children.last?.layer as? DepthwiseSeparableConv2d {
             for child in inner.children {
-                if let norm = child.layer as? BatchNorm2d { randomiseStatistics(norm, seed: seed &+ UInt64(norm.channels)) }
+                if let norm = child.layer as? BatchNorm2d {
+                    randomiseStatistics(norm, seed: seed &+ UInt64(norm.channels))
+                }
             }
         }
         return block
@@ -58,7 +74,9 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
     func forwardMatchesNaiveReference(_ c: ShrinkedCase) throws {
         let block = try c.makeLayer()
         let input = randomTensor(c.inputShape, seed: 112)
-        var x = c.resolution < 1 ? Naive.adaptiveAvgPool(input, height: c.resampled.height, width: c.resampled.width) : input
+        var x =
+            c.resolution < 1
+            ? Naive.adaptiveAvgPool(input, height: c.resampled.height, width: c.resampled.width) : input
         switch c.convolution {
         case .standard:
             let conv = try CostChecks.child(block, "conv", as: Conv2d.self)
@@ -82,7 +100,8 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
         let taps = c.kernel.height * c.kernel.width
         let (ci, co) = (c.inputChannels, c.outputChannels)
         let macs = c.convolution == .standard ? positions * co * ci * taps : positions * (taps * ci + ci * co)
-        let parameters = c.convolution == .standard
+        let parameters =
+            c.convolution == .standard
             ? co * ci * taps + co
             : ci * taps + ci * co + (c.batchNorm ? 2 * (ci + co) : ci + co)
         #expect(cost.output == [c.batch, co, c.outputHeight, c.outputWidth], "\(c)")
@@ -104,7 +123,8 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
         var random = generator(114)
         let full = try ShrinkedConv2d(16, 16, kernelSize: 3, padding: 1, width: 1, using: &random)
         let shrunk = try ShrinkedConv2d(16, 16, kernelSize: 3, padding: 1, width: 0.5, resolution: 0.5, using: &random)
-        let ratio = Double(try shrunk.cost(for: [1, 8, 16, 16]).macs) / Double(try full.cost(for: [1, 16, 16, 16]).macs)
+        let ratio =
+            Double(try shrunk.cost(for: [1, 8, 16, 16]).macs) / Double(try full.cost(for: [1, 16, 16, 16]).macs)
         #expect(ratio == 0.5 * 0.5 * 0.5 * 0.5)
     }
 
@@ -116,12 +136,18 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
     }
 
     @Test func rejectsMultipliersOutsideTheUnitInterval() {
-        expectLayerError(["ShrinkedConv2d", "width must be in (0, 1], got 0.0"]) { _ = try ShrinkedConv2d(8, 8, kernelSize: 3, width: 0) }
-        expectLayerError(["ShrinkedConv2d", "width must be in (0, 1], got 1.5"]) { _ = try ShrinkedConv2d(8, 8, kernelSize: 3, width: 1.5) }
+        expectLayerError(["ShrinkedConv2d", "width must be in (0, 1], got 0.0"]) {
+            _ = try ShrinkedConv2d(8, 8, kernelSize: 3, width: 0)
+        }
+        expectLayerError(["ShrinkedConv2d", "width must be in (0, 1], got 1.5"]) {
+            _ = try ShrinkedConv2d(8, 8, kernelSize: 3, width: 1.5)
+        }
         expectLayerError(["ShrinkedConv2d", "resolution must be in (0, 1], got 0.0"]) {
             _ = try ShrinkedConv2d(8, 8, kernelSize: 3, width: 0.5, resolution: 0)
         }
-        expectLayerError(["ShrinkedConv2d", "inputChannels must be >= 1, got 0"]) { _ = try ShrinkedConv2d(0, 8, kernelSize: 3, width: 0.5) }
+        expectLayerError(["ShrinkedConv2d", "inputChannels must be >= 1, got 0"]) {
+            _ = try ShrinkedConv2d(0, 8, kernelSize: 3, width: 0.5)
+        }
     }
 
     @Test func rejectsUnthinnedInputWithTheStagePath() throws {
@@ -130,15 +156,21 @@ struct ShrinkedCase: CustomStringConvertible, Sendable {
             _ = try block(randomTensor([1, 8, 7, 9], seed: 1))
         }
         let separable = try ShrinkedCase(convolution: .depthwiseSeparable).makeLayer()
-        expectLayerError([], startingWith: "conv.depthwise (DepthwiseConv2d): expected input [N, 4, H, W], got [1, 8, 7, 9]") {
+        expectLayerError(
+            [], startingWith: "conv.depthwise (DepthwiseConv2d): expected input [N, 4, H, W], got [1, 8, 7, 9]"
+        ) {
             _ = try separable.cost(for: [1, 8, 7, 9])
         }
     }
 
     @Test func descriptionNamesTheMultipliersAndTheKind() throws {
-        let description = try ShrinkedConv2d(8, 6, kernelSize: 3, width: 0.5, resolution: 0.75, convolution: .depthwiseSeparable).description
+        let description = try ShrinkedConv2d(
+            8, 6, kernelSize: 3, width: 0.5, resolution: 0.75, convolution: .depthwiseSeparable
+        ).description
         #expect(description.hasPrefix("ShrinkedConv2d("))
-        #expect(description.contains("width: 0.5") && description.contains("resolution: 0.75") && description.contains("depthwiseSeparable"))
+        #expect(
+            description.contains("width: 0.5") && description.contains("resolution: 0.75")
+                && description.contains("depthwiseSeparable"))
     }
 
     /// Call syntax: the printed arguments rebuild the same block (the base channel counts,

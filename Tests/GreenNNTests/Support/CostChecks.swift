@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// Checks shared by the cost tests of every layer, independent of any one formula.
@@ -10,7 +11,9 @@ enum CostChecks {
     ) throws {
         let cost = try layer.cost(for: input.shape)
         let output = try layer.forward(input)
-        #expect(cost.output == output.shape, "\(context): cost says \(cost.output), forward gave \(output.shape)", sourceLocation: sourceLocation)
+        #expect(
+            cost.output == output.shape, "\(context): cost says \(cost.output), forward gave \(output.shape)",
+            sourceLocation: sourceLocation)
         #expect(cost.input == input.shape, "\(context)", sourceLocation: sourceLocation)
         #expect(cost.activationBytes >= 0 && cost.weightBytes >= 0, "\(context)", sourceLocation: sourceLocation)
     }
@@ -32,16 +35,23 @@ enum CostChecks {
     ) {
         guard !row.children.isEmpty else { return }
         if row.applications == 1 {
-            #expect(row.macs == row.children.reduce(0) { $0 + $1.macs }, "MACs of \(row.kind) '\(row.name)'", sourceLocation: sourceLocation)
-            #expect(row.flops == row.children.reduce(0) { $0 + $1.flops }, "FLOPs of \(row.kind) '\(row.name)'", sourceLocation: sourceLocation)
+            #expect(
+                row.macs == row.children.reduce(0) { $0 + $1.macs }, "MACs of \(row.kind) '\(row.name)'",
+                sourceLocation: sourceLocation)
+            #expect(
+                row.flops == row.children.reduce(0) { $0 + $1.flops }, "FLOPs of \(row.kind) '\(row.name)'",
+                sourceLocation: sourceLocation)
         } else {
-            #expect(row.macs == row.applications * row.children.reduce(0) { $0 + $1.macs }, "MACs of \(row.kind) '\(row.name)'", sourceLocation: sourceLocation)
+            #expect(
+                row.macs == row.applications * row.children.reduce(0) { $0 + $1.macs },
+                "MACs of \(row.kind) '\(row.name)'", sourceLocation: sourceLocation)
         }
         for child in row.children { expectCompositeRowsSumTheirChildren(child, sourceLocation: sourceLocation) }
     }
 
     /// A direct child of `layer` by name, cast to the type the test expects.
     static func child<T>(_ layer: any Layer, _ name: String, as type: T.Type = T.self) throws -> T {
-        try #require(layer.children.first { $0.name == name }?.layer as? T, "\(layer.kind) has no \(T.self) child '\(name)'")
+        try #require(
+            layer.children.first { $0.name == name }?.layer as? T, "\(layer.kind) has no \(T.self) child '\(name)'")
     }
 }

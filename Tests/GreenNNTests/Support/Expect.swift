@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// Expects two tensors to agree within `tolerance`, absolute plus the same relative to the
@@ -42,7 +43,8 @@ func expectLayerError(
 ) -> LayerError? {
     do {
         try body()
-        Issue.record("expected a LayerError containing \(fragments), nothing was thrown", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected a LayerError containing \(fragments), nothing was thrown", sourceLocation: sourceLocation)
     } catch let error as LayerError {
         for fragment in fragments where !error.description.contains(fragment) {
             Issue.record("error \"\(error)\" does not mention \"\(fragment)\"", sourceLocation: sourceLocation)

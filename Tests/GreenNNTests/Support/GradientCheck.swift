@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// Finite-difference checks of a layer's backward pass.
@@ -37,7 +38,9 @@ enum GradientCheck {
         let forward = evaluate ?? { try layer.forward($0) }
 
         let numericInput = try numericGradient(of: input, epsilon: epsilon) { try loss(forward($0), weights) }
-        compare(inputGradient, numericInput, tolerance: tolerance, "\(context): input gradient", sourceLocation: sourceLocation)
+        compare(
+            inputGradient, numericInput, tolerance: tolerance, "\(context): input gradient",
+            sourceLocation: sourceLocation)
 
         for (name, parameter, analytic) in parameterGradients {
             let original = parameter.value
@@ -46,7 +49,9 @@ enum GradientCheck {
                 return try loss(forward(input), weights)
             }
             parameter.value = original
-            compare(analytic, numeric, tolerance: tolerance, "\(context): gradient of \(name)", sourceLocation: sourceLocation)
+            compare(
+                analytic, numeric, tolerance: tolerance, "\(context): gradient of \(name)",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -67,7 +72,8 @@ enum GradientCheck {
         _ analytic: Tensor, _ numeric: Tensor, tolerance: Float, _ context: String, sourceLocation: SourceLocation
     ) {
         guard analytic.shape == numeric.shape else {
-            Issue.record("\(context): shape \(analytic.shape), expected \(numeric.shape)", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(context): shape \(analytic.shape), expected \(numeric.shape)", sourceLocation: sourceLocation)
             return
         }
         let a = analytic.scalars, n = numeric.scalars
@@ -98,7 +104,8 @@ enum GradientCheck {
     /// Expects a `LayerError` whose reason is `.invalidState` mentioning the training-mode forward pass.
     static func expectInvalidState(sourceLocation: SourceLocation, _ body: () throws -> Void) {
         let error = expectLayerError(["training-mode forward pass"], sourceLocation: sourceLocation, body)
-        if let error, case .invalidState = error.reason {} else if error != nil {
+        if let error, case .invalidState = error.reason {
+        } else if error != nil {
             Issue.record("expected reason .invalidState, got \(error!.reason)", sourceLocation: sourceLocation)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GreenNN
 
 /// IDX files written by the tests into a fresh temporary folder, raw or gzipped. The gzip
@@ -37,7 +38,8 @@ struct IDXFixture {
 
     /// An images file of `count` images of `rows x columns` whose pixels count up from 0 (mod 256).
     static func images(count: Int, rows: Int, columns: Int) -> [UInt8] {
-        idx(magic: IDX.imagesMagic, sizes: [UInt32(count), UInt32(rows), UInt32(columns)],
+        idx(
+            magic: IDX.imagesMagic, sizes: [UInt32(count), UInt32(rows), UInt32(columns)],
             values: (0..<(count * rows * columns)).map { UInt8(truncatingIfNeeded: $0) })
     }
 
@@ -48,7 +50,9 @@ struct IDXFixture {
         repeat {
             let length = Swift.min(65_535, data.count - offset)
             let last: UInt8 = offset + length == data.count ? 1 : 0
-            out += [last, UInt8(length & 0xff), UInt8(length >> 8), UInt8(~length & 0xff), UInt8((~length >> 8) & 0xff)]
+            out += [
+                last, UInt8(length & 0xff), UInt8(length >> 8), UInt8(~length & 0xff), UInt8((~length >> 8) & 0xff),
+            ]
             out += data[offset..<(offset + length)]
             offset += length
         } while offset < data.count

@@ -100,7 +100,9 @@ enum Naive {
                 let deviation = (Double(variance[channel]) + Double(epsilon)).squareRoot()
                 for index in 0..<plane {
                     let at = (image * c + channel) * plane + index
-                    y[at] = Float((Double(y[at]) - Double(mean[channel])) / deviation * Double(gamma[channel]) + Double(beta[channel]))
+                    y[at] = Float(
+                        (Double(y[at]) - Double(mean[channel])) / deviation * Double(gamma[channel])
+                            + Double(beta[channel]))
                 }
             }
         }
@@ -136,8 +138,12 @@ enum Naive {
         ceilMode: Bool = false, average: Bool, countIncludesPadding: Bool = true
     ) -> Tensor {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let oh = outputSize(h, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height, ceilMode: ceilMode)
-        let ow = outputSize(w, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width, ceilMode: ceilMode)
+        let oh = outputSize(
+            h, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height,
+            ceilMode: ceilMode)
+        let ow = outputSize(
+            w, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width,
+            ceilMode: ceilMode)
         let x = input.scalars
         var y = [Float](repeating: 0, count: n * c * oh * ow)
         for plane in 0..<(n * c) {

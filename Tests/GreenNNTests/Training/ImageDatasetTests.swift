@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `ImageDataset`: validation of labels against images and classes, mini-batches, subsets.
@@ -17,11 +18,15 @@ import Testing
         let subset = try Self.dataset().prefix(3)
         #expect(subset.count == 3 && subset.labels == [3, 0, 1] && subset.images.shape == [3, 1, 2, 2])
         #expect(try Self.dataset().prefix(10).count == 4)
-        #expect(throws: TrainingError.invalidData("ImageDataset: a subset needs at least 1 image, got 0")) { _ = try Self.dataset().prefix(0) }
+        #expect(throws: TrainingError.invalidData("ImageDataset: a subset needs at least 1 image, got 0")) {
+            _ = try Self.dataset().prefix(0)
+        }
     }
 
     @Test func rejectsLabelsThatDoNotFit() {
-        #expect(throws: TrainingError.invalidData("ImageDataset: 3 labels for images [4, 1, 2, 2]; expected one per image")) {
+        #expect(
+            throws: TrainingError.invalidData("ImageDataset: 3 labels for images [4, 1, 2, 2]; expected one per image")
+        ) {
             _ = try ImageDataset(images: rampTensor([4, 1, 2, 2]), labels: [0, 1, 2], classes: 3)
         }
         #expect(throws: TrainingError.invalidData("ImageDataset: label 5 of image 1 is outside 0..<4")) {

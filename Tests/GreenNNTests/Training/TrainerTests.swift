@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Trainer`: it learns a small synthetic classification, reports progress and a per-epoch
@@ -15,28 +16,35 @@ import Testing
             let centre = centres[index % 3]
             values += [centre.0 + noise[2 * index], centre.1 + noise[2 * index + 1]]
         }
-        return try ImageDataset(images: Tensor(shape: [count, 2], scalars: values), labels: (0..<count).map { $0 % 3 }, classes: 3)
+        return try ImageDataset(
+            images: Tensor(shape: [count, 2], scalars: values), labels: (0..<count).map { $0 % 3 }, classes: 3)
     }
 
     static func model(seed: UInt64 = 601) throws -> Sequential {
         var random = generator(seed)
-        return try Sequential { try Linear(2, 8, using: &random); ReLU(); try Linear(8, 3, using: &random) }
+        return try Sequential {
+            try Linear(2, 8, using: &random); ReLU(); try Linear(8, 3, using: &random)
+        }
     }
 
     @Test func learnsASeparableProblem() throws {
-        let trainer = try Trainer(model: try Self.model(), optimizer: try Adam(learningRate: 0.05), epochs: 8, batchSize: 16)
+        let trainer = try Trainer(
+            model: try Self.model(), optimizer: try Adam(learningRate: 0.05), epochs: 8, batchSize: 16)
         trainer.progress = { _ in }
         let history = try trainer.fit(try Self.blobs(count: 192, seed: 602), test: try Self.blobs(count: 96, seed: 603))
         #expect(history.map(\.epoch) == Array(1...8))
         let last = try #require(history.last)
         #expect(try #require(last.testAccuracy) >= 0.98, "test accuracy \(String(describing: last.testAccuracy))")
         #expect(last.trainingLoss < history[0].trainingLoss)
-        #expect(history.allSatisfy { $0.seconds > 0 && $0.imagesPerSecond > 0 && (0...1).contains($0.trainingAccuracy) })
+        #expect(
+            history.allSatisfy { $0.seconds > 0 && $0.imagesPerSecond > 0 && (0...1).contains($0.trainingAccuracy) })
     }
 
     @Test func sameSeedSameHistory() throws {
         func run(seed: UInt64) throws -> [Double] {
-            let trainer = try Trainer(model: try Self.model(), optimizer: try SGD(learningRate: 0.1, momentum: 0.9), epochs: 3, batchSize: 10, seed: seed)
+            let trainer = try Trainer(
+                model: try Self.model(), optimizer: try SGD(learningRate: 0.1, momentum: 0.9), epochs: 3, batchSize: 10,
+                seed: seed)
             trainer.progress = { _ in }
             return try trainer.fit(try Self.blobs(count: 60, seed: 604)).map(\.trainingLoss)
         }
@@ -45,7 +53,8 @@ import Testing
     }
 
     @Test func reportsProgressWithTheInjectedEnergy() throws {
-        let trainer = try Trainer(model: try Self.model(), optimizer: try SGD(learningRate: 0.1), epochs: 2, batchSize: 10)
+        let trainer = try Trainer(
+            model: try Self.model(), optimizer: try SGD(learningRate: 0.1), epochs: 2, batchSize: 10)
         var reports: [TrainingProgress] = []
         var joules = 0.0
         trainer.progressInterval = 2
@@ -58,7 +67,8 @@ import Testing
         // 5 batches per epoch: reports after batches 2, 4 and 5 (the epoch's end).
         #expect(reports.map(\.batch) == [2, 4, 5, 2, 4, 5] && reports.allSatisfy { $0.batches == 5 && $0.epochs == 2 })
         #expect(reports.map(\.joules) == [1.5, 3, 4.5, 6, 7.5, 9])
-        #expect(reports[0].line.hasPrefix("epoch 1/2  batch 2/5  loss ") && reports[0].line.hasSuffix(" images/s  1.5 J"))
+        #expect(
+            reports[0].line.hasPrefix("epoch 1/2  batch 2/5  loss ") && reports[0].line.hasSuffix(" images/s  1.5 J"))
     }
 
     @Test func scheduleSetsTheLearningRate() throws {
@@ -74,8 +84,10 @@ import Testing
         let data = try Self.blobs(count: 30, seed: 607)
         var values = data.images.scalars
         values[0] = .nan
-        let poisoned = try ImageDataset(images: Tensor(shape: data.images.shape, scalars: values), labels: data.labels, classes: 3)
-        let trainer = try Trainer(model: try Self.model(), optimizer: try SGD(learningRate: 0.1), epochs: 3, batchSize: 30)
+        let poisoned = try ImageDataset(
+            images: Tensor(shape: data.images.shape, scalars: values), labels: data.labels, classes: 3)
+        let trainer = try Trainer(
+            model: try Self.model(), optimizer: try SGD(learningRate: 0.1), epochs: 3, batchSize: 30)
         trainer.progress = { _ in }
         let error = #expect(throws: TrainingError.self) { _ = try trainer.fit(poisoned) }
         guard case let .nonFiniteLoss(epoch, batch, loss)? = error else {
@@ -84,13 +96,18 @@ import Testing
         }
         #expect(epoch == 1 && batch == 1 && loss.isNaN)
         let message = TrainingError.nonFiniteLoss(epoch: 2, batch: 117, loss: .infinity).description
-        #expect(message == "training diverged at epoch 2, batch 117: the loss is inf; lower the learning rate or check the data")
+        #expect(
+            message
+                == "training diverged at epoch 2, batch 117: the loss is inf; lower the learning rate or check the data"
+        )
     }
 
     @Test func accuracyRunsInInferenceModeAndRestoresTheMode() throws {
         var random = generator(608)
         let dropout = try Dropout(probability: 0.9, seed: 1)
-        let model = try Sequential { try Linear(2, 3, using: &random); dropout }
+        let model = try Sequential {
+            try Linear(2, 3, using: &random); dropout
+        }
         let trainer = try Trainer(model: model, optimizer: try SGD(learningRate: 0.1), epochs: 1, batchSize: 8)
         model.train()
         let data = try Self.blobs(count: 30, seed: 609)

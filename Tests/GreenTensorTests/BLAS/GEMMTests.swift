@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// One GEMM case: sizes, transposes, scalars and how much each leading dimension is padded.
@@ -17,14 +18,23 @@ struct GEMMCase: CustomStringConvertible, Sendable {
         for size in [1, 7, 33, 130] {
             for transposeA in [false, true] {
                 for transposeB in [false, true] {
-                    cases.append(GEMMCase(m: size, n: size, k: size, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 0, extraLeading: 0))
+                    cases.append(
+                        GEMMCase(
+                            m: size, n: size, k: size, transposeA: transposeA, transposeB: transposeB, alpha: 1,
+                            beta: 0, extraLeading: 0))
                 }
             }
         }
         for transposeA in [false, true] {
             for transposeB in [false, true] {
-                cases.append(GEMMCase(m: 7, n: 33, k: 130, transposeA: transposeA, transposeB: transposeB, alpha: 0.5, beta: -2, extraLeading: 3))
-                cases.append(GEMMCase(m: 130, n: 1, k: 7, transposeA: transposeA, transposeB: transposeB, alpha: -1.5, beta: 0.25, extraLeading: 5))
+                cases.append(
+                    GEMMCase(
+                        m: 7, n: 33, k: 130, transposeA: transposeA, transposeB: transposeB, alpha: 0.5, beta: -2,
+                        extraLeading: 3))
+                cases.append(
+                    GEMMCase(
+                        m: 130, n: 1, k: 7, transposeA: transposeA, transposeB: transposeB, alpha: -1.5, beta: 0.25,
+                        extraLeading: 5))
             }
         }
         return cases
@@ -59,7 +69,9 @@ struct GEMMCase: CustomStringConvertible, Sendable {
         for row in 0..<c.m {
             for column in 0..<c.n {
                 let index = row * ldc + column
-                #expect(abs(result[index] - expected[index]) <= 1e-4 * (1 + abs(expected[index])), "\(c) at (\(row), \(column))")
+                #expect(
+                    abs(result[index] - expected[index]) <= 1e-4 * (1 + abs(expected[index])),
+                    "\(c) at (\(row), \(column))")
             }
             for padding in c.n..<ldc {
                 #expect(result[row * ldc + padding] == initial[row * ldc + padding], "padding column written")
@@ -70,8 +82,9 @@ struct GEMMCase: CustomStringConvertible, Sendable {
     @Test func zeroInnerSizeScalesByBeta() throws {
         var output: [Float] = [1, 2, 3, 4]
         try output.withUnsafeMutableBufferPointer { c in
-            try GEMM.multiply(m: 2, n: 2, k: 0, a: UnsafeBufferPointer(start: nil, count: 0), lda: 1,
-                              b: UnsafeBufferPointer(start: nil, count: 0), ldb: 2, beta: 0.5, c: c, ldc: 2)
+            try GEMM.multiply(
+                m: 2, n: 2, k: 0, a: UnsafeBufferPointer(start: nil, count: 0), lda: 1,
+                b: UnsafeBufferPointer(start: nil, count: 0), ldb: 2, beta: 0.5, c: c, ldc: 2)
         }
         #expect(output == [0.5, 1, 1.5, 2])
     }
@@ -113,7 +126,8 @@ struct GEMMCase: CustomStringConvertible, Sendable {
         let (m, n, k) = (5, 9, 33)
         let a = randomTensor(transposes.0 ? [k, m] : [m, k], seed: 4)
         let b = randomTensor(transposes.1 ? [n, k] : [k, n], seed: 5)
-        let product = try a.matmul(b, transposeSelf: transposes.0 ? .transposed : .none, transposeOther: transposes.1 ? .transposed : .none)
+        let product = try a.matmul(
+            b, transposeSelf: transposes.0 ? .transposed : .none, transposeOther: transposes.1 ? .transposed : .none)
         let expected = Naive.gemm(
             transposeA: transposes.0, transposeB: transposes.1, m: m, n: n, k: k, alpha: 1, a: a.scalars,
             lda: transposes.0 ? m : k, b: b.scalars, ldb: transposes.1 ? k : n, beta: 0,

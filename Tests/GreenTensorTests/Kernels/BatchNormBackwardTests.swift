@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenTensor
 
 /// `batchNormBackward` against the textbook form, evaluated in Double:
@@ -13,7 +14,8 @@ import Testing
         let plane = shape.elementCount / (n * c)
         let x = input.scalars.map(Double.init), dy = outputGradient.scalars.map(Double.init)
         let gamma = (0..<c).map { 0.5 + Double($0) }
-        var mean = [Double](), inverse = [Double](), dx = [Double](repeating: 0, count: x.count), dGamma = [Double](), dBeta = [Double]()
+        var mean = [Double](), inverse = [Double](), dx = [Double](repeating: 0, count: x.count), dGamma = [Double](),
+            dBeta = [Double]()
         for channel in 0..<c {
             var indices: [Int] = []
             for image in 0..<n {
@@ -40,9 +42,12 @@ import Testing
             dGamma.append(sumDyXhat)
             dBeta.append(sumDy)
         }
-        func tensor(_ values: [Double], _ shape: Shape) throws -> Tensor { try Tensor(shape: shape, scalars: values.map { Float($0) }) }
+        func tensor(_ values: [Double], _ shape: Shape) throws -> Tensor {
+            try Tensor(shape: shape, scalars: values.map { Float($0) })
+        }
         let gradients = try batchNormBackward(
-            outputGradient, input: input, mean: try tensor(mean, [c]), inverseStandardDeviation: try tensor(inverse, [c]),
+            outputGradient, input: input, mean: try tensor(mean, [c]),
+            inverseStandardDeviation: try tensor(inverse, [c]),
             scale: try tensor(gamma, [c]))
         expectClose(try #require(gradients.input), try tensor(dx, shape), tolerance: 1e-4, "\(shape) input")
         expectClose(gradients.weight, try tensor(dGamma, [c]), tolerance: 1e-4, "\(shape) γ")
@@ -52,7 +57,9 @@ import Testing
     @Test func rejectsMisShapedStatistics() {
         expectTensorError(["batchNormBackward", "per-channel vector [3]", "[2]"]) {
             let x = randomTensor([2, 3, 2, 2], seed: 353)
-            _ = try batchNormBackward(x, input: x, mean: randomTensor([2], seed: 354), inverseStandardDeviation: randomTensor([3], seed: 355), scale: randomTensor([3], seed: 356))
+            _ = try batchNormBackward(
+                x, input: x, mean: randomTensor([2], seed: 354), inverseStandardDeviation: randomTensor([3], seed: 355),
+                scale: randomTensor([3], seed: 356))
         }
     }
 }

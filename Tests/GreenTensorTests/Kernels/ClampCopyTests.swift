@@ -1,5 +1,6 @@
 import CKernels
 import Testing
+
 @testable import GreenTensor
 
 /// The out-of-place clamp that `relu`/`relu6`/`clamped` use when the input is shared: every
@@ -12,7 +13,11 @@ import Testing
         var output = [Float](repeating: 0, count: values.count)
         Kernels.table(for: instructionSet).clampCopy(values, values.count, 0, 6, &output)
         for (x, y) in zip(values, output) {
-            if x.isNaN { #expect(y.isNaN) } else { #expect(y == Swift.min(Swift.max(x, 0), 6), "\(instructionSet) \(x)") }
+            if x.isNaN {
+                #expect(y.isNaN)
+            } else {
+                #expect(y == Swift.min(Swift.max(x, 0), 6), "\(instructionSet) \(x)")
+            }
         }
     }
 

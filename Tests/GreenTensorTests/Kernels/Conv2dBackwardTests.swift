@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// `conv2dBackward` (im2col, GEMM with beta 1, col2im) against the naive adjoint loops over
@@ -13,8 +14,10 @@ import Testing
     @Test(arguments: cases)
     func gradientsMatchNaiveReference(_ c: ConvolutionCase) throws {
         let input = randomTensor([c.batch, c.channels, c.height, c.width], seed: 301)
-        let weight = randomTensor([c.outputChannels, c.channels / c.groups, c.kernel.height, c.kernel.width], seed: 302)
-        let output = try conv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+        let weight = randomTensor(
+            [c.outputChannels, c.channels / c.groups, c.kernel.height, c.kernel.width], seed: 302)
+        let output = try conv2d(
+            input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
         let outputGradient = randomTensor(output.shape, seed: 303)
         let gradients = try conv2dBackward(
             outputGradient, input: input, weight: weight, hasBias: c.bias, stride: c.stride, padding: c.padding,
@@ -36,11 +39,15 @@ import Testing
         let c = Self.cases[3]
         let input = randomTensor([5, c.channels, c.height, c.width], seed: 304)
         let weight = randomTensor([c.outputChannels, c.channels, 3, 3], seed: 305)
-        let outputGradient = randomTensor(try conv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation).shape, seed: 306)
+        let outputGradient = randomTensor(
+            try conv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation).shape,
+            seed: 306)
         let gradients = try conv2dBackward(
             outputGradient, input: input, weight: weight, hasBias: true, stride: c.stride, padding: c.padding,
             dilation: c.dilation, computesInputGradient: false)
-        let expected = Naive.conv2dBackward(outputGradient, input: input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: 1)
+        let expected = Naive.conv2dBackward(
+            outputGradient, input: input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation,
+            groups: 1)
         #expect(gradients.input == nil)
         expectClose(gradients.weight, expected.weight, tolerance: 1e-4, "\(threads) threads")
         expectClose(try #require(gradients.bias), expected.bias, tolerance: 1e-4, "\(threads) threads")
@@ -49,11 +56,17 @@ import Testing
     @Test(arguments: [cases[3], cases[9], cases[12], cases[14], cases[15]])
     func keptColumnsGiveTheSameResults(_ c: ConvolutionCase) throws {
         let input = randomTensor([c.batch, c.channels, c.height, c.width], seed: 311)
-        let weight = randomTensor([c.outputChannels, c.channels / c.groups, c.kernel.height, c.kernel.width], seed: 312)
+        let weight = randomTensor(
+            [c.outputChannels, c.channels / c.groups, c.kernel.height, c.kernel.width], seed: 312)
         let bias = randomTensor([c.outputChannels], seed: 313)
         let (output, columns) = try conv2dKeepingColumns(
-            input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
-        expectClose(output, try conv2d(input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups), tolerance: 1e-5, "\(c) output")
+            input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation,
+            groups: c.groups)
+        expectClose(
+            output,
+            try conv2d(
+                input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation,
+                groups: c.groups), tolerance: 1e-5, "\(c) output")
         let kept = try #require(columns, "\(c): columns kept")
         let outputGradient = randomTensor(output.shape, seed: 314)
         let withColumns = try conv2dBackward(
@@ -62,16 +75,20 @@ import Testing
         let rebuilt = try conv2dBackward(
             outputGradient, input: input, weight: weight, hasBias: true, stride: c.stride, padding: c.padding,
             dilation: c.dilation, groups: c.groups)
-        #expect(withColumns.weight.scalars == rebuilt.weight.scalars && withColumns.input?.scalars == rebuilt.input?.scalars)
+        #expect(
+            withColumns.weight.scalars == rebuilt.weight.scalars && withColumns.input?.scalars == rebuilt.input?.scalars
+        )
     }
 
     @Test func pointwiseConvsKeepNoColumns() throws {
-        let (_, columns) = try conv2dKeepingColumns(randomTensor([2, 3, 4, 4], seed: 315), weight: randomTensor([5, 3, 1, 1], seed: 316))
+        let (_, columns) = try conv2dKeepingColumns(
+            randomTensor([2, 3, 4, 4], seed: 315), weight: randomTensor([5, 3, 1, 1], seed: 316))
         #expect(columns == nil)
         expectTensorError(["conv2dBackward", "columns [2, 27, 4]", "[2, 27, 5]"]) {
             _ = try conv2dBackward(
                 randomTensor([2, 5, 2, 2], seed: 317), input: randomTensor([2, 3, 4, 4], seed: 315),
-                weight: randomTensor([5, 3, 3, 3], seed: 318), hasBias: false, columns: randomTensor([2, 27, 5], seed: 319))
+                weight: randomTensor([5, 3, 3, 3], seed: 318), hasBias: false,
+                columns: randomTensor([2, 27, 5], seed: 319))
         }
     }
 
@@ -81,7 +98,9 @@ import Testing
             _ = try conv2dBackward(randomTensor([2, 4, 3, 2], seed: 309), input: input, weight: weight, hasBias: false)
         }
         expectTensorError(["conv2dBackward", "weight [O, 3, kH, kW]"]) {
-            _ = try conv2dBackward(randomTensor([2, 4, 3, 3], seed: 309), input: input, weight: randomTensor([4, 2, 3, 3], seed: 310), hasBias: false)
+            _ = try conv2dBackward(
+                randomTensor([2, 4, 3, 3], seed: 309), input: input, weight: randomTensor([4, 2, 3, 3], seed: 310),
+                hasBias: false)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// im2col + GEMM convolution against the direct loops of `Naive.conv2d` (in Double).
@@ -14,7 +15,8 @@ import Testing
             input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation,
             groups: c.groups, workspace: Workspace())
         let expected = Naive.conv2d(
-            input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+            input, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation,
+            groups: c.groups)
         let reduction = c.channels / c.groups * c.kernel.height * c.kernel.width
         expectClose(output, expected, tolerance: reduction > 100 ? 1e-4 : 1e-5, "\(c)")
     }
@@ -23,8 +25,11 @@ import Testing
         let input = randomTensor([2, 8, 5, 7], seed: 4)
         let weight = randomTensor([3, 8, 1, 1], seed: 5)
         let fast = try conv2d(input, weight: weight)
-        let strided = try conv2d(input, weight: weight, dilation: 2)  // 1x1 with dilation: still exact, but a separate path
-        expectClose(fast, Naive.conv2d(input, weight: weight, bias: nil, stride: 1, padding: 0, dilation: 1, groups: 1), tolerance: 1e-5)
+        // 1x1 with dilation: still exact, but a separate path.
+        let strided = try conv2d(input, weight: weight, dilation: 2)
+        expectClose(
+            fast, Naive.conv2d(input, weight: weight, bias: nil, stride: 1, padding: 0, dilation: 1, groups: 1),
+            tolerance: 1e-5)
         expectClose(strided, fast, tolerance: 1e-6)
     }
 

@@ -1,5 +1,6 @@
 import CKernels
 import Testing
+
 @testable import GreenTensor
 
 /// `depthwiseConv2dBackward` and its two C kernels, for every instruction set this machine
@@ -16,7 +17,8 @@ import Testing
     func gradientsMatchNaiveReference(_ c: ConvolutionCase) throws {
         let input = randomTensor([c.batch, c.channels, c.height, c.width], seed: 311)
         let weight = randomTensor([c.channels, 1, c.kernel.height, c.kernel.width], seed: 312)
-        let output = try depthwiseConv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation)
+        let output = try depthwiseConv2d(
+            input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation)
         let outputGradient = randomTensor(output.shape, seed: 313)
         let gradients = try depthwiseConv2dBackward(
             outputGradient, input: input, weight: weight, hasBias: c.bias, stride: c.stride, padding: c.padding,
@@ -40,7 +42,8 @@ import Testing
         let kernel = randomTensor([1, 1, c.kernel.height, c.kernel.width], seed: 315)
         let outputGradient = randomTensor([1, 1, geometry.output.height, geometry.output.width], seed: 316)
         let expected = Naive.conv2dBackward(
-            outputGradient, input: plane, weight: kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: 1)
+            outputGradient, input: plane, weight: kernel, stride: c.stride, padding: c.padding, dilation: c.dilation,
+            groups: 1)
         var workspace = [Float](repeating: .nan, count: Swift.max(geometry.paddedPlaneCount, 1))
         var inputGradient = [Float](repeating: .nan, count: plane.elementCount)
         var kernelGradient = [Float](repeating: 0.5, count: kernel.elementCount)
@@ -49,10 +52,13 @@ import Testing
                 table.depthwisePlaneBackwardInput(dy.baseAddress!, k.baseAddress!, &window, &workspace, &inputGradient)
             }
             plane.withUnsafeBufferPointer { x in
-                table.depthwisePlaneBackwardWeight(x.baseAddress!, dy.baseAddress!, &window, &workspace, &kernelGradient)
+                table.depthwisePlaneBackwardWeight(
+                    x.baseAddress!, dy.baseAddress!, &window, &workspace, &kernelGradient)
             }
         }
-        expectClose(try Tensor(shape: plane.shape, scalars: inputGradient), expected.input, tolerance: 1e-5, "\(instructionSet) \(c) input")
+        expectClose(
+            try Tensor(shape: plane.shape, scalars: inputGradient), expected.input, tolerance: 1e-5,
+            "\(instructionSet) \(c) input")
         expectClose(
             try Tensor(shape: kernel.shape, scalars: kernelGradient), expected.weight + 0.5, tolerance: 1e-5,
             "\(instructionSet) \(c) weight (accumulated onto 0.5)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// The direct depthwise kernel and the 1-D channel convolutions against the naive grouped
@@ -27,7 +28,9 @@ import Testing
     }
 
     @Test(arguments: [SpatialAxis.height, .width], [(1, 0, 1), (2, 1, 1), (1, 2, 2), (2, 2, 1)])
-    func channelConv1dMatchesNaiveReference(_ axis: SpatialAxis, _ setting: (stride: Int, padding: Int, dilation: Int)) throws {
+    func channelConv1dMatchesNaiveReference(
+        _ axis: SpatialAxis, _ setting: (stride: Int, padding: Int, dilation: Int)
+    ) throws {
         let input = randomTensor([2, 4, 9, 7], seed: 14)
         let weight = randomTensor([4, 3], seed: 15)
         let bias = randomTensor([4], seed: 16)
@@ -51,7 +54,8 @@ import Testing
             _ = try depthwiseConv2d(input, weight: randomTensor([4, 2, 3, 3], seed: 2))
         }
         expectTensorError(["depthwiseConv2d", "bias [4]"]) {
-            _ = try depthwiseConv2d(input, weight: randomTensor([4, 1, 3, 3], seed: 2), bias: randomTensor([5], seed: 3))
+            _ = try depthwiseConv2d(
+                input, weight: randomTensor([4, 1, 3, 3], seed: 2), bias: randomTensor([5], seed: 3))
         }
         expectTensorError(["channelConv1d", "weight [4, k]", "[3, 3]"]) {
             _ = try channelConv1d(input, weight: randomTensor([3, 3], seed: 2), along: .height)

@@ -1,5 +1,6 @@
 import CKernels
 import Testing
+
 @testable import GreenTensor
 
 /// The clamp backward kernel, for every instruction set this machine supports, against its
@@ -18,12 +19,15 @@ import Testing
         }
         #expect(result == expected, "\(instructionSet)")
         #expect(try relu6Backward(gradient, output: output).scalars == expected)
-        #expect(try reluBackward(gradient, output: output).scalars == zip(output.scalars, gradient.scalars).map { $0 > 0 ? $1 : 0 })
+        #expect(
+            try reluBackward(gradient, output: output).scalars
+                == zip(output.scalars, gradient.scalars).map { $0 > 0 ? $1 : 0 })
     }
 
     @Test func clampBackwardRejectsMismatchedShapes() {
         expectTensorError(["clampBackward", "output gradient [2, 3]", "[3, 2]"]) {
-            _ = try clampBackward(randomTensor([3, 2], seed: 333), output: randomTensor([2, 3], seed: 334), lower: 0, upper: 1)
+            _ = try clampBackward(
+                randomTensor([3, 2], seed: 333), output: randomTensor([2, 3], seed: 334), lower: 0, upper: 1)
         }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 @Suite struct ElementwiseTests {
@@ -48,7 +49,8 @@ import Testing
         let values = input.scalars
         for index in values.indices {
             let channel = (index / 5) % 3
-            let expected = Swift.min(Swift.max(values[index] * scale.scalars[channel] + shift.scalars[channel], -0.5), 1)
+            let expected = Swift.min(
+                Swift.max(values[index] * scale.scalars[channel] + shift.scalars[channel], -0.5), 1)
             #expect(output.scalars[index] == expected)
         }
         expectTensorError(["affineChannels", "per-channel vector [3], got [4]"]) {

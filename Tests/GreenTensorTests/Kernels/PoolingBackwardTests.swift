@@ -1,5 +1,6 @@
 import CKernels
 import Testing
+
 @testable import GreenTensor
 
 /// The pooling backward kernels against the naive adjoints, for every instruction set this
@@ -13,7 +14,8 @@ import Testing
 
     static let cases: [Case] = [
         Case(), Case(kernel: 3, stride: 2, padding: 1), Case(kernel: 3, stride: 1, padding: 1),
-        Case(kernel: Size2D(height: 3, width: 2), stride: Size2D(height: 2, width: 1)), Case(kernel: 2, stride: 1, dilation: 2),
+        Case(kernel: Size2D(height: 3, width: 2), stride: Size2D(height: 2, width: 1)),
+        Case(kernel: 2, stride: 1, dilation: 2),
     ]
 
     @Test(arguments: KernelInstructionSet.supported, cases)
@@ -21,13 +23,15 @@ import Testing
         // Values from a small set, so windows hold ties and the first-maximum rule matters.
         let input = (randomTensor([2, 3, 7, 8], seed: 321) * 3).map { $0.rounded() }
         let geometry = try WindowGeometry(
-            input: Size2D(height: 7, width: 8), kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation)
+            input: Size2D(height: 7, width: 8), kernel: c.kernel, stride: c.stride, padding: c.padding,
+            dilation: c.dilation)
         let outputGradient = randomTensor([2, 3, geometry.output.height, geometry.output.width], seed: 322)
         let expected = Naive.maxPoolBackward(
             outputGradient, input: input, kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation)
         if instructionSet == .active {
             let gradient = try maxPool2dBackward(
-                outputGradient, input: input, kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation)
+                outputGradient, input: input, kernelSize: c.kernel, stride: c.stride, padding: c.padding,
+                dilation: c.dilation)
             #expect(gradient.scalars == expected.scalars, "\(c)")
         }
         var window = geometry.cValue
@@ -51,7 +55,8 @@ import Testing
     func averagePoolSpreadsOverTheWindow(_ instructionSet: KernelInstructionSet, _ countIncludesPadding: Bool) throws {
         for c in Self.cases where c.dilation == 1 {
             let shape: Shape = [2, 3, 7, 8]
-            let geometry = try WindowGeometry(input: Size2D(height: 7, width: 8), kernel: c.kernel, stride: c.stride, padding: c.padding)
+            let geometry = try WindowGeometry(
+                input: Size2D(height: 7, width: 8), kernel: c.kernel, stride: c.stride, padding: c.padding)
             let outputGradient = randomTensor([2, 3, geometry.output.height, geometry.output.width], seed: 323)
             let expected = Naive.averagePoolBackward(
                 outputGradient, inputShape: shape, kernel: c.kernel, stride: c.stride, padding: c.padding,
@@ -78,19 +83,22 @@ import Testing
     }
 
     @Test func globalAveragePoolFillsEachPlane() throws {
-        let gradient = try globalAvgPool2dBackward(Tensor(shape: [1, 2, 1, 1], scalars: [6, -3]), inputShape: [1, 2, 2, 3])
+        let gradient = try globalAvgPool2dBackward(
+            Tensor(shape: [1, 2, 1, 1], scalars: [6, -3]), inputShape: [1, 2, 2, 3])
         #expect(gradient.scalars == [1, 1, 1, 1, 1, 1, -0.5, -0.5, -0.5, -0.5, -0.5, -0.5])
     }
 
     @Test func adaptiveAveragePoolSpreadsOverOverlappingWindows() throws {
         // 3 → 2 along W: windows [0, 2) and [1, 3) share column 1.
-        let gradient = try adaptiveAvgPool2dBackward(Tensor(shape: [1, 1, 1, 2], scalars: [2, 4]), inputShape: [1, 1, 1, 3])
+        let gradient = try adaptiveAvgPool2dBackward(
+            Tensor(shape: [1, 1, 1, 2], scalars: [2, 4]), inputShape: [1, 1, 1, 3])
         #expect(gradient.scalars == [1, 3, 2])
     }
 
     @Test func rejectsMisShapedGradients() {
         expectTensorError(["maxPool2dBackward", "output gradient [1, 2, 2, 2]"]) {
-            _ = try maxPool2dBackward(randomTensor([1, 2, 3, 2], seed: 324), input: randomTensor([1, 2, 4, 4], seed: 325), kernelSize: 2)
+            _ = try maxPool2dBackward(
+                randomTensor([1, 2, 3, 2], seed: 324), input: randomTensor([1, 2, 4, 4], seed: 325), kernelSize: 2)
         }
         expectTensorError(["globalAvgPool2dBackward", "output gradient [1, 2, 1, 1]"]) {
             _ = try globalAvgPool2dBackward(randomTensor([1, 3, 1, 1], seed: 326), inputShape: [1, 2, 4, 4])

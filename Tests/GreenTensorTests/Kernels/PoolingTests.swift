@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// One pooling configuration.
@@ -11,7 +12,9 @@ struct PoolingCase: CustomStringConvertible, Sendable {
         PoolingCase(kernel: 3, stride: 2, padding: 1),
         PoolingCase(kernel: 3, stride: 1, padding: 1),
         PoolingCase(kernel: 3, stride: 2, padding: 0),
-        PoolingCase(kernel: Size2D(height: 2, width: 3), stride: Size2D(height: 1, width: 2), padding: Size2D(height: 1, width: 0)),
+        PoolingCase(
+            kernel: Size2D(height: 2, width: 3), stride: Size2D(height: 1, width: 2),
+            padding: Size2D(height: 1, width: 0)),
         PoolingCase(kernel: 2, stride: 1, padding: 0, dilation: 2),
         PoolingCase(kernel: 5, stride: 3, padding: 2),
     ]
@@ -23,7 +26,8 @@ struct PoolingCase: CustomStringConvertible, Sendable {
 
     @Test(arguments: PoolingCase.sweep)
     func maxPoolMatchesNaiveReference(_ c: PoolingCase) throws {
-        let output = try maxPool2d(input, kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation)
+        let output = try maxPool2d(
+            input, kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation)
         let expected = Naive.pool(
             input, kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, average: false,
             countIncludesPadding: false)
@@ -33,7 +37,8 @@ struct PoolingCase: CustomStringConvertible, Sendable {
     @Test(arguments: PoolingCase.sweep.filter { $0.dilation == 1 }, [true, false])
     func averagePoolMatchesNaiveReference(_ c: PoolingCase, _ countIncludesPadding: Bool) throws {
         let output = try avgPool2d(
-            input, kernelSize: c.kernel, stride: c.stride, padding: c.padding, countIncludesPadding: countIncludesPadding)
+            input, kernelSize: c.kernel, stride: c.stride, padding: c.padding,
+            countIncludesPadding: countIncludesPadding)
         let expected = Naive.pool(
             input, kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: 1, average: true,
             countIncludesPadding: countIncludesPadding)

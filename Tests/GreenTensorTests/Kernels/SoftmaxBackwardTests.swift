@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// `softmaxBackward` against the Jacobian written out, `J = diag(y) − y·yᵀ`, along axis 1 of
@@ -15,10 +16,14 @@ import Testing
             for position in 0..<inner {
                 func at(_ i: Int) -> Int { (outer * k + i) * inner + position }
                 for i in 0..<k {
-                    expected[at(i)] = (0..<k).reduce(Float(0)) { total, j in total + ((i == j ? y[at(i)] : 0) - y[at(i)] * y[at(j)]) * dy[at(j)] }
+                    expected[at(i)] = (0..<k).reduce(Float(0)) { total, j in
+                        total + ((i == j ? y[at(i)] : 0) - y[at(i)] * y[at(j)]) * dy[at(j)]
+                    }
                 }
             }
         }
-        expectClose(try softmaxBackward(outputGradient, output: output, alongAxis: 1), try Tensor(shape: shape, scalars: expected), tolerance: 1e-5, "\(shape)")
+        expectClose(
+            try softmaxBackward(outputGradient, output: output, alongAxis: 1),
+            try Tensor(shape: shape, scalars: expected), tolerance: 1e-5, "\(shape)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// `split` as the inverse of `concatenate`, and its errors.
@@ -22,7 +23,11 @@ import Testing
     }
 
     @Test func rejectsSizesThatDoNotCoverTheAxis() {
-        expectTensorError(["split", "sum to 3"]) { _ = try split(randomTensor([1, 3], seed: 373), sizes: [1, 1], alongAxis: 1) }
-        expectTensorError(["split", "axis 2"]) { _ = try split(randomTensor([1, 3], seed: 374), sizes: [3], alongAxis: 2) }
+        expectTensorError(["split", "sum to 3"]) {
+            _ = try split(randomTensor([1, 3], seed: 373), sizes: [1, 1], alongAxis: 1)
+        }
+        expectTensorError(["split", "axis 2"]) {
+            _ = try split(randomTensor([1, 3], seed: 374), sizes: [3], alongAxis: 2)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import GreenTensor
 
 /// Changes the process-wide thread setting, so its tests run one at a time.
@@ -27,9 +28,13 @@ import Testing
         let weight = randomTensor([8, 6, 3, 3], seed: 52)
         let depthwise = randomTensor([6, 1, 3, 3], seed: 53)
         try ComputeThreads.set(1)
-        let single = (try conv2d(input, weight: weight, padding: 1), try depthwiseConv2d(input, weight: depthwise, stride: 2))
+        let single = (
+            try conv2d(input, weight: weight, padding: 1), try depthwiseConv2d(input, weight: depthwise, stride: 2)
+        )
         try ComputeThreads.set(2)
-        let double = (try conv2d(input, weight: weight, padding: 1), try depthwiseConv2d(input, weight: depthwise, stride: 2))
+        let double = (
+            try conv2d(input, weight: weight, padding: 1), try depthwiseConv2d(input, weight: depthwise, stride: 2)
+        )
         #expect(single.0.scalars == double.0.scalars)
         #expect(single.1.scalars == double.1.scalars)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// Expects two tensors to agree within `tolerance` (absolute, plus the same relative to
@@ -32,7 +33,8 @@ func expectTensorError(
 ) {
     do {
         try body()
-        Issue.record("expected a TensorError containing \(fragments), nothing was thrown", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected a TensorError containing \(fragments), nothing was thrown", sourceLocation: sourceLocation)
     } catch let error as TensorError {
         for fragment in fragments where !error.description.contains(fragment) {
             Issue.record("error \"\(error)\" does not mention \"\(fragment)\"", sourceLocation: sourceLocation)

@@ -54,7 +54,8 @@ enum Naive {
                                     let iy = oy * stride.height - padding.height + ky * dilation.height
                                     let ix = ox * stride.width - padding.width + kx * dilation.width
                                     guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
-                                    total += Double(x[((image * c + channel) * h + iy) * w + ix])
+                                    total +=
+                                        Double(x[((image * c + channel) * h + iy) * w + ix])
                                         * Double(k[((out * cg + ci) * kh + ky) * kw + kx])
                                 }
                             }
@@ -73,8 +74,10 @@ enum Naive {
         countIncludesPadding: Bool
     ) -> Tensor {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let oh = outputSize(h, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
-        let ow = outputSize(w, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
+        let oh = outputSize(
+            h, kernel: kernel.height, stride: stride.height, padding: padding.height, dilation: dilation.height)
+        let ow = outputSize(
+            w, kernel: kernel.width, stride: stride.width, padding: padding.width, dilation: dilation.width)
         let x = input.scalars
         var y = [Float](repeating: 0, count: n * c * oh * ow)
         for plane in 0..<(n * c) {
@@ -85,7 +88,9 @@ enum Naive {
                         for kx in 0..<kernel.width {
                             let iy = oy * stride.height - padding.height + ky * dilation.height
                             let ix = ox * stride.width - padding.width + kx * dilation.width
-                            if iy >= -padding.height, iy < h + padding.height, ix >= -padding.width, ix < w + padding.width {
+                            if iy >= -padding.height, iy < h + padding.height, ix >= -padding.width,
+                                ix < w + padding.width
+                            {
                                 padded += 1
                             }
                             guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
@@ -95,7 +100,8 @@ enum Naive {
                             inside += 1
                         }
                     }
-                    y[(plane * oh + oy) * ow + ox] = average ? total / Float(countIncludesPadding ? padded : inside) : best
+                    y[(plane * oh + oy) * ow + ox] =
+                        average ? total / Float(countIncludesPadding ? padded : inside) : best
                 }
             }
         }

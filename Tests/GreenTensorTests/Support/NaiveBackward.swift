@@ -94,7 +94,9 @@ extension Naive {
                         for kx in 0..<kernel.width {
                             let iy = oy * stride.height - padding.height + ky
                             let ix = ox * stride.width - padding.width + kx
-                            if iy >= -padding.height, iy < h + padding.height, ix >= -padding.width, ix < w + padding.width {
+                            if iy >= -padding.height, iy < h + padding.height, ix >= -padding.width,
+                                ix < w + padding.width
+                            {
                                 padded += 1
                             }
                             if iy >= 0, iy < h, ix >= 0, ix < w { cells.append((plane * h + iy) * w + ix) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenTensor
 
 /// `gathered(at:)`: slices of the first axis in the order given, repeats allowed.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenTensor
 
 @Suite struct TensorTests {
@@ -37,7 +38,8 @@ import Testing
         let reshaped = try tensor.reshaped(to: [3, 2])
         #expect(reshaped.shape == [3, 2])
         #expect(try reshaped.element(at: [2, 1]) == 6)
-        #expect(reshaped.withUnsafeBufferPointer { $0.baseAddress } == tensor.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(
+            reshaped.withUnsafeBufferPointer { $0.baseAddress } == tensor.withUnsafeBufferPointer { $0.baseAddress })
     }
 
     @Test func randomTensorsAreSeededAndInRange() throws {
@@ -105,7 +107,8 @@ import Testing
         let cube = randomTensor([2, 3, 4], seed: 3)
         let middle = try cube.sum(alongAxis: 1)
         #expect(middle.shape == [2, 4])
-        let expected = (try cube.element(at: [1, 0, 2])) + (try cube.element(at: [1, 1, 2])) + (try cube.element(at: [1, 2, 2]))
+        let expected =
+            (try cube.element(at: [1, 0, 2])) + (try cube.element(at: [1, 1, 2])) + (try cube.element(at: [1, 2, 2]))
         #expect(abs(try middle.element(at: [1, 2]) - expected) < 1e-6)
         let many = randomTensor([1001], seed: 4)
         #expect(abs(many.sum() - many.scalars.reduce(0, +)) < 1e-3)
@@ -167,6 +170,8 @@ import Testing
             _ = try Tensor.normal([2], standardDeviation: -1, using: &generator)
         }
         expectTensorError(["Tensor.heNormal", "rank >= 2"]) { _ = try Tensor.heNormal([5], using: &generator) }
-        expectTensorError(["Tensor.xavierUniform", "positive"]) { _ = try Tensor.xavierUniform([0, 5], using: &generator) }
+        expectTensorError(["Tensor.xavierUniform", "positive"]) {
+            _ = try Tensor.xavierUniform([0, 5], using: &generator)
+        }
     }
 }

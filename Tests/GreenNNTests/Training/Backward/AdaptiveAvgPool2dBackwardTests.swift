@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `AdaptiveAvgPool2d.backward` against central differences (ε 1e-2, tolerance 2e-2), batch 2,
@@ -7,10 +8,12 @@ import Testing
     @Test(arguments: [(Size2D(height: 3, width: 3), 7, 5), (Size2D(2), 6, 6), (Size2D(height: 1, width: 4), 5, 9)])
     func backwardMatchesFiniteDifferences(_ c: (output: Size2D, height: Int, width: Int)) throws {
         try GradientCheck.expectGradientsMatch(
-            try AdaptiveAvgPool2d(outputSize: c.output), input: randomTensor([2, 2, c.height, c.width], seed: 101), "\(c)")
+            try AdaptiveAvgPool2d(outputSize: c.output), input: randomTensor([2, 2, c.height, c.width], seed: 101),
+            "\(c)")
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try AdaptiveAvgPool2d(outputSize: 2), input: randomTensor([2, 2, 5, 5], seed: 102))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try AdaptiveAvgPool2d(outputSize: 2), input: randomTensor([2, 2, 5, 5], seed: 102))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `BatchNorm2d.backward` in training mode (gradients through the batch statistics) against
@@ -10,7 +11,8 @@ import Testing
         var random = generator(41)
         norm.weight.value = try Tensor.uniform([3], in: 0.5..<1.5, using: &random)
         norm.bias.value = try Tensor.uniform([3], in: -0.5..<0.5, using: &random)
-        try GradientCheck.expectGradientsMatch(norm, input: randomTensor([2, 3, 3, 4], seed: 42, in: -2..<2), tolerance: 3e-2)
+        try GradientCheck.expectGradientsMatch(
+            norm, input: randomTensor([2, 3, 3, 4], seed: 42, in: -2..<2), tolerance: 3e-2)
     }
 
     @Test func inputGradientSumsToZeroPerChannel() throws {
@@ -20,12 +22,14 @@ import Testing
         let input = randomTensor([2, 2, 4, 4], seed: 43)
         _ = try norm.forward(input)
         let gradient = try norm.backward(randomTensor(input.shape, seed: 44))
-        for (channel, total) in try gradient.sum(alongAxis: 3).sum(alongAxis: 2).sum(alongAxis: 0).scalars.enumerated() {
+        for (channel, total) in try gradient.sum(alongAxis: 3).sum(alongAxis: 2).sum(alongAxis: 0).scalars.enumerated()
+        {
             #expect(abs(total) < 1e-4, "channel \(channel): \(total)")
         }
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try BatchNorm2d(2), input: randomTensor([2, 2, 3, 3], seed: 45))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try BatchNorm2d(2), input: randomTensor([2, 2, 3, 3], seed: 45))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Branches.backward` (the gradient split along channels, each branch run, the input
@@ -21,10 +22,13 @@ import Testing
         let branches = try Self.branches()
         branches.train()
         _ = try branches.forward(randomTensor([2, 2, 4, 5], seed: 223))
-        expectLayerError(["Branches", "split", "sizes [3, 2, 2]", "sum to 5"]) { _ = try branches.backward(randomTensor([2, 5, 4, 5], seed: 224)) }
+        expectLayerError(["Branches", "split", "sizes [3, 2, 2]", "sum to 5"]) {
+            _ = try branches.backward(randomTensor([2, 5, 4, 5], seed: 224))
+        }
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try Self.branches(), input: randomTensor([2, 2, 4, 5], seed: 225))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try Self.branches(), input: randomTensor([2, 2, 4, 5], seed: 225))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Conv2d.backward` against central differences (GradientCheck's ε 1e-2, tolerance 2e-2),
@@ -11,13 +12,16 @@ import Testing
         Conv2dCase(batch: 2, channels: 2, outputChannels: 2, height: 7, width: 6, stride: 2, padding: 2, dilation: 2),
         Conv2dCase(batch: 2, channels: 4, outputChannels: 2, height: 5, width: 5, padding: 1, groups: 2, bias: false),
         Conv2dCase(batch: 2, channels: 3, outputChannels: 4, height: 4, width: 5, kernel: 1),
-        Conv2dCase(batch: 2, channels: 2, outputChannels: 2, height: 6, width: 7, kernel: Size2D(height: 3, width: 1), stride: Size2D(height: 2, width: 1), padding: Size2D(height: 1, width: 0)),
+        Conv2dCase(
+            batch: 2, channels: 2, outputChannels: 2, height: 6, width: 7, kernel: Size2D(height: 3, width: 1),
+            stride: Size2D(height: 2, width: 1), padding: Size2D(height: 1, width: 0)),
     ]
 
     @Test(arguments: cases)
     func backwardMatchesFiniteDifferences(_ c: Conv2dCase) throws {
         let conv = try c.makeLayer()
-        try GradientCheck.expectGradientsMatch(conv, input: randomTensor([c.batch, c.channels, c.height, c.width], seed: 3), "\(c)")
+        try GradientCheck.expectGradientsMatch(
+            conv, input: randomTensor([c.batch, c.channels, c.height, c.width], seed: 3), "\(c)")
     }
 
     @Test func backwardParametersMatchesBackward() throws {
@@ -44,11 +48,13 @@ import Testing
         _ = try conv.backward(gradient)
         expectClose(conv.weight.gradient, once * 2, tolerance: 1e-6, "twice the gradient")
         conv.zeroGradients()
-        #expect(conv.weight.gradient.scalars.allSatisfy { $0 == 0 } && conv.bias!.gradient.scalars.allSatisfy { $0 == 0 })
+        #expect(
+            conv.weight.gradient.scalars.allSatisfy { $0 == 0 } && conv.bias!.gradient.scalars.allSatisfy { $0 == 0 })
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try Self.cases[0].makeLayer(), input: randomTensor([2, 2, 5, 6], seed: 8))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try Self.cases[0].makeLayer(), input: randomTensor([2, 2, 5, 6], seed: 8))
     }
 
     @Test func rejectsAMisShapedGradient() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `DepthwiseSeparableConv2d.backward` (its chain run in reverse) against central differences
@@ -61,6 +62,7 @@ import Testing
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try DepthwiseSeparableConv2d(2, 3), input: randomTensor([2, 2, 4, 4], seed: 158))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try DepthwiseSeparableConv2d(2, 3), input: randomTensor([2, 2, 4, 4], seed: 158))
     }
 }

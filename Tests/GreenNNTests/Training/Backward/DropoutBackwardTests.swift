@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Dropout.backward`: the gradient times the forward pass's seeded mask. Checked against
@@ -13,7 +14,8 @@ import Testing
             return layer
         }
         try GradientCheck.expectGradientsMatch(
-            try fresh(), input: randomTensor([2, 3, 4, 4], seed: 132), "p \(probability)", evaluate: { try fresh().forward($0) })
+            try fresh(), input: randomTensor([2, 3, 4, 4], seed: 132), "p \(probability)",
+            evaluate: { try fresh().forward($0) })
     }
 
     @Test func gradientIsZeroExactlyWhereTheOutputWasDropped() throws {
@@ -26,6 +28,7 @@ import Testing
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try Dropout(probability: 0.5), input: randomTensor([2, 5], seed: 135))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try Dropout(probability: 0.5), input: randomTensor([2, 5], seed: 135))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Fire.backward` (split, both expand branches, their sum through the squeeze stage) against

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Flatten.backward`: the gradient viewed with the input's shape, checked against central

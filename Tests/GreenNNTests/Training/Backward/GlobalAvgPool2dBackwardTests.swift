@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `GlobalAvgPool2d.backward` against central differences (ε 1e-2, tolerance 2e-2), batch 2.
@@ -8,6 +9,7 @@ import Testing
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(GlobalAvgPool2d(), input: randomTensor([2, 2, 3, 3], seed: 92))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            GlobalAvgPool2d(), input: randomTensor([2, 2, 3, 3], seed: 92))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Linear.backward` against central differences (ε 1e-2, tolerance 2e-2), batch 2.

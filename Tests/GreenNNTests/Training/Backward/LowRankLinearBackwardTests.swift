@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `LowRankLinear.backward` (through `up`, then `down`) against central differences (ε 1e-2,
@@ -12,6 +13,7 @@ import Testing
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try LowRankLinear(6, 5, rank: 2), input: randomTensor([2, 6], seed: 193))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try LowRankLinear(6, 5, rank: 2), input: randomTensor([2, 6], seed: 193))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `MaxPool2d.backward` against central differences (ε 1e-2, tolerance 2e-2) on inputs whose
@@ -6,7 +7,9 @@ import Testing
 @Suite struct MaxPool2dBackwardTests {
     struct Case: CustomStringConvertible, Sendable {
         var kernel: Size2D = 2, stride: Size2D? = nil, padding: Size2D = 0, dilation: Size2D = 1, ceilMode = false
-        var description: String { "k\(kernel) s\(String(describing: stride)) p\(padding) d\(dilation) ceil=\(ceilMode)" }
+        var description: String {
+            "k\(kernel) s\(String(describing: stride)) p\(padding) d\(dilation) ceil=\(ceilMode)"
+        }
     }
 
     static let cases: [Case] = [
@@ -16,7 +19,8 @@ import Testing
 
     @Test(arguments: cases)
     func backwardMatchesFiniteDifferences(_ c: Case) throws {
-        let pool = try MaxPool2d(kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, ceilMode: c.ceilMode)
+        let pool = try MaxPool2d(
+            kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, ceilMode: c.ceilMode)
         try GradientCheck.expectGradientsMatch(pool, input: separatedTensor([2, 2, 6, 7], seed: 71), "\(c)")
     }
 
@@ -28,6 +32,7 @@ import Testing
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
-        try GradientCheck.expectBackwardNeedsTrainingForward(try MaxPool2d(kernelSize: 2), input: randomTensor([2, 2, 4, 4], seed: 72))
+        try GradientCheck.expectBackwardNeedsTrainingForward(
+            try MaxPool2d(kernelSize: 2), input: randomTensor([2, 2, 4, 4], seed: 72))
     }
 }

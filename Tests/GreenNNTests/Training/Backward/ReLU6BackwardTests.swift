@@ -1,11 +1,13 @@
 import Testing
+
 @testable import GreenNN
 
 /// `ReLU6.backward` against central differences (ε 1e-2, tolerance 2e-2) on inputs away from
 /// both kinks (0 and 6), batch 2.
 @Suite struct ReLU6BackwardTests {
     @Test func backwardMatchesFiniteDifferences() throws {
-        try GradientCheck.expectGradientsMatch(ReLU6(), input: separatedTensor([2, 3, 4, 4], seed: 61, start: -2.025, step: 0.1))
+        try GradientCheck.expectGradientsMatch(
+            ReLU6(), input: separatedTensor([2, 3, 4, 4], seed: 61, start: -2.025, step: 0.1))
     }
 
     @Test func gradientStopsAtBothBounds() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `ReLU.backward` against central differences (ε 1e-2, tolerance 2e-2) on inputs at least

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Sequential.backward` (children in reverse) against central differences (ε 1e-2, tolerance
@@ -23,7 +24,9 @@ import Testing
     @Test func backwardParametersGivesTheSameParameterGradients() throws {
         let (first, second) = (try Self.model(), try Self.model())
         let input = randomTensor([2, 2, 4, 4], seed: 213)
-        let leading = try Sequential { ReLU(); first }
+        let leading = try Sequential {
+            ReLU(); first
+        }
         for model in [leading, second] as [any Layer] { model.train() }
         let gradient = randomTensor(try leading.forward(input).shape, seed: 214)
         _ = try second.forward(ReLU()(input))

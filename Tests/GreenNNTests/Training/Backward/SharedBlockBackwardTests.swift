@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `SharedBlock.backward`: the shared parameters' gradients accumulate over every
@@ -8,13 +9,17 @@ import Testing
 @Suite struct SharedBlockBackwardTests {
     static func convBlock(seed: UInt64 = 201) throws -> Sequential {
         var random = generator(seed)
-        return try Sequential { try Conv2d(3, 3, kernelSize: 3, padding: 1, using: &random); ReLU() }
+        return try Sequential {
+            try Conv2d(3, 3, kernelSize: 3, padding: 1, using: &random); ReLU()
+        }
     }
 
     @Test(arguments: [1, 2, 3])
     func backwardMatchesFiniteDifferences(_ repetitions: Int) throws {
         var random = generator(209)
-        let block = try Sequential { try Conv2d(3, 3, kernelSize: 3, padding: 1, using: &random); Softmax() }
+        let block = try Sequential {
+            try Conv2d(3, 3, kernelSize: 3, padding: 1, using: &random); Softmax()
+        }
         let shared = try SharedBlock(block, repetitions: repetitions)
         try GradientCheck.expectGradientsMatch(shared, input: randomTensor([2, 3, 4, 5], seed: 202), "×\(repetitions)")
     }
@@ -35,7 +40,9 @@ import Testing
             shared, input: randomTensor([2, 2, 4, 4], seed: 205), tolerance: 3e-2,
             evaluate: { input in
                 let fresh = try SharedBlock(try block(), repetitions: 2)
-                for (target, source) in zip(fresh.parameters, shared.parameters) { target.parameter.value = source.parameter.value }
+                for (target, source) in zip(fresh.parameters, shared.parameters) {
+                    target.parameter.value = source.parameter.value
+                }
                 fresh.train()
                 return try fresh.forward(input)
             })
@@ -43,7 +50,9 @@ import Testing
 
     @Test func gradientEqualsTheSumOverAnUnrolledChain() throws {
         let shared = try SharedBlock(try Self.convBlock(), repetitions: 3)
-        let unrolled = try Sequential { try Self.convBlock(); try Self.convBlock(); try Self.convBlock() }
+        let unrolled = try Sequential {
+            try Self.convBlock(); try Self.convBlock(); try Self.convBlock()
+        }
         let input = randomTensor([2, 3, 4, 5], seed: 206)
         for model in [shared, unrolled] as [any Layer] { model.train() }
         let gradient = randomTensor(try shared.forward(input).shape, seed: 207)
@@ -51,7 +60,9 @@ import Testing
         expectClose(try shared.backward(gradient), try unrolled.backward(gradient), tolerance: 1e-5, "input gradient")
         let copies = unrolled.parameters
         for (index, named) in shared.parameters.enumerated() {
-            let total = try (0..<3).map { copies[2 * $0 + index].parameter.gradient }.reduce(Tensor.zeros(named.parameter.value.shape)) { try $0 + $1 }
+            let total = try (0..<3).map { copies[2 * $0 + index].parameter.gradient }.reduce(
+                Tensor.zeros(named.parameter.value.shape)
+            ) { try $0 + $1 }
             expectClose(named.parameter.gradient, total, tolerance: 1e-5, named.name)
         }
     }

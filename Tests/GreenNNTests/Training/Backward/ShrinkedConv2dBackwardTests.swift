@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `ShrinkedConv2d.backward` (area resampling, then the inner conv) against central
@@ -8,12 +9,14 @@ import Testing
     func backwardMatchesFiniteDifferences(_ c: (convolution: ShrinkedConv2d.Convolution, resolution: Float)) throws {
         var random = generator(181)
         let block = try ShrinkedConv2d(
-            6, 4, kernelSize: 3, padding: 1, width: 0.5, resolution: c.resolution, convolution: c.convolution, using: &random)
+            6, 4, kernelSize: 3, padding: 1, width: 0.5, resolution: c.resolution, convolution: c.convolution,
+            using: &random)
         try GradientCheck.expectGradientsMatch(block, input: randomTensor([2, 3, 8, 7], seed: 182), "\(c)")
     }
 
     @Test func backwardNeedsATrainingForwardPass() throws {
         try GradientCheck.expectBackwardNeedsTrainingForward(
-            try ShrinkedConv2d(6, 4, kernelSize: 3, padding: 1, width: 0.5, resolution: 0.5), input: randomTensor([2, 3, 8, 8], seed: 183))
+            try ShrinkedConv2d(6, 4, kernelSize: 3, padding: 1, width: 0.5, resolution: 0.5),
+            input: randomTensor([2, 3, 8, 8], seed: 183))
     }
 }

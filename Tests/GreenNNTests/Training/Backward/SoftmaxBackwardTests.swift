@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `Softmax.backward` against central differences (ε 1e-2, tolerance 2e-2), batch 2, for

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `MeanSquaredError`: a hand-checked value, the gradient against central differences
@@ -6,7 +7,8 @@ import Testing
 @Suite struct MeanSquaredErrorTests {
     @Test func valueAndGradientByHand() throws {
         let loss = try MeanSquaredError.evaluate(
-            prediction: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), target: Tensor(shape: [2, 2], scalars: [1, 0, 3, 1]))
+            prediction: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]),
+            target: Tensor(shape: [2, 2], scalars: [1, 0, 3, 1]))
         #expect(loss.value == 3.25)  // (0 + 4 + 0 + 9) / 4
         #expect(loss.gradient.scalars == [0, 1, 0, 1.5])
     }
@@ -21,8 +23,12 @@ import Testing
     }
 
     @Test func rejectsMismatchedShapes() {
-        #expect(throws: TrainingError.invalidData("MeanSquaredError: prediction [2, 3] and target [3, 2] must have the same non-empty shape")) {
-            _ = try MeanSquaredError.evaluate(prediction: randomTensor([2, 3], seed: 523), target: randomTensor([3, 2], seed: 524))
+        #expect(
+            throws: TrainingError.invalidData(
+                "MeanSquaredError: prediction [2, 3] and target [3, 2] must have the same non-empty shape")
+        ) {
+            _ = try MeanSquaredError.evaluate(
+                prediction: randomTensor([2, 3], seed: 523), target: randomTensor([3, 2], seed: 524))
         }
     }
 }

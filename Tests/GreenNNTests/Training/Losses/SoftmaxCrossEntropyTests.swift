@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenNN
 
 /// `SoftmaxCrossEntropy` against log-softmax written out in Double, its gradient against
@@ -28,7 +29,9 @@ import Testing
         }
         GradientCheck.compare(analytic, numeric, tolerance: 2e-2, "logits", sourceLocation: #_sourceLocation)
         for row in 0..<2 {
-            #expect(abs(analytic.scalars[(row * 4)..<(row * 4 + 4)].reduce(0, +)) < 1e-6, "each row of the gradient sums to 0")
+            #expect(
+                abs(analytic.scalars[(row * 4)..<(row * 4 + 4)].reduce(0, +)) < 1e-6,
+                "each row of the gradient sums to 0")
         }
     }
 
@@ -48,6 +51,8 @@ import Testing
         #expect(throws: TrainingError.invalidData("SoftmaxCrossEntropy: expected 2 labels for logits [2, 3], got 1")) {
             _ = try SoftmaxCrossEntropy.evaluate(logits: logits, labels: [0])
         }
-        #expect(throws: TrainingError.self) { _ = try SoftmaxCrossEntropy.evaluate(logits: randomTensor([6], seed: 514), labels: [0]) }
+        #expect(throws: TrainingError.self) {
+            _ = try SoftmaxCrossEntropy.evaluate(logits: randomTensor([6], seed: 514), labels: [0])
+        }
     }
 }

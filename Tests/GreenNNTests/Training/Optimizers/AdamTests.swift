@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GreenNN
 
 /// `Adam`: the first steps by hand (bias correction makes step 1 move each weight by about
@@ -37,7 +38,11 @@ import Testing
     }
 
     @Test func rejectsArgumentsOutsideTheirRanges() {
-        #expect(throws: TrainingError.invalidArgument("Adam: beta2 must be in [0, 1), got 1.0")) { _ = try Adam(beta2: 1) }
-        #expect(throws: TrainingError.invalidArgument("Adam: epsilon must be in (0, ∞), got 0.0")) { _ = try Adam(epsilon: 0) }
+        #expect(throws: TrainingError.invalidArgument("Adam: beta2 must be in [0, 1), got 1.0")) {
+            _ = try Adam(beta2: 1)
+        }
+        #expect(throws: TrainingError.invalidArgument("Adam: epsilon must be in (0, ∞), got 0.0")) {
+            _ = try Adam(epsilon: 0)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `CosineAnnealing`: the half cosine from the initial rate to the minimum, flat afterwards,
@@ -13,7 +14,9 @@ import Testing
     }
 
     @Test func rejectsArgumentsOutsideTheirRanges() {
-        #expect(throws: TrainingError.invalidArgument("CosineAnnealing: epochs must be > 0, got 0.0")) { _ = try CosineAnnealing(initial: 0.1, epochs: 0) }
+        #expect(throws: TrainingError.invalidArgument("CosineAnnealing: epochs must be > 0, got 0.0")) {
+            _ = try CosineAnnealing(initial: 0.1, epochs: 0)
+        }
         #expect(throws: TrainingError.invalidArgument("CosineAnnealing: minimum must be in [0, initial], got 0.5")) {
             _ = try CosineAnnealing(initial: 0.1, minimum: 0.5, epochs: 3)
         }

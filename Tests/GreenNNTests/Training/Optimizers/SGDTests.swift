@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `SGD`: one step by hand (plain, momentum, Nesterov, weight decay), the synthetic
@@ -34,7 +35,9 @@ import Testing
 
     @Test func aSharedParameterHasOneStateAndOneUpdate() throws {
         let conv = try Conv2d(2, 2, kernelSize: 1)
-        let model = try Sequential { conv; conv }
+        let model = try Sequential {
+            conv; conv
+        }
         let optimizer = try SGD(learningRate: 0.1, momentum: 0.5)
         for named in model.parameters { named.parameter.gradient = try Tensor.ones(named.parameter.value.shape) }
         let before = conv.weight.value.scalars
@@ -45,9 +48,15 @@ import Testing
     }
 
     @Test func rejectsArgumentsOutsideTheirRanges() {
-        #expect(throws: TrainingError.invalidArgument("SGD: learningRate must be in [0, ∞), got -1.0")) { _ = try SGD(learningRate: -1) }
-        #expect(throws: TrainingError.invalidArgument("SGD: momentum must be in [0, 1), got 1.0")) { _ = try SGD(learningRate: 0.1, momentum: 1) }
-        #expect(throws: TrainingError.invalidArgument("SGD: nesterov needs a momentum above 0")) { _ = try SGD(learningRate: 0.1, nesterov: true) }
+        #expect(throws: TrainingError.invalidArgument("SGD: learningRate must be in [0, ∞), got -1.0")) {
+            _ = try SGD(learningRate: -1)
+        }
+        #expect(throws: TrainingError.invalidArgument("SGD: momentum must be in [0, 1), got 1.0")) {
+            _ = try SGD(learningRate: 0.1, momentum: 1)
+        }
+        #expect(throws: TrainingError.invalidArgument("SGD: nesterov needs a momentum above 0")) {
+            _ = try SGD(learningRate: 0.1, nesterov: true)
+        }
         #expect(throws: TrainingError.self) { _ = try SGD(learningRate: .nan) }
     }
 }

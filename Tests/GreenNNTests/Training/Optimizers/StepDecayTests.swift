@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GreenNN
 
 /// `StepDecay`: the rate drops by the factor at each step boundary, and its argument checks.
@@ -10,7 +11,11 @@ import Testing
     }
 
     @Test func rejectsArgumentsOutsideTheirRanges() {
-        #expect(throws: TrainingError.invalidArgument("StepDecay: stepEpochs must be >= 1, got 0")) { _ = try StepDecay(initial: 0.1, stepEpochs: 0) }
-        #expect(throws: TrainingError.invalidArgument("StepDecay: factor must be in (0, 1], got 2.0")) { _ = try StepDecay(initial: 0.1, stepEpochs: 1, factor: 2) }
+        #expect(throws: TrainingError.invalidArgument("StepDecay: stepEpochs must be >= 1, got 0")) {
+            _ = try StepDecay(initial: 0.1, stepEpochs: 0)
+        }
+        #expect(throws: TrainingError.invalidArgument("StepDecay: factor must be in (0, 1], got 2.0")) {
+            _ = try StepDecay(initial: 0.1, stepEpochs: 1, factor: 2)
+        }
     }
 }

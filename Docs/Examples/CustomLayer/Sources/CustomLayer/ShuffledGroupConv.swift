@@ -33,7 +33,8 @@ final class ShuffledGroupConv: Layer {
                         let shuffled = (channel % perGroup) * groups + channel / perGroup
                         let (from, to) = inverse ? (shuffled, channel) : (channel, shuffled)
                         for index in 0..<plane {
-                            target[(image * channels + to) * plane + index] = source[(image * channels + from) * plane + index]
+                            target[(image * channels + to) * plane + index] =
+                                source[(image * channels + from) * plane + index]
                         }
                     }
                 }

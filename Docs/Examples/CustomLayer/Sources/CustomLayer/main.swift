@@ -24,7 +24,9 @@ let shuffle = model.layers[2] as! ShuffledGroupConv
 let cost = try shuffle.cost(for: [1, 24, 16, 16])
 let expectedMACs = 16 * 16 * 48 * (24 / 4)
 let expectedParameters = 48 * 24 / 4 + 48
-print("\nShuffledGroupConv: params \(cost.parameters) (expected \(expectedParameters)), MACs \(cost.macs) (expected \(expectedMACs))")
+print(
+    "\nShuffledGroupConv: params \(cost.parameters) (expected \(expectedParameters)), MACs \(cost.macs) (expected \(expectedMACs))"
+)
 guard cost.parameters == expectedParameters, cost.macs == expectedMACs else {
     print("the custom layer's cost does not match its closed form")
     exit(1)
@@ -36,5 +38,6 @@ model.train()
 let output = try model(input)
 model.zeroGradients()
 let gradient = try model.backward(Tensor.ones(output.shape))
-print("backward: input gradient \(gradient.shape), conv weight gradient norm² "
-    + "\(shuffle.conv.weight.gradient.map { $0 * $0 }.sum())")
+print(
+    "backward: input gradient \(gradient.shape), conv weight gradient norm² "
+        + "\(shuffle.conv.weight.gradient.map { $0 * $0 }.sum())")

@@ -33,5 +33,6 @@ func ratio(_ a: Int, _ b: Int) -> String {
     let tenths = Int((1000 * Double(a) / Double(b)).rounded())
     return "\(tenths / 10).\(tenths % 10)% of LeNet-5"
 }
-print("against lenet5: params \(ours.parameters) vs \(lenet.parameters) (\(ratio(ours.parameters, lenet.parameters))), "
-    + "MACs \(ours.macs) vs \(lenet.macs) (\(ratio(ours.macs, lenet.macs)))")
+print(
+    "against lenet5: params \(ours.parameters) vs \(lenet.parameters) (\(ratio(ours.parameters, lenet.parameters))), "
+        + "MACs \(ours.macs) vs \(lenet.macs) (\(ratio(ours.macs, lenet.macs)))")
