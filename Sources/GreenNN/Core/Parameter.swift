@@ -40,6 +40,12 @@ public struct NamedParameter {
         self.name = name
         self.parameter = parameter
     }
+
+    /// `weight`, then `bias` when there is one: the parameter list of conv and linear layers.
+    public static func weightAndBias(_ weight: Parameter, _ bias: Parameter?) -> [NamedParameter] {
+        [NamedParameter(name: "weight", parameter: weight)]
+            + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+    }
 }
 
 /// A child layer and its name in its parent (a property name, or an index in `Sequential`).

@@ -214,8 +214,7 @@ public final class Conv2d: Layer, EpilogueFusing {
 
     /// `weight`, then `bias`.
     public var directParameters: [NamedParameter] {
-        [NamedParameter(name: "weight", parameter: weight)]
-            + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+        NamedParameter.weightAndBias(weight, bias)
     }
 }
 

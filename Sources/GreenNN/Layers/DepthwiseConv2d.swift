@@ -154,8 +154,7 @@ public final class DepthwiseConv2d: Layer, EpilogueFusing {
 
     /// `weight`, then `bias`.
     public var directParameters: [NamedParameter] {
-        [NamedParameter(name: "weight", parameter: weight)]
-            + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+        NamedParameter.weightAndBias(weight, bias)
     }
 }
 

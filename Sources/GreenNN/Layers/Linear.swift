@@ -107,8 +107,7 @@ public final class Linear: Layer {
 
     /// `weight`, then `bias`.
     public var directParameters: [NamedParameter] {
-        [NamedParameter(name: "weight", parameter: weight)]
-            + (bias.map { [NamedParameter(name: "bias", parameter: $0)] } ?? [])
+        NamedParameter.weightAndBias(weight, bias)
     }
 }
 
