@@ -44,6 +44,11 @@ public protocol Layer: AnyObject, CostReporting, CustomStringConvertible {
     /// as in a PyTorch state_dict ("running_mean").
     var directBuffers: [NamedTensor] { get }
 
+    /// Replaces the buffer called `name` (one of `directBuffers`) with `value`, as loading a
+    /// state_dict does. The default, for layers without buffers, always throws.
+    /// - Throws: `LayerError` when there is no such buffer or `value` has another shape.
+    func setBuffer(named name: String, to value: Tensor) throws
+
     /// Whether the layer runs in training mode (batch statistics in BatchNorm, masks in
     /// Dropout, and caches for `backward(_:)`). Set it for a whole tree with `train()` / `eval()`.
     var isTraining: Bool { get set }
@@ -81,6 +86,12 @@ extension Layer {
 
     /// No buffers (BatchNorm lists its running statistics).
     public var directBuffers: [NamedTensor] { [] }
+
+    /// No buffers to set: always throws.
+    /// - Throws: `LayerError` with reason `.invalidConfiguration` naming the buffer.
+    public func setBuffer(named name: String, to value: Tensor) throws {
+        throw LayerError.invalidConfiguration(kind, "has no buffer named '\(name)'")
+    }
 
     /// The layer's type name, used in cost tables and error paths ("Conv2d").
     public var kind: String { String(describing: type(of: self)) }
@@ -131,11 +142,19 @@ extension Layer {
 
     /// Every buffer in the tree with its dotted path, each layer's once.
     public var buffers: [NamedTensor] {
+        bufferSlots.map { NamedTensor(name: $0.name, value: $0.value) }
+    }
+
+    /// Every buffer with the layer that owns it, each layer's once.
+    var bufferSlots: [BufferSlot] {
         var seen = Set<ObjectIdentifier>()
-        var result: [NamedTensor] = []
+        var result: [BufferSlot] = []
         func visit(_ layer: any Layer, prefix: String) {
             guard seen.insert(ObjectIdentifier(layer)).inserted else { return }
-            result += layer.directBuffers.map { NamedTensor(name: prefix + $0.name, value: $0.value) }
+            for buffer in layer.directBuffers {
+                result.append(
+                    BufferSlot(name: prefix + buffer.name, localName: buffer.name, value: buffer.value, layer: layer))
+            }
             for child in layer.children { visit(child.layer, prefix: prefix + child.name + ".") }
         }
         visit(self, prefix: "")

@@ -5,7 +5,7 @@ import Foundation
 /// the data section; an optional `"__metadata__"` object of strings), then the raw
 /// little-endian data.
 ///
-/// F32 is read and written; F16 and BF16 are read and widened to F32. Everything is validated
+/// F32 is read and written; F16, BF16, I64 and I32 are read and widened to F32. Everything is validated
 /// before any tensor is allocated: the header length against the file size and a 100 MB cap,
 /// each entry's dtype, shape and offsets against the data section, overlaps and duplicate names.
 ///
@@ -29,15 +29,14 @@ public enum SafeTensors {
     /// Decodes the tensors of a safetensors byte buffer.
     /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation.
     public static func decode(_ data: Data) throws(SafeTensorsError) -> [String: Tensor] {
-        let bytes = [UInt8](data)
-        guard bytes.count >= 8 else { throw .badHeaderLength(length: 0, fileSize: bytes.count, cap: headerCap) }
-        let length = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[$1]) << (8 * UInt64($1)) }
-        guard length <= UInt64(headerCap), length <= UInt64(bytes.count - 8) else {
-            throw .badHeaderLength(length: length, fileSize: bytes.count, cap: headerCap)
+        guard data.count >= 8 else { throw .badHeaderLength(length: 0, fileSize: data.count, cap: headerCap) }
+        let length = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard length <= UInt64(headerCap), length <= UInt64(data.count - 8) else {
+            throw .badHeaderLength(length: length, fileSize: data.count, cap: headerCap)
         }
         let headerEnd = 8 + Int(length)
-        let entries = try parseHeader(Array(bytes[8..<headerEnd]))
-        let dataSize = bytes.count - headerEnd
+        let entries = try parseHeader(Array(data[data.startIndex + 8..<data.startIndex + headerEnd]))
+        let dataSize = data.count - headerEnd
         var spans: [(begin: Int, end: Int, name: String)] = []
         for entry in entries {
             guard entry.begin >= 0, entry.begin <= entry.end, entry.end <= dataSize,
@@ -55,9 +54,8 @@ public enum SafeTensors {
         }
         var tensors: [String: Tensor] = [:]
         for entry in entries {
-            let start = headerEnd + entry.begin
-            let values = (0..<entry.shape.elementCount).map { index in
-                entry.dtype.float(bytes, at: start + index * entry.dtype.size)
+            let values = data.withUnsafeBytes { bytes in
+                entry.dtype.floats(bytes, at: headerEnd + entry.begin, count: entry.shape.elementCount)
             }
             do {
                 tensors[entry.name] = try Tensor(shape: entry.shape, scalars: values)
@@ -102,9 +100,7 @@ public enum SafeTensors {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { output.append(contentsOf: $0) }
         output.append(json)
         for name in names {
-            for value in tensors[name]!.scalars {
-                withUnsafeBytes(of: value.bitPattern.littleEndian) { output.append(contentsOf: $0) }
-            }
+            tensors[name]!.scalars.map(\.bitPattern.littleEndian).withUnsafeBytes { output.append(contentsOf: $0) }
         }
         return output
     }
@@ -119,22 +115,54 @@ public enum SafeTensors {
         var byteCount: Int { shape.elementCount * dtype.size }
     }
 
-    /// The element types read.
+    /// The element types read. Integers (PyTorch's BatchNorm `num_batches_tracked` is I64) are
+    /// widened to Float like the half types.
     enum DataType: String {
-        case f32 = "F32", f16 = "F16", bf16 = "BF16"
+        case f32 = "F32", f16 = "F16", bf16 = "BF16", i64 = "I64", i32 = "I32"
 
-        var size: Int { self == .f32 ? 4 : 2 }
-
-        /// The element at byte `offset`, widened to Float.
-        func float(_ bytes: [UInt8], at offset: Int) -> Float {
+        var size: Int {
             switch self {
-            case .f32:
-                return Float(
-                    bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) })
-            case .bf16:
-                return Float(bitPattern: (UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8) << 16)
-            case .f16:
-                return Float(Float16(bitPattern: UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8))
+            case .f32, .i32: 4
+            case .f16, .bf16: 2
+            case .i64: 8
+            }
+        }
+
+        /// The `count` elements starting at byte `offset` of `bytes`, widened to Float.
+        func floats(_ bytes: UnsafeRawBufferPointer, at offset: Int, count: Int) -> [Float] {
+            [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let source = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count * size])
+                switch self {
+                case .f32:
+                    for index in 0..<count {
+                        buffer[index] = Float(
+                            bitPattern: UInt32(
+                                littleEndian: source.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)))
+                    }
+                case .bf16:
+                    for index in 0..<count {
+                        let bits = UInt16(
+                            littleEndian: source.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self))
+                        buffer[index] = Float(bitPattern: UInt32(bits) << 16)
+                    }
+                case .f16:
+                    for index in 0..<count {
+                        let bits = UInt16(
+                            littleEndian: source.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self))
+                        buffer[index] = Float(Float16(bitPattern: bits))
+                    }
+                case .i64:
+                    for index in 0..<count {
+                        buffer[index] = Float(
+                            Int64(littleEndian: source.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self)))
+                    }
+                case .i32:
+                    for index in 0..<count {
+                        buffer[index] = Float(
+                            Int32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
+                    }
+                }
+                initialized = count
             }
         }
     }
@@ -156,7 +184,7 @@ public enum SafeTensors {
             }
             guard let dtypeName = fields["dtype"] as? String, let dtype = DataType(rawValue: dtypeName) else {
                 throw .badEntry(
-                    name: name, reason: "dtype must be F32, F16 or BF16, got \(fields["dtype"] ?? "nothing")")
+                    name: name, reason: "dtype must be F32, F16, BF16, I64 or I32, got \(fields["dtype"] ?? "nothing")")
             }
             guard let dimensions = fields["shape"] as? [Int], dimensions.allSatisfy({ $0 >= 0 && $0 <= 1 << 40 }),
                 dimensions.reduce(

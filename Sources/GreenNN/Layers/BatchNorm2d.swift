@@ -169,6 +169,19 @@ public final class BatchNorm2d: Layer {
             NamedTensor(name: "running_var", value: runningVariance),
         ]
     }
+
+    /// Sets `running_mean` or `running_var`.
+    /// - Throws: `LayerError` for another name or a shape other than `[channels]`.
+    public func setBuffer(named name: String, to value: Tensor) throws {
+        guard value.shape == [channels] else {
+            throw LayerError.invalidConfiguration(kind, "buffer '\(name)' must be [\(channels)], got \(value.shape)")
+        }
+        switch name {
+        case "running_mean": runningMean = value
+        case "running_var": runningVariance = value
+        default: throw LayerError.invalidConfiguration(kind, "has no buffer named '\(name)'")
+        }
+    }
 }
 
 extension BatchNorm2d: CostReporting {

@@ -55,14 +55,24 @@ import Testing
         #expect(tensors["b"]?.scalars == [1, 0.5])
     }
 
+    @Test func widensI64AndI32() throws {
+        // PyTorch's BatchNorm counter is an I64 scalar (shape []).
+        let data = file(
+            #"{"n":{"dtype":"I64","shape":[],"data_offsets":[0,8]},"i":{"dtype":"I32","shape":[2],"data_offsets":[8,16]}}"#,
+            data: [7, 1, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 3, 0, 0, 0])
+        let tensors = try SafeTensors.decode(data)
+        #expect(tensors["n"]?.scalars == [263])
+        #expect(tensors["i"]?.scalars == [-1, 3])
+    }
+
     @Test func rejectsEachKindOfCorruption() {
         expectError("header length", Data([1, 2, 3]))
         expectError("header length 4096", Data([0, 16, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 16)))
         expectError("not JSON", file("{not json", data: []))
         expectError("not a JSON object", file("[1,2]", data: []))
         expectError(
-            "dtype must be F32, F16 or BF16",
-            file(#"{"x":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8)))
+            "dtype must be F32, F16, BF16, I64 or I32",
+            file(#"{"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, data: Array(repeating: 0, count: 8)))
         expectError(
             "shape must be",
             file(#"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: Array(repeating: 0, count: 4)))
