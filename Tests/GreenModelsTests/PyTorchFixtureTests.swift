@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import GreenModels
+
+/// One PyTorch fixture (Scripts/make_fixtures.py): the GreenNN twin of a PyTorch model or block.
+struct PyTorchFixture: CustomStringConvertible, Sendable {
+    /// The files' prefix under Tests/Fixtures.
+    let name: String
+    /// Builds the GreenNN twin with arbitrary weights (the fixture's replace them).
+    let build: @Sendable () throws -> any Layer
+    var description: String { name }
+
+    static let all: [PyTorchFixture] = [
+        PyTorchFixture(name: "lenet5") { try ModelZoo.model(named: "lenet5") },
+        PyTorchFixture(name: "depthwise-separable") {
+            try DepthwiseSeparableConv2d(
+                16, 32, kernelSize: 3, stride: Size2D(2), padding: 1, batchNorm: true, activation: .relu)
+        },
+        PyTorchFixture(name: "fire") { try Fire(32, squeeze: 8, expand1x1: 16, expand3x3: 16) },
+        PyTorchFixture(name: "flattened") { try FlattenedConv2d(8, 16, kernelSize: 3, padding: 1) },
+        PyTorchFixture(name: "low-rank-linear") { try LowRankLinear(64, 48, rank: 8) },
+        PyTorchFixture(name: "mobilenet-v1-head") {
+            // mobilenet-v1's stem and first three depthwise-separable blocks.
+            let model = try ModelZoo.model(named: "mobilenet-v1")
+            let features = try #require(model.children.first?.layer as? Sequential)
+            return try Sequential(Array(features.layers.prefix(4)))
+        },
+    ]
+}
+
+/// GreenNN against PyTorch: each fixture's weights (a PyTorch state_dict, BatchNorm's I64
+/// counters included) load strictly into the GreenNN twin, and the twin's output on the
+/// fixture's input matches PyTorch's within 1e-4 relative error (max |Δ| / max |PyTorch|).
+@Suite struct PyTorchFixtureTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    @Test(arguments: PyTorchFixture.all)
+    func matchesPyTorch(_ fixture: PyTorchFixture) throws {
+        let model = try fixture.build()
+        let prefix = Self.directory.appendingPathComponent(fixture.name).path
+        let report = try model.loadWeights(from: prefix + "-weights.safetensors")
+        #expect(report.isEmpty)
+        let io = try SafeTensors.read(from: prefix + "-io.safetensors")
+        let input = try #require(io["input"]), expected = try #require(io["output"])
+        model.eval()
+        let output = try model(input)
+        #expect(output.shape == expected.shape)
+        let scale = expected.scalars.map(abs).max() ?? 0
+        let difference = zip(output.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
+        #expect(scale > 0)
+        #expect(difference <= 1e-4 * scale, "max |Δ| \(difference) against max |output| \(scale)")
+    }
+
+    @Test func fixturesStaySmall() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+        let bytes = try files.reduce(0) { total, file in
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: Self.directory.appendingPathComponent(file).path)
+            return total + ((attributes[.size] as? Int) ?? 0)
+        }
+        #expect(files.count == 2 * PyTorchFixture.all.count)
+        #expect(bytes < 2_000_000)
+    }
+}
