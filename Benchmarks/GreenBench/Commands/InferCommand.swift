@@ -1,0 +1,48 @@
+import Foundation
+import GreenModels
+
+/// greenbench infer MODEL --weights W.safetensors --input X.safetensors --output Y.safetensors [--non-strict]
+///
+/// Loads weights (a PyTorch state_dict saved as safetensors) into a zoo model, runs one forward
+/// pass in inference mode on the tensor named "input" and writes the result as "output".
+struct InferCommand: Command {
+    static let name = "infer"
+    static let summary = "load safetensors weights into a model and run it on a safetensors input"
+    static let usage = """
+        usage: greenbench infer MODEL --weights W.safetensors --input X.safetensors --output Y.safetensors [--non-strict]
+
+          MODEL          a model name (greenbench models lists them)
+          --weights W    the model's parameters and buffers under PyTorch state_dict names
+          --input X      a file holding a tensor named "input" (NCHW, F32, F16 or BF16)
+          --output Y     where to write the result, as a tensor named "output" (F32)
+          --non-strict   load what matches and list missing or unexpected tensors instead of failing
+        """
+
+    static func run(_ arguments: [String]) throws {
+        let options = try Arguments(
+            arguments, valueOptions: ["weights", "input", "output"], flagOptions: ["non-strict"])
+        guard options.positionals.count == 1 else {
+            throw UsageError("expects exactly one model name, got \(options.positionals.count) (see greenbench models)")
+        }
+        guard let weights = options.value("weights"), let inputPath = options.value("input"),
+            let outputPath = options.value("output")
+        else {
+            throw UsageError("needs --weights, --input and --output")
+        }
+        let entry = try ModelOptions.entry(options.positionals[0])
+        let model = try ModelZoo.model(named: entry.name)
+        let report = try model.loadWeights(from: weights, strict: !options.flag("non-strict"))
+        if !report.isEmpty { Console.error("greenbench infer: loaded partially: \(report)") }
+        let inputs = try SafeTensors.read(from: inputPath)
+        guard let input = inputs["input"] else {
+            throw SafeTensorsError.missing(name: "input")
+        }
+        model.eval()
+        var output = input
+        let milliseconds = try Stopwatch.seconds { output = try model(input) } * 1000
+        try SafeTensors.write(["output": output], metadata: ["model": entry.name], to: outputPath)
+        print(
+            "\(entry.name): \(model.stateDictionary.count) tensors from \(weights); input \(input.shape) -> output "
+                + "\(output.shape) in \(String(format: "%.3f", milliseconds)) ms; wrote \(outputPath)")
+    }
+}
