@@ -21,7 +21,7 @@
 /// ```
 public final class Sequential: ContainerLayer, ChainedLayer {
     /// The layers with their names, in execution order.
-    public let children: [NamedLayer]
+    public private(set) var children: [NamedLayer]
     /// Training mode; `train()` / `eval()` set it on every child too.
     public var isTraining = false
 
@@ -39,6 +39,17 @@ public final class Sequential: ContainerLayer, ChainedLayer {
             throw LayerError.invalidConfiguration("Sequential", "child names must be unique, got \(layers.map(\.name))")
         }
         children = layers
+    }
+
+    /// Swaps the child called `name` for `layer` (as a model-wide compression does); the name
+    /// and position stay, so paths do not change.
+    /// - Throws: `LayerError` when there is no child called `name`.
+    public func replaceChild(named name: String, with layer: any Layer) throws {
+        guard let index = children.firstIndex(where: { $0.name == name }) else {
+            throw LayerError.invalidConfiguration(
+                kind, "has no child named '\(name)' (children: \(children.map(\.name).joined(separator: ", ")))")
+        }
+        children[index] = NamedLayer(name, layer)
     }
 
     /// The layers, in execution order.

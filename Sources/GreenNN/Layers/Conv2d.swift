@@ -127,6 +127,19 @@ public final class Conv2d: Layer, EpilogueFusing {
         self.bias = bias.map(Parameter.init)
     }
 
+    /// Whether this is an ungrouped, undilated 1x1 conv: a per-pixel channel-mixing matrix.
+    var isPointwise: Bool { kernelSize == Size2D(1) && groups == 1 && dilation == Size2D(1) }
+
+    /// The weight as a matrix `[O, C/groups · kH · kW]`, one row per output channel (the GEMM
+    /// operand; for a 1x1 conv, the channel-mixing matrix).
+    var weightMatrix: Tensor {
+        get throws {
+            try LayerError.wrapping(kind) {
+                try weight.value.reshaped(to: [outputChannels, weight.value.elementCount / outputChannels])
+            }
+        }
+    }
+
     /// The window this conv slides over `input`'s plane.
     func geometry(for input: Shape) throws -> WindowGeometry {
         let image = try LayerValidation.image(input, channels: inputChannels, in: kind)

@@ -58,6 +58,19 @@ public final class LowRankLinear: ChainedLayer {
         self.up = up
     }
 
+    /// The truncated-SVD factorisation of a trained linear layer; the bias carries over.
+    /// - Throws: `LayerError` for an invalid selection (see `LowRankFactors`).
+    public convenience init(approximating linear: Linear, keeping selection: RankSelection) throws {
+        try self.init(
+            LowRankFactors(approximating: linear.weight.value, keeping: selection), bias: linear.bias?.value)
+    }
+
+    /// The layer holding `factors` (`down` and `up`), with `bias [out]` or none.
+    /// - Throws: `LayerError` when the bias does not match the factors' output size.
+    public convenience init(_ factors: LowRankFactors, bias: Tensor?) throws {
+        try self.init(down: Linear(weight: factors.down, bias: nil), up: Linear(weight: factors.up, bias: bias))
+    }
+
     private static func validate(_ inputFeatures: Int, _ outputFeatures: Int, rank: Int) throws {
         try LayerValidation.positive(inputFeatures, "inputFeatures", in: "LowRankLinear")
         try LayerValidation.positive(outputFeatures, "outputFeatures", in: "LowRankLinear")
