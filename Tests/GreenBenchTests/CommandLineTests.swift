@@ -121,7 +121,7 @@ import Testing
         #expect(command.errors.contains("known: models"))
     }
 
-    @Test(arguments: ["models", "table", "compare", "run", "blocks", "peak", "train", "infer"])
+    @Test(arguments: ["models", "table", "compare", "run", "blocks", "peak", "train", "infer", "compress"])
     func everyCommandHasHelp(_ command: String) throws {
         let result = try greenbench(command, "--help")
         #expect(result.status == 0)

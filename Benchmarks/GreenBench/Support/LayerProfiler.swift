@@ -48,12 +48,3 @@ final class LayerProfiler {
         }
     }
 }
-
-extension LayerCost {
-    /// Every row of this cost tree by its dotted path (the root under "").
-    var rowsByPath: [String: LayerCost] {
-        var rows: [String: LayerCost] = [name: self]
-        for child in children { rows.merge(child.rowsByPath) { first, _ in first } }
-        return rows
-    }
-}

@@ -19,20 +19,24 @@ extension Layer {
     ///   - selection: the rank, or the spectral-energy fraction, to keep in each layer; a fixed
     ///     rank is capped at each layer's `min(out, in)`.
     ///   - input: the input shape the MACs in the report are counted on.
+    ///   - scope: a dotted path ("classifier"): only layers at or below it are considered
+    ///     (the default, "", is the whole model).
     /// - Returns: one row per eligible layer and the model's cost before and after.
-    /// - Throws: `LayerError` for an invalid selection or an input the model cannot take
-    ///   (nothing is changed then), or when a weight holds NaN or infinity.
+    /// - Throws: `LayerError` for an invalid selection, an input the model cannot take or a
+    ///   scope that names no layer (nothing is changed then), or when a weight holds NaN or infinity.
     @discardableResult
-    public func compressLowRank(keeping selection: RankSelection, input: Shape) throws -> CompressionReport {
+    public func compressLowRank(
+        keeping selection: RankSelection, input: Shape, under scope: String = ""
+    ) throws -> CompressionReport {
         try selection.validate(in: "compressLowRank")
-        let before = try cost(for: input)
-        var costs: [String: LayerCost] = [:]
-        func index(_ row: LayerCost) {
-            costs[row.name] = row
-            row.children.forEach(index)
+        guard sublayer(at: scope) != nil else {
+            throw LayerError.invalidConfiguration(kind, "has no layer at '\(scope)' to compress")
         }
-        index(before)
-        let candidates = lowRankCandidates()
+        let before = try cost(for: input)
+        let costs = before.rowsByPath
+        let candidates = lowRankCandidates().filter {
+            scope.isEmpty || $0.path == scope || $0.path.hasPrefix(scope + ".")
+        }
         var occurrences: [ObjectIdentifier: Int] = [:]
         for candidate in candidates { occurrences[ObjectIdentifier(candidate.layer), default: 0] += 1 }
         var rows: [CompressionReport.Row] = []

@@ -135,6 +135,16 @@ extension Layer {
         return result
     }
 
+    /// The layer at dotted `path` below this one ("classifier.0"; "" is this layer), or nil.
+    public func sublayer(at path: String) -> (any Layer)? {
+        var layer: any Layer = self
+        for name in path.split(separator: ".", omittingEmptySubsequences: true) {
+            guard let child = layer.children.first(where: { $0.name == name }) else { return nil }
+            layer = child.layer
+        }
+        return layer
+    }
+
     /// The number of learnable scalars in the tree, shared parameters counted once.
     public var parameterCount: Int {
         parameters.reduce(0) { $0 + $1.parameter.count }

@@ -65,6 +65,13 @@ public struct LayerCost: Equatable, Sendable {
         return copy
     }
 
+    /// Every row of this cost tree by its dotted path (the root under its own name, "" at the top).
+    public var rowsByPath: [String: LayerCost] {
+        var rows: [String: LayerCost] = [name: self]
+        for child in children { rows.merge(child.rowsByPath) { first, _ in first } }
+        return rows
+    }
+
     /// The rows of `children` run in order on `input` (each one's output is the next one's
     /// input), with paths prefixed, and the final output shape.
     /// - Throws: the first child's error, its path prefixed with that child's name.

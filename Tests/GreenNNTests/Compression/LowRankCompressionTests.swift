@@ -35,6 +35,10 @@ import Testing
         #expect(model.parameters.map(\.name).contains("4.down.weight"))
         #expect(String(describing: report).contains("3 of 3 layers replaced"))
 
+        let scoped = try makeModel()
+        let only = try scoped.compressLowRank(keeping: .rank(3), input: input, under: "6")
+        #expect(only.rows.map(\.path) == ["6"] && scoped.layers[6] is LowRankLinear && scoped.layers[4] is Linear)
+
         let again = try makeModel()
         let wide = try again.compressLowRank(keeping: .rank(15), input: input)
         #expect(wide.rows.map(\.replaced) == [false, true, false])
@@ -82,6 +86,9 @@ import Testing
         let model = try makeModel()
         expectLayerError(["energy fraction must be in (0, 1]"]) {
             try model.compressLowRank(keeping: .energy(0), input: [1, 8, 6, 6])
+        }
+        expectLayerError(["has no layer at '9'"]) {
+            try model.compressLowRank(keeping: .rank(2), input: [1, 8, 6, 6], under: "9")
         }
         expectLayerError(["expected input [N, 8, H, W]"]) {
             try model.compressLowRank(keeping: .rank(2), input: [1, 5, 6, 6])
