@@ -182,6 +182,7 @@ struct CompressCommand: Command {
             let copy = try ModelZoo.model(named: entry.name, seed: seed)
             try copy.loadStateDictionary(state)
             copy.eval()
+            Console.progress("compress: factorising \(entry.name)\(scope.isEmpty ? "" : " " + scope) at \(selection)")
             let report = try copy.compressLowRank(keeping: selection, input: entry.input(batch: 1), under: scope)
             var before: Double?
             if fineTuning > 0, data != nil {
