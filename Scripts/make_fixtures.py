@@ -14,6 +14,10 @@ virtualenv; PyTorch is never a dependency of the package or its tests:
     python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch==2.13.0+cpu
     /tmp/torchenv/bin/python Scripts/make_fixtures.py
 
+With torchvision installed it also writes torchvision-state-dicts.json: the state_dict names and
+shapes of torchvision's vgg11/13/16/19 and squeezenet1_0/1_1, which the zoo's models must match
+so that a torchvision state_dict loads into them as is.
+
 The safetensors files are written by the small writer below (the format is an 8-byte header
 length, a JSON header and raw little-endian data), so the fixtures do not depend on the
 safetensors package either.
@@ -141,6 +145,25 @@ def randomize_batch_norms(model):
                 module.num_batches_tracked.fill_(100)
 
 
+def write_torchvision_manifest():
+    """Names and shapes of torchvision's VGG and SqueezeNet state_dicts, for the zoo to match."""
+    try:
+        import torchvision
+    except ImportError:
+        print("torchvision is not installed: torchvision-state-dicts.json left as it is")
+        return
+    models = {"vgg11": "vgg11", "vgg13": "vgg13", "vgg16": "vgg16", "vgg19": "vgg19",
+              "squeezenet1.0": "squeezenet1_0", "squeezenet1.1": "squeezenet1_1"}
+    manifest = {
+        zoo_name: {name: list(tensor.shape) for name, tensor in getattr(torchvision.models, builder)().state_dict().items()}
+        for zoo_name, builder in models.items()
+    }
+    with open(os.path.join(FIXTURES, "torchvision-state-dicts.json"), "w") as file:
+        json.dump(manifest, file, indent=1, sort_keys=True)
+        file.write("\n")
+    print(f"torchvision {torchvision.__version__}: state_dict names and shapes of {', '.join(models)}")
+
+
 def main():
     torch.manual_seed(20261126)
     os.makedirs(FIXTURES, exist_ok=True)
@@ -154,6 +177,7 @@ def main():
         write_safetensors(model.state_dict(), os.path.join(FIXTURES, f"{name}-weights.safetensors"))
         write_safetensors({"input": sample, "output": output}, os.path.join(FIXTURES, f"{name}-io.safetensors"))
         print(f"{name}: input {list(shape)} -> output {list(output.shape)}")
+    write_torchvision_manifest()
 
 
 if __name__ == "__main__":

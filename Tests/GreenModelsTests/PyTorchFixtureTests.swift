@@ -53,6 +53,26 @@ struct PyTorchFixture: CustomStringConvertible, Sendable {
         #expect(difference <= 1e-4 * scale, "max |Δ| \(difference) against max |output| \(scale)")
     }
 
+    /// torchvision's state_dict names and shapes (Scripts/make_fixtures.py with torchvision).
+    static let torchvision: [String: [String: [Int]]] = {
+        let url = directory.appendingPathComponent("torchvision-state-dicts.json")
+        guard let data = try? Data(contentsOf: url),
+            let manifest = try? JSONDecoder().decode([String: [String: [Int]]].self, from: data)
+        else { return [:] }
+        return manifest
+    }()
+
+    @Test(arguments: ["vgg11", "vgg13", "vgg16", "vgg19", "squeezenet1.0", "squeezenet1.1"])
+    func zooModelsHaveTorchvisionsStateDictionary(_ name: String) throws {
+        let expected = try #require(Self.torchvision[name], "no torchvision manifest for \(name)")
+        let ours = try ModelZoo.model(named: name).stateDictionary.mapValues(\.shape.dimensions)
+        #expect(Set(ours.keys).subtracting(expected.keys).sorted() == [], "names torchvision does not have")
+        #expect(Set(expected.keys).subtracting(ours.keys).sorted() == [], "torchvision names the zoo lacks")
+        for (key, shape) in expected where ours[key] != nil {
+            #expect(ours[key] == shape, "\(key)")
+        }
+    }
+
     @Test func fixturesStaySmall() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
         let bytes = try files.reduce(0) { total, file in
@@ -60,7 +80,7 @@ struct PyTorchFixture: CustomStringConvertible, Sendable {
                 atPath: Self.directory.appendingPathComponent(file).path)
             return total + ((attributes[.size] as? Int) ?? 0)
         }
-        #expect(files.count == 2 * PyTorchFixture.all.count)
+        #expect(files.count == 2 * PyTorchFixture.all.count + 1)
         #expect(bytes < 2_000_000)
     }
 }
