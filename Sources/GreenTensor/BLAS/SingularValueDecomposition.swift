@@ -7,7 +7,9 @@ internal import CBLAS
 /// With `k = min(m, n)`: `u` is `[m, k]` with orthonormal columns, `singularValues` holds `k`
 /// values in descending order, and `vt` is `[k, n]` with orthonormal rows. Truncating to the
 /// first `r` gives the best rank-`r` approximation in the Frobenius and spectral norms
-/// (Eckart–Young).
+/// (Eckart–Young). The one LAPACK call runs with OpenBLAS threaded to `ComputeThreads.count`
+/// (it cannot be split into GreenNN's own blocks), and OpenBLAS is pinned back to one thread
+/// after it.
 ///
 /// ```swift
 /// let svd = try SingularValueDecomposition(of: weight)     // weight: [out, in]
@@ -61,7 +63,7 @@ public struct SingularValueDecomposition: Sendable {
         }
         lwork = Int32(query.rounded(.up))
         var work = [Float](repeating: 0, count: Int(lwork))
-        work.withUnsafeMutableBufferPointer { call($0.baseAddress!) }
+        ComputeThreads.withOpenBLASThreads { work.withUnsafeMutableBufferPointer { call($0.baseAddress!) } }
         guard info == 0 else {
             throw .invalidArgument(
                 operation: operation,

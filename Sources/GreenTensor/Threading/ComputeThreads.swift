@@ -38,6 +38,15 @@ public enum ComputeThreads {
         setting.withLock { $0 = count }
     }
 
+    /// Runs `body`, a one-off LAPACK call that cannot be split into our own blocks, with
+    /// OpenBLAS threaded to `count`, and pins OpenBLAS back to one thread afterwards. GEMMs
+    /// that other tasks run meanwhile are threaded by OpenBLAS too (correct, if oversubscribed).
+    static func withOpenBLASThreads<Result>(_ body: () throws -> Result) rethrows -> Result {
+        openblas_set_num_threads(Int32(count))
+        defer { openblas_set_num_threads(1) }
+        return try body()
+    }
+
     /// How many workers `parallelFor` uses for `iterations` items.
     public static func workers(for iterations: Int) -> Int {
         Swift.max(1, Swift.min(count, iterations))
