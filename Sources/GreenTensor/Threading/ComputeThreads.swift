@@ -38,6 +38,9 @@ public enum ComputeThreads {
         setting.withLock { $0 = count }
     }
 
+    /// The thread count OpenBLAS is set to (1 outside `withOpenBLASThreads`).
+    static var openBLASThreadCount: Int { Int(openblas_get_num_threads()) }
+
     /// Runs `body`, a one-off LAPACK call that cannot be split into our own blocks, with
     /// OpenBLAS threaded to `count`, and pins OpenBLAS back to one thread afterwards. GEMMs
     /// that other tasks run meanwhile are threaded by OpenBLAS too (correct, if oversubscribed).

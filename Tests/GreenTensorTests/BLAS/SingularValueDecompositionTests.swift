@@ -81,6 +81,11 @@ import Testing
         expectClose(try Tensor(shape: [8, 6], scalars: reconstruct(svd, rank: 2)), matrix, tolerance: 1e-5, "rank 2")
     }
 
+    @Test func leavesOpenBLASSingleThreaded() throws {
+        _ = try SingularValueDecomposition(of: randomTensor([40, 30], seed: 9))
+        #expect(ComputeThreads.openBLASThreadCount == 1)
+    }
+
     @Test func rejectsBadMatrices() throws {
         expectTensorError(["SingularValueDecomposition", "[2, 2, 2]"]) {
             _ = try SingularValueDecomposition(of: Tensor.zeros([2, 2, 2]))
