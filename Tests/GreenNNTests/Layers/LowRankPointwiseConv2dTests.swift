@@ -71,6 +71,13 @@ import Testing
         expectClose(try model(input), try ReLU()(norm(layer(input))), tolerance: 1e-5, "fused")
     }
 
+    @Test func descriptionIsCallSyntax() throws {
+        #expect(try makeLayer().description == "LowRankPointwiseConv2d(6, 8, rank: 3)")
+        #expect(
+            try makeLayer(stride: 2, padding: 1, bias: false).description
+                == "LowRankPointwiseConv2d(6, 8, rank: 3, stride: 2, padding: 1, bias: false)")
+    }
+
     @Test func gradientsMatchFiniteDifferences() throws {
         try GradientCheck.expectGradientsMatch(
             try makeLayer(stride: 2, padding: 1), input: randomTensor([2, 6, 5, 4], seed: 38))
