@@ -3,24 +3,31 @@
 // so a hypervisor that hides AVX-512 state never gets AVX-512 code.
 #include "CKernels.h"
 
+// GN_LANES: floats per vector register, the width of the partial sums in thinProduct.
 #define GN_TARGET
 #define GN_NAME(x) x##_generic
+#define GN_LANES 4
 #include "KernelBody.h"
 #undef GN_TARGET
 #undef GN_NAME
+#undef GN_LANES
 
 #if defined(__x86_64__)
 #define GN_TARGET __attribute__((target("avx2,fma")))
 #define GN_NAME(x) x##_avx2
+#define GN_LANES 8
 #include "KernelBody.h"
 #undef GN_TARGET
 #undef GN_NAME
+#undef GN_LANES
 
 #define GN_TARGET __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
 #define GN_NAME(x) x##_avx512
+#define GN_LANES 16
 #include "KernelBody.h"
 #undef GN_TARGET
 #undef GN_NAME
+#undef GN_LANES
 #endif
 
 static int gn_supports(gn_isa isa) {

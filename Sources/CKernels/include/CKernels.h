@@ -85,6 +85,9 @@ typedef struct {
     /// g + momentum*velocity : velocity).
     void (*sgdUpdate)(float *value, const float *gradient, float *_Nullable velocity, size_t count, float rate,
                       float momentum, float decay, int nesterov);
+    /// c[o*ldc + p] = sum over t < k of a[o*k + t] * rows[p*k + t] for o < m, p < n: a [m, k] matrix
+    /// times the transpose of rows [n, k], for thin products (few columns) that sgemm packs poorly.
+    void (*thinProduct)(const float *a, int m, int k, const float *rows, int n, float *c, int ldc);
 } gn_kernel_table;
 
 /// The table compiled for `isa`, or NULL when this CPU (and its OS) cannot run it.

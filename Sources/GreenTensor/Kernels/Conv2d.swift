@@ -47,6 +47,12 @@ public func conv2d(
             geometry: geometry, workspace: workspace ?? Workspace())
         return output
     }
+    if groups == 1 && (batch < ComputeThreads.count || batch == 1) && outputChannels > geometry.outputPositions {
+        convolveSplittingChannels(
+            input, weight: weight, scale: outputScale, shift: outputShift, lower: lower, upper: upper, into: output,
+            geometry: geometry, workspace: workspace ?? Workspace())
+        return output
+    }
     let groupOutputs = outputChannels / groups
     let reduction = groupChannels * geometry.taps
     let positions = geometry.outputPositions
@@ -95,16 +101,90 @@ public func conv2d(
                     beta: 0, c: destination.base + (image * outputChannels + group * groupOutputs) * positions + offset,
                     ldc: positions)
             }
-            if shifts != nil || scales != nil || lower > -.infinity || upper < .infinity {
-                for channel in 0..<outputChannels {
-                    Kernels.table.affineClamp(
-                        destination.base + (image * outputChannels + channel) * positions + offset, count,
-                        scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
-                }
-            }
+            finishChannels(
+                0..<outputChannels, of: image, into: destination, channels: outputChannels, positions: positions,
+                offset: offset, count: count, scales: scales, shifts: shifts, lower: lower, upper: upper)
         }
     }
     return output
+}
+
+/// Applies the per-channel scale, shift and clamp (bias, folded BatchNorm, activation) to
+/// `count` outputs from `offset` of each channel in `range` of `image`; nothing when there is none.
+private func finishChannels(
+    _ range: Range<Int>, of image: Int, into destination: SharedPointer, channels: Int, positions: Int, offset: Int,
+    count: Int, scales: SharedPointer?, shifts: SharedPointer?, lower: Float, upper: Float
+) {
+    guard shifts != nil || scales != nil || lower > -.infinity || upper < .infinity else { return }
+    for channel in range {
+        Kernels.table.affineClamp(
+            destination.base + (image * channels + channel) * positions + offset, count,
+            scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
+    }
+}
+
+/// Convolution of a batch smaller than the thread count (or a single image) whose planes hold
+/// fewer positions than there are output channels (the deep layers of a network at batch 1).
+/// Splitting such a plane into bands of rows would hand every worker the whole weight matrix
+/// and a sliver of columns; here each image's im2col runs once (split by input channels), and
+/// the workers split the output channels, each multiplying its rows of the weight by all the
+/// columns. Planes of at most `thinPlanePositions` positions skip sgemm, whose packing of the
+/// weight costs more than such a thin product: the columns are transposed into rows and the
+/// `thinProduct` kernel streams each weight row once.
+private func convolveSplittingChannels(
+    _ input: Tensor, weight: Tensor, scale: Tensor?, shift: Tensor?, lower: Float, upper: Float, into output: Tensor,
+    geometry: WindowGeometry, workspace: Workspace
+) {
+    let (batch, channels) = (input.shape[0], input.shape[1])
+    let planeSize = input.shape[2] * input.shape[3]
+    let outputChannels = weight.shape[0]
+    let reduction = channels * geometry.taps
+    let positions = geometry.outputPositions
+    let pointwise = geometry.isPointwise
+    let thin = positions <= thinPlanePositions
+    let columnsSize = pointwise ? 0 : reduction * positions
+    let scratch = workspace.floats(columnsSize + (thin ? reduction * positions : 0))
+    let columns = SharedPointer(scratch)
+    let rows = SharedPointer(scratch + columnsSize)
+    let source = SharedPointer(input.storage.base)
+    let filters = SharedPointer(weight.storage.base)
+    let scales = scale.map { SharedPointer($0.storage.base) }
+    let shifts = shift.map { SharedPointer($0.storage.base) }
+    let destination = SharedPointer(output.storage.base)
+    let cWindow = geometry.cValue
+    for image in 0..<batch {
+        let plane = SharedPointer(source.base + image * channels * planeSize)
+        if !pointwise {
+            parallelFor(channels) { _, range in
+                var window = cWindow
+                Kernels.table.im2col(
+                    plane.base + range.lowerBound * planeSize, Int32(range.count), &window, 0,
+                    Int32(geometry.output.height), columns.base + range.lowerBound * geometry.taps * positions)
+            }
+        }
+        let matrix = pointwise ? plane.base : columns.base
+        if thin {
+            for k in 0..<reduction {
+                for position in 0..<positions { rows.base[position * reduction + k] = matrix[k * positions + position] }
+            }
+        }
+        parallelFor(outputChannels) { _, range in
+            let a = filters.base + range.lowerBound * reduction
+            let c = destination.base + (image * outputChannels + range.lowerBound) * positions
+            if thin {
+                Kernels.table.thinProduct(
+                    a, Int32(range.count), Int32(reduction), rows.base, Int32(positions), c, Int32(positions))
+            } else {
+                GEMM.multiplyUnchecked(
+                    transposeA: .none, transposeB: .none, m: range.count, n: positions, k: reduction, alpha: 1, a: a,
+                    lda: reduction, b: pointwise ? plane.base : columns.base, ldb: positions, beta: 0, c: c,
+                    ldc: positions)
+            }
+            finishChannels(
+                range, of: image, into: destination, channels: outputChannels, positions: positions, offset: 0,
+                count: positions, scales: scales, shifts: shifts, lower: lower, upper: upper)
+        }
+    }
 }
 
 /// Checks a grouped convolution of `input` by `weight` as `conv2d` does, and returns its sizes.
@@ -149,6 +229,10 @@ let columnCacheFloats = 1 << 19
 /// Output planes smaller than this many positions take the row-major path: with, say, a 2x2
 /// plane a per-image GEMM would be [O, K]·[K, 4], too thin for sgemm to run near its peak.
 let smallPlanePositions = 64
+
+/// Output planes of at most this many positions, in a batch too small to share out by images,
+/// take `thinProduct` instead of sgemm (see `convolveSplittingChannels`).
+let thinPlanePositions = 16
 
 /// Convolution for small output planes (ungrouped): the windows of a worker's images become
 /// the rows of one matrix ("im2row": [images·H'·W', C·kH·kW], each image's im2col columns
