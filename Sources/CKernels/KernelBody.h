@@ -119,10 +119,63 @@ GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *k
     const int sh = g->strideHeight, sw = g->strideWidth, dh = g->dilationHeight, dw = g->dilationWidth;
     const float *source = input;
     int stride = W;
+    float *flat = workspace;
     if (g->paddingHeight != 0 || g->paddingWidth != 0) {
         GN_NAME(pad_plane)(input, g, workspace);
         source = workspace;
         stride = W + 2 * g->paddingWidth;
+        // The accumulator follows the padded copy after a zeroed gap of 16 floats, which the
+        // rounded-up run below may read past the copy's end without overlapping what it writes.
+        float *gap = workspace + (size_t)(g->inputHeight + 2 * g->paddingHeight) * stride;
+        for (int i = 0; i < 16; i++) gap[i] = 0;
+        flat = gap + 16;
+    }
+    const int dense3x3 = KH == 3 && KW == 3 && dh == 1 && dw == 1;
+    if (sh == 1 && sw == 1 && (OW < 64 || dense3x3)) {
+        // Stride 1: every output row at once, as one run over the (padded) plane's rows including
+        // the columns between them, then the valid columns copied out. With padding the source is
+        // the workspace's padded copy, followed by the gap, so the run is rounded up to whole
+        // vectors (the extra lanes are never copied out). A 3x3 kernel takes all nine taps in one
+        // pass (nine loads and one store per vector); others accumulate tap by tap.
+        const size_t exact = (size_t)(OH - 1) * stride + OW;
+        const size_t count = source == input ? exact : (exact + GN_LANES - 1) / GN_LANES * GN_LANES;
+        if (dense3x3) {
+            const float *r0 = source, *r1 = source + stride, *r2 = source + 2 * (size_t)stride;
+            const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
+            const float w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8];
+            for (size_t i = 0; i < count; i++) {
+                flat[i] = bias + w0 * r0[i] + w1 * r0[i + 1] + w2 * r0[i + 2] + w3 * r1[i] + w4 * r1[i + 1] +
+                          w5 * r1[i + 2] + w6 * r2[i] + w7 * r2[i + 1] + w8 * r2[i + 2];
+            }
+        } else {
+            for (size_t i = 0; i < count; i++) flat[i] = bias;
+            for (int ky = 0; ky < KH; ky++) {
+                for (int kx = 0; kx < KW; kx++) {
+                    const float w = kernel[ky * KW + kx];
+                    const float *in = source + (size_t)ky * dh * stride + kx * dw;
+                    for (size_t i = 0; i < count; i++) flat[i] += w * in[i];
+                }
+            }
+        }
+        for (int oy = 0; oy < OH; oy++) {
+            for (int ox = 0; ox < OW; ox++) output[(size_t)oy * OW + ox] = flat[(size_t)oy * stride + ox];
+        }
+        return;
+    }
+    if (dense3x3) {
+        // Strided 3x3: each output from its nine taps, vectorised over the row's outputs.
+        const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
+        const float w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8];
+        for (int oy = 0; oy < OH; oy++) {
+            const float *r0 = source + (size_t)oy * sh * stride, *r1 = r0 + stride, *r2 = r1 + stride;
+            float *out = output + (size_t)oy * OW;
+            for (int ox = 0; ox < OW; ox++) {
+                const int x = ox * sw;
+                out[ox] = bias + w0 * r0[x] + w1 * r0[x + 1] + w2 * r0[x + 2] + w3 * r1[x] + w4 * r1[x + 1] +
+                          w5 * r1[x + 2] + w6 * r2[x] + w7 * r2[x + 1] + w8 * r2[x + 2];
+            }
+        }
+        return;
     }
     for (int oy = 0; oy < OH; oy++) {
         float *out = output + (size_t)oy * OW;

@@ -35,7 +35,7 @@ typedef struct {
     /// columns [C*kH*kW, outH*outW] accumulated (+=) into input-shaped [C, H, W].
     void (*col2im)(const float *columns, int channels, const gn_window *window, float *input);
     /// One channel: output[outH, outW] = bias + sum over the kH x kW taps of kernel * input.
-    /// workspace holds (H + 2*padH) * (W + 2*padW) floats when padding is non-zero.
+    /// workspace holds 2 * (H + 2*padH) * (W + 2*padW) + 32 floats (a padded copy, a gap, an accumulator).
     void (*depthwisePlane)(const float *input, const float *kernel, float bias,
                            const gn_window *window, float *workspace, float *output);
     /// One channel: output[outH, outW] = max over the window (padding never wins).

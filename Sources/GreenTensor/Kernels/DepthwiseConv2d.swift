@@ -1,7 +1,8 @@
 // Depthwise convolution on a direct kernel (no im2col): each channel convolved with its own
 // kH x kW filter. Per plane the kernel copies the input into a zero-padded workspace once,
 // then for each output row accumulates the taps along contiguous W, one weight in a
-// register per tap (vectorised over the row).
+// register per tap (vectorised over the row); planes with short rows (stride 1) accumulate
+// all rows as one run over the padded plane and copy the valid columns out.
 //   input [N, C, H, W], weight [C, 1, kH, kW] -> output [N, C, H', W']
 // MACs: N · C · H'·W' · kH·kW. Planes (N·C) run in parallel.
 internal import CKernels
@@ -36,7 +37,7 @@ public func depthwiseConv2d(
     let (lower, upper) = (epilogue?.lower ?? -.infinity, epilogue?.upper ?? .infinity)
     let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
     let planes = batch * channels
-    let paddedPerWorker = geometry.paddedPlaneCount
+    let paddedPerWorker = 2 * geometry.paddedInputPositions + 32
     let workers = ComputeThreads.workers(for: planes)
     let scratchSpace = workspace ?? Workspace()
     defer { withExtendedLifetime(scratchSpace) {} }

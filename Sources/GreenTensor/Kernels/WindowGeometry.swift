@@ -113,6 +113,11 @@ public struct WindowGeometry: Hashable, Sendable {
         kernel == 1 && stride == 1 && padding == 0
     }
 
+    /// Positions of one input plane with its zero padding: `(H + 2·padH) · (W + 2·padW)`.
+    var paddedInputPositions: Int {
+        (input.height + 2 * padding.height) * (input.width + 2 * padding.width)
+    }
+
     /// Floats of the zero-padded copy of one input plane that the depthwise kernel builds.
     var paddedPlaneCount: Int {
         padding == 0 ? 0 : (input.height + 2 * padding.height) * (input.width + 2 * padding.width)

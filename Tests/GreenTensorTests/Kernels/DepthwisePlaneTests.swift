@@ -1,0 +1,37 @@
+import Testing
+
+@testable import GreenTensor
+
+/// The depthwise plane kernel of every instruction set against `Naive.conv2d` on one channel, on
+/// each of its paths: stride-1 runs over the whole plane (3x3 in one pass, other kernels tap by
+/// tap, padded and unpadded), the strided 3x3 path, and the row-by-row path for wide planes with
+/// other kernels. Tolerance 1e-5 relative.
+@Suite struct DepthwisePlaneTests {
+    /// (H, W, kernel, stride, padding, dilation).
+    static let cases: [(Int, Int, Int, Int, Int, Int)] = [
+        (70, 70, 3, 1, 1, 1), (8, 8, 3, 1, 0, 1), (9, 70, 3, 2, 1, 1), (6, 66, 5, 1, 2, 1), (7, 9, 3, 1, 2, 2),
+        (5, 5, 5, 1, 0, 1), (13, 13, 3, 2, 0, 1), (6, 80, 5, 2, 1, 1),
+    ]
+
+    @Test(arguments: KernelInstructionSet.supported)
+    func everyPathMatchesNaiveReference(_ instructionSet: KernelInstructionSet) throws {
+        for (index, (height, width, kernel, stride, padding, dilation)) in Self.cases.enumerated() {
+            let input = randomTensor([1, 1, height, width], seed: UInt64(100 + index))
+            let weight = randomTensor([1, 1, kernel, kernel], seed: UInt64(200 + index))
+            let geometry = try WindowGeometry(
+                input: Size2D(height: height, width: width), kernel: Size2D(kernel), stride: Size2D(stride),
+                padding: Size2D(padding), dilation: Size2D(dilation), operation: "test")
+            var window = geometry.cValue
+            var workspace = [Float](repeating: .nan, count: 2 * geometry.paddedInputPositions + 32)
+            var output = [Float](repeating: .nan, count: geometry.outputPositions)
+            Kernels.table(for: instructionSet).depthwisePlane(
+                input.scalars, weight.scalars, 0.25, &window, &workspace, &output)
+            let expected = Naive.conv2d(
+                input, weight: weight, bias: try Tensor(shape: [1], scalars: [0.25]), stride: Size2D(stride),
+                padding: Size2D(padding), dilation: Size2D(dilation), groups: 1)
+            expectClose(
+                try Tensor(shape: expected.shape, scalars: output), expected, tolerance: 1e-5,
+                "\(instructionSet) \(height)x\(width) k\(kernel) s\(stride) p\(padding) d\(dilation)")
+        }
+    }
+}
