@@ -221,6 +221,39 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
         }
         return;
     }
+    if (W <= 4096) {
+        // Separable: per output row, the maximum down the window's rows (contiguous, so it
+        // vectorises), then across the window's columns of that one row.
+        float column[W];
+        const int KW = g->kernelWidth;
+        int lo[KW], hi[KW];
+        for (int kx = 0; kx < KW; kx++) {
+            GN_NAME(valid_range)(kx * g->dilationWidth - g->paddingWidth, g->strideWidth, W, OW, &lo[kx], &hi[kx]);
+        }
+        for (int oy = 0; oy < OH; oy++) {
+            for (int x = 0; x < W; x++) column[x] = -__builtin_inff();
+            for (int ky = 0; ky < g->kernelHeight; ky++) {
+                const int iy = oy * g->strideHeight - g->paddingHeight + ky * g->dilationHeight;
+                if (iy < 0 || iy >= H) continue;
+                const float *row = input + (size_t)iy * W;
+                for (int x = 0; x < W; x++) column[x] = GN_MAX_NAN(column[x], row[x]);
+            }
+            float *out = output + (size_t)oy * OW;
+            for (int ox = 0; ox < OW; ox++) out[ox] = -__builtin_inff();
+            for (int kx = 0; kx < KW; kx++) {
+                const float *in = column + kx * g->dilationWidth - g->paddingWidth;
+                const int s = g->strideWidth;
+                if (s == 1) {
+                    for (int ox = lo[kx]; ox < hi[kx]; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox]);
+                } else if (s == 2) {
+                    for (int ox = lo[kx]; ox < hi[kx]; ox++) out[ox] = GN_MAX_NAN(out[ox], in[2 * ox]);
+                } else {
+                    for (int ox = lo[kx]; ox < hi[kx]; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
+                }
+            }
+        }
+        return;
+    }
     for (int oy = 0; oy < OH; oy++) {
         float *out = output + (size_t)oy * OW;
         for (int ox = 0; ox < OW; ox++) out[ox] = -__builtin_inff();
@@ -234,7 +267,14 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
                 GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &lo, &hi);
                 const float *in = row + xOffset;
                 const int s = g->strideWidth;
-                for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
+                // Constant strides for the common cases, so the compiler vectorises the loads.
+                if (s == 1) {
+                    for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox]);
+                } else if (s == 2) {
+                    for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[2 * ox]);
+                } else {
+                    for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
+                }
             }
         }
     }

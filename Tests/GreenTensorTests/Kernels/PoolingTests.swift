@@ -34,6 +34,28 @@ struct PoolingCase: CustomStringConvertible, Sendable {
         expectClose(output, expected, tolerance: 0, "\(c)")
     }
 
+    @Test(arguments: KernelInstructionSet.supported)
+    func maxPoolPlaneOfEveryInstructionSetMatchesNaiveReference(_ instructionSet: KernelInstructionSet) throws {
+        // The separable path on a 7x9 plane and the direct path on a plane wider than 4096
+        // (NaN propagation: maxPoolPropagatesNaN).
+        let planes = [randomTensor([1, 1, 7, 9], seed: 21), randomTensor([1, 1, 6, 4100], seed: 22)]
+        for plane in planes {
+            for c in PoolingCase.sweep {
+                let (height, width) = (plane.shape[2], plane.shape[3])
+                let geometry = try WindowGeometry(
+                    input: Size2D(height: height, width: width), kernel: c.kernel, stride: c.stride,
+                    padding: c.padding, dilation: c.dilation, operation: "test")
+                var window = geometry.cValue
+                let expected = Naive.pool(
+                    plane, kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation,
+                    average: false, countIncludesPadding: false)
+                var output = [Float](repeating: 0, count: geometry.outputPositions)
+                Kernels.table(for: instructionSet).maxPoolPlane(plane.scalars, &window, &output)
+                #expect(output == expected.scalars, "\(instructionSet) \(c) on \(plane.shape)")
+            }
+        }
+    }
+
     @Test(arguments: PoolingCase.sweep.filter { $0.dilation == 1 }, [true, false])
     func averagePoolMatchesNaiveReference(_ c: PoolingCase, _ countIncludesPadding: Bool) throws {
         let output = try avgPool2d(
