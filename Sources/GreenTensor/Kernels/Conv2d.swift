@@ -65,7 +65,10 @@ public func conv2d(
     let bandsForThreads = batch >= threads ? 1 : (threads + batch - 1) / batch
     let rowsInCache = Swift.max(1, columnCacheFloats / Swift.max(1, reduction * outputWidth))
     let bandsForCache = pointwise ? 1 : (geometry.output.height + rowsInCache - 1) / rowsInCache
-    let bands = Swift.min(geometry.output.height, Swift.max(bandsForThreads, bandsForCache))
+    var evenBands = Swift.min(geometry.output.height, Swift.max(bandsForThreads, bandsForCache))
+    // As many tasks for every worker: 7 bands on 2 workers would leave one idle for a seventh.
+    while (batch * evenBands) % threads != 0 && evenBands < geometry.output.height { evenBands += 1 }
+    let bands = evenBands
     let tasks = batch * bands
     let workers = ComputeThreads.workers(for: tasks)
     let bandRows = (geometry.output.height + bands - 1) / bands
