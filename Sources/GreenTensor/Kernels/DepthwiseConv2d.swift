@@ -37,7 +37,7 @@ public func depthwiseConv2d(
     let (lower, upper) = (epilogue?.lower ?? -.infinity, epilogue?.upper ?? .infinity)
     let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
     let planes = batch * channels
-    let paddedPerWorker = 2 * geometry.paddedInputPositions + 32
+    let paddedPerWorker = geometry.depthwiseWorkspaceCount
     let workers = ComputeThreads.workers(for: planes)
     let scratchSpace = workspace ?? Workspace()
     defer { withExtendedLifetime(scratchSpace) {} }

@@ -113,9 +113,10 @@ public struct WindowGeometry: Hashable, Sendable {
         kernel == 1 && stride == 1 && padding == 0
     }
 
-    /// Positions of one input plane with its zero padding: `(H + 2·padH) · (W + 2·padW)`.
-    var paddedInputPositions: Int {
-        (input.height + 2 * padding.height) * (input.width + 2 * padding.width)
+    /// Floats of workspace the forward depthwise kernel needs per plane: a zero-padded copy of
+    /// the input plane, a 16-float gap and an accumulator as large as the copy (KernelBody.h).
+    var depthwiseWorkspaceCount: Int {
+        2 * (input.height + 2 * padding.height) * (input.width + 2 * padding.width) + 32
     }
 
     /// Floats of the zero-padded copy of one input plane that the depthwise kernel builds.

@@ -22,7 +22,7 @@ import Testing
                 input: Size2D(height: height, width: width), kernel: Size2D(kernel), stride: Size2D(stride),
                 padding: Size2D(padding), dilation: Size2D(dilation), operation: "test")
             var window = geometry.cValue
-            var workspace = [Float](repeating: .nan, count: 2 * geometry.paddedInputPositions + 32)
+            var workspace = [Float](repeating: .nan, count: geometry.depthwiseWorkspaceCount)
             var output = [Float](repeating: .nan, count: geometry.outputPositions)
             Kernels.table(for: instructionSet).depthwisePlane(
                 input.scalars, weight.scalars, 0.25, &window, &workspace, &output)

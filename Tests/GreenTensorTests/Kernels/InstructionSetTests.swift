@@ -41,7 +41,7 @@ import Testing
             try Tensor(shape: image.shape, scalars: folded), expectedFold, tolerance: 1e-5, "\(instructionSet) col2im")
 
         let kernel = randomTensor([1, 1, 3, 3], seed: 42)
-        var workspace = [Float](repeating: 0, count: geometry.paddedPlaneCount)
+        var workspace = [Float](repeating: 0, count: geometry.depthwiseWorkspaceCount)
         var plane = [Float](repeating: .nan, count: geometry.outputPositions)
         image.withUnsafeBufferPointer { pixels in
             kernel.withUnsafeBufferPointer {
