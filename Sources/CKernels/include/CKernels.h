@@ -29,9 +29,10 @@ typedef enum { GN_ISA_GENERIC = 0, GN_ISA_AVX2 = 1, GN_ISA_AVX512 = 2 } gn_isa;
 /// One set of kernels, all compiled for the same instruction set.
 typedef struct {
     /// input [C, H, W] -> columns [C*kH*kW, (rowEnd-rowBegin)*outW] for output rows
-    /// [rowBegin, rowEnd); padding reads as zero. The full matrix is rows 0..<outH.
+    /// [rowBegin, rowEnd), each row ld >= (rowEnd-rowBegin)*outW floats after the previous;
+    /// padding reads as zero. The full matrix is rows 0..<outH.
     void (*im2col)(const float *input, int channels, const gn_window *window, int rowBegin, int rowEnd,
-                   float *columns);
+                   float *columns, size_t ld);
     /// columns [C*kH*kW, outH*outW] accumulated (+=) into input-shaped [C, H, W].
     void (*col2im)(const float *columns, int channels, const gn_window *window, float *input);
     /// One channel: output[outH, outW] = bias + sum over the kH x kW taps of kernel * input.

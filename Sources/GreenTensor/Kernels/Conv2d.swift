@@ -95,7 +95,8 @@ public func conv2d(
             for group in 0..<groups {
                 let plane = source.base + (image * channels + group * groupChannels) * height * width
                 if !pointwise {
-                    Kernels.table.im2col(plane, Int32(groupChannels), &window, Int32(rowBegin), Int32(rowEnd), columns)
+                    Kernels.table.im2col(
+                        plane, Int32(groupChannels), &window, Int32(rowBegin), Int32(rowEnd), columns, count)
                 }
                 GEMM.multiplyUnchecked(
                     transposeA: .none, transposeB: .none, m: groupOutputs, n: count, k: reduction, alpha: 1,
@@ -162,7 +163,8 @@ private func convolveSplittingChannels(
                 var window = cWindow
                 Kernels.table.im2col(
                     plane.base + range.lowerBound * planeSize, Int32(range.count), &window, 0,
-                    Int32(geometry.output.height), columns.base + range.lowerBound * geometry.taps * positions)
+                    Int32(geometry.output.height), columns.base + range.lowerBound * geometry.taps * positions,
+                    positions)
             }
         }
         let matrix = pointwise ? plane.base : columns.base
@@ -237,11 +239,11 @@ let smallPlanePositions = 64
 /// take `thinProduct` instead of sgemm (see `convolveSplittingChannels`).
 let thinPlanePositions = 16
 
-/// Convolution for small output planes (ungrouped): the windows of a worker's images become
-/// the rows of one matrix ("im2row": [images·H'·W', C·kH·kW], each image's im2col columns
-/// transposed), so a single GEMM `rows · weightᵀ` of shape [images·H'·W', O] does the work;
-/// the result is written back to NCHW with the bias added on the way. Images are split
-/// across workers.
+/// Convolution for small output planes (ungrouped): the im2col columns of a worker's images sit
+/// side by side in one matrix [C·kH·kW, images·H'·W'] (im2col writes each image's block at its
+/// column offset), so a single GEMM `weight · columns` of shape [O, images·H'·W'] does the work;
+/// each image's block of the product is copied to NCHW with the bias and epilogue on the way.
+/// Images are split across workers.
 private func convolveSmallPlanes(
     _ input: Tensor, weight: Tensor, scale: Tensor?, shift: Tensor?, lower: Float, upper: Float, into output: Tensor,
     geometry: WindowGeometry, workspace: Workspace
@@ -253,11 +255,9 @@ private func convolveSmallPlanes(
     let positions = geometry.outputPositions
     let workers = ComputeThreads.workers(for: batch)
     let imagesPerWorker = (batch + workers - 1) / workers
-    // Per worker: one image's columns [K, P], the rows of its images [images·P, K], the product [images·P, O].
-    let columnsSize = reduction * positions
-    let rowsSize = imagesPerWorker * positions * reduction
-    let productSize = imagesPerWorker * positions * outputChannels
-    let perWorker = columnsSize + rowsSize + productSize
+    // Per worker: the columns of its images [K, images·P] and the product [O, images·P].
+    let wide = imagesPerWorker * positions
+    let perWorker = (reduction + outputChannels) * wide
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let source = SharedPointer(input.storage.base)
     let filters = SharedPointer(weight.storage.base)
@@ -268,28 +268,23 @@ private func convolveSmallPlanes(
     parallelFor(batch, workers: workers) { worker, images in
         var window = cWindow
         let columns = scratch.base + worker * perWorker
-        let rows = columns + columnsSize
-        let product = rows + rowsSize
+        let product = columns + reduction * wide
+        let width = images.count * positions
         for (slot, image) in images.enumerated() {
             Kernels.table.im2col(
                 source.base + image * channels * planeSize, Int32(channels), &window, 0, Int32(geometry.output.height),
-                columns)
-            let block = rows + slot * positions * reduction
-            for k in 0..<reduction {
-                for position in 0..<positions { block[position * reduction + k] = columns[k * positions + position] }
-            }
+                columns + slot * positions, width)
         }
         GEMM.multiplyUnchecked(
-            transposeA: .none, transposeB: .transposed, m: images.count * positions, n: outputChannels, k: reduction,
-            alpha: 1, a: rows, lda: reduction, b: filters.base, ldb: reduction, beta: 0, c: product, ldc: outputChannels
-        )
+            transposeA: .none, transposeB: .none, m: outputChannels, n: width, k: reduction, alpha: 1,
+            a: filters.base, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
         for (slot, image) in images.enumerated() {
             for channel in 0..<outputChannels {
                 let (multiplier, addend) = (scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0)
                 let target = destination.base + (image * outputChannels + channel) * positions
+                let block = product + channel * width + slot * positions
                 for position in 0..<positions {
-                    let value = product[(slot * positions + position) * outputChannels + channel] * multiplier + addend
-                    target[position] = Swift.min(Swift.max(value, lower), upper)
+                    target[position] = Swift.min(Swift.max(block[position] * multiplier + addend, lower), upper)
                 }
             }
         }

@@ -72,7 +72,7 @@ public func conv2dKeepingColumns(
                 let block = kept.base + (image * groups + group) * reduction * positions
                 Kernels.table.im2col(
                     source.base + (image * channels + group * groupChannels) * height * width, Int32(groupChannels),
-                    &window, 0, Int32(geometry.output.height), block)
+                    &window, 0, Int32(geometry.output.height), block, positions)
                 GEMM.multiplyUnchecked(
                     transposeA: .none, transposeB: .none, m: groupOutputs, n: positions, k: reduction, alpha: 1,
                     a: filters.base + group * groupOutputs * reduction, lda: reduction, b: block, ldb: positions,
@@ -178,7 +178,8 @@ public func conv2dBackward(
                     block = kept.base + (image * groups + group) * reduction * positions
                 } else {
                     Kernels.table.im2col(
-                        pixels, Int32(groupChannels), &window, 0, Int32(geometry.output.height), rebuilt)
+                        pixels, Int32(groupChannels), &window, 0, Int32(geometry.output.height), rebuilt,
+                        positions)
                     block = rebuilt
                 }
                 if transposedWeight {

@@ -19,7 +19,8 @@ public func im2col(_ image: Tensor, geometry: WindowGeometry) throws(TensorError
     let columns = Tensor(uninitializedShape: [channels * geometry.taps, geometry.outputPositions])
     var window = geometry.cValue
     Kernels.table.im2col(
-        image.storage.base, Int32(channels), &window, 0, Int32(geometry.output.height), columns.storage.base)
+        image.storage.base, Int32(channels), &window, 0, Int32(geometry.output.height), columns.storage.base,
+        geometry.outputPositions)
     return columns
 }
 

@@ -25,7 +25,9 @@ import Testing
 
         var columns = [Float](repeating: .nan, count: c.channels * geometry.taps * geometry.outputPositions)
         image.withUnsafeBufferPointer {
-            table.im2col($0.baseAddress!, Int32(c.channels), &window, 0, Int32(geometry.output.height), &columns)
+            table.im2col(
+                $0.baseAddress!, Int32(c.channels), &window, 0, Int32(geometry.output.height), &columns,
+                geometry.outputPositions)
         }
         #expect(
             columns
