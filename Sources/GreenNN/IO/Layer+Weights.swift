@@ -24,7 +24,9 @@ extension Layer {
     }
 
     /// Loads parameters and buffers from `tensors`, keyed by dotted path.
-    /// - Parameter strict: whether missing and unexpected names are errors (the default).
+    /// - Parameters:
+    ///   - tensors: the state, by dotted path ("features.0.weight").
+    ///   - strict: whether missing and unexpected names are errors (the default).
     /// - Returns: the names that were missing or unexpected (empty when `strict`).
     /// - Throws: `WeightsError.mismatch` listing every problem; nothing is loaded then.
     @discardableResult
@@ -62,7 +64,9 @@ extension Layer {
     }
 
     /// Loads parameters and buffers from a safetensors file (F32, F16 or BF16).
-    /// - Parameter strict: whether missing and unexpected names are errors (the default).
+    /// - Parameters:
+    ///   - path: the safetensors file.
+    ///   - strict: whether missing and unexpected names are errors (the default).
     /// - Returns: the names that were missing or unexpected (empty when `strict`).
     /// - Throws: `WeightsError.file` for an unreadable or corrupt file, `.mismatch` listing
     ///   every tensor that does not fit.
@@ -77,7 +81,10 @@ extension Layer {
         return try loadStateDictionary(tensors, strict: strict)
     }
 
-    /// Writes `stateDictionary` as an F32 safetensors file, with optional string `metadata`.
+    /// Writes `stateDictionary` as an F32 safetensors file.
+    /// - Parameters:
+    ///   - path: the file to write (replaced if it exists).
+    ///   - metadata: strings stored in the header's `__metadata__`.
     /// - Throws: `WeightsError.file` when the file cannot be written.
     public func saveWeights(to path: String, metadata: [String: String] = [:]) throws(WeightsError) {
         do {

@@ -34,6 +34,7 @@ public enum MNIST {
     /// One split as `[N, 1, 28, 28]` images and labels 0–9.
     /// - Parameters:
     ///   - directory: the folder with the IDX files.
+    ///   - split: the training or the test set.
     ///   - normalisation: how pixels are scaled (default `.standardised`).
     /// - Throws: `IDXError` for a missing or corrupt file, or images and labels that do not
     ///   pair up; `TrainingError.invalidData` for a label above 9.

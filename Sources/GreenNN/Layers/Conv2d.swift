@@ -96,6 +96,10 @@ public final class Conv2d: Layer, EpilogueFusing {
     /// - Parameters:
     ///   - weight: `[O, C/groups, kH, kW]`.
     ///   - bias: `[O]`, or nil.
+    ///   - stride: step between windows, per axis.
+    ///   - padding: zeros added on each side, per axis.
+    ///   - dilation: spacing between kernel taps, per axis.
+    ///   - groups: channels split into this many independent groups.
     /// - Throws: `LayerError` for a weight that is not rank 4, a bias that is not `[O]`,
     ///   a stride or dilation below 1, or negative padding.
     public init(

@@ -32,8 +32,15 @@ public final class DepthwiseSeparableConv2d: ChainedLayer {
 
     /// Creates the block with PyTorch's default initialisation drawn from `generator`.
     /// - Parameters:
+    ///   - inputChannels: C.
+    ///   - outputChannels: O.
+    ///   - kernelSize: the depthwise kernel.
+    ///   - stride: the depthwise stride.
+    ///   - padding: the depthwise padding.
+    ///   - dilation: the depthwise dilation.
     ///   - batchNorm: add BatchNorm after each conv (and drop the conv biases).
     ///   - activation: add this activation after each stage, or nil for none.
+    ///   - generator: the source of the initial weights.
     /// - Throws: `LayerError` for an invalid size, stride or padding.
     public init(
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D = 3, stride: Size2D = 1, padding: Size2D = 1,

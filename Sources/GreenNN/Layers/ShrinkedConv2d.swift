@@ -49,11 +49,17 @@ public final class ShrinkedConv2d: ChainedLayer {
 
     /// Creates the block for a base C → O conv.
     /// - Parameters:
+    ///   - inputChannels: the base conv's C (the block takes C channels and returns O).
+    ///   - outputChannels: the base conv's O.
+    ///   - kernelSize: the inner conv's kernel.
+    ///   - stride: the inner conv's stride.
+    ///   - padding: the inner conv's padding.
     ///   - width: α in (0, 1].
     ///   - resolution: ρ in (0, 1].
     ///   - convolution: the inner conv's kind.
     ///   - batchNorm: BatchNorm after each stage of a depthwise-separable inner conv.
     ///   - activation: the activation after each stage of a depthwise-separable inner conv.
+    ///   - generator: the source of the initial weights.
     /// - Throws: `LayerError` when α or ρ is outside (0, 1] or the inner conv is invalid.
     public init(
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D, stride: Size2D = 1, padding: Size2D = 0,

@@ -14,6 +14,9 @@ internal import CKernels
 ///   - input: `[N, C, H, W]`.
 ///   - weight: `[C, 1, kH, kW]`; rectangular kernels (k x 1, 1 x k) are fine.
 ///   - bias: `[C]`, or nil.
+///   - stride: step between windows, per axis.
+///   - padding: zeros added on each side, per axis.
+///   - dilation: spacing between kernel taps, per axis.
 ///   - workspace: scratch for padded planes, reused across calls; nil allocates per call.
 ///   - epilogue: a per-channel scale, shift and clamp applied to each plane after the bias
 ///     (an inference BatchNorm, a ReLU); nil for none.

@@ -63,6 +63,8 @@ public func relu6(_ input: consuming Tensor) -> Tensor {
 ///   - input: `[N, C, …]` (any trailing axes).
 ///   - scale: `[C]`, or nil for 1.
 ///   - shift: `[C]`, or nil for 0.
+///   - lower: the clamp's lower bound (-infinity for none).
+///   - upper: the clamp's upper bound (infinity for none).
 /// - Returns: the input's shape.
 /// - Throws: `TensorError` for rank below 2, a scale or shift that is not `[C]`, or `lower > upper`.
 public func affineChannels(
@@ -113,6 +115,8 @@ private func affine(
 /// - Parameters:
 ///   - input: `[N, C, …]` (any trailing axes, e.g. `[N, C, H, W]` or `[N, C]`).
 ///   - bias: `[C]`.
+///   - lower: the clamp's lower bound (-infinity for none).
+///   - upper: the clamp's upper bound (infinity for none).
 /// - Returns: the input's shape.
 /// - Throws: `TensorError` for rank below 2, a bias that is not `[C]`, or `lower > upper`.
 public func addingChannelBias(

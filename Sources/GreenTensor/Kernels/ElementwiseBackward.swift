@@ -12,6 +12,8 @@ private let elementsPerChunk = 1 << 16
 /// - Parameters:
 ///   - outputGradient: ∂loss/∂output, any shape.
 ///   - output: the forward pass's output, the same shape.
+///   - lower: the clamp's lower bound.
+///   - upper: the clamp's upper bound.
 /// - Returns: ∂loss/∂input, the same shape.
 /// - Throws: `TensorError` when the shapes differ or `lower > upper`.
 public func clampBackward(

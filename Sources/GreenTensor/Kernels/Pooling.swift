@@ -47,8 +47,10 @@ private func mapPlanes(
 /// Max pooling: each output is the largest input in its window (NaN propagates).
 /// - Parameters:
 ///   - input: `[N, C, H, W]`.
+///   - kernelSize: the window.
 ///   - stride: defaults to `kernelSize`, as in PyTorch.
 ///   - padding: ignored cells on each side, at most half the kernel.
+///   - dilation: spacing between window taps.
 ///   - ceilMode: round the output size up (PyTorch's `ceil_mode`), as SqueezeNet does.
 /// - Returns: `[N, C, H', W']`.
 /// - Throws: `TensorError` for a wrong rank or an invalid window.
@@ -65,6 +67,7 @@ public func maxPool2d(
 /// Average pooling: each output is the mean of its window.
 /// - Parameters:
 ///   - input: `[N, C, H, W]`.
+///   - kernelSize: the window.
 ///   - stride: defaults to `kernelSize`.
 ///   - padding: zeros on each side, at most half the kernel.
 ///   - countIncludesPadding: divide by the full window (true, PyTorch's default) or only
