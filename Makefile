@@ -54,7 +54,7 @@ docs: deps
 		cp "$$(dirname $$($(SWIFT) build --show-bin-path))/symbolgraph/$$module"*.symbols.json $(SYMBOLS)/$$module/ && \
 		docc convert Sources/$$module/$$module.docc --fallback-display-name $$module \
 			--fallback-bundle-identifier org.greennn.$$module --additional-symbol-graph-dir $(SYMBOLS)/$$module \
-			--output-path .build/docs/$$module || exit 1; \
+			--warnings-as-errors --output-path .build/docs/$$module || exit 1; \
 	done
 	@echo "documentation in .build/docs/GreenTensor and .build/docs/GreenNN"
 
