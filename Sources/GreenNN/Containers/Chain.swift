@@ -52,7 +52,7 @@ public func forwardStep(
 /// The conv at `index`, the epilogue its followers fold into, and how many children that
 /// covers; nil when nothing follows that can fuse or anything involved is training.
 private func fusion(at index: Int, in children: [NamedLayer]) throws -> (any EpilogueFusing, Epilogue, Int)? {
-    guard let conv = children[index].layer as? any EpilogueFusing, !conv.isTraining else { return nil }
+    guard let conv = fusingConvolution(children[index].layer), !conv.isTraining else { return nil }
     var epilogue = Epilogue()
     var next = index + 1
     if next < children.count, let norm = children[next].layer as? BatchNorm2d, !norm.isTraining,
@@ -73,7 +73,18 @@ private func fusion(at index: Int, in children: [NamedLayer]) throws -> (any Epi
     return next > index + 1 ? (conv, epilogue, next - index) : nil
 }
 
+/// `layer` as an `EpilogueFusing` convolution, found by class casts: a cast to the protocol looks
+/// the conformance up in the runtime's table on every call, which cost more than LeNet-5's
+/// smaller layers. Every conforming class is listed here.
+private func fusingConvolution(_ layer: any Layer) -> (any EpilogueFusing)? {
+    if let conv = layer as? Conv2d { return conv }
+    if let conv = layer as? DepthwiseConv2d { return conv }
+    if let conv = layer as? LowRankPointwiseConv2d { return conv }
+    return nil
+}
+
 /// A convolution whose output pass can absorb a following inference BatchNorm and activation.
+/// Conforming classes must be listed in `fusingConvolution(_:)`.
 protocol EpilogueFusing: Layer {
     /// The channels of its output (the epilogue's vector length).
     var fusedChannels: Int { get }

@@ -94,7 +94,7 @@ extension Layer {
     }
 
     /// The layer's type name, used in cost tables and error paths ("Conv2d").
-    public var kind: String { String(describing: type(of: self)) }
+    public var kind: String { _typeName(type(of: self), qualified: false) }
 
     /// Runs `backward(_:)` and drops the input gradient.
     public func backwardParameters(_ outputGradient: Tensor) throws {

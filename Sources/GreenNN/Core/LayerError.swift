@@ -61,24 +61,32 @@ public struct LayerError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Runs `body` as layer `kind`, turning a `TensorError` into a `LayerError`.
-    public static func wrapping<Result>(_ kind: String, _ body: () throws -> Result) throws -> Result {
+    /// Runs `body` as layer `kind`, turning a `TensorError` into a `LayerError`. `kind` is only
+    /// evaluated when there is an error (a layer's `kind` builds a string from its type).
+    public static func wrapping<Result>(
+        _ kind: @autoclosure () -> String, _ body: () throws -> Result
+    ) throws
+        -> Result
+    {
         do {
             return try body()
         } catch let error as TensorError {
-            throw LayerError(kind: kind, reason: .tensor(error))
+            throw LayerError(kind: kind(), reason: .tensor(error))
         }
     }
 
     /// Runs `body` for the child called `name` of kind `kind`, prefixing the path of whatever
-    /// error it throws (a `TensorError` becomes a `LayerError` of that child).
-    public static func inChild<Result>(_ name: String, kind: String, _ body: () throws -> Result) throws -> Result {
+    /// error it throws (a `TensorError` becomes a `LayerError` of that child). `kind` is only
+    /// evaluated when there is an error.
+    public static func inChild<Result>(
+        _ name: String, kind: @autoclosure () -> String, _ body: () throws -> Result
+    ) throws -> Result {
         do {
             return try body()
         } catch let error as LayerError {
             throw error.prefixed(with: name)
         } catch let error as TensorError {
-            throw LayerError(kind: kind, reason: .tensor(error)).prefixed(with: name)
+            throw LayerError(kind: kind(), reason: .tensor(error)).prefixed(with: name)
         }
     }
 }
