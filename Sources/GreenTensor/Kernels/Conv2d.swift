@@ -61,7 +61,8 @@ public func conv2d(
     // Tasks: bands of output rows. Enough bands that every worker has one even at batch 1
     // (so im2col runs in parallel too), and bands small enough that a band's im2col columns
     // (about 2 MiB) are still in cache when the GEMM reads them.
-    let threads = ComputeThreads.count
+    let threads = ComputeThreads.workers(
+        for: ComputeThreads.count, work: batch * outputChannels * positions * reduction)
     let bandsForThreads = batch >= threads ? 1 : (threads + batch - 1) / batch
     let rowsInCache = Swift.max(1, columnCacheFloats / Swift.max(1, reduction * outputWidth))
     let bandsForCache = pointwise ? 1 : (geometry.output.height + rowsInCache - 1) / rowsInCache
@@ -70,7 +71,7 @@ public func conv2d(
     while (batch * evenBands) % threads != 0 && evenBands < geometry.output.height { evenBands += 1 }
     let bands = evenBands
     let tasks = batch * bands
-    let workers = ComputeThreads.workers(for: tasks)
+    let workers = Swift.min(threads, tasks)
     let bandRows = (geometry.output.height + bands - 1) / bands
     let columnsPerWorker = pointwise ? 0 : reduction * bandRows * outputWidth
     let scratchSpace = workspace ?? Workspace()
@@ -156,10 +157,11 @@ private func convolveSplittingChannels(
     let shifts = shift.map { SharedPointer($0.storage.base) }
     let destination = SharedPointer(output.storage.base)
     let cWindow = geometry.cValue
+    let workers = ComputeThreads.workers(for: outputChannels, work: outputChannels * positions * reduction)
     for image in 0..<batch {
         let plane = SharedPointer(source.base + image * channels * planeSize)
         if !pointwise {
-            parallelFor(channels) { _, range in
+            parallelFor(channels, workers: Swift.min(workers, channels)) { _, range in
                 var window = cWindow
                 Kernels.table.im2col(
                     plane.base + range.lowerBound * planeSize, Int32(range.count), &window, 0,
@@ -173,7 +175,7 @@ private func convolveSplittingChannels(
                 for position in 0..<positions { rows.base[position * reduction + k] = matrix[k * positions + position] }
             }
         }
-        parallelFor(outputChannels) { _, range in
+        parallelFor(outputChannels, workers: workers) { _, range in
             let a = filters.base + range.lowerBound * reduction
             let c = destination.base + (image * outputChannels + range.lowerBound) * positions
             if thin {
@@ -253,7 +255,7 @@ private func convolveSmallPlanes(
     let outputChannels = weight.shape[0]
     let reduction = channels * geometry.taps
     let positions = geometry.outputPositions
-    let workers = ComputeThreads.workers(for: batch)
+    let workers = ComputeThreads.workers(for: batch, work: batch * outputChannels * positions * reduction)
     let imagesPerWorker = (batch + workers - 1) / workers
     // Per worker: the columns of its images [K, images·P] and the product [O, images·P].
     let wide = imagesPerWorker * positions

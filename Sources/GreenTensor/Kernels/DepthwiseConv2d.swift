@@ -41,7 +41,7 @@ public func depthwiseConv2d(
     let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
     let planes = batch * channels
     let paddedPerWorker = geometry.depthwiseWorkspaceCount
-    let workers = ComputeThreads.workers(for: planes)
+    let workers = ComputeThreads.workers(for: planes, work: planes * geometry.outputPositions * geometry.taps)
     let scratchSpace = workspace ?? Workspace()
     defer { withExtendedLifetime(scratchSpace) {} }
     let scratch = SharedPointer(scratchSpace.floats(paddedPerWorker * workers))

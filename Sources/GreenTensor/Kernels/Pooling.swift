@@ -35,7 +35,7 @@ private func mapPlanes(
     let destination = SharedPointer(output.storage.base)
     let (inputPlane, outputPlane) = (geometry.input.height * geometry.input.width, geometry.outputPositions)
     let cWindow = geometry.cValue
-    parallelFor(planes) { _, range in
+    parallelFor(planes, workers: ComputeThreads.workers(for: planes, work: planes * inputPlane)) { _, range in
         var window = cWindow
         for plane in range {
             kernel(source.base + plane * inputPlane, &window, destination.base + plane * outputPlane)

@@ -19,8 +19,14 @@ import Testing
     @Test(arguments: [1, 2, 4])
     func matchesNaiveReference(threads: Int) throws {
         let previous = ComputeThreads.count
-        defer { try? ComputeThreads.set(previous) }
+        let work = ComputeThreads.minimumParallelWork
+        defer {
+            try? ComputeThreads.set(previous)
+            ComputeThreads.minimumParallelWork = work
+        }
         try ComputeThreads.set(threads)
+        // Small test shapes must still take the parallel paths.
+        ComputeThreads.minimumParallelWork = 0
         for (index, (batch, channels, outputs, height, width, kernel, padding)) in Self.cases.enumerated() {
             let seed = UInt64(10 * index)
             let input = randomTensor([batch, channels, height, width], seed: seed + 1)

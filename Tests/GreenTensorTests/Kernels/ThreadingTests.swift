@@ -23,7 +23,12 @@ import Testing
 
     @Test func resultsDoNotDependOnTheThreadCount() throws {
         let previous = ComputeThreads.count
-        defer { try? ComputeThreads.set(previous) }
+        let work = ComputeThreads.minimumParallelWork
+        defer {
+            try? ComputeThreads.set(previous)
+            ComputeThreads.minimumParallelWork = work
+        }
+        ComputeThreads.minimumParallelWork = 0
         let input = randomTensor([4, 6, 12, 12], seed: 51)
         let weight = randomTensor([8, 6, 3, 3], seed: 52)
         let depthwise = randomTensor([6, 1, 3, 3], seed: 53)
@@ -37,6 +42,11 @@ import Testing
         )
         #expect(single.0.scalars == double.0.scalars)
         #expect(single.1.scalars == double.1.scalars)
+    }
+
+    @Test func smallJobsStayOnTheCallingThread() {
+        #expect(ComputeThreads.workers(for: 100, work: ComputeThreads.minimumParallelWork - 1) == 1)
+        #expect(ComputeThreads.workers(for: 100, work: 1 << 30) == ComputeThreads.workers(for: 100))
     }
 
     @Test func rejectsThreadCountsOutOfRange() {
