@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import GreenNN
@@ -59,6 +60,26 @@ import Testing
         // The random 1x1 conv and last layer are full rank: at this energy nothing smaller exists.
         #expect(!report.rows[0].replaced && !report.rows[2].replaced)
         expectClose(try model(input), before, tolerance: 1e-4, "rank-2 weight")
+    }
+
+    @Test func aCompressedModelReloadsIntoACopyCompressedToTheSameRanks() throws {
+        let source = try makeModel()
+        let input = randomTensor([2, 8, 6, 6], seed: 56)
+        let report = try source.compressLowRank(keeping: .energy(0.8), input: input.shape)
+        #expect(!report.replaced.isEmpty)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try source.saveWeights(to: path)
+        var random = generator(57)
+        let copy = try Sequential([
+            try Conv2d(8, 12, kernelSize: 1, using: &random), ReLU(), try Conv2d(12, 3, kernelSize: 3, using: &random),
+            Flatten(), try Linear(48, 40, using: &random), ReLU(), try Linear(40, 4, using: &random),
+        ])
+        for row in report.replaced {
+            try copy.compressLowRank(keeping: .rank(row.rank!), input: input.shape, under: row.path)
+        }
+        try copy.loadWeights(from: path)
+        #expect(try copy(input).scalars == source(input).scalars)
     }
 
     @Test func keepsSharedLayersAndLayersInsideFixedBlocks() throws {
