@@ -44,5 +44,7 @@ import Testing
         #expect(energy.status == 2 && energy.errors.contains("(0, 1]"))
         let scope = try CommandLineTests().greenbench("compress", "lenet5", "--scope", "features.99")
         #expect(scope.status == 2 && scope.errors.contains("no layer at --scope"))
+        let empty = try CommandLineTests().greenbench("compress", "lenet5", "--scope", "9.")
+        #expect(empty.status == 2 && empty.errors.contains("without empty parts"))
     }
 }

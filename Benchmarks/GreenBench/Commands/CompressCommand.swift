@@ -101,6 +101,10 @@ struct CompressCommand: Command {
         let entry = try ModelOptions.entry(parsed.positionals[0])
         let levels = try Levels.parse(parsed)
         let scope = parsed.value("scope") ?? ""
+        guard scope.isEmpty || !scope.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+        else {
+            throw UsageError("--scope must be a dotted path without empty parts (e.g. classifier.0), got '\(scope)'")
+        }
         let epochs = try parsed.integer("epochs", default: 1, in: 1...10_000)
         let fineTuning = try parsed.integer("finetune", default: 0, in: 0...10_000)
         let batch = try parsed.integer("batch", default: 64, in: 1...100_000)
@@ -168,8 +172,9 @@ struct CompressCommand: Command {
             var generator = SeededGenerator(seed: 7)
             let sample = try Tensor.uniform(input, in: -1..<1, using: &generator)
             Console.progress("compress: timing \(label) on \(input)")
+            for _ in 0..<3 { _ = try layer(sample) }
             let (timing, energy) = try meter.measure {
-                try Timing.measure(warmup: 3, minimumRuns: runs, minimumSeconds: 1) { _ = try layer(sample) }
+                try Timing.measure(warmup: 0, minimumRuns: runs, minimumSeconds: 1) { _ = try layer(sample) }
             }
             let perImage = try layer.cost(for: Shape([1] + input.dimensions.dropFirst()))
             return Row(

@@ -42,7 +42,7 @@ struct InferCommand: Command {
         let milliseconds = try Stopwatch.seconds { output = try model(input) } * 1000
         try SafeTensors.write(["output": output], metadata: ["model": entry.name], to: outputPath)
         print(
-            "\(entry.name): \(model.stateDictionary.count) tensors from \(weights); input \(input.shape) -> output "
+            "\(entry.name): \(model.stateDictionary.count - report.missing.count) tensors loaded from \(weights); input \(input.shape) -> output "
                 + "\(output.shape) in \(String(format: "%.3f", milliseconds)) ms; wrote \(outputPath)")
     }
 }

@@ -20,26 +20,31 @@ extension Layer {
     ///     rank is capped at each layer's `min(out, in)`.
     ///   - input: the input shape the MACs in the report are counted on.
     ///   - scope: a dotted path ("classifier"): only layers at or below it are considered
-    ///     (the default, "", is the whole model).
+    ///     (the default, "", is the whole model). A layer shared with a path outside the scope
+    ///     is kept, so sharing is never broken.
     /// - Returns: one row per eligible layer and the model's cost before and after.
-    /// - Throws: `LayerError` for an invalid selection, an input the model cannot take or a
-    ///   scope that names no layer (nothing is changed then), or when a weight holds NaN or infinity.
+    /// - Throws: `LayerError` for an invalid selection, an input the model cannot take, a scope
+    ///   that names no layer or has an empty component, or a weight that holds NaN or infinity
+    ///   (every factorisation is computed before any layer is swapped, so nothing is changed then).
     @discardableResult
     public func compressLowRank(
         keeping selection: RankSelection, input: Shape, under scope: String = ""
     ) throws -> CompressionReport {
         try selection.validate(in: "compressLowRank")
-        guard sublayer(at: scope) != nil else {
+        let components = scope.split(separator: ".", omittingEmptySubsequences: false)
+        guard scope.isEmpty || !components.contains(where: \.isEmpty), sublayer(at: scope) != nil else {
             throw LayerError.invalidConfiguration(kind, "has no layer at '\(scope)' to compress")
         }
         let before = try cost(for: input)
         let costs = before.rowsByPath
-        let candidates = lowRankCandidates().filter {
+        let everywhere = lowRankCandidates()
+        var occurrences: [ObjectIdentifier: Int] = [:]
+        for candidate in everywhere { occurrences[ObjectIdentifier(candidate.layer), default: 0] += 1 }
+        let candidates = everywhere.filter {
             scope.isEmpty || $0.path == scope || $0.path.hasPrefix(scope + ".")
         }
-        var occurrences: [ObjectIdentifier: Int] = [:]
-        for candidate in candidates { occurrences[ObjectIdentifier(candidate.layer), default: 0] += 1 }
         var rows: [CompressionReport.Row] = []
+        var swaps: [(parent: Sequential, name: String, layer: any Layer)] = []
         for candidate in candidates {
             guard let row = costs[candidate.path] else { continue }
             func kept(_ reason: String, rank: Int? = nil, error: Double? = nil) -> CompressionReport.Row {
@@ -68,7 +73,7 @@ extension Layer {
                 continue
             }
             replacement.layer.train(candidate.layer.isTraining)
-            try parent.replaceChild(named: candidate.name, with: replacement.layer)
+            swaps.append((parent, candidate.name, replacement.layer))
             rows.append(
                 CompressionReport.Row(
                     path: candidate.path, kind: candidate.layer.kind, rank: replacement.rank,
@@ -76,6 +81,7 @@ extension Layer {
                     parametersAfter: factorised.parameters, macsBefore: row.macs, macsAfter: factorised.macs,
                     relativeError: replacement.relativeError, replaced: true, reason: ""))
         }
+        for swap in swaps { try swap.parent.replaceChild(named: swap.name, with: swap.layer) }
         return CompressionReport(
             selection: selection, input: input, rows: rows, before: before, after: try cost(for: input))
     }

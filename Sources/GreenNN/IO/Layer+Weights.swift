@@ -28,7 +28,8 @@ extension Layer {
     ///   - tensors: the state, by dotted path ("features.0.weight").
     ///   - strict: whether missing and unexpected names are errors (the default).
     /// - Returns: the names that were missing or unexpected (empty when `strict`).
-    /// - Throws: `WeightsError.mismatch` listing every problem; nothing is loaded then.
+    /// - Throws: `WeightsError.mismatch` listing every problem, or `.unsettableBuffer` for a
+    ///   buffer its layer refuses; nothing is loaded then.
     @discardableResult
     public func loadStateDictionary(
         _ tensors: [String: Tensor], strict: Bool = true
@@ -54,22 +55,32 @@ extension Layer {
         mismatch.unexpected = tensors.keys.filter { !known.contains($0) && !counters.contains($0) }.sorted()
         let problems = strict ? mismatch : WeightsMismatch(misshaped: mismatch.misshaped, nonFinite: mismatch.nonFinite)
         guard problems.isEmpty else { throw .mismatch(problems) }
+        // Buffers first: a layer that lists a buffer it cannot set fails here, and the buffers
+        // already set are put back, so nothing is loaded then.
+        var restore: [(slot: BufferSlot, value: Tensor)] = []
+        for slot in buffers {
+            guard let tensor = tensors[slot.name] else { continue }
+            do {
+                try slot.layer.setBuffer(named: slot.localName, to: tensor)
+                restore.append((slot, slot.value))
+            } catch {
+                for (done, value) in restore { try? done.layer.setBuffer(named: done.localName, to: value) }
+                throw .unsettableBuffer(name: slot.name, reason: "\(error)")
+            }
+        }
         for named in parameters {
             if let tensor = tensors[named.name] { named.parameter.value = tensor }
-        }
-        for slot in buffers {
-            if let tensor = tensors[slot.name] { try? slot.layer.setBuffer(named: slot.localName, to: tensor) }
         }
         return WeightsMismatch(missing: mismatch.missing, unexpected: mismatch.unexpected)
     }
 
-    /// Loads parameters and buffers from a safetensors file (F32, F16 or BF16).
+    /// Loads parameters and buffers from a safetensors file (F32, F16, BF16, I64 or I32, widened).
     /// - Parameters:
     ///   - path: the safetensors file.
     ///   - strict: whether missing and unexpected names are errors (the default).
     /// - Returns: the names that were missing or unexpected (empty when `strict`).
     /// - Throws: `WeightsError.file` for an unreadable or corrupt file, `.mismatch` listing
-    ///   every tensor that does not fit.
+    ///   every tensor that does not fit, `.unsettableBuffer` for a buffer its layer refuses.
     @discardableResult
     public func loadWeights(from path: String, strict: Bool = true) throws(WeightsError) -> WeightsMismatch {
         let tensors: [String: Tensor]

@@ -1,5 +1,6 @@
 /// A safetensors file that cannot be read: each case names the tensor (when there is one) and
-/// the byte offsets involved, and is thrown before any tensor memory is allocated.
+/// the byte offsets involved. Header and offset problems are found before any tensor memory is
+/// allocated.
 public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     /// The file could not be opened, read or written.
     case unreadable(path: String, reason: String)

@@ -4,6 +4,9 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case file(SafeTensorsError)
     /// The tensors do not fit the model; every problem is listed at once, and nothing was loaded.
     case mismatch(WeightsMismatch)
+    /// A layer lists a buffer (`directBuffers`) that its `setBuffer(named:to:)` refuses; nothing
+    /// was loaded.
+    case unsettableBuffer(name: String, reason: String)
 
     /// "weights: …" with the file's error, or every missing, unexpected, mis-shaped and
     /// non-finite tensor.
@@ -11,6 +14,8 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .file(error): "weights: \(error)"
         case let .mismatch(mismatch): "weights do not fit the model (nothing was loaded): \(mismatch)"
+        case let .unsettableBuffer(name, reason):
+            "weights: buffer '\(name)' cannot be set (nothing was loaded): \(reason)"
         }
     }
 }

@@ -61,7 +61,14 @@ public struct SingularValueDecomposition: Sendable {
         guard info == 0 else {
             throw .invalidArgument(operation: operation, message: "LAPACK sgesdd workspace query failed (info \(info))")
         }
-        lwork = Int32(query.rounded(.up))
+        // The size comes back as a Float: above 2^24 it may have been rounded down, so add a margin.
+        let size = (Double(query) * (1 + 1e-6)).rounded(.up) + 16
+        guard size.isFinite, size <= Double(Int32.max) else {
+            throw .invalidArgument(
+                operation: operation,
+                message: "LAPACK sgesdd needs \(query) floats of workspace, more than it can address")
+        }
+        lwork = Int32(size)
         var work = [Float](repeating: 0, count: Int(lwork))
         ComputeThreads.withOpenBLASThreads { work.withUnsafeMutableBufferPointer { call($0.baseAddress!) } }
         guard info == 0 else {

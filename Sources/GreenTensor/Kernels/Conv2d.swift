@@ -68,7 +68,9 @@ public func conv2d(
     let bandsForCache = pointwise ? 1 : (geometry.output.height + rowsInCache - 1) / rowsInCache
     var evenBands = Swift.min(geometry.output.height, Swift.max(bandsForThreads, bandsForCache))
     // As many tasks for every worker: 7 bands on 2 workers would leave one idle for a seventh.
-    while (batch * evenBands) % threads != 0 && evenBands < geometry.output.height { evenBands += 1 }
+    while batch < threads && (batch * evenBands) % threads != 0 && evenBands < geometry.output.height {
+        evenBands += 1
+    }
     let bands = evenBands
     let tasks = batch * bands
     let workers = Swift.min(threads, tasks)

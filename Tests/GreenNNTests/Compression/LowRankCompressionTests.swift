@@ -89,6 +89,8 @@ import Testing
             shared, ReLU(), shared,
             try Sequential([try Linear(16, 16, using: &random)]),
         ])
+        let scoped = try model.compressLowRank(keeping: .rank(2), input: [1, 16], under: "0")
+        #expect(scoped.rows.map(\.reason) == ["shared by more than one path"], "sharing across the scope stays")
         let report = try model.compressLowRank(keeping: .rank(2), input: [1, 16])
         #expect(report.rows.map(\.path) == ["0", "2", "3.0"])
         #expect(report.rows[0].reason == "shared by more than one path" && !report.rows[1].replaced)
@@ -105,6 +107,16 @@ import Testing
 
     @Test func errorsChangeNothing() throws {
         let model = try makeModel()
+        // A NaN in the last layer: the first two factorisations succeed, but nothing is swapped.
+        let last = try #require(model.layers[6] as? Linear)
+        var poisoned = last.weight.value.scalars
+        poisoned[3] = .nan
+        last.weight.value = try Tensor(shape: last.weight.value.shape, scalars: poisoned)
+        expectLayerError(["NaN"]) { try model.compressLowRank(keeping: .rank(2), input: [1, 8, 6, 6]) }
+        #expect(model.layers[0] is Conv2d && model.layers[4] is Linear)
+        expectLayerError(["has no layer at 'classifier.'"]) {
+            try model.compressLowRank(keeping: .rank(2), input: [1, 8, 6, 6], under: "classifier.")
+        }
         expectLayerError(["energy fraction must be in (0, 1]"]) {
             try model.compressLowRank(keeping: .energy(0), input: [1, 8, 6, 6])
         }

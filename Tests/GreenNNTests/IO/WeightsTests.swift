@@ -111,6 +111,32 @@ import Testing
         #expect(throws: WeightsError.self) { try model.loadStateDictionary(tensors) }
     }
 
+    /// A layer that lists a buffer but keeps the default `setBuffer`, which refuses it.
+    final class StubbornBuffer: Layer {
+        var isTraining = false
+        let weight = Parameter(try! Tensor.zeros([2]))
+        var directParameters: [NamedParameter] { [NamedParameter(name: "weight", parameter: weight)] }
+        var directBuffers: [NamedTensor] { [NamedTensor(name: "stat", value: try! Tensor.zeros([2]))] }
+        func forward(_ input: Tensor) throws -> Tensor { input }
+        func backward(_ outputGradient: Tensor) throws -> Tensor { outputGradient }
+        func cost(for input: Shape) throws -> LayerCost { LayerCost(kind: kind, input: input, output: input) }
+        var description: String { "StubbornBuffer()" }
+    }
+
+    @Test func aBufferTheLayerRefusesLoadsNothing() throws {
+        let model = try Sequential([makeModel(seed: 1), StubbornBuffer()])
+        var tensors = model.stateDictionary
+        let before = model.stateDictionary
+        for (name, tensor) in tensors { tensors[name] = tensor + 1 }
+        let error = weightsError { try model.loadStateDictionary(tensors) }
+        guard case let .unsettableBuffer(name, _) = error else {
+            Issue.record("expected unsettableBuffer, got \(String(describing: error))")
+            return
+        }
+        #expect(name == "1.stat")
+        for (name, tensor) in model.stateDictionary { #expect(tensor.scalars == before[name]?.scalars, "\(name)") }
+    }
+
     @Test func corruptFilesAreFileErrors() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -8,7 +8,7 @@ import Testing
 /// an epilogue; and the `thinProduct` kernel of every instruction set against a naive product.
 /// Tolerance 1e-5 relative (reductions up to 180 products of values in [-1, 1], accumulated in
 /// 16 interleaved partial sums).
-@Suite struct DeepSmallPlaneConv2dTests {
+@Suite(.serialized) struct DeepSmallPlaneConv2dTests {
     /// (batch, C, O, H, W, kernel, padding): thin and GEMM planes, pointwise and 3x3, output
     /// channel counts that leave tails in 4-row tiles, reductions that leave tails in the lanes.
     static let cases: [(Int, Int, Int, Int, Int, Int, Int)] = [
