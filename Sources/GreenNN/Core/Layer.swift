@@ -93,7 +93,9 @@ extension Layer {
         throw LayerError.invalidConfiguration(kind, "has no buffer named '\(name)'")
     }
 
-    /// The layer's type name, used in cost tables and error paths ("Conv2d").
+    /// The layer's type name, used in cost tables and error paths ("Conv2d"). Built with the
+    /// standard library's `_typeName`, the same text as `String(describing:)` of the type
+    /// without its two protocol-conformance lookups, which showed in LeNet-5's forward pass.
     public var kind: String { _typeName(type(of: self), qualified: false) }
 
     /// Runs `backward(_:)` and drops the input gradient.
