@@ -80,6 +80,7 @@ private func fusingConvolution(_ layer: any Layer) -> (any EpilogueFusing)? {
     if let conv = layer as? Conv2d { return conv }
     if let conv = layer as? DepthwiseConv2d { return conv }
     if let conv = layer as? LowRankPointwiseConv2d { return conv }
+    if let conv = layer as? FlattenedConv2d { return conv }
     return nil
 }
 

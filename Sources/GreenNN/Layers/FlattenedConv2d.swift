@@ -8,7 +8,9 @@
 ///   `horizontal` (`DepthwiseConv2d` 1 x k); each has a bias unless `bias: false`.
 /// - Parameters: `O·(C + 2k)` plus `3·O` biases (against `O·C·k²` + O).
 /// - MACs: `N·O·(H·W·C + H'·W·k + H'·W'·k)`.
-public final class FlattenedConv2d: ChainedLayer {
+/// - In inference, a following BatchNorm and ReLU/ReLU6 fold into the horizontal stage's output
+///   pass.
+public final class FlattenedConv2d: ChainedLayer, EpilogueFusing {
     /// Input channels C.
     public let inputChannels: Int
     /// Output channels O.
@@ -23,8 +25,12 @@ public final class FlattenedConv2d: ChainedLayer {
     public let hasBias: Bool
     /// Training mode; `train()` / `eval()` set it on the children too.
     public var isTraining = false
-    /// The stages, in execution order.
-    public let children: [NamedLayer]
+    /// The lateral 1x1 conv across channels.
+    public let lateral: Conv2d
+    /// The vertical k x 1 per-channel conv.
+    public let vertical: DepthwiseConv2d
+    /// The horizontal 1 x k per-channel conv.
+    public let horizontal: DepthwiseConv2d
 
     /// Creates the block with PyTorch's default initialisation drawn from `generator`.
     /// - Throws: `LayerError` for an invalid size, stride or padding.
@@ -45,22 +51,18 @@ public final class FlattenedConv2d: ChainedLayer {
         self.stride = stride
         self.padding = padding
         self.hasBias = bias
-        children = [
-            NamedLayer(
-                "lateral", try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)),
-            NamedLayer(
-                "vertical",
-                try DepthwiseConv2d(
-                    outputChannels, kernelSize: Size2D(height: kernelSize, width: 1),
-                    stride: Size2D(height: stride, width: 1),
-                    padding: Size2D(height: padding, width: 0), bias: bias, using: &generator)),
-            NamedLayer(
-                "horizontal",
-                try DepthwiseConv2d(
-                    outputChannels, kernelSize: Size2D(height: 1, width: kernelSize),
-                    stride: Size2D(height: 1, width: stride),
-                    padding: Size2D(height: 0, width: padding), bias: bias, using: &generator)),
-        ]
+        lateral = try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)
+        vertical = try DepthwiseConv2d(
+            outputChannels, kernelSize: Size2D(height: kernelSize, width: 1), stride: Size2D(height: stride, width: 1),
+            padding: Size2D(height: padding, width: 0), bias: bias, using: &generator)
+        horizontal = try DepthwiseConv2d(
+            outputChannels, kernelSize: Size2D(height: 1, width: kernelSize), stride: Size2D(height: 1, width: stride),
+            padding: Size2D(height: 0, width: padding), bias: bias, using: &generator)
+    }
+
+    /// The stages, in execution order: `lateral`, `vertical`, `horizontal`.
+    public var children: [NamedLayer] {
+        [NamedLayer("lateral", lateral), NamedLayer("vertical", vertical), NamedLayer("horizontal", horizontal)]
     }
 
     /// Creates the block with weights from a system-seeded generator.
@@ -73,6 +75,18 @@ public final class FlattenedConv2d: ChainedLayer {
         try self.init(
             inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding, bias: bias,
             using: &generator)
+    }
+
+    /// The output channels, which a following BatchNorm normalises.
+    var fusedChannels: Int { outputChannels }
+
+    /// The lateral and vertical stages, then the horizontal one with `epilogue` applied as its
+    /// output is written.
+    func forward(_ input: Tensor, epilogue: Epilogue) throws -> Tensor {
+        let inner = try forwardChain([NamedLayer("lateral", lateral), NamedLayer("vertical", vertical)], input)
+        return try LayerError.inChild("horizontal", kind: horizontal.kind) {
+            try horizontal.forward(inner, epilogue: epilogue)
+        }
     }
 
     /// `FlattenedConv2d(128, 128, kernelSize: 3, padding: 1)`: only non-default arguments.

@@ -38,6 +38,11 @@ import Testing
         try expectFusedEqualsUnfused([try Conv2d(4, 5, kernelSize: 1, using: &generator), ReLU()], input: input)
         try expectFusedEqualsUnfused(
             [try Conv2d(4, 5, kernelSize: 3, using: &generator), try batchNorm(5, seed: 6)], input: input)
+        try expectFusedEqualsUnfused(
+            [
+                try FlattenedConv2d(4, 6, kernelSize: 3, stride: 2, padding: 1, using: &generator),
+                try batchNorm(6, seed: 7), ReLU(),
+            ], input: input)
     }
 
     @Test func smallPlanesFuseToo() throws {
