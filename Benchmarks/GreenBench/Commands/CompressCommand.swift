@@ -90,9 +90,9 @@ struct CompressCommand: Command {
         let parsed = try Arguments(
             arguments,
             valueOptions: Set([
-                "data", "weights", "energy", "rank", "scope", "epochs", "finetune", "batch", "lr", "optimizer", "seed",
-                "limit", "threads", "latency-batch", "runs", "format",
+                "data", "weights", "energy", "rank", "scope", "finetune", "latency-batch", "runs", "format",
             ])
+            .union(TrainingOptions.valueOptions)
             .union(EnergyOptions.valueOptions),
             flagOptions: EnergyOptions.flagOptions)
         guard parsed.positionals.count == 1 else {
@@ -105,38 +105,20 @@ struct CompressCommand: Command {
         else {
             throw UsageError("--scope must be a dotted path without empty parts (e.g. classifier.0), got '\(scope)'")
         }
-        let epochs = try parsed.integer("epochs", default: 1, in: 1...10_000)
+        let training = try TrainingOptions.parse(parsed)
         let fineTuning = try parsed.integer("finetune", default: 0, in: 0...10_000)
-        let batch = try parsed.integer("batch", default: 64, in: 1...100_000)
-        let optimizer: TrainCommand.OptimizerChoice = try parsed.choice("optimizer", default: .adam)
-        var learningRate = optimizer.defaultLearningRate
-        if let text = parsed.value("lr") {
-            guard let rate = Float(text), rate.isFinite, rate > 0 else {
-                throw UsageError("--lr must be a positive number, got '\(text)'")
-            }
-            learningRate = rate
-        }
-        let seed = UInt64(try parsed.integer("seed", default: 0, in: 0...Int.max))
-        let limit = parsed.value("limit") == nil ? nil : try parsed.integer("limit", default: 0, in: 1...Int.max)
-        let threads = try parsed.integer("threads", default: ComputeThreads.count, in: 1...1024)
         let latencyBatch = try parsed.integer("latency-batch", default: 1, in: 1...100_000)
         let runs = try parsed.integer("runs", default: 20, in: 1...100_000)
         let format: OutputFormat = try parsed.choice("format", default: .text)
         let meter = try EnergyOptions.meter(parsed)
-        try ComputeThreads.set(threads)
+        try ComputeThreads.set(training.threads)
 
         var data: (training: ImageDataset, test: ImageDataset)?
         if let folder = parsed.value("data") {
             Console.progress("compress: loading \(folder)")
-            let training = try MNIST.load(from: folder, split: .training)
-            data = (try limit.map { try training.prefix($0) } ?? training, try MNIST.load(from: folder, split: .test))
-            guard entry.imageShape == training.imageShape, entry.classes == training.classes else {
-                throw UsageError(
-                    "\(entry.name) takes \(entry.imageShape) images in \(entry.classes) classes; the data has \(training.imageShape) in \(training.classes)"
-                )
-            }
+            data = try training.loadData(from: folder, for: [entry])
         }
-        let model = try ModelZoo.model(named: entry.name, seed: seed)
+        let model = try ModelZoo.model(named: entry.name, seed: training.seed)
         guard model.sublayer(at: scope) != nil else {
             throw UsageError(
                 "\(entry.name) has no layer at --scope '\(scope)' (greenbench table \(entry.name) lists them)")
@@ -144,22 +126,24 @@ struct CompressCommand: Command {
         func fit(_ model: Sequential, epochs: Int, rate: Float, label: String) throws {
             guard let data else { return }
             let trainer = try Trainer(
-                model: model, optimizer: try optimizer.make(learningRate: rate), epochs: epochs, batchSize: batch,
-                seed: seed)
+                model: model, optimizer: try training.optimizer.make(learningRate: rate), epochs: epochs,
+                batchSize: training.batch, seed: training.seed)
             trainer.progress = { Console.progress("compress: \(label) " + $0.line) }
             _ = try trainer.fit(data.training)
             model.eval()
         }
         func accuracy(_ model: Sequential) throws -> Double? {
             guard let data else { return nil }
-            return try Trainer(model: model, optimizer: try optimizer.make(learningRate: 1), epochs: 1, batchSize: 1)
-                .accuracy(on: data.test)
+            return try Trainer(
+                model: model, optimizer: try training.optimizer.make(learningRate: 1), epochs: 1, batchSize: 1
+            )
+            .accuracy(on: data.test)
         }
         if let weights = parsed.value("weights") {
             try model.loadWeights(from: weights)
         } else if data != nil {
-            Console.progress("compress: training \(entry.name) for \(epochs) epoch(s)")
-            try fit(model, epochs: epochs, rate: learningRate, label: entry.name)
+            Console.progress("compress: training \(entry.name) for \(training.epochs) epoch(s)")
+            try fit(model, epochs: training.epochs, rate: training.learningRate, label: entry.name)
         } else {
             Console.progress("compress: no --data or --weights: random weights, accuracy not measured")
         }
@@ -184,7 +168,7 @@ struct CompressCommand: Command {
 
         var rows = [try measure(model, label: "baseline", report: nil, before: nil)]
         for selection in levels.selections {
-            let copy = try ModelZoo.model(named: entry.name, seed: seed)
+            let copy = try ModelZoo.model(named: entry.name, seed: training.seed)
             try copy.loadStateDictionary(state)
             copy.eval()
             Console.progress("compress: factorising \(entry.name)\(scope.isEmpty ? "" : " " + scope) at \(selection)")
@@ -192,7 +176,7 @@ struct CompressCommand: Command {
             var before: Double?
             if fineTuning > 0, data != nil {
                 before = try accuracy(copy)
-                try fit(copy, epochs: fineTuning, rate: learningRate / 10, label: "\(selection)")
+                try fit(copy, epochs: fineTuning, rate: training.learningRate / 10, label: "\(selection)")
             }
             rows.append(try measure(copy, label: "\(selection)", report: report, before: before))
         }

@@ -33,31 +33,11 @@ struct TrainCommand: Command {
         \(EnergyOptions.usage)
         """
 
-    /// The optimizers `--optimizer` accepts.
-    enum OptimizerChoice: String, CaseIterable {
-        case adam, sgd
-
-        var defaultLearningRate: Float { self == .adam ? 1e-3 : 1e-2 }
-
-        func make(learningRate: Float) throws -> any Optimizer {
-            switch self {
-            case .adam: try Adam(learningRate: learningRate)
-            case .sgd: try SGD(learningRate: learningRate, momentum: 0.9)
-            }
-        }
-    }
-
     /// The parsed command line, defaults in one place.
     struct Options {
         var models: [ModelZoo.Entry] = []
         var data = ""
-        var epochs = 1
-        var batch = 64
-        var learningRate: Float = 1e-3
-        var optimizer = OptimizerChoice.adam
-        var seed: UInt64 = 0
-        var threads = ComputeThreads.count
-        var limit: Int?
+        var training = TrainingOptions()
         var format = OutputFormat.text
         var out = "greenbench-train"
 
@@ -70,20 +50,7 @@ struct TrainCommand: Command {
                     "--data DIR is required (a folder with the MNIST IDX files, e.g. ../shared/data/mnist)")
             }
             parsed.data = data
-            parsed.epochs = try options.integer("epochs", default: 1, in: 1...10_000)
-            parsed.batch = try options.integer("batch", default: 64, in: 1...100_000)
-            parsed.optimizer = try options.choice("optimizer", default: .adam)
-            parsed.learningRate = parsed.optimizer.defaultLearningRate
-            if let text = options.value("lr") {
-                guard let rate = Float(text), rate.isFinite, rate > 0 else {
-                    throw UsageError("--lr must be a positive number, got '\(text)'")
-                }
-                parsed.learningRate = rate
-            }
-            parsed.seed = UInt64(try options.integer("seed", default: 0, in: 0...Int.max))
-            parsed.threads = try options.integer("threads", default: ComputeThreads.count, in: 1...1024)
-            parsed.limit =
-                options.value("limit") == nil ? nil : try options.integer("limit", default: 0, in: 1...Int.max)
+            parsed.training = try TrainingOptions.parse(options)
             parsed.format = try options.choice("format", default: .text)
             parsed.out = options.value("out") ?? parsed.out
             return parsed
@@ -108,23 +75,14 @@ struct TrainCommand: Command {
     static func run(_ arguments: [String]) throws {
         let parsed = try Arguments(
             arguments,
-            valueOptions: Set([
-                "data", "epochs", "batch", "lr", "optimizer", "seed", "threads", "limit", "format", "out",
-            ])
-            .union(EnergyOptions.valueOptions),
+            valueOptions: Set(["data", "format", "out"]).union(TrainingOptions.valueOptions)
+                .union(EnergyOptions.valueOptions),
             flagOptions: EnergyOptions.flagOptions)
         let options = try Options.parse(parsed)
         let meter = try EnergyOptions.meter(parsed)
-        try ComputeThreads.set(options.threads)
+        try ComputeThreads.set(options.training.threads)
         Console.progress("train: loading \(options.data)")
-        let fullTraining = try MNIST.load(from: options.data, split: .training)
-        let training = try options.limit.map { try fullTraining.prefix($0) } ?? fullTraining
-        let test = try MNIST.load(from: options.data, split: .test)
-        for entry in options.models where entry.imageShape != training.imageShape || entry.classes != training.classes {
-            throw UsageError(
-                "\(entry.name) takes \(entry.imageShape) images in \(entry.classes) classes; the data has \(training.imageShape) in \(training.classes)"
-            )
-        }
+        let (training, test) = try options.training.loadData(from: options.data, for: options.models)
         var results: [Result] = []
         for entry in options.models {
             results.append(try train(entry, training: training, test: test, options: options, meter: meter))
@@ -138,15 +96,16 @@ struct TrainCommand: Command {
     static func train(
         _ entry: ModelZoo.Entry, training: ImageDataset, test: ImageDataset, options: Options, meter: any EnergyMeter
     ) throws -> Result {
-        let model = try ModelZoo.model(named: entry.name, seed: options.seed)
+        let model = try ModelZoo.model(named: entry.name, seed: options.training.seed)
         let trainer = try Trainer(
-            model: model, optimizer: try options.optimizer.make(learningRate: options.learningRate),
-            epochs: options.epochs,
-            batchSize: options.batch, seed: options.seed)
+            model: model, optimizer: try options.training.optimizer.make(learningRate: options.training.learningRate),
+            epochs: options.training.epochs,
+            batchSize: options.training.batch, seed: options.training.seed)
         trainer.progress = { Console.progress("train: \(entry.name) " + $0.line) }
         Console.progress(
-            "train: \(entry.name), \(training.count) images, \(options.epochs) epoch(s), batch \(options.batch), "
-                + "\(options.optimizer.rawValue) lr \(options.learningRate), \(options.threads) thread(s)")
+            "train: \(entry.name), \(training.count) images, \(options.training.epochs) epoch(s), batch \(options.training.batch), "
+                + "\(options.training.optimizer.rawValue) lr \(options.training.learningRate), \(options.training.threads) thread(s)"
+        )
         var span = try meter.start()
         trainer.energy = {
             try? meter.checkpoint(&span)
@@ -191,8 +150,8 @@ struct TrainCommand: Command {
             }
         }
         let setting =
-            "batch \(options.batch), \(options.optimizer.rawValue) lr \(options.learningRate), seed \(options.seed), "
-            + "\(options.threads) thread(s); energy source: \(energySource)"
+            "batch \(options.training.batch), \(options.training.optimizer.rawValue) lr \(options.training.learningRate), seed \(options.training.seed), "
+            + "\(options.training.threads) thread(s); energy source: \(energySource)"
         // CSV stays two plain tables (results.json has the settings); text and Markdown say them in between.
         let sections =
             options.format == .csv
@@ -204,10 +163,12 @@ struct TrainCommand: Command {
     /// Everything measured, for results.json.
     static func document(_ results: [Result], options: Options, energySource: String) -> [String: Any] {
         [
-            "command": "train", "data": options.data, "epochs": options.epochs, "batch": options.batch,
-            "optimizer": options.optimizer.rawValue, "learningRate": Double(options.learningRate),
-            "seed": Int(options.seed),
-            "threads": options.threads, "limit": options.limit ?? NSNull(), "energySource": energySource,
+            "command": "train", "data": options.data, "epochs": options.training.epochs,
+            "batch": options.training.batch,
+            "optimizer": options.training.optimizer.rawValue, "learningRate": Double(options.training.learningRate),
+            "seed": Int(options.training.seed),
+            "threads": options.training.threads, "limit": options.training.limit ?? NSNull(),
+            "energySource": energySource,
             "models": results.map { result in
                 [
                     "model": result.model, "testAccuracy": result.testAccuracy, "parameters": result.cost.parameters,
@@ -234,7 +195,8 @@ struct TrainCommand: Command {
         let json = JSON.string(document(results, options: options, energySource: energySource)) + "\n"
         try json.write(toFile: options.out + "/results.json", atomically: true, encoding: .utf8)
         let chart = SVGChart.scatter(
-            title: "MNIST test accuracy against MACs per image (\(options.epochs) epoch(s))", xLabel: "MACs per image",
+            title: "MNIST test accuracy against MACs per image (\(options.training.epochs) epoch(s))",
+            xLabel: "MACs per image",
             yLabel: "test accuracy %",
             points: results.enumerated().map { index, result in
                 SVGChart.Point(
