@@ -79,11 +79,9 @@ public func conv2d(
     let scratchSpace = workspace ?? Workspace()
     defer { withExtendedLifetime(scratchSpace) {} }
     let scratch = SharedPointer(scratchSpace.floats(columnsPerWorker * workers))
-    let source = SharedPointer(input.storage.base)
-    let filters = SharedPointer(weight.storage.base)
-    let scales = outputScale.map { SharedPointer($0.storage.base) }
-    let shifts = outputShift.map { SharedPointer($0.storage.base) }
-    let destination = SharedPointer(output.storage.base)
+    let buffers = ConvolutionBuffers(
+        input: input, weight: weight, scale: outputScale, shift: outputShift, output: output)
+    let (source, filters, destination) = (buffers.source, buffers.filters, buffers.destination)
     let cWindow = geometry.cValue
 
     parallelFor(tasks, workers: workers) { worker, range in
@@ -108,25 +106,43 @@ public func conv2d(
                     beta: 0, c: destination.base + (image * outputChannels + group * groupOutputs) * positions + offset,
                     ldc: positions)
             }
-            finishChannels(
-                0..<outputChannels, of: image, into: destination, channels: outputChannels, positions: positions,
-                offset: offset, count: count, scales: scales, shifts: shifts, lower: lower, upper: upper)
+            buffers.finish(
+                0..<outputChannels, of: image, channels: outputChannels, positions: positions, offset: offset,
+                count: count, lower: lower, upper: upper)
         }
     }
     return output
 }
 
-/// Applies the per-channel scale, shift and clamp (bias, folded BatchNorm, activation) to
-/// `count` outputs from `offset` of each channel in `range` of `image`; nothing when there is none.
-private func finishChannels(
-    _ range: Range<Int>, of image: Int, into destination: SharedPointer, channels: Int, positions: Int, offset: Int,
-    count: Int, scales: SharedPointer?, shifts: SharedPointer?, lower: Float, upper: Float
-) {
-    guard shifts != nil || scales != nil || lower > -.infinity || upper < .infinity else { return }
-    for channel in range {
-        Kernels.table.affineClamp(
-            destination.base + (image * channels + channel) * positions + offset, count,
-            scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
+/// A convolution's buffers as pointers its workers share: the input, the weight, the output
+/// pass's per-channel scale and shift (nil for 1 and 0), and the output.
+private struct ConvolutionBuffers {
+    let source: SharedPointer
+    let filters: SharedPointer
+    let scales: SharedPointer?
+    let shifts: SharedPointer?
+    let destination: SharedPointer
+
+    init(input: Tensor, weight: Tensor, scale: Tensor?, shift: Tensor?, output: Tensor) {
+        source = SharedPointer(input.storage.base)
+        filters = SharedPointer(weight.storage.base)
+        scales = scale.map { SharedPointer($0.storage.base) }
+        shifts = shift.map { SharedPointer($0.storage.base) }
+        destination = SharedPointer(output.storage.base)
+    }
+
+    /// Applies the per-channel scale, shift and clamp (bias, folded BatchNorm, activation) to
+    /// `count` outputs from `offset` of each channel in `range` of `image`; nothing when there is none.
+    func finish(
+        _ range: Range<Int>, of image: Int, channels: Int, positions: Int, offset: Int, count: Int, lower: Float,
+        upper: Float
+    ) {
+        guard shifts != nil || scales != nil || lower > -.infinity || upper < .infinity else { return }
+        for channel in range {
+            Kernels.table.affineClamp(
+                destination.base + (image * channels + channel) * positions + offset, count,
+                scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
+        }
     }
 }
 
@@ -153,11 +169,8 @@ private func convolveSplittingChannels(
     let scratch = workspace.floats(columnsSize + (thin ? reduction * positions : 0))
     let columns = SharedPointer(scratch)
     let rows = SharedPointer(scratch + columnsSize)
-    let source = SharedPointer(input.storage.base)
-    let filters = SharedPointer(weight.storage.base)
-    let scales = scale.map { SharedPointer($0.storage.base) }
-    let shifts = shift.map { SharedPointer($0.storage.base) }
-    let destination = SharedPointer(output.storage.base)
+    let buffers = ConvolutionBuffers(input: input, weight: weight, scale: scale, shift: shift, output: output)
+    let (source, filters, destination) = (buffers.source, buffers.filters, buffers.destination)
     let cWindow = geometry.cValue
     let workers = ComputeThreads.workers(for: outputChannels, work: outputChannels * positions * reduction)
     for image in 0..<batch {
@@ -171,10 +184,12 @@ private func convolveSplittingChannels(
                     positions)
             }
         }
-        let matrix = pointwise ? plane.base : columns.base
+        let matrix = pointwise ? plane : columns
         if thin {
             for k in 0..<reduction {
-                for position in 0..<positions { rows.base[position * reduction + k] = matrix[k * positions + position] }
+                for position in 0..<positions {
+                    rows.base[position * reduction + k] = matrix.base[k * positions + position]
+                }
             }
         }
         parallelFor(outputChannels, workers: workers) { _, range in
@@ -186,12 +201,11 @@ private func convolveSplittingChannels(
             } else {
                 GEMM.multiplyUnchecked(
                     transposeA: .none, transposeB: .none, m: range.count, n: positions, k: reduction, alpha: 1, a: a,
-                    lda: reduction, b: pointwise ? plane.base : columns.base, ldb: positions, beta: 0, c: c,
-                    ldc: positions)
+                    lda: reduction, b: matrix.base, ldb: positions, beta: 0, c: c, ldc: positions)
             }
-            finishChannels(
-                range, of: image, into: destination, channels: outputChannels, positions: positions, offset: 0,
-                count: positions, scales: scales, shifts: shifts, lower: lower, upper: upper)
+            buffers.finish(
+                range, of: image, channels: outputChannels, positions: positions, offset: 0, count: positions,
+                lower: lower, upper: upper)
         }
     }
 }
@@ -263,11 +277,9 @@ private func convolveSmallPlanes(
     let wide = imagesPerWorker * positions
     let perWorker = (reduction + outputChannels) * wide
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
-    let source = SharedPointer(input.storage.base)
-    let filters = SharedPointer(weight.storage.base)
-    let scales = scale.map { SharedPointer($0.storage.base) }
-    let shifts = shift.map { SharedPointer($0.storage.base) }
-    let destination = SharedPointer(output.storage.base)
+    let buffers = ConvolutionBuffers(input: input, weight: weight, scale: scale, shift: shift, output: output)
+    let (source, filters, destination) = (buffers.source, buffers.filters, buffers.destination)
+    let (scales, shifts) = (buffers.scales, buffers.shifts)
     let cWindow = geometry.cValue
     parallelFor(batch, workers: workers) { worker, images in
         var window = cWindow
