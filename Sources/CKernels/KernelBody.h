@@ -220,6 +220,19 @@ static inline int GN_NAME(disjoint_windows)(const gn_window *g) {
 // The larger of the running maximum and v, where a NaN wins (PyTorch's max pooling).
 #define GN_MAX_NAN(best, v) (((v) > (best) || (v) != (v)) ? (v) : (best))
 
+// out[ox] = max(out[ox], in[ox * s]) for ox in [lo, hi), NaN winning; constant strides for the
+// common cases, so the compiler vectorises the loads.
+GN_TARGET static inline void GN_NAME(max_across)(float *restrict out, const float *restrict in, int lo, int hi,
+                                                 int s) {
+    if (s == 1) {
+        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox]);
+    } else if (s == 2) {
+        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[2 * ox]);
+    } else {
+        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
+    }
+}
+
 GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const gn_window *g, float *restrict output) {
     const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
     if (GN_NAME(disjoint_windows)(g) && g->kernelHeight == 2 && g->kernelWidth == 2) {
@@ -255,15 +268,8 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
             float *out = output + (size_t)oy * OW;
             for (int ox = 0; ox < OW; ox++) out[ox] = -__builtin_inff();
             for (int kx = 0; kx < KW; kx++) {
-                const float *in = column + kx * g->dilationWidth - g->paddingWidth;
-                const int s = g->strideWidth;
-                if (s == 1) {
-                    for (int ox = lo[kx]; ox < hi[kx]; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox]);
-                } else if (s == 2) {
-                    for (int ox = lo[kx]; ox < hi[kx]; ox++) out[ox] = GN_MAX_NAN(out[ox], in[2 * ox]);
-                } else {
-                    for (int ox = lo[kx]; ox < hi[kx]; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
-                }
+                GN_NAME(max_across)(out, column + kx * g->dilationWidth - g->paddingWidth, lo[kx], hi[kx],
+                                    g->strideWidth);
             }
         }
         return;
@@ -279,16 +285,7 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
                 int xOffset = kx * g->dilationWidth - g->paddingWidth;
                 int lo, hi;
                 GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &lo, &hi);
-                const float *in = row + xOffset;
-                const int s = g->strideWidth;
-                // Constant strides for the common cases, so the compiler vectorises the loads.
-                if (s == 1) {
-                    for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox]);
-                } else if (s == 2) {
-                    for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[2 * ox]);
-                } else {
-                    for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
-                }
+                GN_NAME(max_across)(out, row + xOffset, lo, hi, g->strideWidth);
             }
         }
     }
