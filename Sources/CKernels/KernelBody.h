@@ -125,6 +125,20 @@ GN_TARGET static void GN_NAME(pad_plane)(const float *input, const gn_window *g,
     }
 }
 
+// out[j] = bias + the nine taps of a 3x3 kernel at column j*step of rows r0, r1, r2, for j < n:
+// one pass with all taps per vector. Inlined, so a step of 1 is a constant and the loads are
+// contiguous.
+GN_TARGET static inline void GN_NAME(dense3x3_run)(const float *r0, const float *r1, const float *r2, int step,
+                                                   size_t n, const float *kernel, float bias, float *out) {
+    const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
+    const float w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8];
+    for (size_t j = 0; j < n; j++) {
+        const size_t x = j * step;
+        out[j] = bias + w0 * r0[x] + w1 * r0[x + 1] + w2 * r0[x + 2] + w3 * r1[x] + w4 * r1[x + 1] + w5 * r1[x + 2] +
+                 w6 * r2[x] + w7 * r2[x + 1] + w8 * r2[x + 2];
+    }
+}
+
 __attribute__((no_builtin("memcpy", "memmove", "memset")))
 GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *kernel, float bias,
                                               const gn_window *g, float *workspace, float *output) {
@@ -154,13 +168,7 @@ GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *k
         const size_t exact = (size_t)(OH - 1) * stride + OW;
         const size_t count = source == input ? exact : (exact + GN_LANES - 1) / GN_LANES * GN_LANES;
         if (dense3x3) {
-            const float *r0 = source, *r1 = source + stride, *r2 = source + 2 * (size_t)stride;
-            const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
-            const float w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8];
-            for (size_t i = 0; i < count; i++) {
-                flat[i] = bias + w0 * r0[i] + w1 * r0[i + 1] + w2 * r0[i + 2] + w3 * r1[i] + w4 * r1[i + 1] +
-                          w5 * r1[i + 2] + w6 * r2[i] + w7 * r2[i + 1] + w8 * r2[i + 2];
-            }
+            GN_NAME(dense3x3_run)(source, source + stride, source + 2 * (size_t)stride, 1, count, kernel, bias, flat);
         } else {
             for (size_t i = 0; i < count; i++) flat[i] = bias;
             for (int ky = 0; ky < KH; ky++) {
@@ -177,17 +185,11 @@ GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *k
         return;
     }
     if (dense3x3) {
-        // Strided 3x3: each output from its nine taps, vectorised over the row's outputs.
-        const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
-        const float w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8];
+        // Strided 3x3: each output row from its nine taps, vectorised over the row's outputs.
         for (int oy = 0; oy < OH; oy++) {
-            const float *r0 = source + (size_t)oy * sh * stride, *r1 = r0 + stride, *r2 = r1 + stride;
-            float *out = output + (size_t)oy * OW;
-            for (int ox = 0; ox < OW; ox++) {
-                const int x = ox * sw;
-                out[ox] = bias + w0 * r0[x] + w1 * r0[x + 1] + w2 * r0[x + 2] + w3 * r1[x] + w4 * r1[x + 1] +
-                          w5 * r1[x + 2] + w6 * r2[x] + w7 * r2[x + 1] + w8 * r2[x + 2];
-            }
+            const float *r0 = source + (size_t)oy * sh * stride;
+            GN_NAME(dense3x3_run)(r0, r0 + stride, r0 + 2 * (size_t)stride, sw, OW, kernel, bias,
+                                  output + (size_t)oy * OW);
         }
         return;
     }
