@@ -599,6 +599,8 @@ GN_TARGET static void GN_NAME(thinProduct)(const float *restrict a, int m, int k
     }
 }
 
+#include "KernelWinograd.h"
+
 static const gn_kernel_table GN_NAME(table) = {
     GN_NAME(im2col),
     GN_NAME(col2im),
@@ -616,4 +618,6 @@ static const gn_kernel_table GN_NAME(table) = {
     GN_NAME(adamUpdate),
     GN_NAME(sgdUpdate),
     GN_NAME(thinProduct),
+    GN_NAME(winogradInput4x4),
+    GN_NAME(winogradOutput4x4),
 };

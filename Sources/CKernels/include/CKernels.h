@@ -1,4 +1,4 @@
-// CKernels: the loops GEMM cannot serve (im2col/col2im, depthwise and 1-D channel
+// CKernels: the loops GEMM cannot serve (im2col/col2im, Winograd transforms, depthwise and 1-D channel
 // convolutions, pooling, fused bias/clamp, and their backward passes), compiled once per instruction set and
 // chosen at run time. Swift reaches them only through GreenTensor's Kernels/ files.
 #ifndef GREENNN_CKERNELS_H
@@ -89,6 +89,23 @@ typedef struct {
     /// c[o*ldc + p] = sum over t < k of a[o*k + t] * rows[p*k + t] for o < m, p < n: a [m, k] matrix
     /// times the transpose of rows [n, k], for thin products (few columns) that sgemm packs poorly.
     void (*thinProduct)(const float *a, int m, int k, const float *rows, int n, float *c, int ldc);
+    /// Winograd F(4x4,3x3) input transform of tiles [tileBegin, tileEnd) of one image. input [channels, height,
+    /// width]; tile t covers output rows 4*(t / tilesAcross).. and columns 4*(t % tilesAcross).., reading input rows
+    /// from 4*ty - paddingHeight (6 rows, cells outside the plane read 0), columns likewise. transformed: 36
+    /// matrices, matrix k (k = 6*i + j for the element (i, j) of B^T d B) at transformed + k*matrixStride, each
+    /// [channels][tileEnd - tileBegin] row-major with row length ld (>= tileEnd - tileBegin); they must not overlap.
+    void (*winogradInput4x4)(const float *input, int channels, int height, int width, int paddingHeight,
+                             int paddingWidth, int tilesAcross, int tileBegin, int tileEnd, float *transformed,
+                             size_t matrixStride, size_t ld);
+    /// Winograd F(4x4,3x3) output transform: product holds 36 matrices (matrix k at product + k*matrixStride), each
+    /// [outputChannels][tileEnd - tileBegin] with row length ld; writes A^T m A for each tile into output
+    /// [outputChannels, outputHeight, outputWidth] (each channel plane at output + o*channelStride, channelStride >=
+    /// outputHeight*outputWidth), dropping the cells of edge tiles that fall outside the plane, as
+    /// y = min(max(value*scale[o] + shift[o], lower), upper) where scale and shift may be NULL (meaning 1 and 0).
+    void (*winogradOutput4x4)(const float *product, int outputChannels, int outputHeight, int outputWidth,
+                              int tilesAcross, int tileBegin, int tileEnd, size_t matrixStride, size_t ld,
+                              const float *_Nullable scale, const float *_Nullable shift, float lower, float upper,
+                              float *output, size_t channelStride);
 } gn_kernel_table;
 
 /// The table compiled for `isa`, or NULL when this CPU (and its OS) cannot run it.
@@ -96,6 +113,10 @@ const gn_kernel_table *_Nullable gn_kernels(gn_isa isa);
 
 /// The widest instruction set this CPU and OS support.
 gn_isa gn_best_isa(void);
+
+/// Winograd F(4x4,3x3) weight transform: weight [outputChannels, inputChannels, 3, 3] -> 36 matrices G g G^T,
+/// matrix k at transformed + k*outputChannels*inputChannels, each [outputChannels][inputChannels] row-major.
+void gn_winograd_weights4x4(const float *weight, int outputChannels, int inputChannels, float *transformed);
 
 #pragma clang assume_nonnull end
 

@@ -116,3 +116,14 @@ public final class Branches: ContainerLayer {
     /// The indented tree of branches.
     public var description: String { tree }
 }
+
+extension Branches: InferencePlanning {
+    /// Every branch on the shared input, each writing straight into its channels of the output
+    /// when nothing else reads its result.
+    /// - Throws: a branch's `LayerError`, its path prefixed.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        builder.share(input)
+        return try builder.concatenated(
+            try children.map { try builder.plan($0.layer, named: $0.name, input: input) })
+    }
+}

@@ -1,7 +1,7 @@
 /// A composite block whose children run one after another (depthwise-separable, flattened,
 /// shrinked, low-rank). Conforming types list their `children` and get `forward(_:)`,
-/// `backward(_:)` and `cost(for:)` for free, with errors and cost rows carrying the children's paths.
-public protocol ChainedLayer: Layer {}
+/// `backward(_:)`, `cost(for:)` and `plan(_:in:)` for free, with errors and cost rows carrying the children's paths.
+public protocol ChainedLayer: InferencePlanning {}
 
 extension ChainedLayer {
     /// Runs `children` in order.
@@ -21,6 +21,13 @@ extension ChainedLayer {
     /// - Throws: the first failing child's `LayerError`, its path prefixed.
     public func backwardParameters(_ outputGradient: Tensor) throws {
         try backwardChainParameters(children, outputGradient)
+    }
+
+    /// Plans `children` in order, so a BatchNorm or activation among them folds into the step
+    /// before it.
+    /// - Throws: the first failing child's `LayerError`, its path prefixed.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        try children.reduce(input) { try builder.plan($1.layer, named: $1.name, input: $0) }
     }
 
     /// The children's rows, nested and summed; shared parameters count once.

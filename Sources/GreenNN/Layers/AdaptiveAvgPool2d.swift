@@ -69,3 +69,19 @@ public final class AdaptiveAvgPool2d: Layer {
     /// `AdaptiveAvgPool2d(outputSize: 7)`.
     public var description: String { "AdaptiveAvgPool2d(outputSize: \(outputSize))" }
 }
+
+extension AdaptiveAvgPool2d: InferencePlanning {
+    /// Nothing when the plane already has the output size (VGG's 7x7 pool at 224x224), an
+    /// average pool when the output size divides the plane evenly, else the layer as it is.
+    /// - Throws: `LayerError` as `forward` would.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        let output = try cost(for: input.shape).output
+        let (height, width) = (input.shape[2], input.shape[3])
+        if output == input.shape { return input }
+        guard height % outputSize.height == 0, width % outputSize.width == 0 else {
+            return try builder.opaque(self, input: input)
+        }
+        let window = Size2D(height: height / outputSize.height, width: width / outputSize.width)
+        return try builder.averagePool(input, kernelSize: window, stride: window)
+    }
+}

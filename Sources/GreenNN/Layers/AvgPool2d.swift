@@ -88,3 +88,14 @@ public final class AvgPool2d: Layer {
         return "AvgPool2d(" + parts.joined(separator: ", ") + ")"
     }
 }
+
+extension AvgPool2d: InferencePlanning {
+    /// One pooling step between arena buffers.
+    /// - Throws: `LayerError` as `forward` would.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try cost(for: input.shape)
+        return try builder.averagePool(
+            input, kernelSize: kernelSize, stride: stride, padding: padding,
+            countIncludesPadding: countIncludesPadding, ceilMode: ceilMode)
+    }
+}

@@ -204,3 +204,14 @@ extension BatchNorm2d: CustomStringConvertible {
         return "BatchNorm2d(" + parts.joined(separator: ", ") + ")"
     }
 }
+
+extension BatchNorm2d: InferencePlanning {
+    /// The running statistics' per-channel scale and shift, folded into the step before it
+    /// when that step has weights and nothing else reads its output.
+    /// - Throws: `LayerError` when the input is not `[N, C, H, W]` with this layer's channels.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try LayerValidation.image(input.shape, channels: channels, in: kind)
+        let (scale, shift) = try inferenceAffine()
+        return try builder.channelAffine(input, scale: scale.scalars, shift: shift.scalars)
+    }
+}

@@ -258,3 +258,14 @@ extension Conv2d: CustomStringConvertible {
         return "Conv2d(" + parts.joined(separator: ", ") + ")"
     }
 }
+
+extension Conv2d: InferencePlanning {
+    /// One convolution step; a following BatchNorm and activation fold into it.
+    /// - Throws: `LayerError` as `forward` would.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try geometry(for: input.shape)
+        return try builder.convolution(
+            input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+            groups: groups)
+    }
+}

@@ -180,3 +180,14 @@ extension DepthwiseConv2d: CustomStringConvertible {
         return "DepthwiseConv2d(" + parts.joined(separator: ", ") + ")"
     }
 }
+
+extension DepthwiseConv2d: InferencePlanning {
+    /// One depthwise step on the direct kernel; a following BatchNorm and activation fold into it.
+    /// - Throws: `LayerError` as `forward` would.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try geometry(for: input.shape)
+        return try builder.convolution(
+            input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation,
+            groups: channels)
+    }
+}

@@ -86,3 +86,8 @@ public final class Dropout: Layer {
     /// `Dropout(probability: 0.5)`.
     public var description: String { "Dropout(probability: \(probability))" }
 }
+
+extension Dropout: InferencePlanning {
+    /// The identity, as in inference: no step.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue { input }
+}

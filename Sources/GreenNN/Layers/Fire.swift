@@ -128,3 +128,18 @@ public final class Fire: Layer {
             + (activation == .relu ? ")" : ", activation: \(activation.map { ".\($0.rawValue)" } ?? "nil"))")
     }
 }
+
+extension Fire: InferencePlanning {
+    /// The squeeze (its activation fused), then both expands (theirs fused) writing straight
+    /// into their channels of the output: no concatenation pass.
+    /// - Throws: a stage's `LayerError`, its path prefixed.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        func chain(_ stage: [NamedLayer], _ value: PlannedValue) throws -> PlannedValue {
+            try stage.reduce(value) { try builder.plan($1.layer, named: $1.name, input: $0) }
+        }
+        let stages = stages
+        let squeezed = try chain(stages.squeeze, input)
+        builder.share(squeezed)
+        return try builder.concatenated([try chain(stages.expand1x1, squeezed), try chain(stages.expand3x3, squeezed)])
+    }
+}

@@ -48,3 +48,11 @@ public final class Flatten: Layer {
     /// `Flatten()`.
     public var description: String { "Flatten()" }
 }
+
+extension Flatten: InferencePlanning {
+    /// A view of the input with the flattened shape: no step.
+    /// - Throws: `LayerError` for a rank-0 input.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        try builder.reshaped(input, to: try cost(for: input.shape).output)
+    }
+}

@@ -50,3 +50,12 @@ public final class GlobalAvgPool2d: Layer {
     /// `GlobalAvgPool2d()`.
     public var description: String { "GlobalAvgPool2d()" }
 }
+
+extension GlobalAvgPool2d: InferencePlanning {
+    /// One plane-mean step.
+    /// - Throws: `LayerError` as `forward` would.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try cost(for: input.shape)
+        return try builder.globalAveragePool(input)
+    }
+}

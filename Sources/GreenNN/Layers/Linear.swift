@@ -135,3 +135,12 @@ extension Linear: CustomStringConvertible {
         "Linear(\(inputFeatures), \(outputFeatures)" + (bias == nil ? ", bias: false)" : ")")
     }
 }
+
+extension Linear: InferencePlanning {
+    /// One GEMM step; a following activation clamps its output rows.
+    /// - Throws: `LayerError` as `forward` would.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try cost(for: input.shape)
+        return try builder.linear(input, weight: weight.value, bias: bias?.value)
+    }
+}

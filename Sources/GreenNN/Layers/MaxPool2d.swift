@@ -102,3 +102,13 @@ public final class MaxPool2d: Layer {
         return "MaxPool2d(" + parts.joined(separator: ", ") + ")"
     }
 }
+
+extension MaxPool2d: InferencePlanning {
+    /// One pooling step between arena buffers.
+    /// - Throws: `LayerError` as `forward` would.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try cost(for: input.shape)
+        return try builder.maxPool(
+            input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
+}

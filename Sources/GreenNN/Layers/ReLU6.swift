@@ -44,3 +44,10 @@ public final class ReLU6: Layer {
     /// `ReLU6()`.
     public var description: String { "ReLU6()" }
 }
+
+extension ReLU6: InferencePlanning {
+    /// A clamp to 0...6, applied by the step before it as it stores its output.
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        builder.clamp(input, lower: 0, upper: 6)
+    }
+}

@@ -101,3 +101,14 @@ public final class SharedBlock: Layer {
     /// `SharedBlock(×3)`; trees show the block beneath it.
     public var description: String { "SharedBlock(×\(repetitions))" }
 }
+
+extension SharedBlock: InferencePlanning {
+    /// The block planned once per application (the steps share nothing but the weights' values).
+    /// - Throws: the block's `LayerError` (path "block").
+    public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
+        _ = try cost(for: input.shape)
+        var value = input
+        for _ in 0..<repetitions { value = try builder.plan(block, named: "block", input: value) }
+        return value
+    }
+}

@@ -60,7 +60,7 @@ public enum GEMM {
     /// The product split across `ComputeThreads` workers, each running a single-threaded
     /// sgemm on its block: column blocks of C (multiples of 16, one cache line) when C is at
     /// least as wide as tall, else row blocks. Sizes must already be validated.
-    static func multiplyInParallel(
+    package static func multiplyInParallel(
         transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -114,7 +114,7 @@ public enum GEMM {
 
     /// The same product on raw pointers on the calling thread (OpenBLAS is single-threaded),
     /// for kernels whose sizes are already validated and that may run inside a parallel loop.
-    static func multiplyUnchecked(
+    package static func multiplyUnchecked(
         transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int

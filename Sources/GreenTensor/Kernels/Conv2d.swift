@@ -6,6 +6,8 @@
 // Threads: tasks are whole images when the batch covers every worker, else bands of output
 // rows of each image (im2col of the band, then a GEMM writing the band's columns of the
 // output); each task runs a single-threaded GEMM.
+// The paths work on `ConvolutionOperands` (raw buffers with image strides), so an inference
+// plan runs the same code on its arena; `conv2d` wraps them for tensors.
 internal import CKernels
 
 /// 2-D convolution (cross-correlation, as in PyTorch) of an NCHW batch.
@@ -29,10 +31,9 @@ public func conv2d(
     stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, groups: Int = 1,
     epilogue: Epilogue? = nil, workspace: Workspace? = nil
 ) throws(TensorError) -> Tensor {
-    let (batch, channels, height, width, outputChannels, geometry) = try validatedConvolution(
+    let (batch, channels, _, _, outputChannels, geometry) = try validatedConvolution(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
         operation: "conv2d")
-    let groupChannels = channels / groups
     let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
     // The bias and any epilogue, as one per-channel scale, shift and clamp applied on the way out.
     let finish = try epilogue.map { e throws(TensorError) in
@@ -40,23 +41,109 @@ public func conv2d(
     }
     let outputScale = finish.map { Tensor(vector: $0.scale) }
     let outputShift = finish.map { Tensor(vector: $0.shift) } ?? bias
-    let (lower, upper) = (epilogue?.lower ?? -.infinity, epilogue?.upper ?? .infinity)
+    let operands = ConvolutionOperands(
+        input: input.storage.base, inputImageStride: input.elementCount / Swift.max(1, batch),
+        weight: weight.storage.base, scale: outputScale?.storage.base, shift: outputShift?.storage.base,
+        lower: epilogue?.lower ?? -.infinity, upper: epilogue?.upper ?? .infinity, output: output.storage.base,
+        outputImageStride: output.elementCount / Swift.max(1, batch), batch: batch, channels: channels,
+        outputChannels: outputChannels, groups: groups, geometry: geometry)
+    withExtendedLifetime((input, weight, outputScale, outputShift)) {
+        convolve(operands, workspace: workspace ?? Workspace())
+    }
+    return output
+}
+
+/// The raw buffers and sizes of one convolution: an NCHW batch whose images may lie further
+/// apart than their own size (an inference plan writes a branch straight into its channels of
+/// a concatenated output), the weight matrix `[O, C/groups·kH·kW]`, and the output pass's
+/// per-channel scale and shift (nil for 1 and 0) and clamp. The caller keeps every buffer alive.
+package struct ConvolutionOperands: @unchecked Sendable {
+    /// Image `n` starts at `input + n·inputImageStride`, `[C, H, W]` contiguous.
+    package var input: UnsafeMutablePointer<Float>
+    /// Floats from one input image to the next.
+    package var inputImageStride: Int
+    /// `[O, C/groups·kH·kW]`.
+    package var weight: UnsafeMutablePointer<Float>
+    /// Per-output-channel multiplier, or nil for 1.
+    package var scale: UnsafePointer<Float>?
+    /// Per-output-channel addend (the bias, folded), or nil for 0.
+    package var shift: UnsafePointer<Float>?
+    /// The clamp of the output pass.
+    package var lower: Float
+    /// The clamp of the output pass.
+    package var upper: Float
+    /// Image `n` starts at `output + n·outputImageStride`, `[O, H', W']` contiguous.
+    package var output: UnsafeMutablePointer<Float>
+    /// Floats from one output image to the next.
+    package var outputImageStride: Int
+    /// N.
+    package var batch: Int
+    /// C.
+    package var channels: Int
+    /// O.
+    package var outputChannels: Int
+    /// Channel groups.
+    package var groups: Int
+    /// The window over each input plane.
+    package var geometry: WindowGeometry
+
+    /// Bundles one convolution's buffers and sizes.
+    package init(
+        input: UnsafeMutablePointer<Float>, inputImageStride: Int, weight: UnsafeMutablePointer<Float>,
+        scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, lower: Float, upper: Float,
+        output: UnsafeMutablePointer<Float>, outputImageStride: Int, batch: Int, channels: Int, outputChannels: Int,
+        groups: Int, geometry: WindowGeometry
+    ) {
+        (self.input, self.inputImageStride, self.weight) = (input, inputImageStride, weight)
+        (self.scale, self.shift, self.lower, self.upper) = (scale, shift, lower, upper)
+        (self.output, self.outputImageStride) = (output, outputImageStride)
+        (self.batch, self.channels, self.outputChannels, self.groups) = (batch, channels, outputChannels, groups)
+        self.geometry = geometry
+    }
+
+    /// `[C, H, W]` of image `image`.
+    func inputImage(_ image: Int) -> UnsafeMutablePointer<Float> { input + image * inputImageStride }
+
+    /// Channel `channel` of output image `image`.
+    func outputPlane(_ image: Int, channel: Int) -> UnsafeMutablePointer<Float> {
+        output + image * outputImageStride + channel * geometry.outputPositions
+    }
+
+    /// Whether the output pass does anything beyond storing.
+    var hasFinish: Bool { scale != nil || shift != nil || lower > -.infinity || upper < .infinity }
+
+    /// Applies the per-channel scale, shift and clamp to `count` outputs from `offset` of each
+    /// channel in `range` of `image`; nothing when there is none.
+    func finish(_ range: Range<Int>, of image: Int, offset: Int, count: Int) {
+        guard hasFinish else { return }
+        for channel in range {
+            Kernels.table.affineClamp(
+                outputPlane(image, channel: channel) + offset, count, scale?[channel] ?? 1, shift?[channel] ?? 0,
+                lower, upper)
+        }
+    }
+}
+
+/// Runs the convolution `operands` describe on the path that suits its shape (small planes in
+/// a batch, a thin batch with more channels than positions, or bands of output rows).
+package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
+    let geometry = operands.geometry
+    let (batch, outputChannels, groups) = (operands.batch, operands.outputChannels, operands.groups)
     if groups == 1 && batch > 1 && geometry.outputPositions < smallPlanePositions {
-        convolveSmallPlanes(
-            input, weight: weight, scale: outputScale, shift: outputShift, lower: lower, upper: upper, into: output,
-            geometry: geometry, workspace: workspace ?? Workspace())
-        return output
+        convolveSmallPlanes(operands, workspace: workspace)
+        return
     }
     if groups == 1 && (batch < ComputeThreads.count || batch == 1) && outputChannels > geometry.outputPositions {
-        convolveSplittingChannels(
-            input, weight: weight, scale: outputScale, shift: outputShift, lower: lower, upper: upper, into: output,
-            geometry: geometry, workspace: workspace ?? Workspace())
-        return output
+        convolveSplittingChannels(operands, workspace: workspace)
+        return
     }
+    let channels = operands.channels
+    let groupChannels = channels / groups
     let groupOutputs = outputChannels / groups
     let reduction = groupChannels * geometry.taps
     let positions = geometry.outputPositions
     let outputWidth = geometry.output.width
+    let planeSize = geometry.input.height * geometry.input.width
     let pointwise = geometry.isPointwise
     // Tasks: bands of output rows. Enough bands that every worker has one even at batch 1
     // (so im2col runs in parallel too), and bands small enough that a band's im2col columns
@@ -76,12 +163,7 @@ public func conv2d(
     let workers = Swift.min(threads, tasks)
     let bandRows = (geometry.output.height + bands - 1) / bands
     let columnsPerWorker = pointwise ? 0 : reduction * bandRows * outputWidth
-    let scratchSpace = workspace ?? Workspace()
-    defer { withExtendedLifetime(scratchSpace) {} }
-    let scratch = SharedPointer(scratchSpace.floats(columnsPerWorker * workers))
-    let buffers = ConvolutionBuffers(
-        input: input, weight: weight, scale: outputScale, shift: outputShift, output: output)
-    let (source, filters, destination) = (buffers.source, buffers.filters, buffers.destination)
+    let scratch = SharedPointer(workspace.floats(columnsPerWorker * workers))
     let cWindow = geometry.cValue
 
     parallelFor(tasks, workers: workers) { worker, range in
@@ -94,54 +176,18 @@ public func conv2d(
             let (offset, count) = (rowBegin * outputWidth, (rowEnd - rowBegin) * outputWidth)
             guard count > 0 else { continue }
             for group in 0..<groups {
-                let plane = source.base + (image * channels + group * groupChannels) * height * width
+                let plane = operands.inputImage(image) + group * groupChannels * planeSize
                 if !pointwise {
                     Kernels.table.im2col(
                         plane, Int32(groupChannels), &window, Int32(rowBegin), Int32(rowEnd), columns, count)
                 }
                 GEMM.multiplyUnchecked(
                     transposeA: .none, transposeB: .none, m: groupOutputs, n: count, k: reduction, alpha: 1,
-                    a: filters.base + group * groupOutputs * reduction, lda: reduction,
+                    a: operands.weight + group * groupOutputs * reduction, lda: reduction,
                     b: pointwise ? plane + offset : columns, ldb: pointwise ? positions : count,
-                    beta: 0, c: destination.base + (image * outputChannels + group * groupOutputs) * positions + offset,
-                    ldc: positions)
+                    beta: 0, c: operands.outputPlane(image, channel: group * groupOutputs) + offset, ldc: positions)
             }
-            buffers.finish(
-                0..<outputChannels, of: image, channels: outputChannels, positions: positions, offset: offset,
-                count: count, lower: lower, upper: upper)
-        }
-    }
-    return output
-}
-
-/// A convolution's buffers as pointers its workers share: the input, the weight, the output
-/// pass's per-channel scale and shift (nil for 1 and 0), and the output.
-private struct ConvolutionBuffers {
-    let source: SharedPointer
-    let filters: SharedPointer
-    let scales: SharedPointer?
-    let shifts: SharedPointer?
-    let destination: SharedPointer
-
-    init(input: Tensor, weight: Tensor, scale: Tensor?, shift: Tensor?, output: Tensor) {
-        source = SharedPointer(input.storage.base)
-        filters = SharedPointer(weight.storage.base)
-        scales = scale.map { SharedPointer($0.storage.base) }
-        shifts = shift.map { SharedPointer($0.storage.base) }
-        destination = SharedPointer(output.storage.base)
-    }
-
-    /// Applies the per-channel scale, shift and clamp (bias, folded BatchNorm, activation) to
-    /// `count` outputs from `offset` of each channel in `range` of `image`; nothing when there is none.
-    func finish(
-        _ range: Range<Int>, of image: Int, channels: Int, positions: Int, offset: Int, count: Int, lower: Float,
-        upper: Float
-    ) {
-        guard shifts != nil || scales != nil || lower > -.infinity || upper < .infinity else { return }
-        for channel in range {
-            Kernels.table.affineClamp(
-                destination.base + (image * channels + channel) * positions + offset, count,
-                scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
+            operands.finish(0..<outputChannels, of: image, offset: offset, count: count)
         }
     }
 }
@@ -154,13 +200,10 @@ private struct ConvolutionBuffers {
 /// columns. Planes of at most `thinPlanePositions` positions skip sgemm, whose packing of the
 /// weight costs more than such a thin product: the columns are transposed into rows and the
 /// `thinProduct` kernel streams each weight row once.
-private func convolveSplittingChannels(
-    _ input: Tensor, weight: Tensor, scale: Tensor?, shift: Tensor?, lower: Float, upper: Float, into output: Tensor,
-    geometry: WindowGeometry, workspace: Workspace
-) {
-    let (batch, channels) = (input.shape[0], input.shape[1])
-    let planeSize = input.shape[2] * input.shape[3]
-    let outputChannels = weight.shape[0]
+private func convolveSplittingChannels(_ operands: ConvolutionOperands, workspace: Workspace) {
+    let geometry = operands.geometry
+    let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
+    let planeSize = geometry.input.height * geometry.input.width
     let reduction = channels * geometry.taps
     let positions = geometry.outputPositions
     let pointwise = geometry.isPointwise
@@ -169,12 +212,10 @@ private func convolveSplittingChannels(
     let scratch = workspace.floats(columnsSize + (thin ? reduction * positions : 0))
     let columns = SharedPointer(scratch)
     let rows = SharedPointer(scratch + columnsSize)
-    let buffers = ConvolutionBuffers(input: input, weight: weight, scale: scale, shift: shift, output: output)
-    let (source, filters, destination) = (buffers.source, buffers.filters, buffers.destination)
     let cWindow = geometry.cValue
     let workers = ComputeThreads.workers(for: outputChannels, work: outputChannels * positions * reduction)
     for image in 0..<batch {
-        let plane = SharedPointer(source.base + image * channels * planeSize)
+        let plane = SharedPointer(operands.inputImage(image))
         if !pointwise {
             parallelFor(channels, workers: Swift.min(workers, channels)) { _, range in
                 var window = cWindow
@@ -193,8 +234,8 @@ private func convolveSplittingChannels(
             }
         }
         parallelFor(outputChannels, workers: workers) { _, range in
-            let a = filters.base + range.lowerBound * reduction
-            let c = destination.base + (image * outputChannels + range.lowerBound) * positions
+            let a = operands.weight + range.lowerBound * reduction
+            let c = operands.outputPlane(image, channel: range.lowerBound)
             if thin {
                 Kernels.table.thinProduct(
                     a, Int32(range.count), Int32(reduction), rows.base, Int32(positions), c, Int32(positions))
@@ -203,9 +244,7 @@ private func convolveSplittingChannels(
                     transposeA: .none, transposeB: .none, m: range.count, n: positions, k: reduction, alpha: 1, a: a,
                     lda: reduction, b: matrix.base, ldb: positions, beta: 0, c: c, ldc: positions)
             }
-            buffers.finish(
-                range, of: image, channels: outputChannels, positions: positions, offset: 0, count: positions,
-                lower: lower, upper: upper)
+            operands.finish(range, of: image, offset: 0, count: positions)
         }
     }
 }
@@ -262,13 +301,9 @@ let thinPlanePositions = 16
 /// column offset), so a single GEMM `weight · columns` of shape [O, images·H'·W'] does the work;
 /// each image's block of the product is copied to NCHW with the bias and epilogue on the way.
 /// Images are split across workers.
-private func convolveSmallPlanes(
-    _ input: Tensor, weight: Tensor, scale: Tensor?, shift: Tensor?, lower: Float, upper: Float, into output: Tensor,
-    geometry: WindowGeometry, workspace: Workspace
-) {
-    let (batch, channels) = (input.shape[0], input.shape[1])
-    let planeSize = input.shape[2] * input.shape[3]
-    let outputChannels = weight.shape[0]
+private func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Workspace) {
+    let geometry = operands.geometry
+    let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
     let reduction = channels * geometry.taps
     let positions = geometry.outputPositions
     let workers = ComputeThreads.workers(for: batch, work: batch * outputChannels * positions * reduction)
@@ -277,9 +312,6 @@ private func convolveSmallPlanes(
     let wide = imagesPerWorker * positions
     let perWorker = (reduction + outputChannels) * wide
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
-    let buffers = ConvolutionBuffers(input: input, weight: weight, scale: scale, shift: shift, output: output)
-    let (source, filters, destination) = (buffers.source, buffers.filters, buffers.destination)
-    let (scales, shifts) = (buffers.scales, buffers.shifts)
     let cWindow = geometry.cValue
     parallelFor(batch, workers: workers) { worker, images in
         var window = cWindow
@@ -288,19 +320,20 @@ private func convolveSmallPlanes(
         let width = images.count * positions
         for (slot, image) in images.enumerated() {
             Kernels.table.im2col(
-                source.base + image * channels * planeSize, Int32(channels), &window, 0, Int32(geometry.output.height),
+                operands.inputImage(image), Int32(channels), &window, 0, Int32(geometry.output.height),
                 columns + slot * positions, width)
         }
         GEMM.multiplyUnchecked(
             transposeA: .none, transposeB: .none, m: outputChannels, n: width, k: reduction, alpha: 1,
-            a: filters.base, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
+            a: operands.weight, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
         for (slot, image) in images.enumerated() {
             for channel in 0..<outputChannels {
-                let (multiplier, addend) = (scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0)
-                let target = destination.base + (image * outputChannels + channel) * positions
+                let (multiplier, addend) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)
+                let target = operands.outputPlane(image, channel: channel)
                 let block = product + channel * width + slot * positions
                 for position in 0..<positions {
-                    target[position] = Swift.min(Swift.max(block[position] * multiplier + addend, lower), upper)
+                    target[position] = Swift.min(
+                        Swift.max(block[position] * multiplier + addend, operands.lower), operands.upper)
                 }
             }
         }

@@ -28,49 +28,61 @@ public func depthwiseConv2d(
     stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, epilogue: Epilogue? = nil,
     workspace: Workspace? = nil
 ) throws(TensorError) -> Tensor {
-    let (batch, channels, height, width, geometry) = try validatedDepthwise(
+    let (batch, channels, _, _, geometry) = try validatedDepthwise(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
         operation: "depthwiseConv2d")
-    // With an epilogue the kernel adds no bias; the folded scale and shift (bias included) and
-    // the clamp run on each plane right after it is computed, while it is in cache.
+    // The folded scale and shift (bias included) and the clamp run on each plane right after it
+    // is computed, while it is in cache.
     let finish = try epilogue.map { e throws(TensorError) in
         try e.folded(bias: bias, channels: channels, operation: "depthwiseConv2d")
     }
-    let finishing = finish.map { (Tensor(vector: $0.scale), Tensor(vector: $0.shift)) }
-    let (lower, upper) = (epilogue?.lower ?? -.infinity, epilogue?.upper ?? .infinity)
+    let scale = finish.map { Tensor(vector: $0.scale) }
+    let shift = finish.map { Tensor(vector: $0.shift) } ?? bias
     let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
-    let planes = batch * channels
+    let operands = ConvolutionOperands(
+        input: input.storage.base, inputImageStride: input.elementCount / Swift.max(1, batch),
+        weight: weight.storage.base, scale: scale?.storage.base, shift: shift?.storage.base,
+        lower: epilogue?.lower ?? -.infinity, upper: epilogue?.upper ?? .infinity, output: output.storage.base,
+        outputImageStride: output.elementCount / Swift.max(1, batch), batch: batch, channels: channels,
+        outputChannels: channels, groups: channels, geometry: geometry)
+    withExtendedLifetime((input, weight, scale, shift)) {
+        convolveDepthwise(operands, workspace: workspace ?? Workspace())
+    }
+    return output
+}
+
+/// Runs the depthwise convolution `operands` describe (weight `[C, kH·kW]`, `groups == C`):
+/// each plane through the direct kernel with the shift as its bias when there is no scale,
+/// then the scale and clamp while the plane is in cache. Planes (N·C) run in parallel.
+package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Workspace) {
+    let geometry = operands.geometry
+    let channels = operands.channels
+    let planes = operands.batch * channels
     let paddedPerWorker = geometry.depthwiseWorkspaceCount
     let workers = ComputeThreads.workers(for: planes, work: planes * geometry.outputPositions * geometry.taps)
-    let scratchSpace = workspace ?? Workspace()
-    defer { withExtendedLifetime(scratchSpace) {} }
-    let scratch = SharedPointer(scratchSpace.floats(paddedPerWorker * workers))
-    let source = SharedPointer(input.storage.base)
-    let filters = SharedPointer(weight.storage.base)
-    let shifts = bias.map { SharedPointer($0.storage.base) }
-    let finishScales = finishing.map { SharedPointer($0.0.storage.base) }
-    let finishShifts = finishing.map { SharedPointer($0.1.storage.base) }
-    let destination = SharedPointer(output.storage.base)
-    let (inputPlane, outputPlane, taps) = (height * width, geometry.outputPositions, geometry.taps)
+    let scratch = SharedPointer(workspace.floats(paddedPerWorker * workers))
+    let (inputPlane, outputPlane, taps) = (
+        geometry.input.height * geometry.input.width, geometry.outputPositions, geometry.taps
+    )
+    let clamps = operands.lower > -.infinity || operands.upper < .infinity
     let cWindow = geometry.cValue
 
     parallelFor(planes, workers: workers) { worker, range in
         var window = cWindow
         for plane in range {
-            let channel = plane % channels
-            let target = destination.base + plane * outputPlane
+            let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+            let target = operands.outputPlane(image, channel: channel)
+            let shift = operands.shift?[channel] ?? 0
             Kernels.table.depthwisePlane(
-                source.base + plane * inputPlane, filters.base + channel * taps,
-                finishShifts == nil ? shifts?.base[channel] ?? 0 : 0, &window, scratch.base + worker * paddedPerWorker,
-                target)
-            if let finishScales, let finishShifts {
-                Kernels.table.affineClamp(
-                    target, outputPlane, finishScales.base[channel], finishShifts.base[channel], lower, upper)
+                operands.inputImage(image) + channel * inputPlane, operands.weight + channel * taps,
+                operands.scale == nil ? shift : 0, &window, scratch.base + worker * paddedPerWorker, target)
+            if let scale = operands.scale {
+                Kernels.table.affineClamp(target, outputPlane, scale[channel], shift, operands.lower, operands.upper)
+            } else if clamps {
+                Kernels.table.affineClamp(target, outputPlane, 1, 0, operands.lower, operands.upper)
             }
         }
     }
-    withExtendedLifetime(finishing) {}
-    return output
 }
 
 /// Checks a depthwise convolution of `input` by `weight` as `depthwiseConv2d` does, and returns its sizes.

@@ -124,3 +124,29 @@ public func addingChannelBias(
 ) throws(TensorError) -> Tensor {
     try affine(input, scale: nil, shift: bias, lower: lower, upper: upper, operation: "addingChannelBias")
 }
+
+/// `output = min(max(input·scale[c] + shift[c], lower), upper)` per channel plane, for an
+/// inference plan's BatchNorm or activation that no producer could absorb. Without a scale
+/// and shift each image is clamped as one run. Images run in parallel.
+package func affineClamp(
+    _ input: StridedBatch, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, lower: Float, upper: Float,
+    into output: StridedBatch
+) {
+    let perChannel = scale != nil || shift != nil
+    let tasks = perChannel ? input.batch * input.channels : input.batch
+    let work = input.batch * input.imageSize
+    let (scales, shifts) = (scale.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }, shift.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) })
+    parallelFor(tasks, workers: ComputeThreads.workers(for: tasks, work: work)) { _, range in
+        for task in range {
+            guard perChannel else {
+                Kernels.table.clampCopy(input.image(task), input.imageSize, lower, upper, output.image(task))
+                continue
+            }
+            let (image, channel) = task.quotientAndRemainder(dividingBy: input.channels)
+            let target = output.plane(image, channel: channel)
+            target.update(from: input.plane(image, channel: channel), count: input.planeSize)
+            Kernels.table.affineClamp(
+                target, input.planeSize, scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
+        }
+    }
+}

@@ -35,3 +35,26 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) throws(
     }
     return output
 }
+
+/// `input · weightᵀ` into `output` for an inference plan, its output pass folded in: each
+/// row gets `shift` (the bias, folded, or nil for none) and is clamped to `lower...upper`.
+/// `input` is `[N, in]` (rows `input.imageStride` apart), `weight` `[out, in]`, `output`
+/// `[N, out]`; the caller checked the sizes.
+package func linear(
+    _ input: StridedBatch, weight: UnsafePointer<Float>, shift: UnsafePointer<Float>?, lower: Float, upper: Float,
+    into output: StridedBatch
+) {
+    let (batch, inputs, outputs) = (input.batch, input.imageSize, output.imageSize)
+    for row in 0..<batch {
+        if let shift {
+            output.image(row).update(from: shift, count: outputs)
+        } else {
+            output.image(row).update(repeating: 0, count: outputs)
+        }
+    }
+    GEMM.multiplyInParallel(
+        transposeA: .none, transposeB: .transposed, m: batch, n: outputs, k: inputs, alpha: 1, a: input.base,
+        lda: input.imageStride, b: weight, ldb: inputs, beta: 1, c: output.base, ldc: output.imageStride)
+    guard lower > -.infinity || upper < .infinity else { return }
+    for row in 0..<batch { Kernels.table.affineClamp(output.image(row), outputs, 1, 0, lower, upper) }
+}

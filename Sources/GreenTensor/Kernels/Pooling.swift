@@ -28,20 +28,55 @@ private func mapPlanes(
     _ input: Tensor, planes: Int, geometry: WindowGeometry,
     _ kernel: @Sendable (UnsafePointer<Float>, UnsafePointer<gn_window>, UnsafeMutablePointer<Float>) -> Void
 ) -> Tensor {
-    let output = Tensor(uninitializedShape: [
-        input.shape[0], input.shape[1], geometry.output.height, geometry.output.width,
-    ])
-    let source = SharedPointer(input.storage.base)
-    let destination = SharedPointer(output.storage.base)
-    let (inputPlane, outputPlane) = (geometry.input.height * geometry.input.width, geometry.outputPositions)
-    let cWindow = geometry.cValue
-    parallelFor(planes, workers: ComputeThreads.workers(for: planes, work: planes * inputPlane)) { _, range in
-        var window = cWindow
-        for plane in range {
-            kernel(source.base + plane * inputPlane, &window, destination.base + plane * outputPlane)
-        }
+    let (batch, channels) = (input.shape[0], input.shape[1])
+    let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
+    withExtendedLifetime(input) {
+        mapPlanes(
+            StridedBatch(tensor: input), geometry: geometry,
+            into: StridedBatch(tensor: output), kernel)
     }
     return output
+}
+
+/// Runs `kernel` on every plane of `input` in parallel, writing the matching plane of `output`.
+private func mapPlanes(
+    _ input: StridedBatch, geometry: WindowGeometry, into output: StridedBatch,
+    _ kernel: @Sendable (UnsafePointer<Float>, UnsafePointer<gn_window>, UnsafeMutablePointer<Float>) -> Void
+) {
+    let (channels, planes) = (input.channels, input.batch * input.channels)
+    let cWindow = geometry.cValue
+    parallelFor(planes, workers: ComputeThreads.workers(for: planes, work: planes * input.planeSize)) { _, range in
+        var window = cWindow
+        for plane in range {
+            let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+            kernel(input.plane(image, channel: channel), &window, output.plane(image, channel: channel))
+        }
+    }
+}
+
+/// Max pooling of every plane of `input` into `output` (`geometry` validated by the caller).
+package func maxPool(_ input: StridedBatch, geometry: WindowGeometry, into output: StridedBatch) {
+    mapPlanes(input, geometry: geometry, into: output) { Kernels.table.maxPoolPlane($0, $1, $2) }
+}
+
+/// Average pooling of every plane of `input` into `output` (`geometry` validated by the caller).
+package func averagePool(
+    _ input: StridedBatch, geometry: WindowGeometry, countIncludesPadding: Bool, into output: StridedBatch
+) {
+    let countPadding: Int32 = countIncludesPadding ? 1 : 0
+    mapPlanes(input, geometry: geometry, into: output) { Kernels.table.averagePoolPlane($0, $1, countPadding, $2) }
+}
+
+/// The mean of every plane of `input`, into `output` (one float per plane).
+package func globalAveragePool(_ input: StridedBatch, into output: StridedBatch) {
+    let (channels, planes, size) = (input.channels, input.batch * input.channels, input.planeSize)
+    parallelFor(planes, workers: ComputeThreads.workers(for: planes, work: planes * size)) { _, range in
+        for plane in range {
+            let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+            output.plane(image, channel: channel).pointee =
+                Kernels.table.sum(input.plane(image, channel: channel), size) / Float(size)
+        }
+    }
 }
 
 /// Max pooling: each output is the largest input in its window (NaN propagates).
@@ -98,14 +133,7 @@ public func globalAvgPool2d(_ input: Tensor) throws(TensorError) -> Tensor {
         throw .invalidShape(operation: "globalAvgPool2d", shape: input.shape, reason: "H and W must be >= 1")
     }
     let output = Tensor(uninitializedShape: [batch, channels, 1, 1])
-    let source = SharedPointer(input.storage.base)
-    let destination = SharedPointer(output.storage.base)
-    let planeSize = height * width
-    parallelFor(batch * channels) { _, range in
-        for plane in range {
-            destination.base[plane] = Kernels.table.sum(source.base + plane * planeSize, planeSize) / Float(planeSize)
-        }
-    }
+    withExtendedLifetime(input) { globalAveragePool(StridedBatch(tensor: input), into: StridedBatch(tensor: output)) }
     return output
 }
 

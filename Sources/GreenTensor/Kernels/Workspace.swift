@@ -15,10 +15,11 @@ public final class Workspace {
     public var count: Int { capacity }
 
     /// A buffer of at least `count` floats; its contents are undefined.
-    func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+    package func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count > capacity || buffer == nil {
             buffer.map { UnsafeMutableRawPointer($0).deallocate() }
             capacity = Swift.max(count, 1)
+            BufferAllocations.record()
             buffer =
                 UnsafeMutableRawPointer
                 .allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)

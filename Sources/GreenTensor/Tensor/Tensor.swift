@@ -22,7 +22,7 @@ public struct Tensor: Sendable {
 
     /// A tensor whose elements the caller writes before anyone reads them.
     /// For kernels that overwrite every element; the shape must already be valid.
-    init(uninitializedShape shape: Shape) {
+    package init(uninitializedShape shape: Shape) {
         self.init(shape: shape, storage: TensorStorage(uninitializedCount: shape.elementCount))
     }
 

@@ -20,6 +20,7 @@ final class TensorStorage: @unchecked Sendable {
     init(uninitializedCount count: Int) {
         self.count = count
         base = BufferCache.shared.take(count)
+        BufferAllocations.record()
     }
 
     /// Allocates a copy of `other`.

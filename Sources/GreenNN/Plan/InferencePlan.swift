@@ -1,0 +1,184 @@
+import Foundation
+
+/// A model compiled for inference on one input shape: built once, then called many times.
+///
+/// Building walks the model through `InferencePlanning` (`PlanBuilder`): every BatchNorm is
+/// folded into the weights of the conv or linear layer before it, every activation is applied
+/// as its producer stores its output, Fire's and `Branches`' branches write straight into their
+/// channels of the concatenation, flatten and dropout become views, and every tensor gets a
+/// place in one arena laid out by the tensors' lifetimes (`ArenaLayout`). The weights are
+/// copied (folded) when the plan is built: rebuild it after changing them.
+///
+/// A call copies the input into the arena, runs the steps, and copies the output out; after
+/// the first call it allocates no buffer (`BufferAllocations`) when every layer of the model
+/// is planned (an opaque layer allocates what its own `forward(_:)` allocates). The result is
+/// the eager forward pass's in inference mode, up to rounding.
+///
+/// ```swift
+/// model.eval()
+/// let plan = try model.inferencePlan(for: [1, 3, 224, 224])
+/// let logits = try plan(image)              // [1, 1000]
+/// print(plan)                               // each step, its kernel and its MACs
+/// ```
+public final class InferencePlan: CustomStringConvertible {
+    /// One step of a plan, as it prints.
+    public struct Step: Sendable, Equatable {
+        /// The dotted path of the layer it computes ("features.3.pointwise").
+        public let path: String
+        /// That layer's kind ("Conv2d").
+        public let kind: String
+        /// The kinds of the layers folded into its output pass ("BatchNorm2d", "ReLU").
+        public let fused: [String]
+        /// The kernel it runs ("im2col+sgemm", "depthwise direct", "opaque forward").
+        public let kernel: String
+        /// The shape it writes.
+        public let outputShape: Shape
+        /// Multiply-accumulates of the layer, as the cost tables count them.
+        public let modelMACs: Int
+        /// Multiply-accumulates its kernel executes (fewer for Winograd).
+        public let executedMACs: Int
+    }
+
+    /// The input shape the plan was built for; a call with another shape throws.
+    public let inputShape: Shape
+    /// The shape of its output.
+    public let outputShape: Shape
+    /// The steps in execution order.
+    public let steps: [Step]
+    /// Bytes of the activation arena (every intermediate tensor, placed by lifetime).
+    public let arenaBytes: Int
+    /// Bytes of the weights the plan prepared (folded, transformed) and holds.
+    public let weightBytes: Int
+
+    private let planned: [any PlanStep]
+    private let arena: PackedFloats
+    private let input: StridedBatch
+    private let output: StridedBatch
+    private let workspace = Workspace()
+
+    /// Plans `model` for inputs of shape `input`.
+    /// - Throws: `LayerError` (with the failing layer's path) when the shape does not fit the model.
+    public init(_ model: any Layer, input: Shape) throws {
+        let builder = PlanBuilder()
+        let inputValue = builder.input(input)
+        let outputValue = try builder.planLayer(model, input: inputValue)
+        builder.share(outputValue)
+        let count = builder.steps.count
+        var live = builder.bufferSizes.map { ArenaLayout.Buffer(size: $0, firstWrite: count, lastRead: -1) }
+        func touch(_ value: PlannedValue, at index: Int, writing: Bool) {
+            let buffer = builder.root(of: value.id).buffer
+            if writing {
+                live[buffer].firstWrite = Swift.min(live[buffer].firstWrite, index)
+            } else {
+                live[buffer].lastRead = Swift.max(live[buffer].lastRead, index)
+            }
+        }
+        touch(inputValue, at: -1, writing: true)
+        touch(outputValue, at: count, writing: false)
+        for (index, step) in builder.steps.enumerated() {
+            for value in step.inputs { touch(value, at: index, writing: false) }
+            touch(step.output, at: index, writing: true)
+        }
+        for index in live.indices where live[index].lastRead < live[index].firstWrite {
+            live[index].lastRead = live[index].firstWrite
+        }
+        let layout = ArenaLayout(live)
+        let arena = PackedFloats(count: layout.size) { $0.initialize(repeating: 0, count: layout.size) }
+        func resolve(_ value: PlannedValue) -> StridedBatch {
+            let (buffer, offset, imageSize) = builder.root(of: value.id)
+            let shape = value.shape
+            let batch = shape.rank > 0 ? shape[0] : 1
+            let channels = shape.rank > 1 ? shape[1] : 1
+            let perImage = shape.elementCount / Swift.max(1, batch)
+            return StridedBatch(
+                base: arena.base + layout.offsets[buffer] + offset, imageStride: imageSize, batch: batch,
+                channels: channels, planeSize: perImage / Swift.max(1, channels))
+        }
+        for step in builder.steps { try step.bind(resolve) }
+        self.arena = arena
+        self.planned = builder.steps
+        self.input = resolve(inputValue)
+        self.output = resolve(outputValue)
+        self.inputShape = input
+        self.outputShape = outputValue.shape
+        self.arenaBytes = layout.size * MemoryLayout<Float>.stride
+        self.weightBytes = builder.steps.reduce(0) { $0 + $1.preparedFloats } * MemoryLayout<Float>.stride
+        self.steps = builder.steps.map { step in
+            Step(
+                path: step.origin.path, kind: step.origin.kind, fused: step.origin.fused, kernel: step.kernel,
+                outputShape: step.output.shape, modelMACs: step.modelMACs, executedMACs: step.executedMACs)
+        }
+    }
+
+    /// Runs the plan on `input` and returns a new tensor (the one buffer a call allocates).
+    /// - Throws: `LayerError` when `input` does not have `inputShape`, or an opaque layer's error.
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        var result = Tensor(uninitializedShape: outputShape)
+        try run(input, into: &result)
+        return result
+    }
+
+    /// Runs the plan on `input`, writing `output` (of `outputShape`) in place: once the plan
+    /// has run once, a call allocates nothing.
+    /// - Throws: `LayerError` naming both shapes when `input` or `output` has another shape
+    ///   than the plan was built for, or an opaque layer's error.
+    public func run(_ input: Tensor, into output: inout Tensor) throws {
+        try run(input, into: &output) { _, body in try body() }
+    }
+
+    /// `run(_:into:)` with each step wrapped by `around(index, body)`, which must call `body`
+    /// once: how `greenbench run --layers` times the steps.
+    /// - Throws: as `run(_:into:)`, or what `around` throws.
+    public func run(
+        _ input: Tensor, into output: inout Tensor, around: (Int, () throws -> Void) throws -> Void
+    ) throws {
+        guard input.shape == inputShape else {
+            throw LayerError.inputShape(
+                "InferencePlan", expected: "\(inputShape) (the shape the plan was built for)", actual: input.shape)
+        }
+        guard output.shape == outputShape else {
+            throw LayerError.inputShape(
+                "InferencePlan", expected: "an output tensor of \(outputShape)", actual: output.shape)
+        }
+        withExtendedLifetime(input) { StridedBatch(tensor: input).copy(into: self.input) }
+        for (index, step) in planned.enumerated() {
+            try around(index) { try step.run(workspace: workspace) }
+        }
+        let result = self.output
+        output.withUnsafeMutableBufferPointer { buffer in
+            result.copy(
+                into: StridedBatch(
+                    base: buffer.baseAddress!, imageStride: result.imageSize, batch: result.batch,
+                    channels: result.channels, planeSize: result.planeSize))
+        }
+    }
+
+    /// Model MACs of the whole plan, as the cost tables count them.
+    public var modelMACs: Int { steps.reduce(0) { $0 + $1.modelMACs } }
+
+    /// MACs the plan's kernels execute.
+    public var executedMACs: Int { steps.reduce(0) { $0 + $1.executedMACs } }
+
+    /// One line per step: path, kind (with what was fused into it), kernel, output shape, model
+    /// and executed MACs; then the arena and weight bytes.
+    public var description: String {
+        var lines = ["InferencePlan \(inputShape) -> \(outputShape): \(steps.count) steps"]
+        for (index, step) in steps.enumerated() {
+            let kind = ([step.kind] + step.fused).joined(separator: "+")
+            lines.append(
+                "  \(index): \(step.path.isEmpty ? "-" : step.path) \(kind) [\(step.kernel)] -> \(step.outputShape)"
+                    + " MACs \(step.modelMACs)"
+                    + (step.executedMACs != step.modelMACs ? " (executes \(step.executedMACs))" : ""))
+        }
+        lines.append("arena \(arenaBytes) bytes, weights \(weightBytes) bytes")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Layer {
+    /// This model compiled for inference on inputs of shape `input` (see `InferencePlan`).
+    /// - Throws: `LayerError` when the shape does not fit the model.
+    public func inferencePlan(for input: Shape) throws -> InferencePlan {
+        try InferencePlan(self, input: input)
+    }
+}

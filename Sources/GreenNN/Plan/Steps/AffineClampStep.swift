@@ -1,0 +1,37 @@
+/// A BatchNorm or activation in a plan that no producer could absorb (its input is read by
+/// another step too, or comes from an opaque layer): one elementwise pass into a new buffer.
+final class AffineClampStep: FinishingStep {
+    var origin: PlanStepOrigin
+    let inputs: [PlannedValue]
+    let output: PlannedValue
+    var finish: ChannelFinish
+    private var packed: (scale: PackedFloats?, shift: PackedFloats?)
+    private var buffers: (source: StridedBatch, target: StridedBatch)?
+
+    /// `finish` applied to `input`, into `output`.
+    init(origin: PlanStepOrigin, input: PlannedValue, output: PlannedValue, finish: ChannelFinish) {
+        self.origin = origin
+        self.inputs = [input]
+        self.output = output
+        self.finish = finish
+        packed = (nil, nil)
+    }
+
+    var kernel: String { finish.scale == nil && finish.shift == nil ? "clamp" : "channel affine" }
+    var modelMACs: Int { 0 }
+    var executedMACs: Int { 0 }
+
+    var preparedFloats: Int { (packed.scale?.count ?? 0) + (packed.shift?.count ?? 0) }
+
+    func bind(_ resolve: (PlannedValue) -> StridedBatch) throws {
+        packed = (finish.scale.map(PackedFloats.init), finish.shift.map(PackedFloats.init))
+        buffers = (resolve(inputs[0]), resolve(output))
+    }
+
+    func run(workspace: Workspace) throws {
+        guard let (source, target) = buffers else { return }
+        affineClamp(
+            source, scale: packed.scale?.base, shift: packed.shift?.base, lower: finish.lower, upper: finish.upper,
+            into: target)
+    }
+}

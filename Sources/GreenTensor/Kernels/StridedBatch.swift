@@ -1,0 +1,53 @@
+/// An NCHW batch in raw memory whose images may lie further apart than their own size: an
+/// inference plan's tensors live in one arena, and a branch of a concatenation writes its
+/// channels straight into the concatenated tensor, so image `n` starts at `base + n·imageStride`
+/// with its `[C, H, W]` (or `[F]`) contiguous. The owner keeps the memory alive.
+package struct StridedBatch: @unchecked Sendable {
+    /// Image 0.
+    package let base: UnsafeMutablePointer<Float>
+    /// Floats from one image to the next.
+    package let imageStride: Int
+    /// N.
+    package let batch: Int
+    /// C (the features of a rank-2 tensor).
+    package let channels: Int
+    /// Floats per channel plane (H·W; 1 for a rank-2 tensor).
+    package let planeSize: Int
+
+    /// A batch of `batch` images of `channels` planes of `planeSize` floats.
+    package init(base: UnsafeMutablePointer<Float>, imageStride: Int, batch: Int, channels: Int, planeSize: Int) {
+        (self.base, self.imageStride, self.batch, self.channels, self.planeSize) = (
+            base, imageStride, batch, channels, planeSize
+        )
+    }
+
+    /// Floats per image.
+    package var imageSize: Int { channels * planeSize }
+
+    /// Image `image`.
+    package func image(_ image: Int) -> UnsafeMutablePointer<Float> { base + image * imageStride }
+
+    /// Channel `channel` of image `image`.
+    package func plane(_ image: Int, channel: Int) -> UnsafeMutablePointer<Float> {
+        base + image * imageStride + channel * planeSize
+    }
+
+    /// Copies every image of `self` into `target` (same sizes, any strides).
+    package func copy(into target: StridedBatch) {
+        for image in 0..<batch { target.image(image).update(from: self.image(image), count: imageSize) }
+    }
+}
+
+extension StridedBatch {
+    /// A tensor's buffer as a dense batch: rank 4 `[N, C, H, W]` or rank 2 `[N, F]`. The caller
+    /// keeps the tensor alive while the batch is used.
+    package init(tensor: Tensor) {
+        let shape = tensor.shape
+        let batch = shape.rank > 0 ? shape[0] : 1
+        let channels = shape.rank > 1 ? shape[1] : 1
+        let imageSize = tensor.elementCount / Swift.max(1, batch)
+        self.init(
+            base: tensor.storage.base, imageStride: imageSize, batch: batch, channels: channels,
+            planeSize: imageSize / Swift.max(1, channels))
+    }
+}
