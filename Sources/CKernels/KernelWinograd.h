@@ -17,6 +17,7 @@
 // tiles of one channel 64 at a time, across tile rows, so that the loops over tiles are long enough to vectorise
 // even for a small plane (a 28x28 output has 7 tiles a row); only the copies between a plane's rows and the
 // tiles go one tile row at a time. Each 1-D transform is a few adds in its factored form.
+// Part of KernelBody.h: included once per instruction set, with GN_TARGET, GN_NAME(x) and GN_LANES defined.
 
 // r = B^T d for one column (or row) d of a 6x6 input tile.
 static inline void GN_NAME(winograd_input_1d)(float d0, float d1, float d2, float d3, float d4, float d5,
@@ -145,11 +146,11 @@ GN_TARGET static void GN_NAME(winogradOutput4x4)(const float *restrict product, 
             for (int first = 0; first < count;) {
                 const int ty = (batch + first) / tilesAcross, tx = (batch + first) % tilesAcross;
                 const int n = tilesAcross - tx < count - first ? tilesAcross - tx : count - first;
-                const int x0 = 4 * tx, width = outputWidth - x0 < 4 * n ? outputWidth - x0 : 4 * n;
+                const int x0 = 4 * tx, inside = outputWidth - x0 < 4 * n ? outputWidth - x0 : 4 * n;
                 for (int y = 0; y < 4 && 4 * ty + y < outputHeight; y++) {
                     const float *source = rows[y] + 4 * first;
                     float *destination = plane + (size_t)(4 * ty + y) * outputWidth + x0;
-                    for (int x = 0; x < width; x++) {
+                    for (int x = 0; x < inside; x++) {
                         float v = source[x] * factor + offset;
                         v = v < lower ? lower : v;
                         destination[x] = v > upper ? upper : v;

@@ -1,8 +1,9 @@
 import Foundation
 import GreenModels
 
-/// greenbench blocks [--threads N,M] [--format text|markdown|csv|json] [--seconds S]
+/// greenbench blocks [--threads N,M] [--format text|markdown|csv|json] [--seconds S] [--eager]
 ///
+/// Each block runs as an inference plan built for its input (`--eager`: its forward pass).
 /// Each efficient block against the standard layer it replaces, at the shapes of
 /// ../shared/peers (PyTorch's figures): a 128→128 3x3 conv on 1x128x56x56 and 32x128x28x28
 /// against the depthwise-separable, fire (squeeze 16, expand 64 + 64), flattened and shrinked
@@ -15,10 +16,11 @@ struct BlocksCommand: Command {
     static let name = "blocks"
     static let summary = "time each efficient block against the standard conv or linear it replaces"
     static let usage = """
-        usage: greenbench blocks [--threads N[,M…]] [--seconds S] [--format text|markdown|csv|json]
+        usage: greenbench blocks [--threads N[,M…]] [--seconds S] [--eager] [--format text|markdown|csv|json]
 
           --threads     thread counts to run, comma-separated (default: 1 and all cores)
           --seconds S   minimum timed seconds per block (default 1; at least 10 runs after 3 warm-ups)
+          --eager       time each block's forward pass instead of its inference plan
           --format F    text (default), markdown, csv or json
         """
 
@@ -72,7 +74,8 @@ struct BlocksCommand: Command {
     }
 
     static func run(_ arguments: [String]) throws {
-        let options = try Arguments(arguments, valueOptions: ["threads", "seconds", "format"])
+        let options = try Arguments(arguments, valueOptions: ["threads", "seconds", "format"], flagOptions: ["eager"])
+        let eager = options.flag("eager")
         let format: OutputFormat = try options.choice("format", default: .text)
         let seconds = Double(options.value("seconds") ?? "1") ?? -1
         guard seconds > 0 else { throw UsageError("--seconds must be a positive number") }
@@ -96,7 +99,11 @@ struct BlocksCommand: Command {
                 var generator = SeededGenerator(seed: 2)
                 let input = try Tensor.uniform(item.input, in: -1..<1, using: &generator)
                 let macs = try item.layer.cost(for: item.input).macs
-                let timing = try Timing.measure(minimumSeconds: seconds) { _ = try item.layer.forward(input) }
+                let plan = eager ? nil : try item.layer.inferencePlan(for: item.input)
+                var output = try Tensor.zeros(try item.layer.cost(for: item.input).output)
+                let timing = try Timing.measure(minimumSeconds: seconds) {
+                    if let plan { try plan.run(input, into: &output) } else { _ = try item.layer.forward(input) }
+                }
                 if item.name.hasPrefix("conv3x3-standard") || item.name.hasPrefix("linear-") {
                     reference = (macs, timing.median)
                 }
@@ -112,6 +119,7 @@ struct BlocksCommand: Command {
                 ])
                 rows.append([
                     "input": item.input.dimensions, "threads": threads, "block": item.name, "macs": macs,
+                    "executor": eager ? "eager" : "plan",
                     "macRatio": macRatio, "medianMs": timing.median * 1e3, "p10Ms": timing.p10 * 1e3,
                     "p90Ms": timing.p90 * 1e3, "timeRatio": timeRatio, "realised": macRatio / timeRatio,
                     "gflops": gflops, "peakGflops": peak, "peakShare": gflops / peak, "runs": timing.samples.count,

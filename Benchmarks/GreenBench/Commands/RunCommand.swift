@@ -2,10 +2,11 @@ import Foundation
 import GreenEnergy
 import GreenModels
 
-/// greenbench run [MODEL...] [--batch N] [--runs N] [--warmup N] [--threads N] [--layers]
+/// greenbench run [MODEL...] [--batch N] [--runs N] [--warmup N] [--threads N] [--layers] [--eager]
 ///                [--format text|markdown|csv|json] [--out DIR] [energy options]
 ///
-/// Measures models on this machine: median, p10 and p90 latency; images/s; achieved GFLOP/s
+/// Measures models on this machine, each run as an inference plan (`--eager`: the
+/// layer-by-layer forward pass): median, p10 and p90 latency; minor page faults per call; images/s; achieved GFLOP/s
 /// and its share of the sgemm peak measured at start-up; weight bytes and peak resident
 /// memory; joules per image and CO2e per 1000 images with their source. `--layers` adds the
 /// per-layer table (analytic cost beside measured time, time share, GFLOP/s, roofline bound
@@ -15,7 +16,7 @@ struct RunCommand: Command {
     static let name = "run"
     static let summary = "measure models: latency, GFLOP/s against the peak, memory, joules and CO2e"
     static let usage = """
-        usage: greenbench run [MODEL...] [--batch N] [--runs N] [--warmup N] [--threads N] [--layers]
+        usage: greenbench run [MODEL...] [--batch N] [--runs N] [--warmup N] [--threads N] [--layers] [--eager]
                               [--format text|markdown|csv|json] [--out DIR] [energy options]
 
           MODEL...        model names (default: lenet5 and its variants; greenbench models lists them)
@@ -23,7 +24,9 @@ struct RunCommand: Command {
           --runs N        timed runs, at least (default 10; continues to 1 s)
           --warmup N      untimed runs first (default 3)
           --threads N     compute threads (default: all cores)
-          --layers        add per-layer timing, roofline and energy tables
+          --layers        add per-layer timing, roofline and energy tables (per planned step: its
+                          kernel, what was fused into it, model and executed MACs)
+          --eager         time the layer-by-layer forward pass instead of the inference plan
           --format F      text (default), markdown, csv or json
           --out DIR       also write report.md, results.json, results.csv and SVG charts to DIR
         \(EnergyOptions.usage)
@@ -36,7 +39,7 @@ struct RunCommand: Command {
             arguments,
             valueOptions: Set(["batch", "runs", "warmup", "threads", "format", "out"]).union(
                 EnergyOptions.valueOptions),
-            flagOptions: Set(["layers"]).union(EnergyOptions.flagOptions))
+            flagOptions: Set(["layers", "eager"]).union(EnergyOptions.flagOptions))
         let names =
             options.positionals.isEmpty
             ? ["lenet5"] + ModelZoo.entries.filter { $0.baseline == "lenet5" }.map(\.name) : options.positionals
@@ -56,8 +59,8 @@ struct RunCommand: Command {
             results.append(
                 try ModelBenchmark.measure(
                     entry, batch: batch, runs: runs, warmup: warmup, minimumSeconds: 1,
-                    profileLayers: options.flag("layers"),
-                    meter: meter, machine: machine))
+                    profileLayers: options.flag("layers"), eager: options.flag("eager"), meter: meter,
+                    machine: machine))
         }
         let report = BenchmarkReport(machine: machine, energySource: meter.description, results: results)
         print(report.rendered(as: format))

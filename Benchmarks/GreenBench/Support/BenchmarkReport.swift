@@ -35,16 +35,18 @@ struct BenchmarkReport {
     func summaryTable() -> Table {
         var table = Table(
             headers: [
-                "model", "batch", "thr", "median ms", "p10", "p90", "images/s", "GFLOP/s", "% peak", "weight MB",
-                "peak RSS MB", "J/image", "gCO2e/1k img",
+                "model", "exec", "batch", "thr", "median ms", "p10", "p90", "images/s", "GFLOP/s", "% peak",
+                "weight MB", "peak RSS MB", "faults/call", "J/image", "gCO2e/1k img",
             ], rows: [])
         for result in results {
             table.rows.append([
-                result.model, "\(result.batch)", "\(result.threads)", Format.fixed(result.timing.median * 1e3, 3),
+                result.model, result.executor, "\(result.batch)", "\(result.threads)",
+                Format.fixed(result.timing.median * 1e3, 3),
                 Format.fixed(result.timing.p10 * 1e3, 3), Format.fixed(result.timing.p90 * 1e3, 3),
                 Format.fixed(result.imagesPerSecond, 1), Format.fixed(result.gflops, 1),
                 Format.fixed(100 * result.peakShare, 1), Format.fixed(Double(result.cost.weightBytes) / 1e6, 2),
-                Format.fixed(Double(result.peakResidentBytes) / 1e6, 0), Format.scientific(result.joulesPerImage),
+                Format.fixed(Double(result.peakResidentBytes) / 1e6, 0), Format.fixed(result.minorFaultsPerCall, 1),
+                Format.scientific(result.joulesPerImage),
                 Format.scientific(result.gramsCO2ePerThousandImages),
             ])
         }
@@ -70,15 +72,22 @@ struct BenchmarkReport {
         return table
     }
 
+    /// Per layer (eager) or per planned step: a plan's steps add their kernel and the MACs it
+    /// executes beside the model's MACs, and name what was fused into them ("Conv2d+BatchNorm2d+ReLU").
     func layerTable(_ result: ModelBenchmark) -> Table {
+        let planned = result.layers.contains { $0.kernel != nil }
         var table = Table(
-            headers: [
-                "layer", "kind", "MACs", "FLOPs", "median ms", "time %", "GFLOP/s", "FLOP/byte", "bound GFLOP/s",
-                "% of bound", "limit", "mJ",
-            ], rows: [])
+            headers: ["layer", "kind"] + (planned ? ["kernel"] : []) + ["MACs"] + (planned ? ["executed MACs"] : [])
+                + [
+                    "FLOPs", "median ms", "time %", "GFLOP/s", "FLOP/byte", "bound GFLOP/s", "% of bound", "limit",
+                    "mJ",
+                ], rows: [])
         for row in result.layers {
-            table.rows.append([
-                row.path, CostTable.kindLabel(row.cost), Format.grouped(row.cost.macs), Format.grouped(row.cost.flops),
+            let kind = ([CostTable.kindLabel(row.cost)] + row.fused).joined(separator: "+")
+            table.rows.append(
+                [row.path, kind] + (planned ? [row.kernel ?? "--"] : []) + [Format.grouped(row.cost.macs)]
+                + (planned ? [Format.grouped(row.executedMACs)] : []) + [
+                Format.grouped(row.cost.flops),
                 Format.fixed(row.medianSeconds * 1e3, 3), Format.fixed(100 * row.timeShare, 1),
                 Format.fixed(row.gflops, 1),
                 Format.fixed(row.roofline.intensity, 2), Format.fixed(row.roofline.boundGFLOPS, 1),
@@ -127,11 +136,14 @@ struct BenchmarkReport {
                     "p90Ms": result.timing.p90 * 1e3, "runs": result.timing.samples.count,
                     "imagesPerSecond": result.imagesPerSecond, "gflops": result.gflops, "peakShare": result.peakShare,
                     "peakResidentBytes": result.peakResidentBytes, "joulesPerImage": result.joulesPerImage,
+                    "executor": result.executor, "minorFaultsPerCall": result.minorFaultsPerCall,
+                    "arenaBytes": result.arenaBytes ?? NSNull(),
                     "gramsCO2ePerThousandImages": result.gramsCO2ePerThousandImages,
                     "energySource": result.energy.source.description,
                     "layers": result.layers.map { row -> [String: Any] in
                         [
                             "path": row.path, "kind": row.cost.kind, "macs": row.cost.macs, "flops": row.cost.flops,
+                            "kernel": row.kernel ?? NSNull(), "fused": row.fused, "executedMacs": row.executedMACs,
                             "medianMs": row.medianSeconds * 1e3, "timeShare": row.timeShare, "gflops": row.gflops,
                             "intensity": row.roofline.intensity, "boundGflops": row.roofline.boundGFLOPS,
                             "memoryBound": row.roofline.memoryBound, "joules": row.joules,

@@ -3,12 +3,20 @@ import GreenEnergy
 import GreenModels
 
 /// One model measured at one batch size: latency statistics, throughput, achieved GFLOP/s,
-/// memory, energy and, optionally, per-layer timings with their roofline points.
+/// memory, minor page faults per call, energy and, optionally, per-layer timings with their
+/// roofline points. By default the model runs as an inference plan (built once, before the
+/// warm-up); `eager` times the layer-by-layer forward pass instead.
 struct ModelBenchmark {
-    /// One timed layer of the model.
+    /// One timed layer (eager) or planned step (plan) of the model.
     struct LayerRow {
         let path: String
         let cost: LayerCost
+        /// The kernel a planned step runs; nil for an eager layer.
+        let kernel: String?
+        /// The kinds fused into a planned step's output pass ("BatchNorm2d", "ReLU").
+        let fused: [String]
+        /// MACs the kernel executes (fewer than the model's for Winograd).
+        let executedMACs: Int
         let medianSeconds: Double
         let timeShare: Double
         let roofline: Roofline
@@ -27,6 +35,12 @@ struct ModelBenchmark {
     let energy: EnergyReport
     let peakGFLOPS: Double
     let peakResidentBytes: Int
+    /// "plan" or "eager".
+    let executor: String
+    /// Minor page faults per timed call (getrusage), 0 in a steady state that touches no fresh page.
+    let minorFaultsPerCall: Double
+    /// The plan's activation arena, nil for eager runs.
+    let arenaBytes: Int?
     let layers: [LayerRow]
 
     var imagesPerSecond: Double { Double(batch) / timing.median }
@@ -37,59 +51,86 @@ struct ModelBenchmark {
     /// Grams CO2e per 1000 images.
     var gramsCO2ePerThousandImages: Double { energy.gramsCO2e / Double(timing.samples.count * batch) * 1000 }
 
-    /// Measures `entry` at `batch`: builds it (seed 0), times `runs` forward passes after
-    /// `warmup` (continuing to at least `minimumSeconds`), measures energy over the timed
-    /// passes with `meter`, and with `profileLayers` times every layer over `runs` more passes.
+    /// Measures `entry` at `batch`: builds it (seed 0) and, unless `eager`, its inference plan;
+    /// times `runs` forward passes after `warmup` (continuing to at least `minimumSeconds`),
+    /// counts minor page faults and measures energy over the timed passes with `meter`, and
+    /// with `profileLayers` times every layer (or planned step) over `runs` more passes.
     static func measure(
         _ entry: ModelZoo.Entry, batch: Int, runs: Int, warmup: Int, minimumSeconds: Double, profileLayers: Bool,
-        meter: any EnergyMeter, machine: MachinePeak
+        eager: Bool = false, meter: any EnergyMeter, machine: MachinePeak
     ) throws -> ModelBenchmark {
         let model = try ModelZoo.model(named: entry.name)
         model.eval()
         var generator = SeededGenerator(seed: 7)
         let input = try Tensor.uniform(entry.input(batch: batch), in: -1..<1, using: &generator)
         let cost = try model.cost(for: input.shape)
+        let plan = eager ? nil : try model.inferencePlan(for: input.shape)
+        var output = try Tensor.zeros(cost.output)
+        let pass: () throws -> Void = {
+            if let plan { try plan.run(input, into: &output) } else { _ = try model(input) }
+        }
         for run in 0..<warmup {
             Console.progress("  \(entry.name) batch \(batch): warm-up \(run + 1) of \(warmup)")
-            _ = try model(input)
+            try pass()
         }
         var samples: [Double] = []
         var spent = 0.0
+        let faultsBefore = MinorFaults.count
         let span = try meter.start()
         while samples.count < runs || (spent < minimumSeconds && samples.count < 10 * runs) {
             Console.progress("  \(entry.name) batch \(batch): run \(samples.count + 1) of \(runs)")
-            let seconds = try Stopwatch.seconds { _ = try model(input) }
+            let seconds = try Stopwatch.seconds(pass)
             samples.append(seconds)
             spent += seconds
         }
         let energy = try meter.stop(span)
+        let faults = Double(MinorFaults.count - faultsBefore) / Double(samples.count)
         let timing = Timing(samples: samples)
         let threads = ComputeThreads.count
         let peak = machine.peakGFLOPS(threads: threads)
-        var layers: [LayerRow] = []
-        if profileLayers {
+        var timed: [(path: String, seconds: [Double], step: InferencePlan.Step?)] = []
+        if profileLayers, let plan {
+            var seconds = [[Double]](repeating: [], count: plan.steps.count)
+            for run in 0..<runs {
+                Console.progress("  \(entry.name) batch \(batch): per-step pass \(run + 1) of \(runs)")
+                try plan.run(input, into: &output) { index, body in seconds[index].append(try Stopwatch.seconds(body)) }
+            }
+            timed = zip(plan.steps, seconds).map { ($0.path, $1, $0) }
+        } else if profileLayers {
             let profiler = LayerProfiler()
             for run in 0..<runs {
                 Console.progress("  \(entry.name) batch \(batch): per-layer pass \(run + 1) of \(runs)")
                 _ = try profiler.forward(model, input)
             }
-            let rows = cost.rowsByPath
-            let total = profiler.samples.reduce(0.0) { $0 + Statistics.median($1.seconds) }
-            let joulesPerPass = energy.joules / Double(samples.count)
-            for (path, seconds) in profiler.samples {
-                guard let row = rows[path] else { continue }
-                let median = Statistics.median(seconds)
-                let share = total > 0 ? median / total : 0
-                layers.append(
-                    LayerRow(
-                        path: path, cost: row, medianSeconds: median, timeShare: share,
-                        roofline: Roofline(cost: row, peakGFLOPS: peak, bandwidthGBps: machine.bandwidthGBps),
-                        joules: joulesPerPass * share))
-            }
+            timed = profiler.samples.map { ($0.path, $0.seconds, nil) }
+        }
+        let rows = cost.rowsByPath
+        let total = timed.reduce(0.0) { $0 + Statistics.median($1.seconds) }
+        let joulesPerPass = energy.joules / Double(samples.count)
+        let layers = timed.compactMap { path, seconds, step -> LayerRow? in
+            guard let row = rows[path] ?? (path.isEmpty ? cost : nil) else { return nil }
+            let median = Statistics.median(seconds)
+            let share = total > 0 ? median / total : 0
+            return LayerRow(
+                path: path.isEmpty ? "-" : path, cost: row, kernel: step?.kernel, fused: step?.fused ?? [],
+                executedMACs: step?.executedMACs ?? row.macs, medianSeconds: median, timeShare: share,
+                roofline: Roofline(cost: row, peakGFLOPS: peak, bandwidthGBps: machine.bandwidthGBps),
+                joules: joulesPerPass * share)
         }
         return ModelBenchmark(
             model: entry.name, baseline: entry.baseline, batch: batch, threads: threads, cost: cost, timing: timing,
-            energy: energy, peakGFLOPS: peak, peakResidentBytes: ResidentMemory.peakBytes, layers: layers)
+            energy: energy, peakGFLOPS: peak, peakResidentBytes: ResidentMemory.peakBytes,
+            executor: eager ? "eager" : "plan", minorFaultsPerCall: faults, arenaBytes: plan?.arenaBytes,
+            layers: layers)
+    }
+}
+
+/// The process's minor page faults so far (getrusage `ru_minflt`): pages touched for the first time.
+enum MinorFaults {
+    static var count: Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_minflt
     }
 }
 

@@ -1,0 +1,183 @@
+// Convolution kernels: im2col, which lays a plane's windows out as the columns of a GEMM operand, and col2im, its
+// transpose (the GEMM path's input gradient accumulates through it); and the depthwise convolution of one channel,
+// with a nine-tap pass for the dense 3x3 kernel.
+// Part of KernelBody.h: included once per instruction set, with GN_TARGET, GN_NAME(x) and GN_LANES defined.
+
+// With stride 1 along both axes and output rows as wide as input rows (a "same" convolution),
+// the valid part of a column row is one contiguous run of the input: it is copied in one go
+// and the cells that fell into the horizontal padding are zeroed after. Otherwise each output
+// row is copied on its own.
+// no_builtin: the row copies stay inline, vectorised loops; turned into memmove calls they cost a
+// call per row, which dominates for short rows (LeNet-5's conv2 copies 1,500 rows of 10 per image).
+__attribute__((no_builtin("memcpy", "memmove", "memset")))
+GN_TARGET static void GN_NAME(im2col)(const float *restrict input, int channels, const gn_window *g, int rowBegin,
+                                      int rowEnd, float *restrict columns, size_t ld) {
+    const int H = g->inputHeight, W = g->inputWidth, OH = rowEnd - rowBegin, OW = g->outputWidth;
+    const int sh = g->strideHeight, sw = g->strideWidth;
+    const int contiguous = sh == 1 && sw == 1 && OW == W;
+    // The valid output rows of each kernel row and columns of each kernel column, the same for
+    // every channel: computed once (for a 2x2 plane of 512 channels they would otherwise cost more
+    // than the copies).
+    const int KH = g->kernelHeight, KW = g->kernelWidth;
+    int rowLo[KH], rowHi[KH], columnLo[KW], columnHi[KW];
+    for (int ky = 0; ky < KH; ky++) {
+        GN_NAME(valid_range)(ky * g->dilationHeight - g->paddingHeight + rowBegin * sh, sh, H, OH, &rowLo[ky],
+                             &rowHi[ky]);
+    }
+    for (int kx = 0; kx < KW; kx++) {
+        GN_NAME(valid_range)(kx * g->dilationWidth - g->paddingWidth, sw, W, OW, &columnLo[kx], &columnHi[kx]);
+    }
+    for (int c = 0; c < channels; c++) {
+        const float *plane = input + (size_t)c * H * W;
+        for (int ky = 0; ky < KH; ky++) {
+            const int yOffset = ky * g->dilationHeight - g->paddingHeight;
+            const int yLo = rowLo[ky], yHi = rowHi[ky];
+            for (int kx = 0; kx < KW; kx++) {
+                float *row = columns + ((size_t)(c * KH + ky) * KW + kx) * ld;
+                const int xOffset = kx * g->dilationWidth - g->paddingWidth;
+                const int lo = columnLo[kx], hi = columnHi[kx];
+                for (size_t i = 0; i < (size_t)yLo * OW; i++) row[i] = 0;
+                for (size_t i = (size_t)yHi * OW; i < (size_t)OH * OW; i++) row[i] = 0;
+                if (yLo >= yHi) continue;
+                if (contiguous && lo < hi) {
+                    const size_t first = (size_t)yLo * OW + lo, last = (size_t)(yHi - 1) * OW + hi;
+                    const float *in = plane + (ptrdiff_t)(yLo + rowBegin + yOffset) * W + xOffset;
+                    for (size_t i = first; i < last; i++) row[i] = in[i - (size_t)yLo * OW];
+                    for (int oy = yLo; oy < yHi; oy++) {
+                        float *out = row + (size_t)oy * OW;
+                        for (int ox = 0; ox < lo; ox++) out[ox] = 0;
+                        for (int ox = hi; ox < OW; ox++) out[ox] = 0;
+                    }
+                    continue;
+                }
+                for (int oy = yLo; oy < yHi; oy++) {
+                    float *out = row + (size_t)oy * OW;
+                    const float *in = plane + (ptrdiff_t)((oy + rowBegin) * sh + yOffset) * W + xOffset;
+                    for (int ox = 0; ox < lo; ox++) out[ox] = 0;
+                    if (sw == 1) {
+                        for (int ox = lo; ox < hi; ox++) out[ox] = in[ox];
+                    } else {
+                        for (int ox = lo; ox < hi; ox++) out[ox] = in[ox * sw];
+                    }
+                    for (int ox = hi; ox < OW; ox++) out[ox] = 0;
+                }
+            }
+        }
+    }
+}
+
+GN_TARGET static void GN_NAME(col2im)(const float *restrict columns, int channels, const gn_window *g,
+                                      float *restrict input) {
+    const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    const int sh = g->strideHeight, sw = g->strideWidth;
+    for (int c = 0; c < channels; c++) {
+        float *plane = input + (size_t)c * H * W;
+        for (int ky = 0; ky < g->kernelHeight; ky++) {
+            const int yOffset = ky * g->dilationHeight - g->paddingHeight;
+            int yLo, yHi;
+            GN_NAME(valid_range)(yOffset, sh, H, OH, &yLo, &yHi);
+            for (int kx = 0; kx < g->kernelWidth; kx++) {
+                const float *row = columns +
+                    ((size_t)(c * g->kernelHeight + ky) * g->kernelWidth + kx) * OH * OW;
+                const int xOffset = kx * g->dilationWidth - g->paddingWidth;
+                int lo, hi;
+                GN_NAME(valid_range)(xOffset, sw, W, OW, &lo, &hi);
+                for (int oy = yLo; oy < yHi; oy++) {
+                    const float *src = row + (size_t)oy * OW;
+                    float *dst = plane + (ptrdiff_t)(oy * sh + yOffset) * W + xOffset;
+                    if (sw == 1) {
+                        for (int ox = lo; ox < hi; ox++) dst[ox] += src[ox];
+                    } else {
+                        for (int ox = lo; ox < hi; ox++) dst[ox * sw] += src[ox];
+                    }
+                }
+            }
+        }
+    }
+}
+
+// out[j] = bias + the nine taps of a 3x3 kernel at column j*step of rows r0, r1, r2, for j < n:
+// one pass with all taps per vector. Inlined, so a step of 1 is a constant and the loads are
+// contiguous.
+GN_TARGET static inline void GN_NAME(dense3x3_run)(const float *r0, const float *r1, const float *r2, int step,
+                                                   size_t n, const float *kernel, float bias, float *out) {
+    const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
+    const float w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8];
+    for (size_t j = 0; j < n; j++) {
+        const size_t x = j * step;
+        out[j] = bias + w0 * r0[x] + w1 * r0[x + 1] + w2 * r0[x + 2] + w3 * r1[x] + w4 * r1[x + 1] + w5 * r1[x + 2] +
+                 w6 * r2[x] + w7 * r2[x + 1] + w8 * r2[x + 2];
+    }
+}
+
+__attribute__((no_builtin("memcpy", "memmove", "memset")))
+GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *kernel, float bias,
+                                              const gn_window *g, float *workspace, float *output) {
+    const int W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    const int KH = g->kernelHeight, KW = g->kernelWidth;
+    const int sh = g->strideHeight, sw = g->strideWidth, dh = g->dilationHeight, dw = g->dilationWidth;
+    const float *source = input;
+    int stride = W;
+    float *flat = workspace;
+    if (g->paddingHeight != 0 || g->paddingWidth != 0) {
+        GN_NAME(pad_plane)(input, g, workspace);
+        source = workspace;
+        stride = W + 2 * g->paddingWidth;
+        // The accumulator follows the padded copy after a zeroed gap of 16 floats, which the
+        // rounded-up run below may read past the copy's end without overlapping what it writes.
+        float *gap = workspace + (size_t)(g->inputHeight + 2 * g->paddingHeight) * stride;
+        for (int i = 0; i < 16; i++) gap[i] = 0;
+        flat = gap + 16;
+    }
+    const int dense3x3 = KH == 3 && KW == 3 && dh == 1 && dw == 1;
+    if (sh == 1 && sw == 1 && (OW < 64 || dense3x3)) {
+        // Stride 1: every output row at once, as one run over the (padded) plane's rows including
+        // the columns between them, then the valid columns copied out. With padding the source is
+        // the workspace's padded copy, followed by the gap, so the run is rounded up to whole
+        // vectors (the extra lanes are never copied out). A 3x3 kernel takes all nine taps in one
+        // pass (nine loads and one store per vector); others accumulate tap by tap.
+        const size_t exact = (size_t)(OH - 1) * stride + OW;
+        const size_t count = source == input ? exact : (exact + GN_LANES - 1) / GN_LANES * GN_LANES;
+        if (dense3x3) {
+            GN_NAME(dense3x3_run)(source, source + stride, source + 2 * (size_t)stride, 1, count, kernel, bias, flat);
+        } else {
+            for (size_t i = 0; i < count; i++) flat[i] = bias;
+            for (int ky = 0; ky < KH; ky++) {
+                for (int kx = 0; kx < KW; kx++) {
+                    const float w = kernel[ky * KW + kx];
+                    const float *in = source + (size_t)ky * dh * stride + kx * dw;
+                    for (size_t i = 0; i < count; i++) flat[i] += w * in[i];
+                }
+            }
+        }
+        for (int oy = 0; oy < OH; oy++) {
+            for (int ox = 0; ox < OW; ox++) output[(size_t)oy * OW + ox] = flat[(size_t)oy * stride + ox];
+        }
+        return;
+    }
+    if (dense3x3) {
+        // Strided 3x3: each output row from its nine taps, vectorised over the row's outputs.
+        for (int oy = 0; oy < OH; oy++) {
+            const float *r0 = source + (size_t)oy * sh * stride;
+            GN_NAME(dense3x3_run)(r0, r0 + stride, r0 + 2 * (size_t)stride, sw, OW, kernel, bias,
+                                  output + (size_t)oy * OW);
+        }
+        return;
+    }
+    for (int oy = 0; oy < OH; oy++) {
+        float *out = output + (size_t)oy * OW;
+        for (int ox = 0; ox < OW; ox++) out[ox] = bias;
+        for (int ky = 0; ky < KH; ky++) {
+            const float *row = source + (size_t)(oy * sh + ky * dh) * stride;
+            for (int kx = 0; kx < KW; kx++) {
+                const float w = kernel[ky * KW + kx];
+                const float *in = row + kx * dw;
+                if (sw == 1) {
+                    for (int ox = 0; ox < OW; ox++) out[ox] += w * in[ox];
+                } else {
+                    for (int ox = 0; ox < OW; ox++) out[ox] += w * in[ox * sw];
+                }
+            }
+        }
+    }
+}

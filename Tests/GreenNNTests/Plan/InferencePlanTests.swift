@@ -1,0 +1,165 @@
+import Testing
+
+@testable import GreenNN
+
+/// Inference plans against the eager forward pass (inference mode), tolerance 1e-5 relative to
+/// the largest output; what the planner fused, where the branches wrote, what a call allocates,
+/// and the errors for shapes the plan was not built for.
+@Suite struct InferencePlanTests {
+    /// A small network touching every planned kind: conv + BN + ReLU, depthwise-separable with
+    /// BN and ReLU6 inside, Fire, branches, pools, flatten, dropout, linear + ReLU.
+    static func makeNetwork(seed: UInt64 = 501) throws -> Sequential {
+        var random = generator(seed)
+        let norm = try BatchNorm2d(8)
+        norm.runningMean = randomTensor([8], seed: seed + 1, in: -0.5..<0.5)
+        norm.runningVariance = randomTensor([8], seed: seed + 2, in: 0.5..<2)
+        let inner = try BatchNorm2d(12)
+        inner.runningMean = randomTensor([12], seed: seed + 3, in: -0.5..<0.5)
+        inner.runningVariance = randomTensor([12], seed: seed + 4, in: 0.5..<2)
+        return try Sequential {
+            try Conv2d(3, 8, kernelSize: 3, padding: 1, using: &random)
+            norm
+            ReLU()
+            try MaxPool2d(kernelSize: 2)
+            try Sequential {
+                try DepthwiseConv2d(8, kernelSize: 3, padding: 1, using: &random)
+                try Conv2d(8, 12, kernelSize: 1, using: &random)
+                inner
+                ReLU6()
+            }
+            try Fire(12, squeeze: 4, expand1x1: 6, expand3x3: 6, using: &random)
+            try Branches {
+                try Conv2d(12, 4, kernelSize: 1, using: &random)
+                ReLU()
+                try AvgPool2d(kernelSize: 3, stride: 1, padding: 1)
+            }
+            GlobalAvgPool2d()
+            Flatten()
+            try Dropout(probability: 0.5)
+            try Linear(28, 10, using: &random)
+            ReLU()
+        }
+    }
+
+    @Test(arguments: [1, 3])
+    func planMatchesTheEagerPass(_ batch: Int) throws {
+        let model = try Self.makeNetwork()
+        model.eval()
+        let input = randomTensor([batch, 3, 10, 14], seed: 502)
+        let plan = try model.inferencePlan(for: input.shape)
+        expectClose(try plan(input), try model(input), tolerance: 1e-5, "N\(batch)")
+        #expect(plan.modelMACs == (try model.cost(for: input.shape)).macs)
+    }
+
+    @Test func batchNormAndActivationsFoldIntoTheirProducers() throws {
+        let model = try Self.makeNetwork()
+        let plan = try model.inferencePlan(for: [1, 3, 10, 14])
+        let first = try #require(plan.steps.first)
+        #expect(first.path == "0" && first.fused == ["BatchNorm2d", "ReLU"])
+        #expect(plan.steps.contains { $0.path == "4.1" && $0.fused == ["BatchNorm2d", "ReLU6"] })
+        #expect(plan.steps.contains { $0.path == "10" && $0.fused == ["ReLU"] && $0.kernel.hasPrefix("sgem") })
+        // Only the ReLU branch of `Branches` (whose input the other branches read) runs on its own.
+        #expect(
+            plan.steps.filter { ["BatchNorm2d", "ReLU", "ReLU6", "Flatten", "Dropout"].contains($0.kind) }.map(\.path)
+                == ["6.1"])
+    }
+
+    @Test func branchesWriteIntoTheirChannelsOfTheConcatenation() throws {
+        let model = try Self.makeNetwork()
+        let plan = try model.inferencePlan(for: [2, 3, 10, 14])
+        #expect(!plan.steps.contains { $0.kernel == "copy" })
+        #expect(plan.steps.filter { $0.path.hasPrefix("5.expand") }.count == 2)
+    }
+
+    @Test func aBranchThatIsAnActivationDoesNotClampTheSharedInput() throws {
+        var random = generator(503)
+        let model = try Sequential {
+            try Conv2d(2, 3, kernelSize: 1, using: &random)
+            try Branches {
+                ReLU()
+                try Conv2d(3, 2, kernelSize: 1, using: &random)
+            }
+        }
+        let input = randomTensor([2, 2, 4, 5], seed: 504)
+        let plan = try model.inferencePlan(for: input.shape)
+        expectClose(try plan(input), try model(input), tolerance: 1e-5)
+        #expect(plan.steps.contains { $0.kind == "ReLU" && $0.kernel == "clamp" })
+    }
+
+    /// The counter is process-wide and other tests allocate in parallel, so a call counts as
+    /// allocation-free when some call (of up to 500) sees the counter unchanged: a plan that
+    /// allocated on every call would never show one.
+    @Test func aCallAllocatesNothingAfterTheFirst() throws {
+        let model = try Self.makeNetwork()
+        let input = randomTensor([3, 3, 10, 14], seed: 505)
+        let plan = try model.inferencePlan(for: input.shape)
+        var output = try Tensor.zeros(plan.outputShape)
+        try plan.run(input, into: &output)
+        let first = output.scalars
+        var quietCall = false
+        for _ in 0..<500 where !quietCall {
+            let before = BufferAllocations.count
+            try plan.run(input, into: &output)
+            quietCall = BufferAllocations.count == before
+        }
+        #expect(quietCall)
+        #expect(output.scalars == first)
+    }
+
+    @Test func theArenaReusesMemoryOfDeadTensors() throws {
+        let model = try Self.makeNetwork()
+        let shape: Shape = [1, 3, 10, 14]
+        let plan = try model.inferencePlan(for: shape)
+        let written = plan.steps.reduce(0) { $0 + 4 * $1.outputShape.elementCount } + 4 * shape.elementCount
+        #expect(plan.arenaBytes < written)
+        #expect(plan.arenaBytes >= 4 * (8 * 10 * 14 + 3 * 10 * 14))
+    }
+
+    @Test func aShapeThePlanWasNotBuiltForIsATypedError() throws {
+        let model = try Self.makeNetwork()
+        let plan = try model.inferencePlan(for: [1, 3, 10, 14])
+        let wrong = randomTensor([2, 3, 10, 14], seed: 506)
+        let error = try #require(throws: LayerError.self) { try plan(wrong) }
+        #expect(error.description.contains("[1, 3, 10, 14]") && error.description.contains("[2, 3, 10, 14]"))
+        var output = try Tensor.zeros([1, 9])
+        #expect(throws: LayerError.self) { try plan.run(randomTensor([1, 3, 10, 14], seed: 507), into: &output) }
+    }
+
+    @Test func aShapeTheModelCannotTakeFailsToPlanWithTheLayerPath() throws {
+        let model = try Self.makeNetwork()
+        let error = try #require(throws: LayerError.self) { try model.inferencePlan(for: [1, 4, 10, 14]) }
+        #expect(error.path == "0" && error.description.contains("[1, 4, 10, 14]"))
+    }
+
+    @Test func aLayerWithoutPlanningRunsAsAnOpaqueStep() throws {
+        var random = generator(508)
+        let model = try Sequential {
+            try Conv2d(2, 4, kernelSize: 3, padding: 1, using: &random)
+            Softmax()
+            ReLU()
+        }
+        let input = randomTensor([2, 2, 5, 5], seed: 509)
+        let plan = try model.inferencePlan(for: input.shape)
+        #expect(plan.steps.map(\.kernel) == ["im2col+sgemm", "opaque forward", "clamp"])
+        expectClose(try plan(input), try model(input), tolerance: 1e-5)
+    }
+
+    @Test func theArenaLayoutKeepsLiveBuffersApart() {
+        let buffers = [
+            ArenaLayout.Buffer(size: 100, firstWrite: -1, lastRead: 0),
+            ArenaLayout.Buffer(size: 50, firstWrite: 0, lastRead: 1),
+            ArenaLayout.Buffer(size: 80, firstWrite: 1, lastRead: 2),
+            ArenaLayout.Buffer(size: 10, firstWrite: 2, lastRead: 3),
+        ]
+        let layout = ArenaLayout(buffers)
+        for i in buffers.indices {
+            for j in buffers.indices where i < j {
+                let overlapInTime = buffers[i].firstWrite <= buffers[j].lastRead && buffers[j].firstWrite <= buffers[i].lastRead
+                let (a, b) = (layout.offsets[i]..<(layout.offsets[i] + buffers[i].size), layout.offsets[j]..<(layout.offsets[j] + buffers[j].size))
+                #expect(!overlapInTime || !a.overlaps(b), "buffers \(i) and \(j)")
+            }
+        }
+        #expect(layout.size < 112 + 64 + 80 + 16)
+        #expect(layout.offsets.allSatisfy { $0 % 16 == 0 })
+    }
+}
