@@ -1,8 +1,18 @@
-/// A convolution in a plan: a dense or grouped conv through im2col and sgemm (no im2col for a
-/// 1x1), or a depthwise conv through the direct kernel. The following BatchNorm's scale is
-/// folded into its weights at bind time; its shift, the bias and any clamp run as the output
-/// is stored.
+/// A convolution in a plan: a 3x3 stride-1 conv by Winograd F(4x4, 3x3), another dense or
+/// grouped conv through im2col and sgemm (no im2col for a 1x1), or a depthwise conv through the
+/// direct kernel. The following BatchNorm's scale is folded into its weights at bind time (and
+/// then transformed, for Winograd); its shift, the bias and any clamp run as the output is stored.
 final class ConvolutionStep: FinishingStep {
+    /// How the step computes the convolution.
+    enum Algorithm {
+        /// im2col (skipped for 1x1) and sgemm.
+        case gemm
+        /// The direct per-channel kernel (`groups == C == O`).
+        case depthwise
+        /// Winograd F(4x4, 3x3) with the weights transformed at bind time.
+        case winograd
+    }
+
     var origin: PlanStepOrigin
     let inputs: [PlannedValue]
     let output: PlannedValue
@@ -11,6 +21,8 @@ final class ConvolutionStep: FinishingStep {
     private let bias: [Float]?
     private let groups: Int
     private let geometry: WindowGeometry
+    /// The algorithm chosen from the shape.
+    private(set) var algorithm: Algorithm
     private var packed: (weights: PackedFloats, shift: PackedFloats?)?
     private var operands: ConvolutionOperands?
 
@@ -26,26 +38,68 @@ final class ConvolutionStep: FinishingStep {
         self.bias = bias?.scalars
         self.groups = groups
         self.geometry = geometry
+        let (channels, outputChannels) = (input.shape[1], output.shape[1])
+        if groups > 1 && groups == channels && groups == outputChannels {
+            algorithm = .depthwise
+        } else if Self.suitsWinograd(
+            geometry, groups: groups, batch: input.shape[0], channels: channels, outputChannels: outputChannels)
+        {
+            algorithm = .winograd
+        } else {
+            algorithm = .gemm
+        }
     }
 
-    private var isDepthwise: Bool { groups > 1 && groups == inputs[0].shape[1] && groups == output.shape[1] }
+    /// Whether Winograd F(4x4, 3x3) can run: a dense 3x3, stride-1, undilated conv.
+    static func allowsWinograd(_ geometry: WindowGeometry, groups: Int) -> Bool {
+        groups == 1 && geometry.kernel == 3 && geometry.stride == 1 && geometry.dilation == 1
+    }
+
+    /// Whether Winograd F(4x4, 3x3) is expected to pay: at least 8 input and output channels
+    /// (below that its transforms cost more than the GEMMs they save), a plane of at least 6x6
+    /// outputs (smaller planes waste most of each 4x4 tile), and 64 tiles in the batch (fewer
+    /// make GEMMs too thin to run fast). `InferencePlan.KernelSelection.measured` times it instead.
+    static func suitsWinograd(
+        _ geometry: WindowGeometry, groups: Int, batch: Int, channels: Int, outputChannels: Int
+    ) -> Bool {
+        let tiles = batch * ((geometry.output.height + 3) / 4) * ((geometry.output.width + 3) / 4)
+        return allowsWinograd(geometry, groups: groups) && channels >= 8 && outputChannels >= 8
+            && geometry.output.height >= 6 && geometry.output.width >= 6 && tiles >= 64
+    }
 
     var kernel: String {
-        if isDepthwise { return "depthwise direct" }
-        if geometry.isPointwise && groups == 1 { return "sgemm (1x1)" }
-        return groups == 1 ? "im2col+sgemm" : "im2col+sgemm (\(groups) groups)"
+        switch algorithm {
+        case .depthwise: "depthwise direct"
+        case .winograd: "winograd F(4x4,3x3)"
+        case .gemm where geometry.isPointwise && groups == 1: "sgemm (1x1)"
+        case .gemm: groups == 1 ? "im2col+sgemm" : "im2col+sgemm (\(groups) groups)"
+        }
     }
 
     var modelMACs: Int { weight.count / Swift.max(1, output.shape[1]) * output.shape.elementCount }
 
-    var executedMACs: Int { modelMACs }
+    /// For Winograd, 36·C·O per 4x4 tile; otherwise the model's MACs.
+    var executedMACs: Int {
+        guard algorithm == .winograd else { return modelMACs }
+        let tiles = ((geometry.output.height + 3) / 4) * ((geometry.output.width + 3) / 4)
+        return output.shape[0] * tiles * 36 * inputs[0].shape[1] * output.shape[1]
+    }
 
     var preparedFloats: Int { (packed?.weights.count ?? 0) + (packed?.shift?.count ?? 0) }
 
     func bind(_ resolve: (PlannedValue) -> StridedBatch) throws {
         let outputChannels = output.shape[1]
-        let (weights, shift) = finish.folding(weights: weight, rowLength: weight.count / outputChannels, bias: bias)
-        let packed = (weights: PackedFloats(weights), shift: shift.map(PackedFloats.init))
+        let (folded, shift) = finish.folding(weights: weight, rowLength: weight.count / outputChannels, bias: bias)
+        let channels = inputs[0].shape[1]
+        let weights =
+            algorithm == .winograd
+            ? PackedFloats(count: 36 * outputChannels * channels) { transformed in
+                folded.withUnsafeBufferPointer {
+                    winogradWeights4x4(
+                        $0.baseAddress!, outputChannels: outputChannels, inputChannels: channels, into: transformed)
+                }
+            } : PackedFloats(folded)
+        let packed = (weights: weights, shift: shift.map(PackedFloats.init))
         self.packed = packed
         let (source, target) = (resolve(inputs[0]), resolve(output))
         operands = ConvolutionOperands(
@@ -56,11 +110,11 @@ final class ConvolutionStep: FinishingStep {
     }
 
     func run(workspace: Workspace) throws {
-        guard let operands else { return }
-        if isDepthwise {
-            convolveDepthwise(operands, workspace: workspace)
-        } else {
-            convolve(operands, workspace: workspace)
+        guard let operands, let packed else { return }
+        switch algorithm {
+        case .depthwise: convolveDepthwise(operands, workspace: workspace)
+        case .winograd: winogradConvolve(operands, transformed: packed.weights.base, workspace: workspace)
+        case .gemm: convolve(operands, workspace: workspace)
         }
     }
 }
