@@ -99,7 +99,7 @@ struct BlocksCommand: Command {
                 var generator = SeededGenerator(seed: 2)
                 let input = try Tensor.uniform(item.input, in: -1..<1, using: &generator)
                 let macs = try item.layer.cost(for: item.input).macs
-                let plan = eager ? nil : try item.layer.inferencePlan(for: item.input)
+                let plan = eager ? nil : try item.layer.inferencePlan(for: item.input, kernelSelection: .measured)
                 var output = try Tensor.zeros(try item.layer.cost(for: item.input).output)
                 let timing = try Timing.measure(minimumSeconds: seconds) {
                     if let plan { try plan.run(input, into: &output) } else { _ = try item.layer.forward(input) }

@@ -51,7 +51,8 @@ struct ModelBenchmark {
     /// Grams CO2e per 1000 images.
     var gramsCO2ePerThousandImages: Double { energy.gramsCO2e / Double(timing.samples.count * batch) * 1000 }
 
-    /// Measures `entry` at `batch`: builds it (seed 0) and, unless `eager`, its inference plan;
+    /// Measures `entry` at `batch`: builds it (seed 0) and, unless `eager`, its inference plan
+    /// (kernels picked by timing them, `KernelSelection.measured`);
     /// times `runs` forward passes after `warmup` (continuing to at least `minimumSeconds`),
     /// counts minor page faults and measures energy over the timed passes with `meter`, and
     /// with `profileLayers` times every layer (or planned step) over `runs` more passes.
@@ -64,7 +65,7 @@ struct ModelBenchmark {
         var generator = SeededGenerator(seed: 7)
         let input = try Tensor.uniform(entry.input(batch: batch), in: -1..<1, using: &generator)
         let cost = try model.cost(for: input.shape)
-        let plan = eager ? nil : try model.inferencePlan(for: input.shape)
+        let plan = eager ? nil : try model.inferencePlan(for: input.shape, kernelSelection: .measured)
         var output = try Tensor.zeros(cost.output)
         let pass: () throws -> Void = {
             if let plan { try plan.run(input, into: &output) } else { _ = try model(input) }

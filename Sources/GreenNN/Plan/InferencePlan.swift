@@ -21,6 +21,16 @@ import Foundation
 /// print(plan)                               // each step, its kernel and its MACs
 /// ```
 public final class InferencePlan: CustomStringConvertible {
+    /// How a plan picks each step's kernel where there is a choice (Winograd or im2col for a
+    /// 3x3 stride-1 conv).
+    public enum KernelSelection: Sendable {
+        /// By the step's shape, with fixed thresholds: fast to build, the same choice every time.
+        case byShape
+        /// By timing every candidate on the plan's own buffers while building (FFTW's
+        /// `FFTW_MEASURE`): slower to build, the fastest kernels on this machine.
+        case measured
+    }
+
     /// One step of a plan, as it prints.
     public struct Step: Sendable, Equatable {
         /// The dotted path of the layer it computes ("features.3.pointwise").
@@ -56,9 +66,9 @@ public final class InferencePlan: CustomStringConvertible {
     private let output: StridedBatch
     private let workspace = Workspace()
 
-    /// Plans `model` for inputs of shape `input`.
+    /// Plans `model` for inputs of shape `input`, each kernel picked by `kernelSelection`.
     /// - Throws: `LayerError` (with the failing layer's path) when the shape does not fit the model.
-    public init(_ model: any Layer, input: Shape) throws {
+    public init(_ model: any Layer, input: Shape, kernelSelection: KernelSelection = .byShape) throws {
         let builder = PlanBuilder()
         let inputValue = builder.input(input)
         let outputValue = try builder.planLayer(model, input: inputValue)
@@ -95,6 +105,9 @@ public final class InferencePlan: CustomStringConvertible {
                 channels: channels, planeSize: perImage / Swift.max(1, channels))
         }
         for step in builder.steps { try step.bind(resolve) }
+        if kernelSelection == .measured {
+            for step in builder.steps { try step.tune(workspace: workspace) }
+        }
         self.arena = arena
         self.planned = builder.steps
         self.input = resolve(inputValue)
@@ -176,9 +189,12 @@ public final class InferencePlan: CustomStringConvertible {
 }
 
 extension Layer {
-    /// This model compiled for inference on inputs of shape `input` (see `InferencePlan`).
+    /// This model compiled for inference on inputs of shape `input` (see `InferencePlan`), each
+    /// kernel picked by `kernelSelection`.
     /// - Throws: `LayerError` when the shape does not fit the model.
-    public func inferencePlan(for input: Shape) throws -> InferencePlan {
-        try InferencePlan(self, input: input)
+    public func inferencePlan(
+        for input: Shape, kernelSelection: InferencePlan.KernelSelection = .byShape
+    ) throws -> InferencePlan {
+        try InferencePlan(self, input: input, kernelSelection: kernelSelection)
     }
 }

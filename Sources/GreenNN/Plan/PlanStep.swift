@@ -22,6 +22,15 @@ protocol PlanStep: AnyObject {
     /// Computes its output from its inputs.
     /// - Throws: only opaque steps (a layer's own `forward(_:)`) can fail.
     func run(workspace: Workspace) throws
+    /// Times the step's candidate kernels on the bound buffers and keeps the fastest
+    /// (`InferencePlan.KernelSelection.measured`).
+    /// - Throws: what `run(workspace:)` throws.
+    func tune(workspace: Workspace) throws
+}
+
+extension PlanStep {
+    /// One kernel only: nothing to time.
+    func tune(workspace: Workspace) throws {}
 }
 
 /// Where a step comes from: the layer's path and kind, and the layers fused into its output pass.

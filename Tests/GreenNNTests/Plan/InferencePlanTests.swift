@@ -51,6 +51,26 @@ import Testing
         #expect(plan.modelMACs == (try model.cost(for: input.shape)).macs)
     }
 
+    /// Timed kernel choice: every 3x3 stride-1 conv picks Winograd or im2col, same result.
+    @Test func measuredKernelSelectionMatchesTheEagerPass() throws {
+        var random = generator(510)
+        let model = try Sequential {
+            try Conv2d(8, 16, kernelSize: 3, padding: 1, using: &random)
+            ReLU()
+            try Conv2d(16, 16, kernelSize: 3, padding: 1, using: &random)
+        }
+        let input = randomTensor([2, 8, 32, 32], seed: 511)
+        let plan = try model.inferencePlan(for: input.shape, kernelSelection: .measured)
+        #expect(plan.steps.allSatisfy { ["winograd F(4x4,3x3)", "im2col+sgemm"].contains($0.kernel) })
+        let eager = try model(input)
+        let scale = eager.scalars.map(abs).max()!
+        let difference = zip(try plan(input).scalars, eager.scalars).map { abs($0 - $1) }.max()!
+        #expect(difference <= 1e-4 * scale)
+        let byShape = try model.inferencePlan(for: input.shape)
+        #expect(byShape.steps.map(\.kernel) == ["winograd F(4x4,3x3)", "winograd F(4x4,3x3)"])
+        #expect(byShape.steps[0].executedMACs * 4 == byShape.steps[0].modelMACs)
+    }
+
     @Test func batchNormAndActivationsFoldIntoTheirProducers() throws {
         let model = try Self.makeNetwork()
         let plan = try model.inferencePlan(for: [1, 3, 10, 14])

@@ -4,7 +4,7 @@
 /// then transformed, for Winograd); its shift, the bias and any clamp run as the output is stored.
 final class ConvolutionStep: FinishingStep {
     /// How the step computes the convolution.
-    enum Algorithm {
+    enum Algorithm: CaseIterable {
         /// im2col (skipped for 1x1) and sgemm.
         case gemm
         /// The direct per-channel kernel (`groups == C == O`).
@@ -21,9 +21,12 @@ final class ConvolutionStep: FinishingStep {
     private let bias: [Float]?
     private let groups: Int
     private let geometry: WindowGeometry
-    /// The algorithm chosen from the shape.
+    /// The algorithms that can compute this conv, the shape's choice first.
+    let candidates: [Algorithm]
+    /// The algorithm it runs.
     private(set) var algorithm: Algorithm
-    private var packed: (weights: PackedFloats, shift: PackedFloats?)?
+    private var folded: (weights: [Float], shift: PackedFloats?) = ([], nil)
+    private var packedWeights: PackedFloats?
     private var operands: ConvolutionOperands?
 
     /// A conv of `input` by `weight` `[O, C/groups, kH, kW]` over `geometry`, into `output`.
@@ -38,16 +41,16 @@ final class ConvolutionStep: FinishingStep {
         self.bias = bias?.scalars
         self.groups = groups
         self.geometry = geometry
-        let (channels, outputChannels) = (input.shape[1], output.shape[1])
+        let (batch, channels, outputChannels) = (input.shape[0], input.shape[1], output.shape[1])
         if groups > 1 && groups == channels && groups == outputChannels {
-            algorithm = .depthwise
-        } else if Self.suitsWinograd(
-            geometry, groups: groups, batch: input.shape[0], channels: channels, outputChannels: outputChannels)
-        {
-            algorithm = .winograd
+            candidates = [.depthwise]
+        } else if Self.allowsWinograd(geometry, groups: groups) {
+            let pays = Self.suitsWinograd(geometry, batch: batch, channels: channels, outputChannels: outputChannels)
+            candidates = pays ? [.winograd, .gemm] : [.gemm, .winograd]
         } else {
-            algorithm = .gemm
+            candidates = [.gemm]
         }
+        algorithm = candidates[0]
     }
 
     /// Whether Winograd F(4x4, 3x3) can run: a dense 3x3, stride-1, undilated conv.
@@ -58,13 +61,11 @@ final class ConvolutionStep: FinishingStep {
     /// Whether Winograd F(4x4, 3x3) is expected to pay: at least 8 input and output channels
     /// (below that its transforms cost more than the GEMMs they save), a plane of at least 6x6
     /// outputs (smaller planes waste most of each 4x4 tile), and 64 tiles in the batch (fewer
-    /// make GEMMs too thin to run fast). `InferencePlan.KernelSelection.measured` times it instead.
-    static func suitsWinograd(
-        _ geometry: WindowGeometry, groups: Int, batch: Int, channels: Int, outputChannels: Int
-    ) -> Bool {
+    /// make its GEMMs too thin to run fast). `KernelSelection.measured` times it instead.
+    static func suitsWinograd(_ geometry: WindowGeometry, batch: Int, channels: Int, outputChannels: Int) -> Bool {
         let tiles = batch * ((geometry.output.height + 3) / 4) * ((geometry.output.width + 3) / 4)
-        return allowsWinograd(geometry, groups: groups) && channels >= 8 && outputChannels >= 8
-            && geometry.output.height >= 6 && geometry.output.width >= 6 && tiles >= 64
+        return channels >= 8 && outputChannels >= 8 && geometry.output.height >= 6 && geometry.output.width >= 6
+            && tiles >= 64
     }
 
     var kernel: String {
@@ -85,35 +86,63 @@ final class ConvolutionStep: FinishingStep {
         return output.shape[0] * tiles * 36 * inputs[0].shape[1] * output.shape[1]
     }
 
-    var preparedFloats: Int { (packed?.weights.count ?? 0) + (packed?.shift?.count ?? 0) }
+    var preparedFloats: Int { (packedWeights?.count ?? 0) + (folded.shift?.count ?? 0) }
 
     func bind(_ resolve: (PlannedValue) -> StridedBatch) throws {
         let outputChannels = output.shape[1]
-        let (folded, shift) = finish.folding(weights: weight, rowLength: weight.count / outputChannels, bias: bias)
-        let channels = inputs[0].shape[1]
-        let weights =
+        let (weights, shift) = finish.folding(weights: weight, rowLength: weight.count / outputChannels, bias: bias)
+        folded = (weights, shift.map(PackedFloats.init))
+        let (source, target) = (resolve(inputs[0]), resolve(output))
+        operands = ConvolutionOperands(
+            input: source.base, inputImageStride: source.imageStride, weight: source.base, scale: nil,
+            shift: folded.shift.map { UnsafePointer($0.base) }, lower: finish.lower, upper: finish.upper,
+            output: target.base, outputImageStride: target.imageStride, batch: source.batch,
+            channels: source.channels, outputChannels: outputChannels, groups: groups, geometry: geometry)
+        pack()
+    }
+
+    /// Prepares the folded weights in the layout `algorithm` reads.
+    private func pack() {
+        let (outputChannels, channels) = (output.shape[1], inputs[0].shape[1])
+        let weights = folded.weights
+        packedWeights =
             algorithm == .winograd
             ? PackedFloats(count: 36 * outputChannels * channels) { transformed in
-                folded.withUnsafeBufferPointer {
+                weights.withUnsafeBufferPointer {
                     winogradWeights4x4(
                         $0.baseAddress!, outputChannels: outputChannels, inputChannels: channels, into: transformed)
                 }
-            } : PackedFloats(folded)
-        let packed = (weights: weights, shift: shift.map(PackedFloats.init))
-        self.packed = packed
-        let (source, target) = (resolve(inputs[0]), resolve(output))
-        operands = ConvolutionOperands(
-            input: source.base, inputImageStride: source.imageStride, weight: packed.weights.base, scale: nil,
-            shift: packed.shift.map { UnsafePointer($0.base) }, lower: finish.lower, upper: finish.upper,
-            output: target.base, outputImageStride: target.imageStride, batch: source.batch,
-            channels: source.channels, outputChannels: outputChannels, groups: groups, geometry: geometry)
+            } : PackedFloats(weights)
+        operands?.weight = packedWeights!.base
+    }
+
+    /// Times every candidate algorithm (best of 3 runs after one warm-up, on whatever the arena
+    /// holds) and keeps the fastest.
+    func tune(workspace: Workspace) throws {
+        guard candidates.count > 1 else { return }
+        var best: (algorithm: Algorithm, seconds: Double)?
+        for candidate in candidates {
+            algorithm = candidate
+            pack()
+            try run(workspace: workspace)
+            var fastest = Double.infinity
+            for _ in 0..<3 {
+                let start = ContinuousClock.now
+                try run(workspace: workspace)
+                let elapsed = ContinuousClock.now - start
+                fastest = Swift.min(fastest, Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
+            }
+            if fastest < best?.seconds ?? .infinity { best = (candidate, fastest) }
+        }
+        algorithm = best!.algorithm
+        pack()
     }
 
     func run(workspace: Workspace) throws {
-        guard let operands, let packed else { return }
+        guard let operands, let packedWeights else { return }
         switch algorithm {
         case .depthwise: convolveDepthwise(operands, workspace: workspace)
-        case .winograd: winogradConvolve(operands, transformed: packed.weights.base, workspace: workspace)
+        case .winograd: winogradConvolve(operands, transformed: packedWeights.base, workspace: workspace)
         case .gemm: convolve(operands, workspace: workspace)
         }
     }
