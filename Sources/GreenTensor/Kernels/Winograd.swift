@@ -19,10 +19,11 @@ package func winogradWeights4x4(
 }
 
 /// The tiles of one block: as many as keep a block's transformed input and products (36 floats
-/// per tile and channel each) within about 2 MiB, at least 16 and a multiple of 16.
+/// per tile and channel each) within about 8 MiB, between 64 (narrower GEMMs run far below
+/// sgemm's peak, and each block reads all 36 weight matrices again) and 256, a multiple of 16.
 package func winogradTileBlock(channels: Int, outputChannels: Int, tiles: Int) -> Int {
     let perTile = 36 * (channels + outputChannels)
-    let fitting = Swift.max(16, (columnCacheFloats / perTile) / 16 * 16)
+    let fitting = Swift.min(256, Swift.max(64, (1 << 21) / perTile)) / 16 * 16
     return Swift.min(fitting, (tiles + 15) / 16 * 16)
 }
 
