@@ -28,6 +28,7 @@ static const gn_kernel_table GN_NAME(table) = {
     .adamUpdate = GN_NAME(adamUpdate),
     .sgdUpdate = GN_NAME(sgdUpdate),
     .thinProduct = GN_NAME(thinProduct),
+    .packedGEMM = GN_NAME(packedGEMM),
     .winogradInput4x4 = GN_NAME(winogradInput4x4),
     .winogradOutput4x4 = GN_NAME(winogradOutput4x4),
 };

@@ -1,4 +1,5 @@
-// Matrix products sgemm serves poorly: thinProduct, a [m, k] matrix times the transpose of a thin [n, k] one.
+// Matrix products: thinProduct, a [m, k] matrix times the transpose of a thin [n, k] one (sgemm packs it poorly), and
+// packedGEMM, a convolution's product with its weights packed once and its bias and clamp fused into the stores.
 // Part of KernelBody.h: included once per instruction set, with GN_TARGET, GN_NAME(x) and GN_LANES defined.
 
 // c[o*ldc + p] = sum over t of a[o*k + t] * rows[p*k + t], for o < m and p < n: a row-major
@@ -44,3 +45,210 @@ GN_TARGET static void GN_NAME(thinProduct)(const float *restrict a, int m, int k
         }
     }
 }
+
+// packedGEMM: c [m, n] = A [m, k] · b [k, n], A packed once into panels of 6 rows (gn_pack_gemm_a), then
+// c = min(max(c + shift[row], lower), upper): a convolution as weights [O, C·kH·kW] times im2col columns (or the
+// input plane itself for a 1x1 conv), 2·m·n·k FLOPs. Blocked after BLIS (Van Zee and van de Geijn, "BLIS: A
+// Framework for Rapidly Instantiating BLAS Functionality", 2015), loops from the outside in:
+//   depth blocks of k (each panel of b within GN_GEMM_PANEL_FLOATS, GEMMBlocking.h): the first stores its tiles of
+//     c, later ones add to them, the last adds the shift and clamps;
+//   row blocks of A (within GN_GEMM_A_FLOATS, so they stay in L2);
+//   panels of b, GN_GEMM_NR columns wide: the first 6-row panel of A reads b where it lies and copies it into the
+//     workspace on the way (the packed panel stays in L1), the others read the copy. With at most 3 panels of A
+//     every one reads b in place, unless b's rows are a multiple of 4 KiB apart (they would share a few L1 sets).
+//     The last panel, of fewer columns, is copied first, zero-padded to whole vectors, and runs a narrower tile;
+//   panels of A: the micro-kernel, a 6 x GN_GEMM_NR tile of c in 6 * GN_GEMM_NV vector registers, one broadcast of
+//     A and GN_GEMM_NV loads of b per GN_GEMM_NV fused multiply-adds.
+// AVX-512 takes a 6 x 64 tile (24 of its 32 registers) at depth 128; AVX2 and generic a 6 x 2*GN_LANES tile (12 of
+// 16 registers) at depth 512 and 1024.
+
+// Vectors per row of the micro-kernel's tile, and its columns.
+#if GN_LANES >= 16
+#define GN_GEMM_NV 4
+#else
+#define GN_GEMM_NV 2
+#endif
+#define GN_GEMM_NR (GN_GEMM_NV * GN_LANES)
+
+// Writes the rows < rows and columns < cols of an edge tile (row r at tile + r*width) to c, as gemmTile does.
+GN_TARGET static __attribute__((noinline)) void GN_NAME(gemmEdge)(const float *restrict tile, int width,
+                                                                  float *restrict c, size_t ldc, int rows, int cols,
+                                                                  int first, int last, const float *restrict shift,
+                                                                  float lower, float upper) {
+    for (int r = 0; r < rows; r++) {
+        const float s = last && shift ? shift[r] : 0;
+        float *out = c + (size_t)r * ldc;
+        for (int j = 0; j < cols; j++) {
+            float z = tile[r * width + j];
+            if (!first) z += out[j];
+            if (last) {
+                z += s;
+                z = z < lower ? lower : z;
+                z = z > upper ? upper : z;
+            }
+            out[j] = z;
+        }
+    }
+}
+
+// The micro-kernel, for a tile of nv vectors' columns (nv <= GN_GEMM_NV; nv and packing are constants once
+// inlined): acc[r][j] = sum over t < kc of a[6t + r] * b[t*ldb + j]; with packing, b's rows are also copied to
+// store, nv*GN_LANES floats apart. Then written to the rows < rows and columns < cols of c: stored (first), or added
+// to c (not first); the last depth block adds shift[r] (shift may be NULL) and clamps. Full tiles go straight to c,
+// edge tiles through a tile on the stack. The pragma lets `acc += x * y` fuse into one FMA whatever flags the file
+// is compiled with (it stays a multiply and an add where the instruction set has no FMA).
+GN_TARGET static inline __attribute__((always_inline)) void
+GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, const float *restrict b, size_t ldb,
+                  float *restrict store, int kc, float *restrict c, size_t ldc, int rows, int cols, int first,
+                  int last, const float *restrict shift, float lower, float upper) {
+#pragma clang fp contract(fast)
+    typedef float vector __attribute__((ext_vector_type(GN_LANES), aligned(4)));
+    const int width = nv * GN_LANES;
+    vector acc[GN_GEMM_PANEL_ROWS][GN_GEMM_NV];
+#pragma unroll
+    for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++)
+#pragma unroll
+        for (int v = 0; v < nv; v++) acc[r][v] = 0;
+#pragma unroll 4
+    for (int t = 0; t < kc; t++) {
+        vector y[GN_GEMM_NV];
+#pragma unroll
+        for (int v = 0; v < nv; v++) y[v] = *(const vector *)(b + (size_t)t * ldb + v * GN_LANES);
+        if (packing)
+#pragma unroll
+            for (int v = 0; v < nv; v++) *(vector *)(store + (size_t)t * width + v * GN_LANES) = y[v];
+#pragma unroll
+        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
+            const vector x = a[(size_t)t * GN_GEMM_PANEL_ROWS + r];
+#pragma unroll
+            for (int v = 0; v < nv; v++) acc[r][v] += x * y[v];
+        }
+    }
+    if (rows == GN_GEMM_PANEL_ROWS && cols == width) {
+        const vector low = lower, high = upper;
+#pragma unroll
+        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
+            const vector s = last && shift ? shift[r] : 0;
+#pragma unroll
+            for (int v = 0; v < nv; v++) {
+                vector *out = (vector *)(c + (size_t)r * ldc + v * GN_LANES);
+                vector z = acc[r][v];
+                if (!first) z += *out;
+                if (last) {
+                    z += s;
+                    z = z < low ? low : z;
+                    z = z > high ? high : z;
+                }
+                *out = z;
+            }
+        }
+    } else {
+        float tile[GN_GEMM_PANEL_ROWS * GN_GEMM_NR];
+#pragma unroll
+        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++)
+#pragma unroll
+            for (int v = 0; v < nv; v++) *(vector *)&tile[r * width + v * GN_LANES] = acc[r][v];
+        GN_NAME(gemmEdge)(tile, width, c, ldc, rows, cols, first, last, shift, lower, upper);
+    }
+}
+
+// The tiles of rows [0, rows) of c against one panel of b (cols columns): a0 is the first of the panels of A (6*k
+// floats apart, kc deep), c and shift start at its row. mode 0: every panel of A reads b where it lies (rows ldb
+// apart); mode 1: the first reads it there and packs it into panel, the others read panel; mode 2: all read panel,
+// packed already.
+GN_TARGET static inline __attribute__((always_inline)) void
+GN_NAME(gemmColumn)(const int nv, const int mode, const float *a0, int k, int rows, const float *b, size_t ldb,
+                    float *panel, int kc, float *c, size_t ldc, int cols, int first, int last, const float *shift,
+                    float lower, float upper) {
+    for (int i = 0; i < rows; i += GN_GEMM_PANEL_ROWS) {
+        const float *a = a0 + (size_t)i * k, *s = shift ? shift + i : 0;
+        const int height = rows - i < GN_GEMM_PANEL_ROWS ? rows - i : GN_GEMM_PANEL_ROWS;
+        float *out = c + (size_t)i * ldc;
+        if (mode == 0)
+            GN_NAME(gemmTile)(nv, 0, a, b, ldb, 0, kc, out, ldc, height, cols, first, last, s, lower, upper);
+        else if (mode == 1 && i == 0)
+            GN_NAME(gemmTile)(nv, 1, a, b, ldb, panel, kc, out, ldc, height, cols, first, last, s, lower, upper);
+        else
+            GN_NAME(gemmTile)(nv, 0, a, panel, nv * GN_LANES, 0, kc, out, ldc, height, cols, first, last, s, lower,
+                              upper);
+    }
+}
+
+// Copies rows [0, kc) and columns [0, cols) of b (rows ldb apart) into a panel of nv vectors' width (rows
+// nv*GN_LANES floats apart), zero past cols.
+GN_TARGET static void GN_NAME(packGEMMB)(const float *restrict b, size_t ldb, int kc, int cols, int nv,
+                                         float *restrict panel) {
+    const int width = nv * GN_LANES;
+    for (int t = 0; t < kc; t++) {
+        const float *row = b + (size_t)t * ldb;
+        float *out = panel + (size_t)t * width;
+        for (int j = 0; j < cols; j++) out[j] = row[j];
+        for (int j = cols; j < width; j++) out[j] = 0;
+    }
+}
+
+GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, const float *b, size_t ldb, int n,
+                                          float *c, size_t ldc, const float *shift, float lower, float upper,
+                                          float *workspace) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        for (int r = 0; r < m; r++) {
+            float z = shift ? shift[r] : 0;
+            z = z < lower ? lower : z;
+            z = z > upper ? upper : z;
+            for (int j = 0; j < n; j++) c[(size_t)r * ldc + j] = z;
+        }
+        return;
+    }
+    float *panel = (float *)(((size_t)workspace + 63) & ~(size_t)63);
+    // Depth blocks of equal depth (rounded up to a multiple of 8 where that stays within the limit).
+    const int limit = GN_GEMM_PANEL_FLOATS / GN_GEMM_NR;
+    const int blocks = (k + limit - 1) / limit;
+    int depth = (k + blocks - 1) / blocks;
+    if (blocks > 1 && (depth + 7) / 8 * 8 <= limit) depth = (depth + 7) / 8 * 8;
+    int height = GN_GEMM_A_FLOATS / depth / GN_GEMM_PANEL_ROWS * GN_GEMM_PANEL_ROWS;
+    if (height < GN_GEMM_PANEL_ROWS) height = GN_GEMM_PANEL_ROWS;
+    const int inPlace = ldb % 1024 != 0;
+    for (int t0 = 0; t0 < k; t0 += depth) {
+        const int kc = k - t0 < depth ? k - t0 : depth;
+        const int first = t0 == 0, last = t0 + kc == k;
+        for (int i0 = 0; i0 < m; i0 += height) {
+            const int rows = m - i0 < height ? m - i0 : height;
+            const float *a0 = packedA + (size_t)i0 * k + (size_t)t0 * GN_GEMM_PANEL_ROWS;
+            const float *s = shift ? shift + i0 : 0;
+            float *c0 = c + (size_t)i0 * ldc;
+            const int fewRows = rows <= 3 * GN_GEMM_PANEL_ROWS && inPlace;
+            int j0 = 0;
+            for (; j0 + GN_GEMM_NR <= n; j0 += GN_GEMM_NR) {
+                const float *b0 = b + (size_t)t0 * ldb + j0;
+                if (fewRows)
+                    GN_NAME(gemmColumn)(GN_GEMM_NV, 0, a0, k, rows, b0, ldb, panel, kc, c0 + j0, ldc, GN_GEMM_NR,
+                                        first, last, s, lower, upper);
+                else
+                    GN_NAME(gemmColumn)(GN_GEMM_NV, 1, a0, k, rows, b0, ldb, panel, kc, c0 + j0, ldc, GN_GEMM_NR,
+                                        first, last, s, lower, upper);
+            }
+            if (j0 < n) {
+                const int cols = n - j0, nv = (cols + GN_LANES - 1) / GN_LANES;
+                GN_NAME(packGEMMB)(b + (size_t)t0 * ldb + j0, ldb, kc, cols, nv, panel);
+                switch (nv) {
+#define GN_GEMM_TAIL(v)                                                                                               \
+    case v:                                                                                                           \
+        GN_NAME(gemmColumn)(v, 2, a0, k, rows, 0, 0, panel, kc, c0 + j0, ldc, cols, first, last, s, lower, upper);    \
+        break;
+                    GN_GEMM_TAIL(1)
+#if GN_GEMM_NV > 2
+                    GN_GEMM_TAIL(2)
+                    GN_GEMM_TAIL(3)
+#endif
+                default:
+                    GN_GEMM_TAIL(GN_GEMM_NV)
+#undef GN_GEMM_TAIL
+                }
+            }
+        }
+    }
+}
+
+#undef GN_GEMM_NV
+#undef GN_GEMM_NR

@@ -2,6 +2,7 @@
 // __builtin_cpu_supports also checks that the OS enabled the register state (XCR0),
 // so a hypervisor that hides AVX-512 state never gets AVX-512 code.
 #include "CKernels.h"
+#include "GEMMBlocking.h"
 
 // GN_LANES: floats per vector register, the width of the partial sums in thinProduct.
 #define GN_TARGET

@@ -23,6 +23,9 @@ typedef struct {
     int outputHeight, outputWidth;
 } gn_window;
 
+/// Rows of A per packed panel (the micro-kernels' tile height), the same for every instruction set.
+#define GN_GEMM_PANEL_ROWS 6
+
 /// Instruction sets a kernel table can be compiled for, from the most portable up.
 typedef enum { GN_ISA_GENERIC = 0, GN_ISA_AVX2 = 1, GN_ISA_AVX512 = 2 } gn_isa;
 
@@ -89,6 +92,12 @@ typedef struct {
     /// c[o*ldc + p] = sum over t < k of a[o*k + t] * rows[p*k + t] for o < m, p < n: a [m, k] matrix
     /// times the transpose of rows [n, k], for thin products (few columns) that sgemm packs poorly.
     void (*thinProduct)(const float *a, int m, int k, const float *rows, int n, float *c, int ldc);
+    /// c [m, n] (rows ldc apart) = A [m, k] · b [k, n] (rows ldb apart), A given packed by gn_pack_gemm_a (for a row
+    /// range of a larger packed matrix, pass the panel where the range starts: ranges start at multiples of 6), then
+    /// on the way out c = min(max(c + shift[row], lower), upper) (shift NULL meaning 0). workspace:
+    /// gn_gemm_workspace_size() floats. c is overwritten (no accumulation into its old contents).
+    void (*packedGEMM)(const float *packedA, int m, int k, const float *b, size_t ldb, int n, float *c, size_t ldc,
+                       const float *_Nullable shift, float lower, float upper, float *workspace);
     /// Winograd F(4x4,3x3) input transform of tiles [tileBegin, tileEnd) of one image. input [channels, height,
     /// width]; tile t covers output rows 4*(t / tilesAcross).. and columns 4*(t % tilesAcross).., reading input rows
     /// from 4*ty - paddingHeight (6 rows, cells outside the plane read 0), columns likewise. transformed: 36
@@ -117,6 +126,16 @@ gn_isa gn_best_isa(void);
 /// Winograd F(4x4,3x3) weight transform: weight [outputChannels, inputChannels, 3, 3] -> 36 matrices G g G^T,
 /// matrix k at transformed + k*outputChannels*inputChannels, each [outputChannels][inputChannels] row-major.
 void gn_winograd_weights4x4(const float *weight, int outputChannels, int inputChannels, float *transformed);
+
+/// Floats of a [m, k] packed by gn_pack_gemm_a: ceil(m / 6) * 6 * k.
+size_t gn_packed_gemm_a_size(int m, int k);
+
+/// Packs a [m, k] (rows lda apart) into panels of 6 rows: panel p holds, for each column t < k, the 6 values
+/// a[6p + r][t] (r = 0..5) contiguous (zero for rows past m); panel p starts at packed + 6*p*k.
+void gn_pack_gemm_a(const float *a, int m, int k, size_t lda, float *packed);
+
+/// Floats of workspace packedGEMM needs (its packed blocks of b), the same for every instruction set.
+size_t gn_gemm_workspace_size(void);
 
 #pragma clang assume_nonnull end
 

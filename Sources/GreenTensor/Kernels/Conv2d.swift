@@ -86,6 +86,10 @@ package struct ConvolutionOperands: @unchecked Sendable {
     package var groups: Int
     /// The window over each input plane.
     package var geometry: WindowGeometry
+    /// The weight packed for `packedMultiply` (an ungrouped conv without `scale`, as an inference
+    /// plan prepares it): the GEMMs then run on GreenNN's micro-kernels with the shift and clamp
+    /// fused into their stores; nil for OpenBLAS's sgemm on `weight`.
+    package var packedWeight: PackedMatrix?
 
     /// Bundles one convolution's buffers and sizes.
     package init(
@@ -163,18 +167,32 @@ package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
     let workers = Swift.min(threads, tasks)
     let bandRows = (geometry.output.height + bands - 1) / bands
     let columnsPerWorker = pointwise ? 0 : reduction * bandRows * outputWidth
-    let scratch = SharedPointer(workspace.floats(columnsPerWorker * workers))
+    let packed = operands.packedWeight
+    let perWorker = columnsPerWorker + (packed == nil ? 0 : packedMultiplyWorkspaceCount)
+    let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue
 
     parallelFor(tasks, workers: workers) { worker, range in
         var window = cWindow
-        let columns = scratch.base + worker * columnsPerWorker
+        let columns = scratch.base + worker * perWorker
         for task in range {
             let (image, band) = task.quotientAndRemainder(dividingBy: bands)
             let rowBegin = band * geometry.output.height / bands
             let rowEnd = (band + 1) * geometry.output.height / bands
             let (offset, count) = (rowBegin * outputWidth, (rowEnd - rowBegin) * outputWidth)
             guard count > 0 else { continue }
+            if let packed {
+                let plane = operands.inputImage(image)
+                if !pointwise {
+                    Kernels.table.im2col(plane, Int32(channels), &window, Int32(rowBegin), Int32(rowEnd), columns, count)
+                }
+                packedMultiply(
+                    packed, rows: 0..<outputChannels, b: pointwise ? plane + offset : columns,
+                    ldb: pointwise ? positions : count, n: count, c: operands.outputPlane(image, channel: 0) + offset,
+                    ldc: positions, shift: operands.shift, lower: operands.lower, upper: operands.upper,
+                    workspace: columns + columnsPerWorker)
+                continue
+            }
             for group in 0..<groups {
                 let plane = operands.inputImage(image) + group * groupChannels * planeSize
                 if !pointwise {
@@ -209,11 +227,15 @@ private func convolveSplittingChannels(_ operands: ConvolutionOperands, workspac
     let pointwise = geometry.isPointwise
     let thin = positions <= thinPlanePositions
     let columnsSize = pointwise ? 0 : reduction * positions
-    let scratch = workspace.floats(columnsSize + (thin ? reduction * positions : 0))
+    let workers = ComputeThreads.workers(for: outputChannels, work: outputChannels * positions * reduction)
+    let packed = thin ? nil : operands.packedWeight
+    let rowsSize = thin ? reduction * positions : 0
+    let scratch = workspace.floats(
+        columnsSize + rowsSize + (packed == nil ? 0 : packedMultiplyWorkspaceCount * workers))
     let columns = SharedPointer(scratch)
     let rows = SharedPointer(scratch + columnsSize)
+    let gemmScratch = SharedPointer(scratch + columnsSize + rowsSize)
     let cWindow = geometry.cValue
-    let workers = ComputeThreads.workers(for: outputChannels, work: outputChannels * positions * reduction)
     for image in 0..<batch {
         let plane = SharedPointer(operands.inputImage(image))
         if !pointwise {
@@ -226,6 +248,18 @@ private func convolveSplittingChannels(_ operands: ConvolutionOperands, workspac
             }
         }
         let matrix = pointwise ? plane : columns
+        if let packed {
+            let (count, panels) = panelRanges(rows: outputChannels, workers: workers)
+            parallelFor(count, workers: count) { worker, _ in
+                let range = panels(worker)
+                packedMultiply(
+                    packed, rows: range, b: matrix.base, ldb: positions, n: positions,
+                    c: operands.outputPlane(image, channel: range.lowerBound), ldc: positions,
+                    shift: operands.shift.map { $0 + range.lowerBound }, lower: operands.lower, upper: operands.upper,
+                    workspace: gemmScratch.base + worker * packedMultiplyWorkspaceCount)
+            }
+            continue
+        }
         if thin {
             for k in 0..<reduction {
                 for position in 0..<positions {
@@ -310,7 +344,8 @@ private func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Wor
     let imagesPerWorker = (batch + workers - 1) / workers
     // Per worker: the columns of its images [K, images·P] and the product [O, images·P].
     let wide = imagesPerWorker * positions
-    let perWorker = (reduction + outputChannels) * wide
+    let packed = operands.packedWeight
+    let perWorker = (reduction + outputChannels) * wide + (packed == nil ? 0 : packedMultiplyWorkspaceCount)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue
     parallelFor(batch, workers: workers) { worker, images in
@@ -323,9 +358,15 @@ private func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Wor
                 operands.inputImage(image), Int32(channels), &window, 0, Int32(geometry.output.height),
                 columns + slot * positions, width)
         }
-        GEMM.multiplyUnchecked(
-            transposeA: .none, transposeB: .none, m: outputChannels, n: width, k: reduction, alpha: 1,
-            a: operands.weight, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
+        if let packed {
+            packedMultiply(
+                packed, rows: 0..<outputChannels, b: columns, ldb: width, n: width, c: product, ldc: width, shift: nil,
+                lower: -.infinity, upper: .infinity, workspace: product + outputChannels * wide)
+        } else {
+            GEMM.multiplyUnchecked(
+                transposeA: .none, transposeB: .none, m: outputChannels, n: width, k: reduction, alpha: 1,
+                a: operands.weight, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
+        }
         for (slot, image) in images.enumerated() {
             for channel in 0..<outputChannels {
                 let (multiplier, addend) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)

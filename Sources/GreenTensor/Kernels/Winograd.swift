@@ -10,6 +10,26 @@
 // Executed MACs: 36·C·O per tile (against 144·C·O for the direct conv's 16 outputs).
 internal import CKernels
 
+/// The transformed weights of a Winograd convolution: 36 matrices `[O, C]`, plain (for
+/// OpenBLAS's sgemm) or each packed for `packedMultiply`.
+package enum WinogradWeights: Sendable {
+    /// Matrix `k` at `base + k·O·C`, as `winogradWeights4x4` writes them; the caller keeps them alive.
+    case plain(UnsafeSendablePointer)
+    /// Matrix `k` packed.
+    case packed([PackedMatrix])
+}
+
+/// A raw pointer that crosses into parallel workers which only read it.
+package struct UnsafeSendablePointer: @unchecked Sendable {
+    /// The first float.
+    package let base: UnsafePointer<Float>
+
+    /// Wraps `base`.
+    package init(_ base: UnsafePointer<Float>) {
+        self.base = base
+    }
+}
+
 /// The Winograd F(4x4, 3x3) transform of a 3x3 conv's weights: `weight` `[O, C, 3, 3]` into
 /// 36 matrices `[O, C]`, matrix `k` at `transformed + k·O·C` (`transformed` holds 36·O·C floats).
 package func winogradWeights4x4(
@@ -28,7 +48,7 @@ package func winogradTileBlock(channels: Int, outputChannels: Int, tiles: Int) -
 }
 
 /// Runs the 3x3, stride-1 convolution `operands` describe by Winograd F(4x4, 3x3), with
-/// `transformed` the weights from `winogradWeights4x4` (the operands' own weight is not read).
+/// `weights` transformed by `winogradWeights4x4` (the operands' own weight is not read).
 /// The output pass applies the operands' scale, shift and clamp.
 ///
 /// The tiles of the whole batch are numbered image by image and cut into blocks, so small
@@ -36,31 +56,36 @@ package func winogradTileBlock(channels: Int, outputChannels: Int, tiles: Int) -
 /// worker runs whole blocks; with fewer (one image, a small plane), every block is shared out:
 /// the workers transform disjoint input channels, then multiply and transform back disjoint
 /// output channels.
-package func winogradConvolve(
-    _ operands: ConvolutionOperands, transformed: UnsafePointer<Float>, workspace: Workspace
-) {
+package func winogradConvolve(_ operands: ConvolutionOperands, weights: WinogradWeights, workspace: Workspace) {
     let plan = WinogradBlocks(operands)
     let work = plan.tiles * 36 * operands.channels * operands.outputChannels
     let workers = ComputeThreads.workers(for: ComputeThreads.count, work: work)
-    let weights = SharedPointer(UnsafeMutablePointer(mutating: transformed))
+    let gemmScratch: Int
+    if case .packed = weights { gemmScratch = packedMultiplyWorkspaceCount } else { gemmScratch = 0 }
     if plan.blocks >= workers {
-        let scratch = SharedPointer(workspace.floats(plan.floatsPerBlock * workers))
+        let perWorker = plan.floatsPerBlock + gemmScratch
+        let scratch = SharedPointer(workspace.floats(perWorker * workers))
         parallelFor(plan.blocks, workers: workers) { worker, range in
-            let block = scratch.base + worker * plan.floatsPerBlock
+            let block = scratch.base + worker * perWorker
             for index in range {
                 plan.transformInput(index, channels: 0..<operands.channels, into: block)
-                plan.multiply(index, weights: weights.base, outputChannels: 0..<operands.outputChannels, in: block)
+                plan.multiply(
+                    index, weights: weights, outputChannels: 0..<operands.outputChannels, in: block,
+                    gemmWorkspace: block + plan.floatsPerBlock)
             }
         }
         return
     }
-    let block = SharedPointer(workspace.floats(plan.floatsPerBlock))
+    let scratch = SharedPointer(workspace.floats(plan.floatsPerBlock + gemmScratch * workers))
+    let (count, panels) = panelRanges(rows: operands.outputChannels, workers: workers)
     for index in 0..<plan.blocks {
         parallelFor(operands.channels, workers: Swift.min(workers, operands.channels)) { _, channels in
-            plan.transformInput(index, channels: channels, into: block.base)
+            plan.transformInput(index, channels: channels, into: scratch.base)
         }
-        parallelFor(operands.outputChannels, workers: Swift.min(workers, operands.outputChannels)) { _, outputs in
-            plan.multiply(index, weights: weights.base, outputChannels: outputs, in: block.base)
+        parallelFor(count, workers: count) { worker, _ in
+            plan.multiply(
+                index, weights: weights, outputChannels: panels(worker), in: scratch.base,
+                gemmWorkspace: scratch.base + plan.floatsPerBlock + worker * gemmScratch)
         }
     }
 }
@@ -123,21 +148,29 @@ private struct WinogradBlocks: Sendable {
         }
     }
 
-    /// The 36 GEMMs for `outputChannels` of block `index`, then Aᵀ m A into the output with the
-    /// scale, shift and clamp.
+    /// The 36 GEMMs for `outputChannels` (starting at a multiple of `PackedMatrix.panelRows`)
+    /// of block `index`, then Aᵀ m A into the output with the scale, shift and clamp.
+    /// `gemmWorkspace` holds `packedMultiplyWorkspaceCount` floats for packed weights.
     func multiply(
-        _ index: Int, weights: UnsafeMutablePointer<Float>, outputChannels: Range<Int>,
-        in block: UnsafeMutablePointer<Float>
+        _ index: Int, weights: WinogradWeights, outputChannels: Range<Int>, in block: UnsafeMutablePointer<Float>,
+        gemmWorkspace: UnsafeMutablePointer<Float>
     ) {
         let (channels, allOutputs) = (operands.channels, operands.outputChannels)
         let ld = width(index)
         let product = block + 36 * inputStride
         for k in 0..<36 {
-            GEMM.multiplyUnchecked(
-                transposeA: .none, transposeB: .none, m: outputChannels.count, n: ld, k: channels, alpha: 1,
-                a: weights + (k * allOutputs + outputChannels.lowerBound) * channels, lda: channels,
-                b: block + k * inputStride, ldb: ld, beta: 0,
-                c: product + k * productStride + outputChannels.lowerBound * ld, ldc: ld)
+            let c = product + k * productStride + outputChannels.lowerBound * ld
+            switch weights {
+            case let .plain(transformed):
+                GEMM.multiplyUnchecked(
+                    transposeA: .none, transposeB: .none, m: outputChannels.count, n: ld, k: channels, alpha: 1,
+                    a: transformed.base + (k * allOutputs + outputChannels.lowerBound) * channels, lda: channels,
+                    b: block + k * inputStride, ldb: ld, beta: 0, c: c, ldc: ld)
+            case let .packed(matrices):
+                packedMultiply(
+                    matrices[k], rows: outputChannels, b: block + k * inputStride, ldb: ld, n: ld, c: c, ldc: ld,
+                    shift: nil, lower: -.infinity, upper: .infinity, workspace: gemmWorkspace)
+            }
         }
         let geometry = operands.geometry
         let (scale, shift) = (

@@ -61,13 +61,13 @@ import Testing
         }
         let input = randomTensor([2, 8, 32, 32], seed: 511)
         let plan = try model.inferencePlan(for: input.shape, kernelSelection: .measured)
-        #expect(plan.steps.allSatisfy { ["winograd F(4x4,3x3)", "im2col+sgemm"].contains($0.kernel) })
+        #expect(plan.steps.allSatisfy { $0.kernel.hasPrefix("winograd") || $0.kernel.hasPrefix("im2col+") })
         let eager = try model(input)
         let scale = eager.scalars.map(abs).max()!
         let difference = zip(try plan(input).scalars, eager.scalars).map { abs($0 - $1) }.max()!
         #expect(difference <= 1e-4 * scale)
         let byShape = try model.inferencePlan(for: input.shape)
-        #expect(byShape.steps.map(\.kernel) == ["winograd F(4x4,3x3)", "winograd F(4x4,3x3)"])
+        #expect(byShape.steps.allSatisfy { $0.kernel.hasPrefix("winograd F(4x4,3x3)") })
         #expect(byShape.steps[0].executedMACs * 4 == byShape.steps[0].modelMACs)
     }
 
@@ -160,7 +160,8 @@ import Testing
         }
         let input = randomTensor([2, 2, 5, 5], seed: 509)
         let plan = try model.inferencePlan(for: input.shape)
-        #expect(plan.steps.map(\.kernel) == ["im2col+sgemm", "opaque forward", "clamp"])
+        #expect(plan.steps.map(\.kernel).dropFirst() == ["opaque forward", "clamp"])
+        #expect(plan.steps[0].kernel.hasPrefix("im2col+"))
         expectClose(try plan(input), try model(input), tolerance: 1e-5)
     }
 

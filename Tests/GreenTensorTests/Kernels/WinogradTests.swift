@@ -85,7 +85,8 @@ import Testing
             channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
         withExtendedLifetime((input, weight, shift)) {
             transformed.withUnsafeBufferPointer {
-                winogradConvolve(operands, transformed: $0.baseAddress!, workspace: Workspace())
+                winogradConvolve(
+                    operands, weights: .plain(UnsafeSendablePointer($0.baseAddress!)), workspace: Workspace())
             }
         }
         return output

@@ -1,16 +1,38 @@
 /// A convolution in a plan: a 3x3 stride-1 conv by Winograd F(4x4, 3x3), another dense or
-/// grouped conv through im2col and sgemm (no im2col for a 1x1), or a depthwise conv through the
-/// direct kernel. The following BatchNorm's scale is folded into its weights at bind time (and
-/// then transformed, for Winograd); its shift, the bias and any clamp run as the output is stored.
+/// grouped conv through im2col and a GEMM (no im2col for a 1x1), or a depthwise conv through the
+/// direct kernel. The GEMMs run on OpenBLAS's sgemm or on GreenNN's packed micro-kernels with the
+/// weights packed at bind time. The following BatchNorm's scale is folded into the weights (then
+/// transformed, for Winograd, and packed); its shift, the bias and any clamp run as the output
+/// is stored.
 final class ConvolutionStep: FinishingStep {
     /// How the step computes the convolution.
     enum Algorithm: CaseIterable {
-        /// im2col (skipped for 1x1) and sgemm.
+        /// im2col (skipped for 1x1) and OpenBLAS's sgemm.
         case gemm
+        /// im2col (skipped for 1x1) and the packed micro-kernels, bias and clamp in their stores.
+        case packedGEMM
         /// The direct per-channel kernel (`groups == C == O`).
         case depthwise
-        /// Winograd F(4x4, 3x3) with the weights transformed at bind time.
+        /// Winograd F(4x4, 3x3), its 36 products on OpenBLAS's sgemm.
         case winograd
+        /// Winograd F(4x4, 3x3), its 36 products on the packed micro-kernels.
+        case packedWinograd
+    }
+
+    /// The weights in the layout the algorithm reads.
+    private enum Prepared {
+        case plain(PackedFloats)
+        case packed(PackedMatrix)
+        case winograd(PackedFloats)
+        case packedWinograd([PackedMatrix])
+
+        var floats: Int {
+            switch self {
+            case let .plain(weights), let .winograd(weights): weights.count
+            case let .packed(matrix): matrix.count
+            case let .packedWinograd(matrices): matrices.reduce(0) { $0 + $1.count }
+            }
+        }
     }
 
     var origin: PlanStepOrigin
@@ -26,7 +48,7 @@ final class ConvolutionStep: FinishingStep {
     /// The algorithm it runs.
     private(set) var algorithm: Algorithm
     private var folded: (weights: [Float], shift: PackedFloats?) = ([], nil)
-    private var packedWeights: PackedFloats?
+    private var prepared: Prepared?
     private var operands: ConvolutionOperands?
 
     /// A conv of `input` by `weight` `[O, C/groups, kH, kW]` over `geometry`, into `output`.
@@ -44,11 +66,20 @@ final class ConvolutionStep: FinishingStep {
         let (batch, channels, outputChannels) = (input.shape[0], input.shape[1], output.shape[1])
         if groups > 1 && groups == channels && groups == outputChannels {
             candidates = [.depthwise]
-        } else if Self.allowsWinograd(geometry, groups: groups) {
-            let pays = Self.suitsWinograd(geometry, batch: batch, channels: channels, outputChannels: outputChannels)
-            candidates = pays ? [.winograd, .gemm] : [.gemm, .winograd]
-        } else {
+        } else if groups > 1 {
             candidates = [.gemm]
+        } else {
+            // The packed micro-kernels first where OpenBLAS may be pinned to a narrower core.
+            let packedFirst = KernelInstructionSet.active == .avx512
+            let direct: [Algorithm] = packedFirst ? [.packedGEMM, .gemm] : [.gemm, .packedGEMM]
+            let winograd: [Algorithm] = packedFirst ? [.packedWinograd, .winograd] : [.winograd, .packedWinograd]
+            if !Self.allowsWinograd(geometry, groups: groups) {
+                candidates = direct
+            } else if Self.suitsWinograd(geometry, batch: batch, channels: channels, outputChannels: outputChannels) {
+                candidates = winograd + direct
+            } else {
+                candidates = direct + winograd
+            }
         }
         algorithm = candidates[0]
     }
@@ -71,7 +102,10 @@ final class ConvolutionStep: FinishingStep {
     var kernel: String {
         switch algorithm {
         case .depthwise: "depthwise direct"
-        case .winograd: "winograd F(4x4,3x3)"
+        case .winograd: "winograd F(4x4,3x3) sgemm"
+        case .packedWinograd: "winograd F(4x4,3x3) packed"
+        case .packedGEMM where geometry.isPointwise: "packed GEMM (1x1)"
+        case .packedGEMM: "im2col+packed GEMM"
         case .gemm where geometry.isPointwise && groups == 1: "sgemm (1x1)"
         case .gemm: groups == 1 ? "im2col+sgemm" : "im2col+sgemm (\(groups) groups)"
         }
@@ -81,12 +115,12 @@ final class ConvolutionStep: FinishingStep {
 
     /// For Winograd, 36·C·O per 4x4 tile; otherwise the model's MACs.
     var executedMACs: Int {
-        guard algorithm == .winograd else { return modelMACs }
+        guard algorithm == .winograd || algorithm == .packedWinograd else { return modelMACs }
         let tiles = ((geometry.output.height + 3) / 4) * ((geometry.output.width + 3) / 4)
         return output.shape[0] * tiles * 36 * inputs[0].shape[1] * output.shape[1]
     }
 
-    var preparedFloats: Int { (packedWeights?.count ?? 0) + (folded.shift?.count ?? 0) }
+    var preparedFloats: Int { (prepared?.floats ?? 0) + (folded.shift?.count ?? 0) }
 
     func bind(_ resolve: (PlannedValue) -> StridedBatch) throws {
         let outputChannels = output.shape[1]
@@ -104,16 +138,36 @@ final class ConvolutionStep: FinishingStep {
     /// Prepares the folded weights in the layout `algorithm` reads.
     private func pack() {
         let (outputChannels, channels) = (output.shape[1], inputs[0].shape[1])
-        let weights = folded.weights
-        packedWeights =
-            algorithm == .winograd
-            ? PackedFloats(count: 36 * outputChannels * channels) { transformed in
-                weights.withUnsafeBufferPointer {
-                    winogradWeights4x4(
-                        $0.baseAddress!, outputChannels: outputChannels, inputChannels: channels, into: transformed)
+        let rowLength = folded.weights.count / outputChannels
+        folded.weights.withUnsafeBufferPointer { buffer in
+            let weights = buffer.baseAddress!
+            switch algorithm {
+            case .gemm, .depthwise:
+                prepared = .plain(PackedFloats(folded.weights))
+            case .packedGEMM:
+                prepared = .packed(
+                    PackedMatrix(weights, rows: outputChannels, columns: rowLength, leadingDimension: rowLength))
+            case .winograd, .packedWinograd:
+                let transformed = PackedFloats(count: 36 * outputChannels * channels) {
+                    winogradWeights4x4(weights, outputChannels: outputChannels, inputChannels: channels, into: $0)
                 }
-            } : PackedFloats(weights)
-        operands?.weight = packedWeights!.base
+                prepared =
+                    algorithm == .winograd
+                    ? .winograd(transformed)
+                    : .packedWinograd(
+                        (0..<36).map { k in
+                            PackedMatrix(
+                                transformed.base + k * outputChannels * channels, rows: outputChannels,
+                                columns: channels, leadingDimension: channels)
+                        })
+            }
+        }
+        operands?.packedWeight = nil
+        switch prepared {
+        case let .plain(weights): operands?.weight = weights.base
+        case let .packed(matrix): operands?.packedWeight = matrix
+        default: break
+        }
     }
 
     /// Times every candidate algorithm (best of 3 runs after one warm-up, on whatever the arena
@@ -139,11 +193,19 @@ final class ConvolutionStep: FinishingStep {
     }
 
     func run(workspace: Workspace) throws {
-        guard let operands, let packedWeights else { return }
-        switch algorithm {
-        case .depthwise: convolveDepthwise(operands, workspace: workspace)
-        case .winograd: winogradConvolve(operands, transformed: packedWeights.base, workspace: workspace)
-        case .gemm: convolve(operands, workspace: workspace)
+        guard let operands, let prepared else { return }
+        switch prepared {
+        case .plain, .packed:
+            if algorithm == .depthwise {
+                convolveDepthwise(operands, workspace: workspace)
+            } else {
+                convolve(operands, workspace: workspace)
+            }
+        case let .winograd(transformed):
+            winogradConvolve(
+                operands, weights: .plain(UnsafeSendablePointer(transformed.base)), workspace: workspace)
+        case let .packedWinograd(matrices):
+            winogradConvolve(operands, weights: .packed(matrices), workspace: workspace)
         }
     }
 }

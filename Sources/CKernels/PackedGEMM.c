@@ -1,0 +1,23 @@
+// The plain parts of packedGEMM, compiled once: packing the constant matrix A (a convolution's weights, packed
+// when its plan is made) into panels of GN_GEMM_PANEL_ROWS rows, and the workspace the kernels need to pack b.
+// The kernels, one per instruction set, are in KernelGEMM.h.
+#include "CKernels.h"
+#include "GEMMBlocking.h"
+
+size_t gn_packed_gemm_a_size(int m, int k) {
+    if (m <= 0 || k <= 0) return 0;
+    const size_t panels = ((size_t)m + GN_GEMM_PANEL_ROWS - 1) / GN_GEMM_PANEL_ROWS;
+    return panels * GN_GEMM_PANEL_ROWS * (size_t)k;
+}
+
+void gn_pack_gemm_a(const float *a, int m, int k, size_t lda, float *packed) {
+    for (int p0 = 0; p0 < m; p0 += GN_GEMM_PANEL_ROWS) {
+        float *panel = packed + (size_t)p0 * k;
+        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
+            const float *row = p0 + r < m ? a + (size_t)(p0 + r) * lda : 0;
+            for (int t = 0; t < k; t++) panel[(size_t)t * GN_GEMM_PANEL_ROWS + r] = row ? row[t] : 0;
+        }
+    }
+}
+
+size_t gn_gemm_workspace_size(void) { return GN_GEMM_PANEL_FLOATS + GN_GEMM_ALIGN_SLACK; }

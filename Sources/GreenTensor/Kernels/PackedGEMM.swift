@@ -1,0 +1,72 @@
+// GEMM with a constant left operand packed once: c [m, n] = A [m, k] · b [k, n], row-major, the
+// per-row shift and clamp of an inference conv applied as each tile is stored. A (a conv's
+// weights) is packed into panels of 6 rows when a plan is built, which OpenBLAS's API cannot
+// keep between calls; b (im2col columns, an input plane, Winograd's transformed input) is packed
+// block by block inside the call. The micro-kernels (CKernels, KernelGEMM.h) come in the three
+// instruction sets and are dispatched like every other kernel, so an AVX-512 machine gets
+// AVX-512 even where OpenBLAS was pinned to an AVX2 core.
+// MACs: m·n·k.
+internal import CKernels
+
+/// A constant matrix `[rows, columns]` packed for `packedMultiply`: panels of 6 rows, each
+/// column of a panel contiguous.
+package final class PackedMatrix: @unchecked Sendable {
+    /// Rows of the matrix (M).
+    package let rows: Int
+    /// Columns of the matrix (K).
+    package let columns: Int
+    private let base: UnsafeMutablePointer<Float>
+
+    /// Rows per panel: row ranges handed to `packedMultiply` start at multiples of this.
+    package static let panelRows = Int(GN_GEMM_PANEL_ROWS)
+
+    /// Packs `a` `[rows, columns]` (rows `leadingDimension` floats apart).
+    package init(_ a: UnsafePointer<Float>, rows: Int, columns: Int, leadingDimension: Int) {
+        (self.rows, self.columns) = (rows, columns)
+        let count = gn_packed_gemm_a_size(Int32(rows), Int32(columns))
+        base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: Swift.max(1, count))
+        gn_pack_gemm_a(a, Int32(rows), Int32(columns), leadingDimension, base)
+    }
+
+    /// Floats held.
+    package var count: Int { gn_packed_gemm_a_size(Int32(rows), Int32(columns)) }
+
+    /// The panel where row `row` (a multiple of `panelRows`) starts.
+    func panel(at row: Int) -> UnsafePointer<Float> { UnsafePointer(base + row * columns) }
+
+    deinit {
+        UnsafeMutableRawPointer(base).deallocate()
+    }
+}
+
+/// Floats of workspace one `packedMultiply` call needs (its packed blocks of b).
+package let packedMultiplyWorkspaceCount = gn_gemm_workspace_size()
+
+/// `c [rows, n] = a[rows] · b [k, n]` (rows of `c` and `b` `ldc` and `ldb` floats apart), then
+/// `c = min(max(c + shift[row], lower), upper)` per row as it is stored (`shift` indexed from
+/// the first row of `rows`, nil for 0). `rows` starts at a multiple of `PackedMatrix.panelRows`;
+/// `workspace` holds `packedMultiplyWorkspaceCount` floats. Single-threaded.
+package func packedMultiply(
+    _ a: PackedMatrix, rows: Range<Int>, b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>,
+    ldc: Int, shift: UnsafePointer<Float>?, lower: Float, upper: Float, workspace: UnsafeMutablePointer<Float>
+) {
+    guard !rows.isEmpty, n > 0 else { return }
+    Kernels.table.packedGEMM(
+        a.panel(at: rows.lowerBound), Int32(rows.count), Int32(a.columns), b, ldb, Int32(n), c, ldc, shift, lower,
+        upper, workspace)
+}
+
+/// The row ranges of `rows` rows split among at most `workers` workers in whole panels.
+package func panelRanges(rows: Int, workers: Int) -> (count: Int, range: @Sendable (Int) -> Range<Int>) {
+    let panels = (rows + PackedMatrix.panelRows - 1) / PackedMatrix.panelRows
+    let count = Swift.max(1, Swift.min(workers, panels))
+    return (
+        count,
+        { worker in
+            let first = panels * worker / count * PackedMatrix.panelRows
+            let last = Swift.min(rows, panels * (worker + 1) / count * PackedMatrix.panelRows)
+            return first..<last
+        }
+    )
+}
