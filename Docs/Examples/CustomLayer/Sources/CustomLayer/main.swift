@@ -1,6 +1,6 @@
 // CustomLayer: a layer defined outside the package, composed with library layers in a
-// Sequential, shown in the cost table with its parameters and MACs, trained for one step
-// through its backward pass.
+// Sequential, shown in the cost table with its parameters and MACs, run inside an inference
+// plan, and trained for one step through its backward pass.
 import Foundation
 import GreenNN
 
@@ -32,8 +32,23 @@ guard cost.parameters == expectedParameters, cost.macs == expectedMACs else {
     exit(1)
 }
 
-// One training step through the custom backward pass.
+// An inference plan: the library layers are planned (fused, in one arena); the custom layer,
+// which does not adopt `InferencePlanning`, runs as an opaque step through its own forward.
 let input = try Tensor.normal([2, 3, 32, 32], using: &generator)
+model.eval()
+let plan = try model.inferencePlan(for: input.shape)
+print("\n" + plan.description)
+let eager = try model(input).scalars
+let planned = try plan(input).scalars
+let largest = eager.map(abs).max() ?? 1
+let difference = zip(eager, planned).map { abs($0 - $1) }.max() ?? 0
+print("plan against eager: max |difference| \(difference) (max |output| \(largest))")
+guard difference <= 1e-5 * largest, plan.steps.contains(where: { $0.kind == "ShuffledGroupConv" }) else {
+    print("the plan does not reproduce the eager forward pass")
+    exit(1)
+}
+
+// One training step through the custom backward pass.
 model.train()
 let output = try model(input)
 model.zeroGradients()
