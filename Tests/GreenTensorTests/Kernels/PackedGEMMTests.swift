@@ -1,0 +1,124 @@
+import Testing
+
+import CKernels
+@testable import GreenTensor
+
+/// The packed GEMM micro-kernels of every instruction set against `Naive.gemm` at sizes that
+/// leave tails in every tile dimension (rows past a 6-row panel, columns past a vector, k past a
+/// block), row ranges of a larger packed matrix, and the fused shift and clamp; then the
+/// convolution paths with packed weights against `Naive.conv2d`. Tolerance 1e-5 relative to the
+/// largest output (sums of up to 600 products of values in [-1, 1]).
+@Suite(.serialized) struct PackedGEMMTests {
+    static let sizes: [(m: Int, k: Int, n: Int)] = [
+        (1, 1, 1), (5, 3, 7), (6, 17, 16), (7, 256, 17), (13, 300, 33), (20, 600, 100), (64, 17, 785), (100, 1, 15),
+    ]
+
+    static func relativeError(_ actual: [Float], _ expected: [Float]) -> Float {
+        let scale = Swift.max(expected.map(abs).max() ?? 1, 1e-30)
+        return zip(actual, expected).map { abs($0 - $1) }.max()! / scale
+    }
+
+    @Test(arguments: KernelInstructionSet.supported)
+    func everyInstructionSetMatchesTheNaiveProduct(_ instructionSet: KernelInstructionSet) {
+        let table = Kernels.table(for: instructionSet)
+        var workspace = [Float](repeating: 0, count: packedMultiplyWorkspaceCount)
+        for (index, size) in Self.sizes.enumerated() {
+            let seed = UInt64(300 + 7 * index)
+            let (ldb, ldc) = (size.n + index % 3, size.n + 2 * (index % 2))
+            let a = randomTensor([size.m, size.k], seed: seed).scalars
+            let b = randomTensor([size.k, ldb], seed: seed + 1).scalars
+            let shift = randomTensor([size.m], seed: seed + 2).scalars
+            let product = Naive.gemm(
+                transposeA: false, transposeB: false, m: size.m, n: size.n, k: size.k, alpha: 1, a: a, lda: size.k,
+                b: b, ldb: ldb, beta: 0, c: [Float](repeating: 0, count: size.m * ldc), ldc: ldc)
+            let packed = a.withUnsafeBufferPointer {
+                PackedMatrix($0.baseAddress!, rows: size.m, columns: size.k, leadingDimension: size.k)
+            }
+            for (lower, upper, shifted) in [(-Float.infinity, Float.infinity, false), (0, 6, true), (0, .infinity, true)] {
+                let sentinel: Float = 1234
+                var c = [Float](repeating: sentinel, count: size.m * ldc)
+                shift.withUnsafeBufferPointer { shifts in
+                    table.packedGEMM(
+                        packed.panel(at: 0), Int32(size.m), Int32(size.k), b, ldb, Int32(size.n), &c, ldc,
+                        shifted ? shifts.baseAddress : nil, lower, upper, &workspace)
+                }
+                var expected = product
+                for row in 0..<size.m {
+                    for column in 0..<size.n {
+                        let value = product[row * ldc + column] + (shifted ? shift[row] : 0)
+                        expected[row * ldc + column] = Swift.min(Swift.max(value, lower), upper)
+                    }
+                    for column in size.n..<ldc { expected[row * ldc + column] = sentinel }
+                }
+                let error = Self.relativeError(c, expected)
+                #expect(error <= 1e-5, "\(instructionSet) \(size) clamp \(lower)...\(upper): \(error)")
+            }
+        }
+    }
+
+    @Test(arguments: KernelInstructionSet.supported)
+    func aRowRangeOfAPackedMatrixStartsAtItsPanel(_ instructionSet: KernelInstructionSet) {
+        let table = Kernels.table(for: instructionSet)
+        let (m, k, n) = (20, 37, 29)
+        let a = randomTensor([m, k], seed: 350).scalars
+        let b = randomTensor([k, n], seed: 351).scalars
+        let full = Naive.gemm(
+            transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0,
+            c: [Float](repeating: 0, count: m * n), ldc: n)
+        let packed = a.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, rows: m, columns: k, leadingDimension: k) }
+        var workspace = [Float](repeating: 0, count: packedMultiplyWorkspaceCount)
+        for rows in [6..<13, 12..<20, 0..<6] {
+            var c = [Float](repeating: 0, count: rows.count * n)
+            table.packedGEMM(
+                packed.panel(at: rows.lowerBound), Int32(rows.count), Int32(k), b, n, Int32(n), &c, n, nil, -.infinity,
+                .infinity, &workspace)
+            let error = Self.relativeError(c, Array(full[(rows.lowerBound * n)..<(rows.upperBound * n)]))
+            #expect(error <= 1e-5, "\(instructionSet) rows \(rows): \(error)")
+        }
+    }
+
+    /// `convolve` with packed weights on its three paths: bands of rows (batch 1, a plane wider
+    /// than the channel count), split channels (more output channels than positions), and
+    /// small planes side by side (batch 3, planes under 64 positions), at 1 and 2 threads.
+    @Test(arguments: [1, 2])
+    func convolutionPathsMatchTheDirectOne(threads: Int) throws {
+        let previous = ComputeThreads.count
+        let work = ComputeThreads.minimumParallelWork
+        defer {
+            try? ComputeThreads.set(previous)
+            ComputeThreads.minimumParallelWork = work
+        }
+        try ComputeThreads.set(threads)
+        ComputeThreads.minimumParallelWork = 0
+        let cases: [(batch: Int, channels: Int, outputs: Int, size: Int, kernel: Int)] = [
+            (1, 7, 13, 19, 3), (1, 5, 9, 12, 1), (1, 16, 40, 5, 3), (1, 9, 70, 6, 1), (3, 7, 11, 6, 3), (3, 1, 7, 5, 1),
+        ]
+        for (index, item) in cases.enumerated() {
+            let seed = UInt64(360 + 5 * index)
+            let padding = item.kernel / 2
+            let input = randomTensor([item.batch, item.channels, item.size, item.size + 1], seed: seed)
+            let weight = randomTensor([item.outputs, item.channels, item.kernel, item.kernel], seed: seed + 1)
+            let shift = randomTensor([item.outputs], seed: seed + 2)
+            let expected = Naive.conv2d(
+                input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
+            ).scalars.map { Swift.min(Swift.max($0, 0), 6) }
+            let geometry = try WindowGeometry(
+                input: Size2D(height: item.size, width: item.size + 1), kernel: Size2D(item.kernel),
+                padding: Size2D(padding))
+            let output = Tensor(uninitializedShape: [
+                item.batch, item.outputs, geometry.output.height, geometry.output.width,
+            ])
+            let reduction = item.channels * item.kernel * item.kernel
+            var operands = ConvolutionOperands(
+                input: input.storage.base, inputImageStride: input.elementCount / item.batch,
+                weight: weight.storage.base, scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0, upper: 6,
+                output: output.storage.base, outputImageStride: output.elementCount / item.batch, batch: item.batch,
+                channels: item.channels, outputChannels: item.outputs, groups: 1, geometry: geometry)
+            operands.packedWeight = PackedMatrix(
+                weight.storage.base, rows: item.outputs, columns: reduction, leadingDimension: reduction)
+            withExtendedLifetime((input, weight, shift)) { convolve(operands, workspace: Workspace()) }
+            let error = Self.relativeError(output.scalars, expected)
+            #expect(error <= 1e-5, "threads \(threads) case \(item): \(error)")
+        }
+    }
+}
