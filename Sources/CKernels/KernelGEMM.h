@@ -62,41 +62,26 @@ GN_TARGET static void GN_NAME(thinProduct)(const float *restrict a, int m, int k
 // AVX-512 takes a 6 x 64 tile (24 of its 32 registers) at depth 128; AVX2 and generic a 6 x 2*GN_LANES tile (12 of
 // 16 registers) at depth 512 and 1024.
 
-// Vectors per row of the micro-kernel's tile, and its columns.
+// Vectors per row of the micro-kernel's tile (24 of AVX-512's 32 registers, 12 of 16 elsewhere), and its columns.
 #if GN_LANES >= 16
 #define GN_GEMM_NV 4
 #else
 #define GN_GEMM_NV 2
 #endif
 #define GN_GEMM_NR (GN_GEMM_NV * GN_LANES)
-
-// Writes the rows < rows and columns < cols of an edge tile (row r at tile + r*width) to c, as gemmTile does.
-GN_TARGET static __attribute__((noinline)) void GN_NAME(gemmEdge)(const float *restrict tile, int width,
-                                                                  float *restrict c, size_t ldc, int rows, int cols,
-                                                                  int first, int last, const float *restrict shift,
-                                                                  float lower, float upper) {
-    for (int r = 0; r < rows; r++) {
-        const float s = last && shift ? shift[r] : 0;
-        float *out = c + (size_t)r * ldc;
-        for (int j = 0; j < cols; j++) {
-            float z = tile[r * width + j];
-            if (!first) z += out[j];
-            if (last) {
-                z += s;
-                z = z < lower ? lower : z;
-                z = z > upper ? upper : z;
-            }
-            out[j] = z;
-        }
-    }
-}
+// Steps of k per turn of the micro-kernel's loop: 4 where there are registers to spare, 1 for 16 SSE registers
+// (12 accumulators plus the products a multiply and an add need: unrolled, it spills).
+#if GN_LANES >= 8
+#define GN_GEMM_UNROLL 4
+#else
+#define GN_GEMM_UNROLL 1
+#endif
 
 // The micro-kernel, for a tile of nv vectors' columns (nv <= GN_GEMM_NV; nv and packing are constants once
 // inlined): acc[r][j] = sum over t < kc of a[6t + r] * b[t*ldb + j]; with packing, b's rows are also copied to
 // store, nv*GN_LANES floats apart. Then written to the rows < rows and columns < cols of c: stored (first), or added
-// to c (not first); the last depth block adds shift[r] (shift may be NULL) and clamps. Full tiles go straight to c,
-// edge tiles through a tile on the stack. The pragma lets `acc += x * y` fuse into one FMA whatever flags the file
-// is compiled with (it stays a multiply and an add where the instruction set has no FMA).
+// to c (not first); the last depth block adds shift[r] (shift may be NULL) and clamps. The pragma lets `acc += x * y`
+// fuse into one FMA whatever flags the file is compiled with (a multiply and an add where there is no FMA).
 GN_TARGET static inline __attribute__((always_inline)) void
 GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, const float *restrict b, size_t ldb,
                   float *restrict store, int kc, float *restrict c, size_t ldc, int rows, int cols, int first,
@@ -109,7 +94,7 @@ GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, cons
     for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++)
 #pragma unroll
         for (int v = 0; v < nv; v++) acc[r][v] = 0;
-#pragma unroll 4
+#pragma unroll GN_GEMM_UNROLL
     for (int t = 0; t < kc; t++) {
         vector y[GN_GEMM_NV];
 #pragma unroll
@@ -124,31 +109,52 @@ GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, cons
             for (int v = 0; v < nv; v++) acc[r][v] += x * y[v];
         }
     }
-    if (rows == GN_GEMM_PANEL_ROWS && cols == width) {
-        const vector low = lower, high = upper;
+    // Whole vectors go straight to c; a last partial one through masked moves where the instruction set has them
+    // (element by element where not), so that c past cols stays untouched.
+    const int whole = cols / GN_LANES, part = cols % GN_LANES;
+#if GN_LANES == 16
+    const __mmask16 mask = (__mmask16)((1u << part) - 1);
+#elif GN_LANES == 8
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(part), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+#endif
+    const vector low = lower, high = upper;
 #pragma unroll
-        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
-            const vector s = last && shift ? shift[r] : 0;
+    for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
+        if (r >= rows) break;
+        const float s = last && shift ? shift[r] : 0;
 #pragma unroll
-            for (int v = 0; v < nv; v++) {
-                vector *out = (vector *)(c + (size_t)r * ldc + v * GN_LANES);
-                vector z = acc[r][v];
-                if (!first) z += *out;
-                if (last) {
-                    z += s;
-                    z = z < low ? low : z;
-                    z = z > high ? high : z;
+        for (int v = 0; v < nv; v++) {
+            if (v > whole || (v == whole && !part)) break;
+            float *out = c + (size_t)r * ldc + v * GN_LANES;
+            vector z = acc[r][v];
+            if (!first) {
+                if (v < whole) z += *(const vector *)out;
+                else {
+#if GN_LANES == 16
+                    z += (vector)_mm512_maskz_loadu_ps(mask, out);
+#elif GN_LANES == 8
+                    z += (vector)_mm256_maskload_ps(out, mask);
+#else
+                    for (int j = 0; j < part; j++) z[j] += out[j];
+#endif
                 }
-                *out = z;
+            }
+            if (last) {
+                z += s;
+                z = z < low ? low : z;
+                z = z > high ? high : z;
+            }
+            if (v < whole) *(vector *)out = z;
+            else {
+#if GN_LANES == 16
+                _mm512_mask_storeu_ps(out, mask, (__m512)z);
+#elif GN_LANES == 8
+                _mm256_maskstore_ps(out, mask, (__m256)z);
+#else
+                for (int j = 0; j < part; j++) out[j] = z[j];
+#endif
             }
         }
-    } else {
-        float tile[GN_GEMM_PANEL_ROWS * GN_GEMM_NR];
-#pragma unroll
-        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++)
-#pragma unroll
-            for (int v = 0; v < nv; v++) *(vector *)&tile[r * width + v * GN_LANES] = acc[r][v];
-        GN_NAME(gemmEdge)(tile, width, c, ldc, rows, cols, first, last, shift, lower, upper);
     }
 }
 
@@ -206,22 +212,22 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
     const int blocks = (k + limit - 1) / limit;
     int depth = (k + blocks - 1) / blocks;
     if (blocks > 1 && (depth + 7) / 8 * 8 <= limit) depth = (depth + 7) / 8 * 8;
-    int height = GN_GEMM_A_FLOATS / depth / GN_GEMM_PANEL_ROWS * GN_GEMM_PANEL_ROWS;
-    if (height < GN_GEMM_PANEL_ROWS) height = GN_GEMM_PANEL_ROWS;
-    const int inPlace = ldb % 1024 != 0;
+    int blockRows = GN_GEMM_A_FLOATS / depth / GN_GEMM_PANEL_ROWS * GN_GEMM_PANEL_ROWS;
+    if (blockRows < GN_GEMM_PANEL_ROWS) blockRows = GN_GEMM_PANEL_ROWS;
+    const int spreadRows = ldb % 1024 != 0; // b's rows are not a multiple of 4 KiB apart
     for (int t0 = 0; t0 < k; t0 += depth) {
         const int kc = k - t0 < depth ? k - t0 : depth;
         const int first = t0 == 0, last = t0 + kc == k;
-        for (int i0 = 0; i0 < m; i0 += height) {
-            const int rows = m - i0 < height ? m - i0 : height;
+        for (int i0 = 0; i0 < m; i0 += blockRows) {
+            const int rows = m - i0 < blockRows ? m - i0 : blockRows;
             const float *a0 = packedA + (size_t)i0 * k + (size_t)t0 * GN_GEMM_PANEL_ROWS;
             const float *s = shift ? shift + i0 : 0;
             float *c0 = c + (size_t)i0 * ldc;
-            const int fewRows = rows <= 3 * GN_GEMM_PANEL_ROWS && inPlace;
+            const int inPlace = rows <= 3 * GN_GEMM_PANEL_ROWS && spreadRows;
             int j0 = 0;
             for (; j0 + GN_GEMM_NR <= n; j0 += GN_GEMM_NR) {
                 const float *b0 = b + (size_t)t0 * ldb + j0;
-                if (fewRows)
+                if (inPlace)
                     GN_NAME(gemmColumn)(GN_GEMM_NV, 0, a0, k, rows, b0, ldb, panel, kc, c0 + j0, ldc, GN_GEMM_NR,
                                         first, last, s, lower, upper);
                 else
@@ -252,3 +258,4 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
 
 #undef GN_GEMM_NV
 #undef GN_GEMM_NR
+#undef GN_GEMM_UNROLL

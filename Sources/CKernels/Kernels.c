@@ -3,6 +3,9 @@
 // so a hypervisor that hides AVX-512 state never gets AVX-512 code.
 #include "CKernels.h"
 #include "GEMMBlocking.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 // GN_LANES: floats per vector register, the width of the partial sums in thinProduct.
 #define GN_TARGET
