@@ -70,3 +70,76 @@ package func panelRanges(rows: Int, workers: Int) -> (count: Int, range: @Sendab
         }
     )
 }
+
+/// A deep conv on a small plane (more output channels than positions, one image at a time),
+/// computed transposed so the wide dimension is the vectorised one: for each image,
+///   productᵀ [P, O] = columnsᵀ [P, K] · weightᵀ [K, O]
+/// with columnsᵀ (im2col's matrix, or the input plane for a 1x1) packed into 6-row panels per
+/// call, `transposedWeight` `[K, O]` prepared once, and the output channels split across workers;
+/// the product is then stored into the NCHW output with the shift and clamp. Each weight is read
+/// once per image, so the conv runs at the memory's speed where its plane is tiny.
+package func convolveStreamingWeights(
+    _ operands: ConvolutionOperands, transposedWeight: UnsafePointer<Float>, workspace: Workspace
+) {
+    let geometry = operands.geometry
+    let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
+    let planeSize = geometry.input.height * geometry.input.width
+    let reduction = channels * geometry.taps
+    let positions = geometry.outputPositions
+    let pointwise = geometry.isPointwise
+    let workers = ComputeThreads.workers(for: outputChannels / 16 + 1, work: outputChannels * positions * reduction)
+    let columnsSize = pointwise ? 0 : reduction * positions
+    let packedSize = (positions + PackedMatrix.panelRows - 1) / PackedMatrix.panelRows * PackedMatrix.panelRows
+        * reduction
+    let scratch = SharedPointer(
+        workspace.floats(
+            columnsSize + packedSize + positions * outputChannels + packedMultiplyWorkspaceCount * workers))
+    let columns = scratch.base
+    let packed = columns + columnsSize
+    let product = SharedPointer(packed + packedSize)
+    let gemmScratch = SharedPointer(product.base + positions * outputChannels)
+    let weights = SharedPointer(UnsafeMutablePointer(mutating: transposedWeight))
+    let cWindow = geometry.cValue
+    // Output channels per worker, in multiples of 16 (whole vectors of the product's rows).
+    let chunks = (outputChannels + 15) / 16
+    for image in 0..<batch {
+        let matrix = pointwise ? operands.inputImage(image) : columns
+        if !pointwise {
+            var window = cWindow
+            Kernels.table.im2col(
+                operands.inputImage(image), Int32(channels), &window, 0, Int32(geometry.output.height), columns,
+                positions)
+        }
+        // Panel p of columnsᵀ holds, for each t < K, positions 6p..6p+5 of row t (zero past P).
+        for panel in 0..<(packedSize / (PackedMatrix.panelRows * reduction)) {
+            let first = panel * PackedMatrix.panelRows
+            let valid = Swift.min(PackedMatrix.panelRows, positions - first)
+            var target = packed + panel * PackedMatrix.panelRows * reduction
+            for t in 0..<reduction {
+                let row = matrix + t * positions + first
+                for r in 0..<PackedMatrix.panelRows { target[r] = r < valid ? row[r] : 0 }
+                target += PackedMatrix.panelRows
+            }
+        }
+        let source = SharedPointer(packed)
+        parallelFor(workers, workers: workers) { worker, _ in
+            let begin = chunks * worker / workers * 16
+            let end = Swift.min(outputChannels, chunks * (worker + 1) / workers * 16)
+            guard begin < end else { return }
+            Kernels.table.packedGEMM(
+                source.base, Int32(positions), Int32(reduction), weights.base + begin, outputChannels,
+                Int32(end - begin), product.base + begin, outputChannels, nil, -.infinity, .infinity,
+                gemmScratch.base + worker * packedMultiplyWorkspaceCount)
+        }
+        parallelFor(outputChannels, workers: workers) { _, range in
+            for channel in range {
+                let target = operands.outputPlane(image, channel: channel)
+                let (scale, shift) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)
+                for position in 0..<positions {
+                    let value = product.base[position * outputChannels + channel] * scale + shift
+                    target[position] = Swift.min(Swift.max(value, operands.lower), operands.upper)
+                }
+            }
+        }
+    }
+}

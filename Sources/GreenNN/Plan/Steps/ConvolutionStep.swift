@@ -17,6 +17,9 @@ final class ConvolutionStep: FinishingStep {
         case winograd
         /// Winograd F(4x4, 3x3), its 36 products on the packed micro-kernels.
         case packedWinograd
+        /// One image at a time, transposed (positions x output channels) on the packed
+        /// micro-kernels, the weights streamed once: deep layers on small planes.
+        case streamingWeights
     }
 
     /// The weights in the layout the algorithm reads.
@@ -25,10 +28,11 @@ final class ConvolutionStep: FinishingStep {
         case packed(PackedMatrix)
         case winograd(PackedFloats)
         case packedWinograd([PackedMatrix])
+        case transposed(PackedFloats)
 
         var floats: Int {
             switch self {
-            case let .plain(weights), let .winograd(weights): weights.count
+            case let .plain(weights), let .winograd(weights), let .transposed(weights): weights.count
             case let .packed(matrix): matrix.count
             case let .packedWinograd(matrices): matrices.reduce(0) { $0 + $1.count }
             }
@@ -71,7 +75,11 @@ final class ConvolutionStep: FinishingStep {
         } else {
             // The packed micro-kernels first where OpenBLAS may be pinned to a narrower core.
             let packedFirst = KernelInstructionSet.active == .avx512
-            let direct: [Algorithm] = packedFirst ? [.packedGEMM, .gemm] : [.gemm, .packedGEMM]
+            var direct: [Algorithm] = packedFirst ? [.packedGEMM, .gemm] : [.gemm, .packedGEMM]
+            if geometry.outputPositions < outputChannels {
+                let streams = geometry.outputPositions <= 64 && outputChannels >= 64 && batch <= 4
+                direct.insert(.streamingWeights, at: streams ? 0 : direct.count)
+            }
             let winograd: [Algorithm] = packedFirst ? [.packedWinograd, .winograd] : [.winograd, .packedWinograd]
             if !Self.allowsWinograd(geometry, groups: groups) {
                 candidates = direct
@@ -104,6 +112,7 @@ final class ConvolutionStep: FinishingStep {
         case .depthwise: "depthwise direct"
         case .winograd: "winograd F(4x4,3x3) sgemm"
         case .packedWinograd: "winograd F(4x4,3x3) packed"
+        case .streamingWeights: geometry.isPointwise ? "weight-streaming GEMM (1x1)" : "im2col+weight-streaming GEMM"
         case .packedGEMM where geometry.isPointwise: "packed GEMM (1x1)"
         case .packedGEMM: "im2col+packed GEMM"
         case .gemm where geometry.isPointwise && groups == 1: "sgemm (1x1)"
@@ -147,6 +156,15 @@ final class ConvolutionStep: FinishingStep {
             case .packedGEMM:
                 prepared = .packed(
                     PackedMatrix(weights, rows: outputChannels, columns: rowLength, leadingDimension: rowLength))
+            case .streamingWeights:
+                prepared = .transposed(
+                    PackedFloats(count: rowLength * outputChannels) { transposed in
+                        for row in 0..<outputChannels {
+                            for column in 0..<rowLength {
+                                transposed[column * outputChannels + row] = weights[row * rowLength + column]
+                            }
+                        }
+                    })
             case .winograd, .packedWinograd:
                 let transformed = PackedFloats(count: 36 * outputChannels * channels) {
                     winogradWeights4x4(weights, outputChannels: outputChannels, inputChannels: channels, into: $0)
@@ -206,6 +224,8 @@ final class ConvolutionStep: FinishingStep {
                 operands, weights: .plain(UnsafeSendablePointer(transformed.base)), workspace: workspace)
         case let .packedWinograd(matrices):
             winogradConvolve(operands, weights: .packed(matrices), workspace: workspace)
+        case let .transposed(weights):
+            convolveStreamingWeights(operands, transposedWeight: weights.base, workspace: workspace)
         }
     }
 }
