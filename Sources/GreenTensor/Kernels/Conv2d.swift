@@ -335,7 +335,7 @@ let thinPlanePositions = 16
 /// column offset), so a single GEMM `weight · columns` of shape [O, images·H'·W'] does the work;
 /// each image's block of the product is copied to NCHW with the bias and epilogue on the way.
 /// Images are split across workers.
-private func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Workspace) {
+package func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Workspace) {
     let geometry = operands.geometry
     let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
     let reduction = channels * geometry.taps

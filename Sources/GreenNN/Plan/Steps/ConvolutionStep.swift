@@ -20,6 +20,9 @@ final class ConvolutionStep: FinishingStep {
         /// One image at a time, transposed (positions x output channels) on the packed
         /// micro-kernels, the weights streamed once: deep layers on small planes.
         case streamingWeights
+        /// The im2col matrices of several images side by side, one packed GEMM per worker:
+        /// small planes in a batch.
+        case imagesSideBySide
     }
 
     /// The weights in the layout the algorithm reads.
@@ -76,6 +79,9 @@ final class ConvolutionStep: FinishingStep {
             // The packed micro-kernels first where OpenBLAS may be pinned to a narrower core.
             let packedFirst = KernelInstructionSet.active == .avx512
             var direct: [Algorithm] = packedFirst ? [.packedGEMM, .gemm] : [.gemm, .packedGEMM]
+            if batch > 1 {
+                direct.insert(.imagesSideBySide, at: geometry.outputPositions < 256 ? 0 : direct.count)
+            }
             if geometry.outputPositions < outputChannels {
                 let streams = geometry.outputPositions <= 64 && outputChannels >= 64 && batch <= 4
                 direct.insert(.streamingWeights, at: streams ? 0 : direct.count)
@@ -113,6 +119,7 @@ final class ConvolutionStep: FinishingStep {
         case .winograd: "winograd F(4x4,3x3) sgemm"
         case .packedWinograd: "winograd F(4x4,3x3) packed"
         case .streamingWeights: geometry.isPointwise ? "weight-streaming GEMM (1x1)" : "im2col+weight-streaming GEMM"
+        case .imagesSideBySide: "im2col+packed GEMM (images side by side)"
         case .packedGEMM where geometry.isPointwise: "packed GEMM (1x1)"
         case .packedGEMM: "im2col+packed GEMM"
         case .gemm where geometry.isPointwise && groups == 1: "sgemm (1x1)"
@@ -153,7 +160,7 @@ final class ConvolutionStep: FinishingStep {
             switch algorithm {
             case .gemm, .depthwise:
                 prepared = .plain(PackedFloats(folded.weights))
-            case .packedGEMM:
+            case .packedGEMM, .imagesSideBySide:
                 prepared = .packed(
                     PackedMatrix(weights, rows: outputChannels, columns: rowLength, leadingDimension: rowLength))
             case .streamingWeights:
@@ -214,10 +221,10 @@ final class ConvolutionStep: FinishingStep {
         guard let operands, let prepared else { return }
         switch prepared {
         case .plain, .packed:
-            if algorithm == .depthwise {
-                convolveDepthwise(operands, workspace: workspace)
-            } else {
-                convolve(operands, workspace: workspace)
+            switch algorithm {
+            case .depthwise: convolveDepthwise(operands, workspace: workspace)
+            case .imagesSideBySide: convolveSmallPlanes(operands, workspace: workspace)
+            default: convolve(operands, workspace: workspace)
             }
         case let .winograd(transformed):
             winogradConvolve(
