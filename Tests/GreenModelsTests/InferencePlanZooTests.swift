@@ -25,7 +25,9 @@ import Testing
         let scale = eager.scalars.map(abs).max() ?? 1
         let difference = zip(planned.scalars, eager.scalars).map { abs($0 - $1) }.max() ?? 0
         #expect(difference <= 1e-4 * scale, "\(name): max |Δ| \(difference), max |eager| \(scale)")
-        #expect(plan.modelMACs == (try model.cost(for: shape)).macs || plan.steps.contains { $0.kernel == "opaque forward" })
+        #expect(
+            plan.modelMACs == (try model.cost(for: shape)).macs || plan.steps.contains { $0.kernel == "opaque forward" }
+        )
     }
 }
 

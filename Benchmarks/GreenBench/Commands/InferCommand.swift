@@ -49,6 +49,7 @@ struct InferCommand: Command {
         try SafeTensors.write(["output": output], metadata: ["model": entry.name], to: outputPath)
         print(
             "\(entry.name): \(model.stateDictionary.count - report.missing.count) tensors loaded from \(weights); input \(input.shape) -> output "
-                + "\(output.shape) in \(String(format: "%.3f", milliseconds)) ms (\(eager ? "eager" : "plan")); wrote \(outputPath)")
+                + "\(output.shape) in \(String(format: "%.3f", milliseconds)) ms (\(eager ? "eager" : "plan")); wrote \(outputPath)"
+        )
     }
 }

@@ -86,15 +86,15 @@ struct BenchmarkReport {
             let kind = ([CostTable.kindLabel(row.cost)] + row.fused).joined(separator: "+")
             table.rows.append(
                 [row.path, kind] + (planned ? [row.kernel ?? "--"] : []) + [Format.grouped(row.cost.macs)]
-                + (planned ? [Format.grouped(row.executedMACs)] : []) + [
-                Format.grouped(row.cost.flops),
-                Format.fixed(row.medianSeconds * 1e3, 3), Format.fixed(100 * row.timeShare, 1),
-                Format.fixed(row.gflops, 1),
-                Format.fixed(row.roofline.intensity, 2), Format.fixed(row.roofline.boundGFLOPS, 1),
-                row.cost.macs == 0 ? "--" : Format.fixed(100 * row.boundShare, 1),
-                row.cost.macs == 0 ? "--" : (row.roofline.memoryBound ? "memory" : "compute"),
-                Format.fixed(row.joules * 1e3, 3),
-            ])
+                    + (planned ? [Format.grouped(row.executedMACs)] : []) + [
+                        Format.grouped(row.cost.flops),
+                        Format.fixed(row.medianSeconds * 1e3, 3), Format.fixed(100 * row.timeShare, 1),
+                        Format.fixed(row.gflops, 1),
+                        Format.fixed(row.roofline.intensity, 2), Format.fixed(row.roofline.boundGFLOPS, 1),
+                        row.cost.macs == 0 ? "--" : Format.fixed(100 * row.boundShare, 1),
+                        row.cost.macs == 0 ? "--" : (row.roofline.memoryBound ? "memory" : "compute"),
+                        Format.fixed(row.joules * 1e3, 3),
+                    ])
         }
         return table
     }

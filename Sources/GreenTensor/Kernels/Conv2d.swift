@@ -184,7 +184,8 @@ package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
             if let packed {
                 let plane = operands.inputImage(image)
                 if !pointwise {
-                    Kernels.table.im2col(plane, Int32(channels), &window, Int32(rowBegin), Int32(rowEnd), columns, count)
+                    Kernels.table.im2col(
+                        plane, Int32(channels), &window, Int32(rowBegin), Int32(rowEnd), columns, count)
                 }
                 packedMultiply(
                     packed, rows: 0..<outputChannels, b: pointwise ? plane + offset : columns,

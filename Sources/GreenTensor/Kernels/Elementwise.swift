@@ -135,7 +135,10 @@ package func affineClamp(
     let perChannel = scale != nil || shift != nil
     let tasks = perChannel ? input.batch * input.channels : input.batch
     let work = input.batch * input.imageSize
-    let (scales, shifts) = (scale.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }, shift.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) })
+    let (scales, shifts) = (
+        scale.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) },
+        shift.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+    )
     parallelFor(tasks, workers: ComputeThreads.workers(for: tasks, work: work)) { _, range in
         for task in range {
             guard perChannel else {

@@ -89,7 +89,8 @@ package func convolveStreamingWeights(
     let pointwise = geometry.isPointwise
     let workers = ComputeThreads.workers(for: outputChannels / 16 + 1, work: outputChannels * positions * reduction)
     let columnsSize = pointwise ? 0 : reduction * positions
-    let packedSize = (positions + PackedMatrix.panelRows - 1) / PackedMatrix.panelRows * PackedMatrix.panelRows
+    let packedSize =
+        (positions + PackedMatrix.panelRows - 1) / PackedMatrix.panelRows * PackedMatrix.panelRows
         * reduction
     let scratch = SharedPointer(
         workspace.floats(

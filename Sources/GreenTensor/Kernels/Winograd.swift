@@ -33,7 +33,8 @@ package struct UnsafeSendablePointer: @unchecked Sendable {
 /// The Winograd F(4x4, 3x3) transform of a 3x3 conv's weights: `weight` `[O, C, 3, 3]` into
 /// 36 matrices `[O, C]`, matrix `k` at `transformed + k·O·C` (`transformed` holds 36·O·C floats).
 package func winogradWeights4x4(
-    _ weight: UnsafePointer<Float>, outputChannels: Int, inputChannels: Int, into transformed: UnsafeMutablePointer<Float>
+    _ weight: UnsafePointer<Float>, outputChannels: Int, inputChannels: Int,
+    into transformed: UnsafeMutablePointer<Float>
 ) {
     gn_winograd_weights4x4(weight, Int32(outputChannels), Int32(inputChannels), transformed)
 }
@@ -181,7 +182,8 @@ private struct WinogradBlocks: Sendable {
                 product + outputChannels.lowerBound * ld + column, Int32(outputChannels.count),
                 Int32(geometry.output.height), Int32(geometry.output.width), Int32(tilesAcross),
                 Int32(tiles.lowerBound), Int32(tiles.upperBound), productStride, ld, scale, shift, operands.lower,
-                operands.upper, operands.outputPlane(image, channel: outputChannels.lowerBound), geometry.outputPositions)
+                operands.upper, operands.outputPlane(image, channel: outputChannels.lowerBound),
+                geometry.outputPositions)
         }
     }
 }

@@ -175,8 +175,12 @@ import Testing
         let layout = ArenaLayout(buffers)
         for i in buffers.indices {
             for j in buffers.indices where i < j {
-                let overlapInTime = buffers[i].firstWrite <= buffers[j].lastRead && buffers[j].firstWrite <= buffers[i].lastRead
-                let (a, b) = (layout.offsets[i]..<(layout.offsets[i] + buffers[i].size), layout.offsets[j]..<(layout.offsets[j] + buffers[j].size))
+                let overlapInTime =
+                    buffers[i].firstWrite <= buffers[j].lastRead && buffers[j].firstWrite <= buffers[i].lastRead
+                let (a, b) = (
+                    layout.offsets[i]..<(layout.offsets[i] + buffers[i].size),
+                    layout.offsets[j]..<(layout.offsets[j] + buffers[j].size)
+                )
                 #expect(!overlapInTime || !a.overlaps(b), "buffers \(i) and \(j)")
             }
         }

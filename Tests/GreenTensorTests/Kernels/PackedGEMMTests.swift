@@ -1,6 +1,6 @@
+import CKernels
 import Testing
 
-import CKernels
 @testable import GreenTensor
 
 /// The packed GEMM micro-kernels of every instruction set against `Naive.gemm` at sizes that
@@ -34,7 +34,9 @@ import CKernels
             let packed = a.withUnsafeBufferPointer {
                 PackedMatrix($0.baseAddress!, rows: size.m, columns: size.k, leadingDimension: size.k)
             }
-            for (lower, upper, shifted) in [(-Float.infinity, Float.infinity, false), (0, 6, true), (0, .infinity, true)] {
+            for (lower, upper, shifted) in [
+                (-Float.infinity, Float.infinity, false), (0, 6, true), (0, .infinity, true),
+            ] {
                 let sentinel: Float = 1234
                 var c = [Float](repeating: sentinel, count: size.m * ldc)
                 shift.withUnsafeBufferPointer { shifts in
@@ -65,7 +67,9 @@ import CKernels
         let full = Naive.gemm(
             transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0,
             c: [Float](repeating: 0, count: m * n), ldc: n)
-        let packed = a.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, rows: m, columns: k, leadingDimension: k) }
+        let packed = a.withUnsafeBufferPointer {
+            PackedMatrix($0.baseAddress!, rows: m, columns: k, leadingDimension: k)
+        }
         var workspace = [Float](repeating: 0, count: packedMultiplyWorkspaceCount)
         for rows in [6..<13, 12..<20, 0..<6] {
             var c = [Float](repeating: 0, count: rows.count * n)
@@ -149,7 +153,9 @@ import CKernels
                 input: Size2D(height: size, width: size + 1), kernel: Size2D(kernel), padding: Size2D(padding))
             let output = Tensor(uninitializedShape: [batch, outputs, geometry.output.height, geometry.output.width])
             let reduction = channels * kernel * kernel
-            let transposed = (0..<(reduction * outputs)).map { weight.scalars[($0 % outputs) * reduction + $0 / outputs] }
+            let transposed = (0..<(reduction * outputs)).map {
+                weight.scalars[($0 % outputs) * reduction + $0 / outputs]
+            }
             let operands = ConvolutionOperands(
                 input: input.storage.base, inputImageStride: input.elementCount / batch, weight: weight.storage.base,
                 scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0, upper: .infinity,

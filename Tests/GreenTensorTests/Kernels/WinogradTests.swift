@@ -36,7 +36,8 @@ import Testing
             let tiles = across * ((outputHeight + 3) / 4)
             var transformed = [Float](repeating: 0, count: 36 * outputs * channels)
             weight.scalars.withUnsafeBufferPointer {
-                winogradWeights4x4($0.baseAddress!, outputChannels: outputs, inputChannels: channels, into: &transformed)
+                winogradWeights4x4(
+                    $0.baseAddress!, outputChannels: outputs, inputChannels: channels, into: &transformed)
             }
             var output = [Float](repeating: .nan, count: outputs * outputHeight * outputWidth)
             // Two tile ranges, as blocks of a larger batch would cut them.
@@ -63,7 +64,8 @@ import Testing
                     .infinity, &output, outputHeight * outputWidth)
             }
             let error = Self.relativeError(output, expected)
-            #expect(error <= 1e-4, "\(instructionSet) C\(channels)->\(outputs) \(height)x\(width) pad \(padding): \(error)")
+            #expect(
+                error <= 1e-4, "\(instructionSet) C\(channels)->\(outputs) \(height)x\(width) pad \(padding): \(error)")
         }
     }
 

@@ -209,7 +209,8 @@ final class ConvolutionStep: FinishingStep {
                 let start = ContinuousClock.now
                 try run(workspace: workspace)
                 let elapsed = ContinuousClock.now - start
-                fastest = Swift.min(fastest, Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
+                fastest = Swift.min(
+                    fastest, Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
             }
             if fastest < best?.seconds ?? .infinity { best = (candidate, fastest) }
         }
