@@ -25,8 +25,22 @@ public enum ComputeThreads {
         return Mutex(Swift.max(1, Swift.min(1024, environment ?? ProcessInfo.processInfo.activeProcessorCount)))
     }()
 
-    /// The current thread count.
-    public static var count: Int { setting.withLock { $0 } }
+    /// The current thread count: the setting, or fewer inside `withWorkers(_:_:)`.
+    public static var count: Int {
+        let configured = setting.withLock { $0 }
+        return workerLimit.map { Swift.min($0, configured) } ?? configured
+    }
+
+    /// A lower thread count for the work of one scope (an inference plan's step whose timing
+    /// showed that waking a second worker costs more than it saves).
+    @TaskLocal private static var workerLimit: Int?
+
+    /// Runs `body` with at most `workers` threads (nil: the setting), on this thread or task only.
+    /// - Throws: what `body` throws.
+    package static func withWorkers<Result>(_ workers: Int?, _ body: () throws -> Result) rethrows -> Result {
+        guard let workers else { return try body() }
+        return try $workerLimit.withValue(Swift.max(1, workers), operation: body)
+    }
 
     /// Sets the thread count of GreenNN's parallel loops.
     /// - Throws: `TensorError.invalidArgument` unless `1 <= count <= 1024`.

@@ -21,6 +21,17 @@ import Testing
         }
     }
 
+    @Test func aScopedWorkerLimitLowersTheCountInsideItOnly() throws {
+        let previous = ComputeThreads.count
+        defer { try? ComputeThreads.set(previous) }
+        try ComputeThreads.set(3)
+        #expect(ComputeThreads.withWorkers(1) { ComputeThreads.count } == 1)
+        #expect(ComputeThreads.withWorkers(8) { ComputeThreads.count } == 3)
+        #expect(ComputeThreads.withWorkers(nil) { ComputeThreads.count } == 3)
+        #expect(ComputeThreads.withWorkers(2) { ComputeThreads.workers(for: 100) } == 2)
+        #expect(ComputeThreads.count == 3)
+    }
+
     @Test func resultsDoNotDependOnTheThreadCount() throws {
         let previous = ComputeThreads.count
         let work = ComputeThreads.minimumParallelWork

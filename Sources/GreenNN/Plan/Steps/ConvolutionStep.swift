@@ -54,6 +54,9 @@ final class ConvolutionStep: FinishingStep {
     let candidates: [Algorithm]
     /// The algorithm it runs.
     private(set) var algorithm: Algorithm
+    /// The most threads it runs on: nil for `ComputeThreads.count`, 1 where timing showed a
+    /// second worker costs more than it saves.
+    private(set) var workers: Int?
     private var folded: (weights: [Float], shift: PackedFloats?) = ([], nil)
     private var prepared: Prepared?
     private var operands: ConvolutionOperands?
@@ -114,6 +117,10 @@ final class ConvolutionStep: FinishingStep {
     }
 
     var kernel: String {
+        workers == 1 ? algorithmName + ", 1 thread" : algorithmName
+    }
+
+    private var algorithmName: String {
         switch algorithm {
         case .depthwise: "depthwise direct"
         case .winograd: "winograd F(4x4,3x3) sgemm"
@@ -195,30 +202,37 @@ final class ConvolutionStep: FinishingStep {
         }
     }
 
-    /// Times every candidate algorithm (best of 3 runs after one warm-up, on whatever the arena
-    /// holds) and keeps the fastest.
+    /// Times every candidate algorithm, on all threads and on one (best of 3 runs after a
+    /// warm-up, on whatever the arena holds), and keeps the fastest pair.
     func tune(workspace: Workspace) throws {
-        guard candidates.count > 1 else { return }
-        var best: (algorithm: Algorithm, seconds: Double)?
+        let threadChoices: [Int?] = ComputeThreads.count > 1 ? [nil, 1] : [nil]
+        guard candidates.count > 1 || threadChoices.count > 1 else { return }
+        var best: (algorithm: Algorithm, workers: Int?, seconds: Double)?
         for candidate in candidates {
             algorithm = candidate
             pack()
-            try run(workspace: workspace)
-            var fastest = Double.infinity
-            for _ in 0..<3 {
-                let start = ContinuousClock.now
+            for choice in threadChoices {
+                workers = choice
                 try run(workspace: workspace)
-                let elapsed = ContinuousClock.now - start
-                fastest = Swift.min(
-                    fastest, Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
+                var fastest = Double.infinity
+                for _ in 0..<3 {
+                    let start = ContinuousClock.now
+                    try run(workspace: workspace)
+                    let elapsed = (ContinuousClock.now - start).components
+                    fastest = Swift.min(fastest, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+                }
+                if fastest < best?.seconds ?? .infinity { best = (candidate, choice, fastest) }
             }
-            if fastest < best?.seconds ?? .infinity { best = (candidate, fastest) }
         }
-        algorithm = best!.algorithm
+        (algorithm, workers) = (best!.algorithm, best!.workers)
         pack()
     }
 
     func run(workspace: Workspace) throws {
+        ComputeThreads.withWorkers(workers) { compute(workspace: workspace) }
+    }
+
+    private func compute(workspace: Workspace) {
         guard let operands, let prepared else { return }
         switch prepared {
         case .plain, .packed:
