@@ -5,8 +5,10 @@ import GreenTensor
 /// greenbench peak [--threads N] [--runs N] [--format text|markdown|csv|json]
 ///
 /// Measures this machine's limits, which later benchmarks report achieved figures against:
-/// - sgemm GFLOP/s through GreenTensor's `GEMM` wrapper for n = 256, 1024, 2048 at 1 thread
-///   and at N threads (default: all cores); the median of repeated runs;
+/// - sgemm GFLOP/s through GreenTensor's `GEMM` wrapper (OpenBLAS) and through GreenNN's packed
+///   GEMM micro-kernels (what inference plans run; the left operand packed once, columns split
+///   across workers) for n = 256, 1024, 2048 at 1 thread and at N threads (default: all cores);
+///   the median of repeated runs. The peak later reports compare against is the faster of the two;
 /// - the wrapper's overhead against a direct `cblas_sgemm` call at 256 and 2048, at 1 thread
 ///   (the quietest setting), runs interleaved;
 /// - memory bandwidth from a STREAM triad (a = b + s·c) on three 64 MiB arrays, far larger
@@ -35,8 +37,10 @@ struct PeakCommand: Command {
 
 /// The measured limits of this machine: sgemm throughput and memory bandwidth.
 struct MachinePeak {
-    /// One sgemm measurement.
+    /// One GEMM measurement.
     struct GEMMResult {
+        /// "sgemm" (OpenBLAS through the wrapper) or "packed GEMM" (GreenNN's micro-kernels).
+        let kernel: String
         let size: Int
         let threads: Int
         let medianSeconds: Double
@@ -58,7 +62,7 @@ struct MachinePeak {
     let bandwidthGBps: Double
     let threads: Int
 
-    /// The best sgemm GFLOP/s measured at `threads`.
+    /// The best GEMM GFLOP/s measured at `threads`, by either kernel.
     func peakGFLOPS(threads: Int) -> Double {
         gemm.filter { $0.threads == threads }.map(\.gflops).max() ?? .nan
     }
@@ -72,10 +76,15 @@ struct MachinePeak {
         for count in Set([1, threads]).sorted() {
             try ComputeThreads.set(count)
             for size in [256, 1024, 2048] {
-                Console.progress("peak: sgemm \(size)x\(size), \(count) thread(s)")
+                Console.progress("peak: sgemm and packed GEMM \(size)x\(size), \(count) thread(s)")
                 let problem = try GEMMProblem(size: size)
                 let samples = try Stopwatch.samples(runs: runs, warmup: 2) { try problem.runWrapper() }
-                results.append(GEMMResult(size: size, threads: count, medianSeconds: Statistics.median(samples)))
+                let packed = Stopwatch.samples(runs: runs, warmup: 2) { problem.runPacked() }
+                results += [
+                    GEMMResult(kernel: "sgemm", size: size, threads: count, medianSeconds: Statistics.median(samples)),
+                    GEMMResult(
+                        kernel: "packed GEMM", size: size, threads: count, medianSeconds: Statistics.median(packed)),
+                ]
             }
         }
         try ComputeThreads.set(1)
@@ -108,8 +117,11 @@ struct MachinePeak {
                 "openblasCore": coreName,
                 "kernelInstructionSet": kernelInstructionSet,
                 "threads": threads,
-                "sgemm": gemm.map {
-                    ["n": $0.size, "threads": $0.threads, "medianMs": $0.medianSeconds * 1e3, "gflops": $0.gflops]
+                "gemm": gemm.map {
+                    [
+                        "kernel": $0.kernel, "n": $0.size, "threads": $0.threads, "medianMs": $0.medianSeconds * 1e3,
+                        "gflops": $0.gflops,
+                    ]
                 },
                 "wrapperOverhead": overhead.map {
                     [
@@ -126,7 +138,7 @@ struct MachinePeak {
         var table = Table(headers: ["measure", "n", "threads", "median ms", "result"], rows: [])
         for result in gemm {
             table.rows.append([
-                "sgemm", "\(result.size)", "\(result.threads)", Format.fixed(result.medianSeconds * 1e3, 3),
+                result.kernel, "\(result.size)", "\(result.threads)", Format.fixed(result.medianSeconds * 1e3, 3),
                 Format.fixed(result.gflops, 1) + " GFLOP/s",
             ])
         }
@@ -145,12 +157,14 @@ struct MachinePeak {
     }
 }
 
-/// Square sgemm operands, allocated and filled once; both timed paths write the same C.
+/// Square GEMM operands, allocated and filled once; every timed path writes the same C.
 final class GEMMProblem {
     let size: Int
     private let a: [Float]
     private let b: [Float]
     private let c: UnsafeMutableBufferPointer<Float>
+    private let packed: PackedMatrix
+    private let scratch: UnsafeMutableBufferPointer<Float>
 
     init(size: Int) throws {
         var generator = SeededGenerator(seed: UInt64(size))
@@ -159,9 +173,44 @@ final class GEMMProblem {
         b = try Tensor.uniform([size, size], in: -1..<1, using: &generator).scalars
         c = .allocate(capacity: size * size)
         c.initialize(repeating: 0)
+        packed = a.withUnsafeBufferPointer {
+            PackedMatrix($0.baseAddress!, rows: size, columns: size, leadingDimension: size)
+        }
+        scratch = .allocate(capacity: packedMultiplyWorkspaceCount * ComputeThreads.count)
+        scratch.initialize(repeating: 0)
     }
 
-    deinit { c.deallocate() }
+    deinit {
+        c.deallocate()
+        scratch.deallocate()
+    }
+
+    /// C = A·B on the packed micro-kernels (A packed once), columns split across the workers in
+    /// blocks of 64, as an inference plan's convolutions run.
+    func runPacked() {
+        let (size, packed) = (self.size, self.packed)
+        let workers = Swift.min(ComputeThreads.count, scratch.count / packedMultiplyWorkspaceCount)
+        b.withUnsafeBufferPointer { b in
+            let buffers = RawOperands(b: b.baseAddress!, c: c.baseAddress!, scratch: scratch.baseAddress!)
+            let chunks = (size + 63) / 64
+            parallelFor(workers, workers: workers) { worker, _ in
+                let first = chunks * worker / workers * 64
+                let last = Swift.min(size, chunks * (worker + 1) / workers * 64)
+                guard first < last else { return }
+                packedMultiply(
+                    packed, rows: 0..<size, b: buffers.b + first, ldb: size, n: last - first, c: buffers.c + first,
+                    ldc: size, shift: nil, lower: -.infinity, upper: .infinity,
+                    workspace: buffers.scratch + worker * packedMultiplyWorkspaceCount)
+            }
+        }
+    }
+
+    /// The raw buffers the workers of `runPacked` share (disjoint columns of C, own scratch).
+    private struct RawOperands: @unchecked Sendable {
+        let b: UnsafePointer<Float>
+        let c: UnsafeMutablePointer<Float>
+        let scratch: UnsafeMutablePointer<Float>
+    }
 
     /// C = A·B through GreenTensor's checked wrapper.
     func runWrapper() throws {
