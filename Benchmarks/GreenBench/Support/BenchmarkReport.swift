@@ -137,6 +137,7 @@ struct BenchmarkReport {
                     "imagesPerSecond": result.imagesPerSecond, "gflops": result.gflops, "peakShare": result.peakShare,
                     "peakResidentBytes": result.peakResidentBytes, "joulesPerImage": result.joulesPerImage,
                     "executor": result.executor, "minorFaultsPerCall": result.minorFaultsPerCall,
+                    "buffersPerCall": result.buffersPerCall,
                     "arenaBytes": result.arenaBytes ?? NSNull(),
                     "gramsCO2ePerThousandImages": result.gramsCO2ePerThousandImages,
                     "energySource": result.energy.source.description,

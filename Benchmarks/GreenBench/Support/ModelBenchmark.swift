@@ -39,6 +39,9 @@ struct ModelBenchmark {
     let executor: String
     /// Minor page faults per timed call (getrusage), 0 in a steady state that touches no fresh page.
     let minorFaultsPerCall: Double
+    /// Tensor and workspace buffers handed out per timed call (`BufferAllocations`): 0 for a
+    /// plan whose every step is planned, one per output and more for the eager pass.
+    let buffersPerCall: Double
     /// The plan's activation arena, nil for eager runs.
     let arenaBytes: Int?
     let layers: [LayerRow]
@@ -77,6 +80,7 @@ struct ModelBenchmark {
         var samples: [Double] = []
         var spent = 0.0
         let faultsBefore = MinorFaults.count
+        let buffersBefore = BufferAllocations.count
         let span = try meter.start()
         while samples.count < runs || (spent < minimumSeconds && samples.count < 10 * runs) {
             Console.progress("  \(entry.name) batch \(batch): run \(samples.count + 1) of \(runs)")
@@ -86,6 +90,7 @@ struct ModelBenchmark {
         }
         let energy = try meter.stop(span)
         let faults = Double(MinorFaults.count - faultsBefore) / Double(samples.count)
+        let buffers = Double(BufferAllocations.count - buffersBefore) / Double(samples.count)
         let timing = Timing(samples: samples)
         let threads = ComputeThreads.count
         let peak = machine.peakGFLOPS(threads: threads)
@@ -121,7 +126,8 @@ struct ModelBenchmark {
         return ModelBenchmark(
             model: entry.name, baseline: entry.baseline, batch: batch, threads: threads, cost: cost, timing: timing,
             energy: energy, peakGFLOPS: peak, peakResidentBytes: ResidentMemory.peakBytes,
-            executor: eager ? "eager" : "plan", minorFaultsPerCall: faults, arenaBytes: plan?.arenaBytes,
+            executor: eager ? "eager" : "plan", minorFaultsPerCall: faults, buffersPerCall: buffers,
+            arenaBytes: plan?.arenaBytes,
             layers: layers)
     }
 }
