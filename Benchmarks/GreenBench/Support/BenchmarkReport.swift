@@ -137,7 +137,7 @@ struct BenchmarkReport {
                     "imagesPerSecond": result.imagesPerSecond, "gflops": result.gflops, "peakShare": result.peakShare,
                     "peakResidentBytes": result.peakResidentBytes, "joulesPerImage": result.joulesPerImage,
                     "executor": result.executor, "minorFaultsPerCall": result.minorFaultsPerCall,
-                    "buffersPerCall": result.buffersPerCall,
+                    "buffersPerCall": result.buffersPerCall, "planBuildMs": result.planBuildSeconds * 1e3,
                     "arenaBytes": result.arenaBytes ?? NSNull(),
                     "gramsCO2ePerThousandImages": result.gramsCO2ePerThousandImages,
                     "energySource": result.energy.source.description,

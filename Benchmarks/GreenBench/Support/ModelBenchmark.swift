@@ -44,6 +44,8 @@ struct ModelBenchmark {
     let buffersPerCall: Double
     /// The plan's activation arena, nil for eager runs.
     let arenaBytes: Int?
+    /// Seconds building the plan took (its kernels timed), 0 for eager runs.
+    let planBuildSeconds: Double
     let layers: [LayerRow]
 
     var imagesPerSecond: Double { Double(batch) / timing.median }
@@ -68,7 +70,10 @@ struct ModelBenchmark {
         var generator = SeededGenerator(seed: 7)
         let input = try Tensor.uniform(entry.input(batch: batch), in: -1..<1, using: &generator)
         let cost = try model.cost(for: input.shape)
-        let plan = eager ? nil : try model.inferencePlan(for: input.shape, kernelSelection: .measured)
+        var plan: InferencePlan?
+        let planSeconds =
+            eager
+            ? 0 : try Stopwatch.seconds { plan = try model.inferencePlan(for: input.shape, kernelSelection: .measured) }
         var output = try Tensor.zeros(cost.output)
         let pass: () throws -> Void = {
             if let plan { try plan.run(input, into: &output) } else { _ = try model(input) }
@@ -127,7 +132,7 @@ struct ModelBenchmark {
             model: entry.name, baseline: entry.baseline, batch: batch, threads: threads, cost: cost, timing: timing,
             energy: energy, peakGFLOPS: peak, peakResidentBytes: ResidentMemory.peakBytes,
             executor: eager ? "eager" : "plan", minorFaultsPerCall: faults, buffersPerCall: buffers,
-            arenaBytes: plan?.arenaBytes,
+            arenaBytes: plan?.arenaBytes, planBuildSeconds: planSeconds,
             layers: layers)
     }
 }
