@@ -1,8 +1,10 @@
 // Depthwise convolution on a direct kernel (no im2col): each channel convolved with its own
-// kH x kW filter. Per plane the kernel copies the input into a zero-padded workspace once,
-// then for each output row accumulates the taps along contiguous W, one weight in a
-// register per tap (vectorised over the row); planes with short rows (stride 1) accumulate
-// all rows as one run over the padded plane and copy the valid columns out.
+// kH x kW filter. A 3x3 kernel with one column of padding reads the input rows directly:
+// stride 1 two output rows at a time, stride 2 with each input row split into even and odd
+// columns (no gathers). Other kernels copy the plane into a zero-padded workspace once, then
+// for each output row accumulate the taps along contiguous W, one weight in a register per
+// tap; planes with short rows (stride 1) accumulate all rows as one run over the padded plane
+// and copy the valid columns out.
 //   input [N, C, H, W], weight [C, 1, kH, kW] -> output [N, C, H', W']
 // MACs: N · C · H'·W' · kH·kW. Planes (N·C) run in parallel.
 internal import CKernels
