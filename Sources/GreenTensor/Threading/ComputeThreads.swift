@@ -87,7 +87,8 @@ public enum ComputeThreads {
 }
 
 /// Runs `body` over `0..<iterations` split into `workers` contiguous chunks, one per worker,
-/// in parallel. `body(worker, range)` gets its worker index (`0..<workers`, for per-worker
+/// in parallel: on the calling thread and `WorkerPool`'s spinning helpers (Dispatch when the
+/// pool is busy with another loop). `body(worker, range)` gets its worker index (`0..<workers`, for per-worker
 /// workspaces) and its disjoint range.
 ///
 /// Pass the `workers` you sized per-worker scratch for (from `ComputeThreads.workers(for:)`);
@@ -102,9 +103,9 @@ public func parallelFor(
         body(0, 0..<iterations)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let start = iterations * worker / workers
-        let end = iterations * (worker + 1) / workers
-        body(worker, start..<end)
+    let chunk: @Sendable (Int) -> Void = { worker in
+        body(worker, (iterations * worker / workers)..<(iterations * (worker + 1) / workers))
     }
+    if WorkerPool.shared.run(workers: workers, chunk) { return }
+    DispatchQueue.concurrentPerform(iterations: workers, execute: chunk)
 }
