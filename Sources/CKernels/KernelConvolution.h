@@ -234,6 +234,64 @@ GN_TARGET static void GN_NAME(depthwise3x3_stride2)(const float *input, const fl
 #undef GN_STORE_SOME
 
 __attribute__((no_builtin("memcpy", "memmove", "memset")))
+// A k x 1 kernel at stride 1, undilated, with no column padding (a flattened conv's vertical
+// stage), straight from the input with no padded copy: the rows whose taps all fall inside the
+// plane as one run over the flattened plane (row r's tap ky reads ky - padding rows away, a
+// constant offset), the few rows that reach into the padding one by one without those taps.
+GN_TARGET static void GN_NAME(depthwise_vertical)(const float *restrict input, const float *restrict kernel,
+                                                  float bias, const gn_window *g, float *restrict output) {
+    const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, KH = g->kernelHeight;
+    const int p = g->paddingHeight;
+    int lo = p < OH ? p : OH, hi = H - KH + 1 + p;
+    if (hi > OH) hi = OH;
+    if (hi < lo) hi = lo;
+    const size_t first = (size_t)lo * W, last = (size_t)hi * W;
+    const float *restrict base = input - (ptrdiff_t)p * W;
+    if (KH == 3) {
+        const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2];
+        for (size_t i = first; i < last; i++) output[i] = bias + w0 * base[i] + w1 * base[i + W] + w2 * base[i + 2 * (size_t)W];
+    } else {
+        for (size_t i = first; i < last; i++) output[i] = bias;
+        for (int ky = 0; ky < KH; ky++) {
+            const float w = kernel[ky];
+            const float *restrict in = base + (size_t)ky * W;
+            for (size_t i = first; i < last; i++) output[i] += w * in[i];
+        }
+    }
+    for (int oy = 0; oy < OH; oy++) {
+        if (oy >= lo && oy < hi) continue;
+        float *restrict out = output + (size_t)oy * W;
+        for (int x = 0; x < W; x++) out[x] = bias;
+        for (int ky = 0; ky < KH; ky++) {
+            const int y = oy - p + ky;
+            if (y < 0 || y >= H) continue;
+            const float w = kernel[ky];
+            const float *restrict in = input + (size_t)y * W;
+            for (int x = 0; x < W; x++) out[x] += w * in[x];
+        }
+    }
+}
+
+// A 1 x 3 kernel at stride 1, undilated, with one column of padding and none in rows (a
+// flattened conv's horizontal stage): the whole plane as one run with the three taps at offsets
+// -1, 0, +1 (which reads across row ends), then each row's two edge columns recomputed with the
+// padding's zero in place of the neighbouring row's value.
+GN_TARGET static void GN_NAME(depthwise_horizontal3)(const float *restrict input, const float *restrict kernel,
+                                                     float bias, const gn_window *g, float *restrict output) {
+    const int W = g->inputWidth, OH = g->outputHeight;
+    const float w0 = kernel[0], w1 = kernel[1], w2 = kernel[2];
+    const size_t count = (size_t)OH * W;
+    if (count >= 3) {
+        for (size_t i = 1; i < count - 1; i++) output[i] = bias + w0 * input[i - 1] + w1 * input[i] + w2 * input[i + 1];
+    }
+    for (int y = 0; y < OH; y++) {
+        const float *in = input + (size_t)y * W;
+        float *out = output + (size_t)y * W;
+        out[0] = bias + w1 * in[0] + (W > 1 ? w2 * in[1] : 0);
+        if (W > 1) out[W - 1] = bias + w0 * in[W - 2] + w1 * in[W - 1];
+    }
+}
+
 GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *kernel, float bias,
                                               const gn_window *g, float *workspace, float *output) {
     const int W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
@@ -248,6 +306,15 @@ GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *k
     }
     if (dense3x3 && g->paddingWidth == 1 && sw == 2) {
         GN_NAME(depthwise3x3_stride2)(input, kernel, bias, g, workspace, output);
+        return;
+    }
+    // The 1-D stages of a flattened conv: straight from the input rows.
+    if (KW == 1 && sh == 1 && sw == 1 && dh == 1 && g->paddingWidth == 0) {
+        GN_NAME(depthwise_vertical)(input, kernel, bias, g, output);
+        return;
+    }
+    if (KH == 1 && KW == 3 && sh == 1 && sw == 1 && dw == 1 && g->paddingHeight == 0 && g->paddingWidth == 1) {
+        GN_NAME(depthwise_horizontal3)(input, kernel, bias, g, output);
         return;
     }
     const float *source = input;

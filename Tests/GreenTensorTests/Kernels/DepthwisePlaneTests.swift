@@ -34,4 +34,36 @@ import Testing
                 "\(instructionSet) \(height)x\(width) k\(kernel) s\(stride) p\(padding) d\(dilation)")
         }
     }
+
+    /// The 1-D stages of a flattened conv (k x 1 with row padding, 1 x 3 with column padding),
+    /// which read the input rows directly, at planes as narrow as one row or column.
+    @Test(arguments: KernelInstructionSet.supported)
+    func oneDimensionalStagesMatchNaiveReference(_ instructionSet: KernelInstructionSet) throws {
+        let cases: [(height: Int, width: Int, kernel: Size2D, padding: Size2D)] = [
+            (9, 11, Size2D(height: 3, width: 1), Size2D(height: 1, width: 0)),
+            (1, 7, Size2D(height: 3, width: 1), Size2D(height: 1, width: 0)),
+            (70, 4, Size2D(height: 5, width: 1), Size2D(height: 2, width: 0)),
+            (5, 1, Size2D(height: 1, width: 3), Size2D(height: 0, width: 1)),
+            (6, 2, Size2D(height: 1, width: 3), Size2D(height: 0, width: 1)),
+            (4, 70, Size2D(height: 1, width: 3), Size2D(height: 0, width: 1)),
+        ]
+        for (index, item) in cases.enumerated() {
+            let input = randomTensor([1, 1, item.height, item.width], seed: UInt64(300 + index))
+            let weight = randomTensor([1, 1, item.kernel.height, item.kernel.width], seed: UInt64(400 + index))
+            let geometry = try WindowGeometry(
+                input: Size2D(height: item.height, width: item.width), kernel: item.kernel, padding: item.padding,
+                operation: "test")
+            var window = geometry.cValue
+            var workspace = [Float](repeating: .nan, count: geometry.depthwiseWorkspaceCount)
+            var output = [Float](repeating: .nan, count: geometry.outputPositions)
+            Kernels.table(for: instructionSet).depthwisePlane(
+                input.scalars, weight.scalars, -0.5, &window, &workspace, &output)
+            let expected = Naive.conv2d(
+                input, weight: weight, bias: try Tensor(shape: [1], scalars: [-0.5]), stride: 1,
+                padding: item.padding, dilation: 1, groups: 1)
+            expectClose(
+                try Tensor(shape: expected.shape, scalars: output), expected, tolerance: 1e-5,
+                "\(instructionSet) \(item.height)x\(item.width) kernel \(item.kernel) padding \(item.padding)")
+        }
+    }
 }
