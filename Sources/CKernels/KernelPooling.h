@@ -210,14 +210,7 @@ GN_TARGET static void GN_NAME(averagePoolPlane)(const float *input, const gn_win
             }
         }
         for (int ox = 0; ox < OW; ox++) {
-            int x0 = ox * g->strideWidth - g->paddingWidth;
-            int columns = 0, paddedColumns = 0;
-            for (int kx = 0; kx < g->kernelWidth; kx++) {
-                int ix = x0 + kx * g->dilationWidth;
-                if (ix >= -g->paddingWidth && ix < W + g->paddingWidth) paddedColumns++;
-                if (ix >= 0 && ix < W) columns++;
-            }
-            int divisor = countPadding ? paddedRows * paddedColumns : rows * columns;
+            const int divisor = GN_NAME(average_divisor)(g, ox, rows, paddedRows, countPadding);
             out[ox] = divisor > 0 ? out[ox] / (float)divisor : 0;
         }
     }

@@ -141,13 +141,7 @@ GN_TARGET static void GN_NAME(averagePoolPlaneBackward)(const float *restrict ou
         }
         for (int ox = 0; ox < OW; ox++) {
             const int x0 = ox * g->strideWidth - g->paddingWidth;
-            int columns = 0, paddedColumns = 0;
-            for (int kx = 0; kx < g->kernelWidth; kx++) {
-                int ix = x0 + kx * g->dilationWidth;
-                if (ix >= -g->paddingWidth && ix < W + g->paddingWidth) paddedColumns++;
-                if (ix >= 0 && ix < W) columns++;
-            }
-            int divisor = countPadding ? paddedRows * paddedColumns : rows * columns;
+            const int divisor = GN_NAME(average_divisor)(g, ox, rows, paddedRows, countPadding);
             if (divisor <= 0) continue;
             const float share = outputGradient[(size_t)oy * OW + ox] / (float)divisor;
             for (int ky = 0; ky < g->kernelHeight; ky++) {

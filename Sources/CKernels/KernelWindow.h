@@ -43,3 +43,17 @@ static inline int GN_NAME(disjoint_windows)(const gn_window *g) {
 
 // The larger of the running maximum and v, where a NaN wins (PyTorch's max pooling).
 #define GN_MAX_NAN(best, v) (((v) > (best) || (v) != (v)) ? (v) : (best))
+
+// The divisor of an average-pooling window at output column ox whose rows hold `rows` cells of
+// the plane and `paddedRows` of the padded plane: the window's cells inside the padded plane
+// with countPadding (PyTorch's count_include_pad=True), else inside the plane.
+static inline int GN_NAME(average_divisor)(const gn_window *g, int ox, int rows, int paddedRows, int countPadding) {
+    const int W = g->inputWidth, x0 = ox * g->strideWidth - g->paddingWidth;
+    int columns = 0, paddedColumns = 0;
+    for (int kx = 0; kx < g->kernelWidth; kx++) {
+        const int ix = x0 + kx * g->dilationWidth;
+        if (ix >= -g->paddingWidth && ix < W + g->paddingWidth) paddedColumns++;
+        if (ix >= 0 && ix < W) columns++;
+    }
+    return countPadding ? paddedRows * paddedColumns : rows * columns;
+}

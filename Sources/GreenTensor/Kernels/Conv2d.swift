@@ -35,22 +35,35 @@ public func conv2d(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
         operation: "conv2d")
     let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
-    // The bias and any epilogue, as one per-channel scale, shift and clamp applied on the way out.
+    try withConvolutionOperands(
+        input, weight: weight, bias: bias, epilogue: epilogue, output: output, channels: channels, groups: groups,
+        geometry: geometry, operation: "conv2d"
+    ) { convolve($0, workspace: workspace ?? Workspace()) }
+    return output
+}
+
+/// Runs `body` on the operands of a convolution of tensors: `input` `[N, C, H, W]` by `weight`
+/// into `output` `[N, O, H', W']`, the bias and any epilogue folded into one per-channel scale
+/// and shift applied on the way out. The tensors stay alive while `body` runs.
+/// - Throws: `TensorError` naming `operation` when an epilogue vector is not `[O]` or its
+///   bounds are reversed.
+func withConvolutionOperands(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, epilogue: Epilogue?, output: Tensor, channels: Int, groups: Int,
+    geometry: WindowGeometry, operation: String, _ body: (ConvolutionOperands) -> Void
+) throws(TensorError) {
+    let (batch, outputChannels) = (input.shape[0], output.shape[1])
     let finish = try epilogue.map { e throws(TensorError) in
-        try e.folded(bias: bias, channels: outputChannels, operation: "conv2d")
+        try e.folded(bias: bias, channels: outputChannels, operation: operation)
     }
-    let outputScale = finish.map { Tensor(vector: $0.scale) }
-    let outputShift = finish.map { Tensor(vector: $0.shift) } ?? bias
+    let scale = finish.map { Tensor(vector: $0.scale) }
+    let shift = finish.map { Tensor(vector: $0.shift) } ?? bias
     let operands = ConvolutionOperands(
         input: input.storage.base, inputImageStride: input.elementCount / Swift.max(1, batch),
-        weight: weight.storage.base, scale: outputScale?.storage.base, shift: outputShift?.storage.base,
+        weight: weight.storage.base, scale: scale?.storage.base, shift: shift?.storage.base,
         lower: epilogue?.lower ?? -.infinity, upper: epilogue?.upper ?? .infinity, output: output.storage.base,
         outputImageStride: output.elementCount / Swift.max(1, batch), batch: batch, channels: channels,
         outputChannels: outputChannels, groups: groups, geometry: geometry)
-    withExtendedLifetime((input, weight, outputScale, outputShift)) {
-        convolve(operands, workspace: workspace ?? Workspace())
-    }
-    return output
+    withExtendedLifetime((input, weight, output, scale, shift)) { body(operands) }
 }
 
 /// The raw buffers and sizes of one convolution: an NCHW batch whose images may lie further

@@ -35,21 +35,11 @@ public func depthwiseConv2d(
         operation: "depthwiseConv2d")
     // The folded scale and shift (bias included) and the clamp run on each plane right after it
     // is computed, while it is in cache.
-    let finish = try epilogue.map { e throws(TensorError) in
-        try e.folded(bias: bias, channels: channels, operation: "depthwiseConv2d")
-    }
-    let scale = finish.map { Tensor(vector: $0.scale) }
-    let shift = finish.map { Tensor(vector: $0.shift) } ?? bias
     let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
-    let operands = ConvolutionOperands(
-        input: input.storage.base, inputImageStride: input.elementCount / Swift.max(1, batch),
-        weight: weight.storage.base, scale: scale?.storage.base, shift: shift?.storage.base,
-        lower: epilogue?.lower ?? -.infinity, upper: epilogue?.upper ?? .infinity, output: output.storage.base,
-        outputImageStride: output.elementCount / Swift.max(1, batch), batch: batch, channels: channels,
-        outputChannels: channels, groups: channels, geometry: geometry)
-    withExtendedLifetime((input, weight, scale, shift)) {
-        convolveDepthwise(operands, workspace: workspace ?? Workspace())
-    }
+    try withConvolutionOperands(
+        input, weight: weight, bias: bias, epilogue: epilogue, output: output, channels: channels, groups: channels,
+        geometry: geometry, operation: "depthwiseConv2d"
+    ) { convolveDepthwise($0, workspace: workspace ?? Workspace()) }
     return output
 }
 

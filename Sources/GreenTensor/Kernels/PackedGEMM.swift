@@ -83,7 +83,6 @@ package func convolveStreamingWeights(
 ) {
     let geometry = operands.geometry
     let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
-    let planeSize = geometry.input.height * geometry.input.width
     let reduction = channels * geometry.taps
     let positions = geometry.outputPositions
     let pointwise = geometry.isPointwise

@@ -18,37 +18,31 @@ import Testing
 
     @Test(arguments: [1, 2, 4])
     func matchesNaiveReference(threads: Int) throws {
-        let previous = ComputeThreads.count
-        let work = ComputeThreads.minimumParallelWork
-        defer {
-            try? ComputeThreads.set(previous)
-            ComputeThreads.minimumParallelWork = work
-        }
-        try ComputeThreads.set(threads)
-        // Small test shapes must still take the parallel paths.
-        ComputeThreads.minimumParallelWork = 0
-        for (index, (batch, channels, outputs, height, width, kernel, padding)) in Self.cases.enumerated() {
-            let seed = UInt64(10 * index)
-            let input = randomTensor([batch, channels, height, width], seed: seed + 1)
-            let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 2)
-            let bias = randomTensor([outputs], seed: seed + 3)
-            let context = "threads \(threads) N\(batch) C\(channels)->\(outputs) \(height)x\(width) k\(kernel)"
-            let expected = Naive.conv2d(
-                input, weight: weight, bias: bias, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1)
-            expectClose(
-                try conv2d(input, weight: weight, bias: bias, padding: Size2D(padding), workspace: Workspace()),
-                expected, tolerance: 1e-5, context)
-            let scale = randomTensor([outputs], seed: seed + 4)
-            let shift = randomTensor([outputs], seed: seed + 5)
-            let fused = try conv2d(
-                input, weight: weight, bias: bias, padding: Size2D(padding),
-                epilogue: Epilogue(scale: scale, shift: shift, lower: 0, upper: 0.5))
-            let positions = expected.elementCount / (batch * outputs)
-            let manual = expected.scalars.enumerated().map { offset, value in
-                let channel = offset / positions % outputs
-                return Swift.min(Swift.max(value * scale.scalars[channel] + shift.scalars[channel], 0), 0.5)
+        try withParallelism(threads: threads) {
+            for (index, (batch, channels, outputs, height, width, kernel, padding)) in Self.cases.enumerated() {
+                let seed = UInt64(10 * index)
+                let input = randomTensor([batch, channels, height, width], seed: seed + 1)
+                let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 2)
+                let bias = randomTensor([outputs], seed: seed + 3)
+                let context = "threads \(threads) N\(batch) C\(channels)->\(outputs) \(height)x\(width) k\(kernel)"
+                let expected = Naive.conv2d(
+                    input, weight: weight, bias: bias, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1)
+                expectClose(
+                    try conv2d(input, weight: weight, bias: bias, padding: Size2D(padding), workspace: Workspace()),
+                    expected, tolerance: 1e-5, context)
+                let scale = randomTensor([outputs], seed: seed + 4)
+                let shift = randomTensor([outputs], seed: seed + 5)
+                let fused = try conv2d(
+                    input, weight: weight, bias: bias, padding: Size2D(padding),
+                    epilogue: Epilogue(scale: scale, shift: shift, lower: 0, upper: 0.5))
+                let positions = expected.elementCount / (batch * outputs)
+                let manual = expected.scalars.enumerated().map { offset, value in
+                    let channel = offset / positions % outputs
+                    return Swift.min(Swift.max(value * scale.scalars[channel] + shift.scalars[channel], 0), 0.5)
+                }
+                expectClose(
+                    fused, try Tensor(shape: expected.shape, scalars: manual), tolerance: 1e-5, context + " fused")
             }
-            expectClose(fused, try Tensor(shape: expected.shape, scalars: manual), tolerance: 1e-5, context + " fused")
         }
     }
 

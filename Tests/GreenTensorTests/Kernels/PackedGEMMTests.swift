@@ -86,43 +86,39 @@ import Testing
     /// small planes side by side (batch 3, planes under 64 positions), at 1 and 2 threads.
     @Test(arguments: [1, 2])
     func convolutionPathsMatchTheDirectOne(threads: Int) throws {
-        let previous = ComputeThreads.count
-        let work = ComputeThreads.minimumParallelWork
-        defer {
-            try? ComputeThreads.set(previous)
-            ComputeThreads.minimumParallelWork = work
-        }
-        try ComputeThreads.set(threads)
-        ComputeThreads.minimumParallelWork = 0
-        let cases: [(batch: Int, channels: Int, outputs: Int, size: Int, kernel: Int)] = [
-            (1, 7, 13, 19, 3), (1, 5, 9, 12, 1), (1, 16, 40, 5, 3), (1, 9, 70, 6, 1), (3, 7, 11, 6, 3), (3, 1, 7, 5, 1),
-        ]
-        for (index, item) in cases.enumerated() {
-            let seed = UInt64(360 + 5 * index)
-            let padding = item.kernel / 2
-            let input = randomTensor([item.batch, item.channels, item.size, item.size + 1], seed: seed)
-            let weight = randomTensor([item.outputs, item.channels, item.kernel, item.kernel], seed: seed + 1)
-            let shift = randomTensor([item.outputs], seed: seed + 2)
-            let expected = Naive.conv2d(
-                input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
-            ).scalars.map { Swift.min(Swift.max($0, 0), 6) }
-            let geometry = try WindowGeometry(
-                input: Size2D(height: item.size, width: item.size + 1), kernel: Size2D(item.kernel),
-                padding: Size2D(padding))
-            let output = Tensor(uninitializedShape: [
-                item.batch, item.outputs, geometry.output.height, geometry.output.width,
-            ])
-            let reduction = item.channels * item.kernel * item.kernel
-            var operands = ConvolutionOperands(
-                input: input.storage.base, inputImageStride: input.elementCount / item.batch,
-                weight: weight.storage.base, scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0, upper: 6,
-                output: output.storage.base, outputImageStride: output.elementCount / item.batch, batch: item.batch,
-                channels: item.channels, outputChannels: item.outputs, groups: 1, geometry: geometry)
-            operands.packedWeight = PackedMatrix(
-                weight.storage.base, rows: item.outputs, columns: reduction, leadingDimension: reduction)
-            withExtendedLifetime((input, weight, shift)) { convolve(operands, workspace: Workspace()) }
-            let error = Self.relativeError(output.scalars, expected)
-            #expect(error <= 1e-5, "threads \(threads) case \(item): \(error)")
+        try withParallelism(threads: threads) {
+            let cases: [(batch: Int, channels: Int, outputs: Int, size: Int, kernel: Int)] = [
+                (1, 7, 13, 19, 3), (1, 5, 9, 12, 1), (1, 16, 40, 5, 3), (1, 9, 70, 6, 1), (3, 7, 11, 6, 3),
+                (3, 1, 7, 5, 1),
+            ]
+            for (index, item) in cases.enumerated() {
+                let seed = UInt64(360 + 5 * index)
+                let padding = item.kernel / 2
+                let input = randomTensor([item.batch, item.channels, item.size, item.size + 1], seed: seed)
+                let weight = randomTensor([item.outputs, item.channels, item.kernel, item.kernel], seed: seed + 1)
+                let shift = randomTensor([item.outputs], seed: seed + 2)
+                let expected = Naive.conv2d(
+                    input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
+                ).scalars.map { Swift.min(Swift.max($0, 0), 6) }
+                let geometry = try WindowGeometry(
+                    input: Size2D(height: item.size, width: item.size + 1), kernel: Size2D(item.kernel),
+                    padding: Size2D(padding))
+                let output = Tensor(uninitializedShape: [
+                    item.batch, item.outputs, geometry.output.height, geometry.output.width,
+                ])
+                let reduction = item.channels * item.kernel * item.kernel
+                var operands = ConvolutionOperands(
+                    input: input.storage.base, inputImageStride: input.elementCount / item.batch,
+                    weight: weight.storage.base, scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0,
+                    upper: 6,
+                    output: output.storage.base, outputImageStride: output.elementCount / item.batch, batch: item.batch,
+                    channels: item.channels, outputChannels: item.outputs, groups: 1, geometry: geometry)
+                operands.packedWeight = PackedMatrix(
+                    weight.storage.base, rows: item.outputs, columns: reduction, leadingDimension: reduction)
+                withExtendedLifetime((input, weight, shift)) { convolve(operands, workspace: Workspace()) }
+                let error = Self.relativeError(output.scalars, expected)
+                #expect(error <= 1e-5, "threads \(threads) case \(item): \(error)")
+            }
         }
     }
 
@@ -130,44 +126,40 @@ import Testing
     /// for deep convs on small planes, 3x3 and 1x1, batch 1 and 3, at 1 and 2 threads.
     @Test(arguments: [1, 2])
     func weightStreamingConvolutionMatchesTheDirectOne(threads: Int) throws {
-        let previous = ComputeThreads.count
-        let work = ComputeThreads.minimumParallelWork
-        defer {
-            try? ComputeThreads.set(previous)
-            ComputeThreads.minimumParallelWork = work
-        }
-        try ComputeThreads.set(threads)
-        ComputeThreads.minimumParallelWork = 0
-        for (index, (batch, channels, outputs, size, kernel)) in [
-            (1, 7, 70, 4, 3), (3, 13, 37, 2, 3), (1, 20, 100, 7, 1), (3, 1, 17, 1, 1),
-        ].enumerated() {
-            let seed = UInt64(390 + 5 * index)
-            let padding = kernel / 2
-            let input = randomTensor([batch, channels, size, size + 1], seed: seed)
-            let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 1)
-            let shift = randomTensor([outputs], seed: seed + 2)
-            let expected = Naive.conv2d(
-                input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
-            ).scalars.map { Swift.max($0, 0) }
-            let geometry = try WindowGeometry(
-                input: Size2D(height: size, width: size + 1), kernel: Size2D(kernel), padding: Size2D(padding))
-            let output = Tensor(uninitializedShape: [batch, outputs, geometry.output.height, geometry.output.width])
-            let reduction = channels * kernel * kernel
-            let transposed = (0..<(reduction * outputs)).map {
-                weight.scalars[($0 % outputs) * reduction + $0 / outputs]
-            }
-            let operands = ConvolutionOperands(
-                input: input.storage.base, inputImageStride: input.elementCount / batch, weight: weight.storage.base,
-                scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0, upper: .infinity,
-                output: output.storage.base, outputImageStride: output.elementCount / batch, batch: batch,
-                channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
-            withExtendedLifetime((input, weight, shift)) {
-                transposed.withUnsafeBufferPointer {
-                    convolveStreamingWeights(operands, transposedWeight: $0.baseAddress!, workspace: Workspace())
+        try withParallelism(threads: threads) {
+            for (index, (batch, channels, outputs, size, kernel)) in [
+                (1, 7, 70, 4, 3), (3, 13, 37, 2, 3), (1, 20, 100, 7, 1), (3, 1, 17, 1, 1),
+            ].enumerated() {
+                let seed = UInt64(390 + 5 * index)
+                let padding = kernel / 2
+                let input = randomTensor([batch, channels, size, size + 1], seed: seed)
+                let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 1)
+                let shift = randomTensor([outputs], seed: seed + 2)
+                let expected = Naive.conv2d(
+                    input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
+                ).scalars.map { Swift.max($0, 0) }
+                let geometry = try WindowGeometry(
+                    input: Size2D(height: size, width: size + 1), kernel: Size2D(kernel), padding: Size2D(padding))
+                let output = Tensor(uninitializedShape: [batch, outputs, geometry.output.height, geometry.output.width])
+                let reduction = channels * kernel * kernel
+                let transposed = (0..<(reduction * outputs)).map {
+                    weight.scalars[($0 % outputs) * reduction + $0 / outputs]
                 }
+                let operands = ConvolutionOperands(
+                    input: input.storage.base, inputImageStride: input.elementCount / batch,
+                    weight: weight.storage.base,
+                    scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0, upper: .infinity,
+                    output: output.storage.base, outputImageStride: output.elementCount / batch, batch: batch,
+                    channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
+                withExtendedLifetime((input, weight, shift)) {
+                    transposed.withUnsafeBufferPointer {
+                        convolveStreamingWeights(operands, transposedWeight: $0.baseAddress!, workspace: Workspace())
+                    }
+                }
+                let error = Self.relativeError(output.scalars, expected)
+                #expect(
+                    error <= 1e-5, "threads \(threads) N\(batch) C\(channels)->\(outputs) \(size) k\(kernel): \(error)")
             }
-            let error = Self.relativeError(output.scalars, expected)
-            #expect(error <= 1e-5, "threads \(threads) N\(batch) C\(channels)->\(outputs) \(size) k\(kernel): \(error)")
         }
     }
 }

@@ -98,25 +98,19 @@ import Testing
     /// batch 1 with one block (the workers split its channels), at 1 and 2 threads.
     @Test(arguments: [1, 2])
     func convolutionMatchesTheDirectOneOnBothParallelPaths(threads: Int) throws {
-        let previous = ComputeThreads.count
-        let work = ComputeThreads.minimumParallelWork
-        defer {
-            try? ComputeThreads.set(previous)
-            ComputeThreads.minimumParallelWork = work
-        }
-        try ComputeThreads.set(threads)
-        ComputeThreads.minimumParallelWork = 0
-        for (batch, channels, outputs, size) in [(3, 7, 9, 37), (1, 13, 11, 10), (3, 1, 7, 5)] {
-            let seed = UInt64(batch * 100 + channels)
-            let input = randomTensor([batch, channels, size, size + 2], seed: seed)
-            let weight = randomTensor([outputs, channels, 3, 3], seed: seed + 1)
-            let shift = randomTensor([outputs], seed: seed + 2)
-            let expected = Naive.conv2d(
-                input, weight: weight, bias: shift, stride: 1, padding: 1, dilation: 1, groups: 1
-            ).scalars.map { Swift.max($0, 0) }
-            let actual = try Self.winograd(input, weight: weight, shift: shift, padding: 1, lower: 0)
-            let error = Self.relativeError(actual.scalars, expected)
-            #expect(error <= 1e-4, "threads \(threads) N\(batch) C\(channels)->\(outputs) \(size): \(error)")
+        try withParallelism(threads: threads) {
+            for (batch, channels, outputs, size) in [(3, 7, 9, 37), (1, 13, 11, 10), (3, 1, 7, 5)] {
+                let seed = UInt64(batch * 100 + channels)
+                let input = randomTensor([batch, channels, size, size + 2], seed: seed)
+                let weight = randomTensor([outputs, channels, 3, 3], seed: seed + 1)
+                let shift = randomTensor([outputs], seed: seed + 2)
+                let expected = Naive.conv2d(
+                    input, weight: weight, bias: shift, stride: 1, padding: 1, dilation: 1, groups: 1
+                ).scalars.map { Swift.max($0, 0) }
+                let actual = try Self.winograd(input, weight: weight, shift: shift, padding: 1, lower: 0)
+                let error = Self.relativeError(actual.scalars, expected)
+                #expect(error <= 1e-4, "threads \(threads) N\(batch) C\(channels)->\(outputs) \(size): \(error)")
+            }
         }
     }
 

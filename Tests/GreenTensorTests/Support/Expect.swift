@@ -43,3 +43,18 @@ func expectTensorError(
         Issue.record("expected a TensorError, got \(error)", sourceLocation: sourceLocation)
     }
 }
+
+/// Runs `body` with `threads` compute threads and no minimum parallel work (so small test shapes
+/// still take the parallel paths), then restores both settings. Suites calling it are serialized.
+/// - Throws: what `body` throws, or `TensorError` for a thread count outside 1...1024.
+func withParallelism(threads: Int, _ body: () throws -> Void) throws {
+    let previous = ComputeThreads.count
+    let work = ComputeThreads.minimumParallelWork
+    defer {
+        try? ComputeThreads.set(previous)
+        ComputeThreads.minimumParallelWork = work
+    }
+    try ComputeThreads.set(threads)
+    ComputeThreads.minimumParallelWork = 0
+    try body()
+}
