@@ -353,24 +353,43 @@ package func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Wor
     let geometry = operands.geometry
     let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
     let reduction = channels * geometry.taps
-    let positions = geometry.outputPositions
-    let workers = ComputeThreads.workers(for: batch, work: batch * outputChannels * positions * reduction)
+    let (outputHeight, outputWidth, inputWidth) = (geometry.output.height, geometry.output.width, geometry.input.width)
+    // An unpadded, undilated stride-1 window: each column-matrix row is one contiguous run of the
+    // input plane when the outputs are numbered across the input's full width (oy·W + ox); the
+    // columns past each output row's end are computed and dropped, instead of copying the row in
+    // pieces as short as the output row (LeNet-5's 5x5 conv: 1,500 copies of 10 floats an image).
+    let shifted =
+        geometry.stride == 1 && geometry.padding == 0 && geometry.dilation == 1 && outputWidth < inputWidth
+    let span = shifted ? (outputHeight - 1) * inputWidth + outputWidth : geometry.outputPositions
+    let rowStride = shifted ? inputWidth : outputWidth
+    let workers = ComputeThreads.workers(for: batch, work: batch * outputChannels * span * reduction)
     let imagesPerWorker = (batch + workers - 1) / workers
-    // Per worker: the columns of its images [K, images·P] and the product [O, images·P].
-    let wide = imagesPerWorker * positions
+    // Per worker: the columns of its images [K, images·span] and the product [O, images·span].
+    let wide = imagesPerWorker * span
     let packed = operands.packedWeight
     let perWorker = (reduction + outputChannels) * wide + (packed == nil ? 0 : packedMultiplyWorkspaceCount)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue
+    let planeSize = geometry.input.height * inputWidth
     parallelFor(batch, workers: workers) { worker, images in
         var window = cWindow
         let columns = scratch.base + worker * perWorker
         let product = columns + reduction * wide
-        let width = images.count * positions
+        let width = images.count * span
         for (slot, image) in images.enumerated() {
-            Kernels.table.im2col(
-                operands.inputImage(image), Int32(channels), &window, 0, Int32(geometry.output.height),
-                columns + slot * positions, width)
+            guard shifted else {
+                Kernels.table.im2col(
+                    operands.inputImage(image), Int32(channels), &window, 0, Int32(outputHeight),
+                    columns + slot * span, width)
+                continue
+            }
+            let plane = operands.inputImage(image)
+            for row in 0..<reduction {
+                let (channel, tap) = row.quotientAndRemainder(dividingBy: geometry.taps)
+                let (ky, kx) = tap.quotientAndRemainder(dividingBy: geometry.kernel.width)
+                (columns + row * width + slot * span).update(
+                    from: plane + channel * planeSize + ky * inputWidth + kx, count: span)
+            }
         }
         if let packed {
             packedMultiply(
@@ -385,10 +404,13 @@ package func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Wor
             for channel in 0..<outputChannels {
                 let (multiplier, addend) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)
                 let target = operands.outputPlane(image, channel: channel)
-                let block = product + channel * width + slot * positions
-                for position in 0..<positions {
-                    target[position] = Swift.min(
-                        Swift.max(block[position] * multiplier + addend, operands.lower), operands.upper)
+                let block = product + channel * width + slot * span
+                for oy in 0..<outputHeight {
+                    for ox in 0..<outputWidth {
+                        target[oy * outputWidth + ox] = Swift.min(
+                            Swift.max(block[oy * rowStride + ox] * multiplier + addend, operands.lower),
+                            operands.upper)
+                    }
                 }
             }
         }

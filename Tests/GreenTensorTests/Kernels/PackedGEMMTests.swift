@@ -162,4 +162,45 @@ import Testing
             }
         }
     }
+
+    /// Several images side by side, with and without packed weights: unpadded stride-1 windows
+    /// (the column matrix numbered across the input's full width) and padded ones (im2col).
+    @Test(arguments: [1, 2])
+    func imagesSideBySideMatchTheDirectConvolution(threads: Int) throws {
+        try withParallelism(threads: threads) {
+            for (index, (channels, outputs, height, width, kernel, padding)) in [
+                (6, 16, 14, 14, 5, 0), (3, 7, 9, 6, 3, 0), (5, 13, 8, 11, 3, 1),
+            ].enumerated() {
+                let seed = UInt64(420 + 5 * index)
+                let input = randomTensor([3, channels, height, width], seed: seed)
+                let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 1)
+                let shift = randomTensor([outputs], seed: seed + 2)
+                let expected = Naive.conv2d(
+                    input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
+                ).scalars.map { Swift.max($0, 0) }
+                let geometry = try WindowGeometry(
+                    input: Size2D(height: height, width: width), kernel: Size2D(kernel), padding: Size2D(padding))
+                let reduction = channels * kernel * kernel
+                for packs in [false, true] {
+                    let output = Tensor(uninitializedShape: [
+                        3, outputs, geometry.output.height, geometry.output.width,
+                    ])
+                    var operands = ConvolutionOperands(
+                        input: input.storage.base, inputImageStride: input.elementCount / 3,
+                        weight: weight.storage.base, scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0,
+                        upper: .infinity, output: output.storage.base, outputImageStride: output.elementCount / 3,
+                        batch: 3, channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
+                    if packs {
+                        operands.packedWeight = PackedMatrix(
+                            weight.storage.base, rows: outputs, columns: reduction, leadingDimension: reduction)
+                    }
+                    withExtendedLifetime((input, weight, shift)) {
+                        convolveSmallPlanes(operands, workspace: Workspace())
+                    }
+                    let error = Self.relativeError(output.scalars, expected)
+                    #expect(error <= 1e-5, "threads \(threads) case \(index) packed \(packs): \(error)")
+                }
+            }
+        }
+    }
 }
