@@ -96,13 +96,8 @@ public final class InferencePlan: CustomStringConvertible {
         let arena = PackedFloats(count: layout.size) { $0.initialize(repeating: 0, count: layout.size) }
         func resolve(_ value: PlannedValue) -> StridedBatch {
             let (buffer, offset, imageSize) = builder.root(of: value.id)
-            let shape = value.shape
-            let batch = shape.rank > 0 ? shape[0] : 1
-            let channels = shape.rank > 1 ? shape[1] : 1
-            let perImage = shape.elementCount / Swift.max(1, batch)
             return StridedBatch(
-                base: arena.base + layout.offsets[buffer] + offset, imageStride: imageSize, batch: batch,
-                channels: channels, planeSize: perImage / Swift.max(1, channels))
+                base: arena.base + layout.offsets[buffer] + offset, shape: value.shape, imageStride: imageSize)
         }
         for step in builder.steps { try step.bind(resolve) }
         if kernelSelection == .measured {
@@ -157,13 +152,8 @@ public final class InferencePlan: CustomStringConvertible {
         for (index, step) in planned.enumerated() {
             try around(index) { try step.run(workspace: workspace) }
         }
-        let result = self.output
-        output.withUnsafeMutableBufferPointer { buffer in
-            result.copy(
-                into: StridedBatch(
-                    base: buffer.baseAddress!, imageStride: result.imageSize, batch: result.batch,
-                    channels: result.channels, planeSize: result.planeSize))
-        }
+        let (result, shape) = (self.output, outputShape)
+        output.withUnsafeMutableBufferPointer { result.copy(into: StridedBatch(base: $0.baseAddress!, shape: shape)) }
     }
 
     /// Model MACs of the whole plan, as the cost tables count them.

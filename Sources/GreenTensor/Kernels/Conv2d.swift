@@ -194,32 +194,28 @@ package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
             let rowEnd = (band + 1) * geometry.output.height / bands
             let (offset, count) = (rowBegin * outputWidth, (rowEnd - rowBegin) * outputWidth)
             guard count > 0 else { continue }
-            if let packed {
-                let plane = operands.inputImage(image)
-                if !pointwise {
-                    Kernels.table.im2col(
-                        plane, Int32(channels), &window, Int32(rowBegin), Int32(rowEnd), columns, count)
-                }
-                packedMultiply(
-                    packed, rows: 0..<outputChannels, b: pointwise ? plane + offset : columns,
-                    ldb: pointwise ? positions : count, n: count, c: operands.outputPlane(image, channel: 0) + offset,
-                    ldc: positions, shift: operands.shift, lower: operands.lower, upper: operands.upper,
-                    workspace: columns + columnsPerWorker)
-                continue
-            }
             for group in 0..<groups {
                 let plane = operands.inputImage(image) + group * groupChannels * planeSize
                 if !pointwise {
                     Kernels.table.im2col(
                         plane, Int32(groupChannels), &window, Int32(rowBegin), Int32(rowEnd), columns, count)
                 }
-                GEMM.multiplyUnchecked(
-                    transposeA: .none, transposeB: .none, m: groupOutputs, n: count, k: reduction, alpha: 1,
-                    a: operands.weight + group * groupOutputs * reduction, lda: reduction,
-                    b: pointwise ? plane + offset : columns, ldb: pointwise ? positions : count,
-                    beta: 0, c: operands.outputPlane(image, channel: group * groupOutputs) + offset, ldc: positions)
+                let (b, ldb) = pointwise ? (plane + offset, positions) : (columns, count)
+                let c = operands.outputPlane(image, channel: group * groupOutputs) + offset
+                // Packed weights (ungrouped convs only) store the shift and clamp with the product.
+                if let packed {
+                    packedMultiply(
+                        packed, rows: 0..<outputChannels, b: b, ldb: ldb, n: count, c: c, ldc: positions,
+                        shift: operands.shift, lower: operands.lower, upper: operands.upper,
+                        workspace: columns + columnsPerWorker)
+                } else {
+                    GEMM.multiplyUnchecked(
+                        transposeA: .none, transposeB: .none, m: groupOutputs, n: count, k: reduction, alpha: 1,
+                        a: operands.weight + group * groupOutputs * reduction, lda: reduction, b: b, ldb: ldb,
+                        beta: 0, c: c, ldc: positions)
+                }
             }
-            operands.finish(0..<outputChannels, of: image, offset: offset, count: count)
+            if packed == nil { operands.finish(0..<outputChannels, of: image, offset: offset, count: count) }
         }
     }
 }

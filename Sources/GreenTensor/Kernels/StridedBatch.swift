@@ -39,15 +39,19 @@ package struct StridedBatch: @unchecked Sendable {
 }
 
 extension StridedBatch {
-    /// A tensor's buffer as a dense batch: rank 4 `[N, C, H, W]` or rank 2 `[N, F]`. The caller
-    /// keeps the tensor alive while the batch is used.
-    package init(tensor: Tensor) {
-        let shape = tensor.shape
+    /// A batch of `shape` (rank 4 `[N, C, H, W]` or rank 2 `[N, F]`) at `base`, images
+    /// `imageStride` floats apart (nil: one right after the other).
+    package init(base: UnsafeMutablePointer<Float>, shape: Shape, imageStride: Int? = nil) {
         let batch = shape.rank > 0 ? shape[0] : 1
         let channels = shape.rank > 1 ? shape[1] : 1
-        let imageSize = tensor.elementCount / Swift.max(1, batch)
+        let imageSize = shape.elementCount / Swift.max(1, batch)
         self.init(
-            base: tensor.storage.base, imageStride: imageSize, batch: batch, channels: channels,
+            base: base, imageStride: imageStride ?? imageSize, batch: batch, channels: channels,
             planeSize: imageSize / Swift.max(1, channels))
+    }
+
+    /// A tensor's buffer as a dense batch. The caller keeps the tensor alive while the batch is used.
+    package init(tensor: Tensor) {
+        self.init(base: tensor.storage.base, shape: tensor.shape)
     }
 }

@@ -5,29 +5,20 @@
 // input channels, the 36 elementwise products become 36 GEMMs:
 //   M_k [O, tiles] = U_k [O, C] · V_k [C, tiles],   k = 0..<36,
 // with U = G g Gᵀ transformed once (an inference plan's build), V = Bᵀ d B per call.
-// Tiles are processed in blocks whose V and M fit in cache; blocks (per image) are shared out
-// across workers, each running single-threaded sgemm.
+// The tiles of the whole batch are cut into blocks whose V and M stay in cache; blocks are
+// shared out across workers (or, when fewer than the workers, each block's channels are), each
+// running its GEMMs single-threaded on OpenBLAS or the packed micro-kernels.
 // Executed MACs: 36·C·O per tile (against 144·C·O for the direct conv's 16 outputs).
 internal import CKernels
 
 /// The transformed weights of a Winograd convolution: 36 matrices `[O, C]`, plain (for
 /// OpenBLAS's sgemm) or each packed for `packedMultiply`.
 package enum WinogradWeights: Sendable {
-    /// Matrix `k` at `base + k·O·C`, as `winogradWeights4x4` writes them; the caller keeps them alive.
-    case plain(UnsafeSendablePointer)
+    /// Matrix `k` at `base + k·O·C`, as `winogradWeights4x4` writes them; the caller keeps them
+    /// alive, and the workers only read them.
+    case plain(SharedPointer)
     /// Matrix `k` packed.
     case packed([PackedMatrix])
-}
-
-/// A raw pointer that crosses into parallel workers which only read it.
-package struct UnsafeSendablePointer: @unchecked Sendable {
-    /// The first float.
-    package let base: UnsafePointer<Float>
-
-    /// Wraps `base`.
-    package init(_ base: UnsafePointer<Float>) {
-        self.base = base
-    }
 }
 
 /// The Winograd F(4x4, 3x3) transform of a 3x3 conv's weights: `weight` `[O, C, 3, 3]` into

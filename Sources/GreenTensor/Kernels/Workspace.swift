@@ -33,12 +33,14 @@ public final class Workspace {
     }
 }
 
-/// A raw pointer handed to parallel workers that write disjoint ranges of it.
+/// A raw pointer handed to parallel workers that read it or write disjoint ranges of it.
 /// The one audited `@unchecked Sendable` wrapper the kernels use.
-struct SharedPointer: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Float>
+package struct SharedPointer: @unchecked Sendable {
+    /// The first float.
+    package let base: UnsafeMutablePointer<Float>
 
-    init(_ base: UnsafeMutablePointer<Float>) {
+    /// Wraps `base`.
+    package init(_ base: UnsafeMutablePointer<Float>) {
         self.base = base
     }
 }

@@ -86,9 +86,8 @@ import Testing
             output: output.storage.base, outputImageStride: outputs * geometry.outputPositions, batch: batch,
             channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
         withExtendedLifetime((input, weight, shift)) {
-            transformed.withUnsafeBufferPointer {
-                winogradConvolve(
-                    operands, weights: .plain(UnsafeSendablePointer($0.baseAddress!)), workspace: Workspace())
+            transformed.withUnsafeMutableBufferPointer {
+                winogradConvolve(operands, weights: .plain(SharedPointer($0.baseAddress!)), workspace: Workspace())
             }
         }
         return output

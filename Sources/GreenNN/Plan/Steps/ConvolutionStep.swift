@@ -6,7 +6,7 @@
 /// is stored.
 final class ConvolutionStep: FinishingStep {
     /// How the step computes the convolution.
-    enum Algorithm: CaseIterable {
+    enum Algorithm {
         /// im2col (skipped for 1x1) and OpenBLAS's sgemm.
         case gemm
         /// im2col (skipped for 1x1) and the packed micro-kernels, bias and clamp in their stores.
@@ -243,7 +243,7 @@ final class ConvolutionStep: FinishingStep {
             }
         case let .winograd(transformed):
             winogradConvolve(
-                operands, weights: .plain(UnsafeSendablePointer(transformed.base)), workspace: workspace)
+                operands, weights: .plain(SharedPointer(transformed.base)), workspace: workspace)
         case let .packedWinograd(matrices):
             winogradConvolve(operands, weights: .packed(matrices), workspace: workspace)
         case let .transposed(weights):
