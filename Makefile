@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
-.PHONY: deps build test bench examples docs lint clean
+.PHONY: deps build test bench examples docs lint report-check clean
 
 # Installs Debian's OpenBLAS and zlib (and pkg-config) when pkg-config cannot find them.
 deps:
@@ -57,6 +57,25 @@ docs: deps
 			--warnings-as-errors --output-path .build/docs/$$module || exit 1; \
 	done
 	@echo "documentation in .build/docs/GreenTensor and .build/docs/GreenNN"
+
+# Writes a small run report (LeNet-5 and two variants, per-layer tables) and renders its
+# report.html in headless Chromium (Debian's chromium, installed with apt-get when missing):
+# the rendered DOM must hold every table and chart, and a screenshot lands beside it.
+REPORT_CHECK = .build/report-check
+report-check: deps
+	$(SWIFT) build -c release --product greenbench
+	rm -rf $(REPORT_CHECK)
+	.build/release/greenbench run lenet5 lenet5-ds lenet5-lowrank --runs 3 --layers --out $(REPORT_CHECK) > /dev/null
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing chromium with apt-get"; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; \
+	fi
+	chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$(CURDIR)/$(REPORT_CHECK)/report.html" \
+		> $(REPORT_CHECK)/rendered.html 2> $(REPORT_CHECK)/chromium.log
+	chromium --headless --no-sandbox --disable-gpu --window-size=1280,6000 \
+		--screenshot="$(CURDIR)/$(REPORT_CHECK)/report.png" "file://$(CURDIR)/$(REPORT_CHECK)/report.html" \
+		>> $(REPORT_CHECK)/chromium.log 2>&1
+	python3 Scripts/check_report_html.py $(REPORT_CHECK)/rendered.html $(REPORT_CHECK)/report.png
 
 # The whole tree against .swift-format (run `swift-format format -i -r Sources Tests Benchmarks
 # Docs/Examples Package.swift` to fix what it reports).

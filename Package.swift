@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "GreenNNTests", dependencies: ["GreenNN"], exclude: ["Golden"]),
         .testTarget(name: "GreenModelsTests", dependencies: ["GreenModels"]),
         .testTarget(name: "GreenEnergyTests", dependencies: ["GreenEnergy"]),
-        .testTarget(name: "GreenBenchTests", dependencies: ["GreenBench", "GreenNN"]),
+        .testTarget(name: "GreenBenchTests", dependencies: ["GreenBench", "GreenNN", "GreenEnergy"]),
     ]
 )

@@ -20,25 +20,37 @@ GN_TARGET static void GN_NAME(im2col)(const float *restrict input, int channels,
     const int contiguous = sh == 1 && sw == 1 && OW == W;
     // The valid output rows of each kernel row and columns of each kernel column, the same for
     // every channel: computed once (for a 2x2 plane of 512 channels they would otherwise cost more
-    // than the copies).
+    // than the copies) into fixed arrays, so the stack use does not grow with the kernel; a kernel
+    // wider or taller than GN_RANGE_CACHE computes them per channel instead.
     const int KH = g->kernelHeight, KW = g->kernelWidth;
-    int rowLo[KH], rowHi[KH], columnLo[KW], columnHi[KW];
-    for (int ky = 0; ky < KH; ky++) {
+    const int cached = KH <= GN_RANGE_CACHE && KW <= GN_RANGE_CACHE;
+    int rowLo[GN_RANGE_CACHE], rowHi[GN_RANGE_CACHE], columnLo[GN_RANGE_CACHE], columnHi[GN_RANGE_CACHE];
+    for (int ky = 0; cached && ky < KH; ky++) {
         GN_NAME(valid_range)(ky * g->dilationHeight - g->paddingHeight + rowBegin * sh, sh, H, OH, &rowLo[ky],
                              &rowHi[ky]);
     }
-    for (int kx = 0; kx < KW; kx++) {
+    for (int kx = 0; cached && kx < KW; kx++) {
         GN_NAME(valid_range)(kx * g->dilationWidth - g->paddingWidth, sw, W, OW, &columnLo[kx], &columnHi[kx]);
     }
     for (int c = 0; c < channels; c++) {
         const float *plane = input + (size_t)c * H * W;
         for (int ky = 0; ky < KH; ky++) {
             const int yOffset = ky * g->dilationHeight - g->paddingHeight;
-            const int yLo = rowLo[ky], yHi = rowHi[ky];
+            int yLo, yHi;
+            if (cached) {
+                yLo = rowLo[ky], yHi = rowHi[ky];
+            } else {
+                GN_NAME(valid_range)(yOffset + rowBegin * sh, sh, H, OH, &yLo, &yHi);
+            }
             for (int kx = 0; kx < KW; kx++) {
-                float *row = columns + ((size_t)(c * KH + ky) * KW + kx) * ld;
+                float *row = columns + (((size_t)c * KH + ky) * KW + kx) * ld;
                 const int xOffset = kx * g->dilationWidth - g->paddingWidth;
-                const int lo = columnLo[kx], hi = columnHi[kx];
+                int lo, hi;
+                if (cached) {
+                    lo = columnLo[kx], hi = columnHi[kx];
+                } else {
+                    GN_NAME(valid_range)(xOffset, sw, W, OW, &lo, &hi);
+                }
                 for (size_t i = 0; i < (size_t)yLo * OW; i++) row[i] = 0;
                 for (size_t i = (size_t)yHi * OW; i < (size_t)OH * OW; i++) row[i] = 0;
                 if (yLo >= yHi) continue;
@@ -81,7 +93,7 @@ GN_TARGET static void GN_NAME(col2im)(const float *restrict columns, int channel
             GN_NAME(valid_range)(yOffset, sh, H, OH, &yLo, &yHi);
             for (int kx = 0; kx < g->kernelWidth; kx++) {
                 const float *row = columns +
-                    ((size_t)(c * g->kernelHeight + ky) * g->kernelWidth + kx) * OH * OW;
+                    (((size_t)c * g->kernelHeight + ky) * g->kernelWidth + kx) * OH * OW;
                 const int xOffset = kx * g->dilationWidth - g->paddingWidth;
                 int lo, hi;
                 GN_NAME(valid_range)(xOffset, sw, W, OW, &lo, &hi);
@@ -344,7 +356,7 @@ GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *k
             for (size_t i = 0; i < count; i++) flat[i] = bias;
             for (int ky = 0; ky < KH; ky++) {
                 for (int kx = 0; kx < KW; kx++) {
-                    const float w = kernel[ky * KW + kx];
+                    const float w = kernel[(size_t)ky * KW + kx];
                     const float *in = source + (size_t)ky * dh * stride + kx * dw;
                     for (size_t i = 0; i < count; i++) flat[i] += w * in[i];
                 }
@@ -370,7 +382,7 @@ GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *k
         for (int ky = 0; ky < KH; ky++) {
             const float *row = source + (size_t)(oy * sh + ky * dh) * stride;
             for (int kx = 0; kx < KW; kx++) {
-                const float w = kernel[ky * KW + kx];
+                const float w = kernel[(size_t)ky * KW + kx];
                 const float *in = row + kx * dw;
                 if (sw == 1) {
                     for (int ox = 0; ox < OW; ox++) out[ox] += w * in[ox];

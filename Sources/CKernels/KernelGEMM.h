@@ -12,10 +12,11 @@ GN_TARGET static void GN_NAME(thinProduct)(const float *restrict a, int m, int k
                                            float *restrict c, int ldc) {
     typedef float vector __attribute__((ext_vector_type(GN_LANES), aligned(4)));
     const int body = k - k % GN_LANES;
-    for (int o0 = 0; o0 < m; o0 += 4) {
+    // The tile corners count in ptrdiff_t: a step of 4 past an m or n near 2^31 must not overflow.
+    for (ptrdiff_t o0 = 0; o0 < m; o0 += 4) {
         const float *ar[4];
         for (int r = 0; r < 4; r++) ar[r] = a + (size_t)(o0 + r < m ? o0 + r : m - 1) * k;
-        for (int p0 = 0; p0 < n; p0 += 4) {
+        for (ptrdiff_t p0 = 0; p0 < n; p0 += 4) {
             const float *b[4];
             for (int p = 0; p < 4; p++) b[p] = rows + (size_t)(p0 + p < n ? p0 + p : n - 1) * k;
             vector s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
@@ -39,7 +40,7 @@ GN_TARGET static void GN_NAME(thinProduct)(const float *restrict a, int m, int k
                     float sum = 0;
                     for (int j = 0; j < GN_LANES; j++) sum += tile[r][p][j];
                     for (int t = body; t < k; t++) sum += ar[r][t] * b[p][t];
-                    c[(size_t)(o0 + r) * ldc + p0 + p] = sum;
+                    c[(size_t)(o0 + r) * ldc + (size_t)(p0 + p)] = sum;
                 }
             }
         }
@@ -207,24 +208,25 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
         return;
     }
     float *panel = (float *)(((size_t)workspace + 63) & ~(size_t)63);
-    // Depth blocks of equal depth (rounded up to a multiple of 8 where that stays within the limit).
+    // Depth blocks of equal depth (rounded up to a multiple of 8 where that stays within the limit). The block
+    // counts and the loops' steps over m, n and k run in ptrdiff_t, so sizes near 2^31 cannot overflow them.
     const int limit = GN_GEMM_PANEL_FLOATS / GN_GEMM_NR;
-    const int blocks = (k + limit - 1) / limit;
-    int depth = (k + blocks - 1) / blocks;
+    const int blocks = (int)(((ptrdiff_t)k + limit - 1) / limit);
+    int depth = (int)(((ptrdiff_t)k + blocks - 1) / blocks);
     if (blocks > 1 && (depth + 7) / 8 * 8 <= limit) depth = (depth + 7) / 8 * 8;
     int blockRows = GN_GEMM_A_FLOATS / depth / GN_GEMM_PANEL_ROWS * GN_GEMM_PANEL_ROWS;
     if (blockRows < GN_GEMM_PANEL_ROWS) blockRows = GN_GEMM_PANEL_ROWS;
     const int spreadRows = ldb % 1024 != 0; // b's rows are not a multiple of 4 KiB apart
-    for (int t0 = 0; t0 < k; t0 += depth) {
-        const int kc = k - t0 < depth ? k - t0 : depth;
+    for (ptrdiff_t t0 = 0; t0 < k; t0 += depth) {
+        const int kc = k - t0 < depth ? (int)(k - t0) : depth;
         const int first = t0 == 0, last = t0 + kc == k;
-        for (int i0 = 0; i0 < m; i0 += blockRows) {
-            const int rows = m - i0 < blockRows ? m - i0 : blockRows;
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += blockRows) {
+            const int rows = m - i0 < blockRows ? (int)(m - i0) : blockRows;
             const float *a0 = packedA + (size_t)i0 * k + (size_t)t0 * GN_GEMM_PANEL_ROWS;
             const float *s = shift ? shift + i0 : 0;
             float *c0 = c + (size_t)i0 * ldc;
             const int inPlace = rows <= 3 * GN_GEMM_PANEL_ROWS && spreadRows;
-            int j0 = 0;
+            ptrdiff_t j0 = 0;
             for (; j0 + GN_GEMM_NR <= n; j0 += GN_GEMM_NR) {
                 const float *b0 = b + (size_t)t0 * ldb + j0;
                 if (inPlace)
@@ -235,7 +237,7 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
                                         first, last, s, lower, upper);
             }
             if (j0 < n) {
-                const int cols = n - j0, nv = (cols + GN_LANES - 1) / GN_LANES;
+                const int cols = (int)(n - j0), nv = (cols + GN_LANES - 1) / GN_LANES;
                 GN_NAME(packGEMMB)(b + (size_t)t0 * ldb + j0, ldb, kc, cols, nv, panel);
                 switch (nv) {
 #define GN_GEMM_TAIL(v)                                                                                               \

@@ -146,10 +146,13 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
     if (W <= 4096) {
         // Separable: per output row, the maximum down the window's rows (contiguous, so it
         // vectorises), then across the window's columns of that one row.
+        // (The column is at most 4096 floats; the output ranges of the kernel columns are kept for up to
+        // GN_RANGE_CACHE of them, and computed per row past that, so no stack array grows with the kernel.)
         float column[W];
         const int KW = g->kernelWidth;
-        int lo[KW], hi[KW];
-        for (int kx = 0; kx < KW; kx++) {
+        const int cached = KW <= GN_RANGE_CACHE;
+        int lo[GN_RANGE_CACHE], hi[GN_RANGE_CACHE];
+        for (int kx = 0; cached && kx < KW; kx++) {
             GN_NAME(valid_range)(kx * g->dilationWidth - g->paddingWidth, g->strideWidth, W, OW, &lo[kx], &hi[kx]);
         }
         for (int oy = 0; oy < OH; oy++) {
@@ -163,8 +166,14 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
             float *out = output + (size_t)oy * OW;
             for (int ox = 0; ox < OW; ox++) out[ox] = -__builtin_inff();
             for (int kx = 0; kx < KW; kx++) {
-                GN_NAME(max_across)(out, column + kx * g->dilationWidth - g->paddingWidth, lo[kx], hi[kx],
-                                    g->strideWidth);
+                const int xOffset = kx * g->dilationWidth - g->paddingWidth;
+                int first, last;
+                if (cached) {
+                    first = lo[kx], last = hi[kx];
+                } else {
+                    GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &first, &last);
+                }
+                GN_NAME(max_across)(out, column + xOffset, first, last, g->strideWidth);
             }
         }
         return;
@@ -210,7 +219,7 @@ GN_TARGET static void GN_NAME(averagePoolPlane)(const float *input, const gn_win
             }
         }
         for (int ox = 0; ox < OW; ox++) {
-            const int divisor = GN_NAME(average_divisor)(g, ox, rows, paddedRows, countPadding);
+            const long long divisor = GN_NAME(average_divisor)(g, ox, rows, paddedRows, countPadding);
             out[ox] = divisor > 0 ? out[ox] / (float)divisor : 0;
         }
     }

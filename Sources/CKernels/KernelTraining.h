@@ -18,7 +18,7 @@ GN_TARGET static void GN_NAME(depthwisePlaneBackwardInput)(const float *outputGr
         for (int ky = 0; ky < KH; ky++) {
             float *row = target + (size_t)(oy * sh + ky * dh) * stride;
             for (int kx = 0; kx < KW; kx++) {
-                const float w = kernel[ky * KW + kx];
+                const float w = kernel[(size_t)ky * KW + kx];
                 float *dst = row + kx * dw;
                 if (sw == 1) {
                     for (int ox = 0; ox < OW; ox++) dst[ox] += w * dy[ox];
@@ -65,7 +65,7 @@ GN_TARGET static void GN_NAME(depthwisePlaneBackwardWeight)(const float *input, 
             }
             float total = tail;
             for (int l = 0; l < 8; l++) total += lanes[l];
-            kernelGradient[ky * KW + kx] += total;
+            kernelGradient[(size_t)ky * KW + kx] += total;
         }
     }
 }
@@ -107,7 +107,8 @@ GN_TARGET static void GN_NAME(maxPoolPlaneBackward)(const float *restrict input,
         const int y0 = oy * g->strideHeight - g->paddingHeight;
         for (int ox = 0; ox < OW; ox++) {
             const int x0 = ox * g->strideWidth - g->paddingWidth;
-            int best = -1;
+            // The winner's offset in the plane, which may hold more than 2^31 cells.
+            ptrdiff_t best = -1;
             float value = 0;
             for (int ky = 0; ky < g->kernelHeight; ky++) {
                 int iy = y0 + ky * g->dilationHeight;
@@ -117,7 +118,7 @@ GN_TARGET static void GN_NAME(maxPoolPlaneBackward)(const float *restrict input,
                     if (ix < 0 || ix >= W) continue;
                     float v = input[(size_t)iy * W + ix];
                     if (best < 0 || v > value || v != v) {
-                        best = iy * W + ix;
+                        best = (ptrdiff_t)iy * W + ix;
                         value = v;
                     }
                 }
@@ -141,7 +142,7 @@ GN_TARGET static void GN_NAME(averagePoolPlaneBackward)(const float *restrict ou
         }
         for (int ox = 0; ox < OW; ox++) {
             const int x0 = ox * g->strideWidth - g->paddingWidth;
-            const int divisor = GN_NAME(average_divisor)(g, ox, rows, paddedRows, countPadding);
+            const long long divisor = GN_NAME(average_divisor)(g, ox, rows, paddedRows, countPadding);
             if (divisor <= 0) continue;
             const float share = outputGradient[(size_t)oy * OW + ox] / (float)divisor;
             for (int ky = 0; ky < g->kernelHeight; ky++) {

@@ -3,6 +3,13 @@
 // the NaN-winning maximum of max pooling.
 // Part of KernelBody.h: included once per instruction set, with GN_TARGET, GN_NAME(x) and GN_LANES defined.
 
+// Entries of the per-kernel-row and per-kernel-column tables that im2col and max pooling keep on the stack (fixed
+// arrays, so a wide kernel cannot overflow a worker's stack); larger kernels compute the entries as they go.
+#ifndef GN_RANGE_CACHE
+#define GN_RANGE_CACHE 64
+#endif
+
+// Every int sum below stays under 2^31: WindowGeometry keeps each padded extent and stride at most 2^30.
 static inline int GN_NAME(ceil_div)(int a, int b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
 // The output columns [lo, hi) whose input column ox*stride - pad + offset lies inside [0, width).
@@ -38,7 +45,8 @@ GN_TARGET static void GN_NAME(pad_plane)(const float *input, const gn_window *g,
 static inline int GN_NAME(disjoint_windows)(const gn_window *g) {
     return g->strideHeight == g->kernelHeight && g->strideWidth == g->kernelWidth && g->paddingHeight == 0 &&
            g->paddingWidth == 0 && g->dilationHeight == 1 && g->dilationWidth == 1 &&
-           g->outputHeight * g->kernelHeight <= g->inputHeight && g->outputWidth * g->kernelWidth <= g->inputWidth;
+           (long long)g->outputHeight * g->kernelHeight <= g->inputHeight &&
+           (long long)g->outputWidth * g->kernelWidth <= g->inputWidth;
 }
 
 // The larger of the running maximum and v, where a NaN wins (PyTorch's max pooling).
@@ -46,8 +54,10 @@ static inline int GN_NAME(disjoint_windows)(const gn_window *g) {
 
 // The divisor of an average-pooling window at output column ox whose rows hold `rows` cells of
 // the plane and `paddedRows` of the padded plane: the window's cells inside the padded plane
-// with countPadding (PyTorch's count_include_pad=True), else inside the plane.
-static inline int GN_NAME(average_divisor)(const gn_window *g, int ox, int rows, int paddedRows, int countPadding) {
+// with countPadding (PyTorch's count_include_pad=True), else inside the plane. A long long: a window may hold more
+// than 2^31 cells.
+static inline long long GN_NAME(average_divisor)(const gn_window *g, int ox, int rows, int paddedRows,
+                                                 int countPadding) {
     const int W = g->inputWidth, x0 = ox * g->strideWidth - g->paddingWidth;
     int columns = 0, paddedColumns = 0;
     for (int kx = 0; kx < g->kernelWidth; kx++) {
@@ -55,5 +65,5 @@ static inline int GN_NAME(average_divisor)(const gn_window *g, int ox, int rows,
         if (ix >= -g->paddingWidth && ix < W + g->paddingWidth) paddedColumns++;
         if (ix >= 0 && ix < W) columns++;
     }
-    return countPadding ? paddedRows * paddedColumns : rows * columns;
+    return countPadding ? (long long)paddedRows * paddedColumns : (long long)rows * columns;
 }

@@ -4,18 +4,18 @@
 #include "CKernels.h"
 #include "GEMMBlocking.h"
 
-size_t gn_packed_gemm_a_size(int m, int k) {
-    if (m <= 0 || k <= 0) return 0;
-    const size_t panels = ((size_t)m + GN_GEMM_PANEL_ROWS - 1) / GN_GEMM_PANEL_ROWS;
-    return panels * GN_GEMM_PANEL_ROWS * (size_t)k;
+size_t gn_packed_gemm_a_size(size_t m, size_t k) {
+    if (m == 0 || k == 0) return 0;
+    const size_t panels = (m + GN_GEMM_PANEL_ROWS - 1) / GN_GEMM_PANEL_ROWS;
+    return panels * GN_GEMM_PANEL_ROWS * k;
 }
 
-void gn_pack_gemm_a(const float *a, int m, int k, size_t lda, float *packed) {
-    for (int p0 = 0; p0 < m; p0 += GN_GEMM_PANEL_ROWS) {
-        float *panel = packed + (size_t)p0 * k;
-        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
-            const float *row = p0 + r < m ? a + (size_t)(p0 + r) * lda : 0;
-            for (int t = 0; t < k; t++) panel[(size_t)t * GN_GEMM_PANEL_ROWS + r] = row ? row[t] : 0;
+void gn_pack_gemm_a(const float *a, size_t m, size_t k, size_t lda, float *packed) {
+    for (size_t p0 = 0; p0 < m; p0 += GN_GEMM_PANEL_ROWS) {
+        float *panel = packed + p0 * k;
+        for (size_t r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
+            const float *row = p0 + r < m ? a + (p0 + r) * lda : 0;
+            for (size_t t = 0; t < k; t++) panel[t * GN_GEMM_PANEL_ROWS + r] = row ? row[t] : 0;
         }
     }
 }

@@ -20,8 +20,8 @@ static const double gn_winograd_g[6][3] = {
     {0, 0, 1},
 };
 
-void gn_winograd_weights4x4(const float *weight, int outputChannels, int inputChannels, float *transformed) {
-    const size_t matrixStride = (size_t)outputChannels * inputChannels;
+void gn_winograd_weights4x4(const float *weight, size_t outputChannels, size_t inputChannels, float *transformed) {
+    const size_t matrixStride = outputChannels * inputChannels;
     for (size_t p = 0; p < matrixStride; p++) {
         const float *g = weight + 9 * p;
         // gg = G g (6x3), then U = gg G^T (6x6).

@@ -41,10 +41,25 @@ import Testing
         try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
-    /// Rows of a CSV text with no quoted cells, checking every row has the header's width.
+    /// Rows of a CSV text (RFC 4180 quoting, no line breaks inside cells), checking every row
+    /// has the header's width.
     func csvRows(_ text: String) -> [[String]] {
-        let rows = text.split(separator: "\n").map {
-            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let rows = text.split(separator: "\n").map { line in
+            var cells = [""]
+            var quoted = false
+            var previous: Character?
+            for character in line {
+                switch character {
+                case "\"" where quoted: quoted = false
+                case "\"":
+                    quoted = true
+                    if previous == "\"" { cells[cells.count - 1].append("\"") }
+                case "," where !quoted: cells.append("")
+                default: cells[cells.count - 1].append(character)
+                }
+                previous = character
+            }
+            return cells
         }
         for row in rows {
             #expect(row.count == rows[0].count, "row \(row) has \(row.count) cells, header \(rows[0].count)")
@@ -121,6 +136,20 @@ import Testing
         #expect(command.errors.contains("known: models"))
     }
 
+    @Test func tableExitsWithStatusTwoWhenTheInputOverflowsTheCounts() throws {
+        // Issue #14: vgg16's first conv on this input does 1.7e19 MACs, past Int64; this trapped.
+        let macs = try greenbench("table", "vgg16", "--input", "3x100000000x100000000")
+        #expect(macs.status == 2, "\(macs.errors)")
+        #expect(
+            macs.errors.contains(
+                "features.0 (Conv2d): MAC count on input [1, 3, 100000000, 100000000] overflows Int64"),
+            "\(macs.errors)")
+        // Here the input's own element count overflows, before any layer sees it.
+        let elements = try greenbench("table", "lenet5", "--input", "1x100000000000x100000000000")
+        #expect(elements.status == 2, "\(elements.errors)")
+        #expect(elements.errors.contains("element count of [1, 1, 100000000000, 100000000000] overflows Int64"))
+    }
+
     @Test(arguments: ["models", "table", "compare", "run", "blocks", "peak", "train", "infer", "compress"])
     func everyCommandHasHelp(_ command: String) throws {
         let result = try greenbench(command, "--help")
@@ -132,23 +161,33 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("greenbench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try greenbench(
-            "run", "lenet5", "lenet5-ds", "--runs", "1", "--warmup", "0", "--layers", "--format", "json", "--out",
-            directory.path)
+            "run", "lenet5", "lenet5-ds", "lenet5-lowrank", "--runs", "1", "--warmup", "0", "--layers", "--format",
+            "json", "--out", directory.path)
         #expect(result.status == 0, "\(result.errors)")
         let report = try #require(try json(result.output) as? [String: Any])
         let models = try #require(report["models"] as? [[String: Any]])
-        #expect(models.count == 2)
+        #expect(models.count == 3)
         #expect((models[0]["joulesPerImage"] as? Double ?? 0) > 0)
         #expect((report["energySource"] as? String ?? "").isEmpty == false)
+        #expect((report["energyRatioNote"] as? String ?? "").contains("energy ratio"))
+        #expect((report["layerJoulesNote"] as? String ?? "").contains("split by each layer's share of the time"))
         let verdicts = try #require(report["verdicts"] as? [[String: Any]])
-        #expect(verdicts.first?["variant"] as? String == "lenet5-ds")
+        #expect(verdicts.map { $0["variant"] as? String } == ["lenet5-ds", "lenet5-lowrank"])
         for name in [
-            "report.md", "results.json", "results.csv", "macs-vs-latency.svg", "layer-times.svg", "roofline.svg",
+            "report.md", "report.html", "results.json", "results.csv", "macs-vs-latency.svg", "layer-times.svg",
+            "roofline.svg",
         ] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name)")
         }
-        _ = try json(String(contentsOf: directory.appendingPathComponent("results.json"), encoding: .utf8))
-        _ = csvRows(try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8))
+        let saved = try #require(
+            try json(String(contentsOf: directory.appendingPathComponent("results.json"), encoding: .utf8))
+                as? [String: Any])
+        #expect((saved["models"] as? [Any])?.count == 3)
+        let csv = csvRows(try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8))
+        #expect(csv[0].suffix(2) == ["energy source", "energy note"] && csv.count == 4)
+        let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count == 4 && html.components(separatedBy: "<table>").count == 6)
+        #expect(!html.contains("<?xml") && html.contains("lenet5 b1 (baseline)"))
         for chart in ["macs-vs-latency.svg", "layer-times.svg", "roofline.svg"] {
             let parser = XMLParser(contentsOf: directory.appendingPathComponent(chart))
             #expect(parser?.parse() == true, "\(chart) is not well-formed XML")

@@ -35,6 +35,7 @@ import Testing
         // Linear(120, 84) alone: 10,164 parameters, 4·(120 + 84) + 84 = 900 at rank 4.
         #expect(rows.count == 3)
         #expect(rows.map { $0[3] } == ["params", "10164", "900"])
+        #expect(rows[0].last == "energy source" && rows[1].last?.isEmpty == false)
     }
 
     @Test func rejectsBadLevelsScopesAndPairs() throws {

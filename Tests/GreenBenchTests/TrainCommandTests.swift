@@ -53,6 +53,7 @@ import Testing
             with: try Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
         #expect((saved as? [String: Any])?["models"] as? [Any] != nil)
         _ = try XMLDocument(data: try Data(contentsOf: URL(fileURLWithPath: out + "/accuracy-vs-macs.svg")))
+        #expect(FileManager.default.fileExists(atPath: out + "/report.html"))
         #expect(result.errors.contains("train: lenet5 epoch 2/2  batch 3/3"))
     }
 
@@ -73,6 +74,7 @@ import Testing
         #expect(csv.status == 0 && tables.count == 2)
         #expect(
             tables.allSatisfy { !CommandLineTests().csvRows($0).isEmpty } && tables[1].hasPrefix("model,epoch,loss"))
+        #expect(CommandLineTests().csvRows(tables[0])[0].last == "energy source")
     }
 
     @Test func rejectsBadArgumentsWithStatus2() throws {

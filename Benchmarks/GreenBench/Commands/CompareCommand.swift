@@ -52,7 +52,7 @@ struct CompareCommand: Command {
         }
         print(
             format == .json
-                ? JSON.string(["baseline": entries[0].name, "batch": batch, "models": json])
+                ? try JSON.string(["baseline": entries[0].name, "batch": batch, "models": json])
                 : table.rendered(as: format))
     }
 }

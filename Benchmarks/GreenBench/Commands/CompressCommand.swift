@@ -181,7 +181,7 @@ struct CompressCommand: Command {
             rows.append(try measure(copy, label: "\(selection)", report: report, before: before))
         }
         print(
-            render(
+            try render(
                 rows, format: format, model: entry.name, scope: scope, latencyBatch: latencyBatch,
                 fineTuning: fineTuning, energySource: meter.description))
     }
@@ -190,10 +190,10 @@ struct CompressCommand: Command {
     static func render(
         _ rows: [Row], format: OutputFormat, model: String, scope: String, latencyBatch: Int, fineTuning: Int,
         energySource: String
-    ) -> String {
+    ) throws -> String {
         let baseline = rows[0]
         if format == .json {
-            return JSON.string([
+            return try JSON.string([
                 "command": "compress", "model": model, "scope": scope, "latencyBatch": latencyBatch,
                 "fineTuningEpochs": fineTuning, "energySource": energySource,
                 "rows": rows.map { row in
@@ -235,7 +235,7 @@ struct CompressCommand: Command {
         let setting =
             "\(model)\(scope.isEmpty ? "" : " (scope: \(scope))"), latency batch \(latencyBatch), "
             + "\(ComputeThreads.count) thread(s), fine-tuning \(fineTuning) epoch(s); energy source: \(energySource)"
-        if format == .csv { return table.rendered(as: .csv) }
+        if format == .csv { return table.appendingColumn("energy source", energySource).rendered(as: .csv) }
         let reports = rows.compactMap { $0.report.map(String.init(describing:)) }
         return ([table.rendered(as: format), setting] + reports).joined(separator: "\n\n")
     }

@@ -29,6 +29,6 @@ struct ModelsCommand: Command {
                 "parameters": cost.parameters, "macs": cost.macs, "flops": cost.flops, "weightBytes": cost.weightBytes,
             ])
         }
-        print(format == .json ? JSON.string(rows) : table.rendered(as: format))
+        print(format == .json ? try JSON.string(rows) : table.rendered(as: format))
     }
 }

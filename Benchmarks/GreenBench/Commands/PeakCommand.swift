@@ -31,7 +31,7 @@ struct PeakCommand: Command {
         let runs = try options.integer("runs", default: 7, in: 1...1000)
         let format: OutputFormat = try options.choice("format", default: .text)
         let peak = try MachinePeak.measure(threads: threads, runs: runs)
-        print(peak.rendered(as: format))
+        print(try peak.rendered(as: format))
     }
 }
 
@@ -78,12 +78,13 @@ struct MachinePeak {
             for size in [256, 1024, 2048] {
                 Console.progress("peak: sgemm and packed GEMM \(size)x\(size), \(count) thread(s)")
                 let problem = try GEMMProblem(size: size)
-                let samples = try Stopwatch.samples(runs: runs, warmup: 2) { try problem.runWrapper() }
-                let packed = Stopwatch.samples(runs: runs, warmup: 2) { problem.runPacked() }
+                let sgemm = try Timing.measure(warmup: 2, minimumRuns: runs, minimumSeconds: 0) {
+                    try problem.runWrapper()
+                }
+                let packed = Timing.measure(warmup: 2, minimumRuns: runs, minimumSeconds: 0) { problem.runPacked() }
                 results += [
-                    GEMMResult(kernel: "sgemm", size: size, threads: count, medianSeconds: Statistics.median(samples)),
-                    GEMMResult(
-                        kernel: "packed GEMM", size: size, threads: count, medianSeconds: Statistics.median(packed)),
+                    GEMMResult(kernel: "sgemm", size: size, threads: count, medianSeconds: sgemm.median),
+                    GEMMResult(kernel: "packed GEMM", size: size, threads: count, medianSeconds: packed.median),
                 ]
             }
         }
@@ -93,15 +94,15 @@ struct MachinePeak {
             Console.progress("peak: wrapper overhead at \(size), 1 thread")
             let problem = try GEMMProblem(size: size)
             let repeats = size == 256 ? 200 : 3
-            var wrapper: [Double] = [], direct: [Double] = []
-            for _ in 0..<(runs + 2) {
-                wrapper.append(try Stopwatch.seconds { for _ in 0..<repeats { try problem.runWrapper() } })
-                direct.append(Stopwatch.seconds { for _ in 0..<repeats { problem.runDirect() } })
-            }
+            let timings = try Timing.inTurns(
+                [
+                    { for _ in 0..<repeats { try problem.runWrapper() } },
+                    { for _ in 0..<repeats { problem.runDirect() } },
+                ], warmup: 2, minimumRuns: runs, minimumSeconds: 0)
             overhead.append(
                 Overhead(
-                    size: size, wrapperSeconds: Statistics.median(Array(wrapper.dropFirst(2))) / Double(repeats),
-                    directSeconds: Statistics.median(Array(direct.dropFirst(2))) / Double(repeats)))
+                    size: size, wrapperSeconds: timings[0].median / Double(repeats),
+                    directSeconds: timings[1].median / Double(repeats)))
         }
         try ComputeThreads.set(threads)
         Console.progress("peak: STREAM triad, \(threads) thread(s)")
@@ -111,7 +112,7 @@ struct MachinePeak {
             gemm: results, overhead: overhead, bandwidthGBps: bandwidth, threads: threads)
     }
 
-    func rendered(as format: OutputFormat) -> String {
+    func rendered(as format: OutputFormat) throws -> String {
         if format == .json {
             let object: [String: Any] = [
                 "openblasCore": coreName,
@@ -133,7 +134,7 @@ struct MachinePeak {
                 "peakGflops": peakGFLOPS(threads: threads),
                 "streamTriadGBps": bandwidthGBps,
             ]
-            return JSON.string(object)
+            return try JSON.string(object)
         }
         var table = Table(headers: ["measure", "n", "threads", "median ms", "result"], rows: [])
         for result in gemm {

@@ -28,7 +28,7 @@ struct RunCommand: Command {
                           kernel, what was fused into it, model and executed MACs)
           --eager         time the layer-by-layer forward pass instead of the inference plan
           --format F      text (default), markdown, csv or json
-          --out DIR       also write report.md, results.json, results.csv and SVG charts to DIR
+          --out DIR       also write report.md, report.html, results.json, results.csv and SVG charts to DIR
         \(EnergyOptions.usage)
         Running `greenbench` with no arguments runs the standard suite (see Docs/Benchmarks.md)
         and writes ./greenbench-report.
@@ -63,11 +63,11 @@ struct RunCommand: Command {
                     machine: machine))
         }
         let report = BenchmarkReport(machine: machine, energySource: meter.description, results: results)
-        print(report.rendered(as: format))
+        print(try report.rendered(as: format))
         if let directory = options.value("out") {
             let pair = results.count >= 2 && options.flag("layers") ? (results[0].model, results[1].model, batch) : nil
             try report.write(to: directory, layerPair: pair)
-            Console.progress("run: wrote \(directory)/report.md, results.json, results.csv and charts")
+            Console.progress("run: wrote \(directory)/report.md, report.html, results.json, results.csv and charts")
         }
     }
 
@@ -79,7 +79,7 @@ struct RunCommand: Command {
         let threads = ComputeThreads.count
         Console.progress("suite: measuring this machine's limits (greenbench peak)")
         let machine = try MachinePeak.measure(threads: threads, runs: 5)
-        print(machine.rendered(as: .text) + "\n")
+        print(try machine.rendered(as: .text) + "\n")
         func family(_ baseline: String) -> [ModelZoo.Entry] {
             ModelZoo.entries.filter { $0.name == baseline || $0.baseline == baseline }
         }
@@ -101,8 +101,8 @@ struct RunCommand: Command {
             }
         }
         let report = BenchmarkReport(machine: machine, energySource: meter.description, results: results)
-        print(report.rendered(as: .text))
+        print(try report.rendered(as: .text))
         try report.write(to: directory, layerPair: ("vgg16-cifar", "vgg16-cifar-ds", 32))
-        Console.progress("suite: wrote \(directory)/report.md, results.json, results.csv and charts")
+        Console.progress("suite: wrote \(directory)/report.md, report.html, results.json, results.csv and charts")
     }
 }

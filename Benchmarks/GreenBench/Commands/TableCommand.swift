@@ -32,6 +32,9 @@ struct TableCommand: Command {
         do {
             table = try CostTable(model, input: input, name: entry.name, depth: depth)
         } catch let error as LayerError {
+            // A shape the model cannot take, or one whose MACs, FLOPs or byte counts overflow Int.
+            throw UsageError("\(entry.name) cannot take input \(input): \(error)")
+        } catch let error as TensorError {
             throw UsageError("\(entry.name) cannot take input \(input): \(error)")
         }
         print(table.rendered(as: format))

@@ -87,9 +87,9 @@ struct TrainCommand: Command {
         for entry in options.models {
             results.append(try train(entry, training: training, test: test, options: options, meter: meter))
         }
-        print(render(results, options: options, energySource: meter.description))
+        print(try render(results, options: options, energySource: meter.description))
         try write(results, options: options, energySource: meter.description)
-        Console.progress("train: wrote \(options.out)/results.json and accuracy-vs-macs.svg")
+        Console.progress("train: wrote \(options.out)/results.json, results.csv, report.html and accuracy-vs-macs.svg")
     }
 
     /// Trains `entry` from fresh seeded weights, then measures test accuracy and its energy.
@@ -122,10 +122,25 @@ struct TrainCommand: Command {
     }
 
     /// The results table (one row per model) and the per-epoch table, or the JSON document.
-    static func render(_ results: [Result], options: Options, energySource: String) -> String {
+    static func render(_ results: [Result], options: Options, energySource: String) throws -> String {
         if options.format == .json {
-            return JSON.string(document(results, options: options, energySource: energySource))
+            return try JSON.string(document(results, options: options, energySource: energySource))
         }
+        let (summary, epochs) = tables(results)
+        let setting =
+            "\(TrainingOptions.dataSetName(options.data)) (\(options.data)), batch \(options.training.batch), "
+            + "\(options.training.optimizer.rawValue) lr \(options.training.learningRate), seed \(options.training.seed), "
+            + "\(options.training.threads) thread(s) on \(Host.description); energy source: \(energySource)"
+        // CSV stays two plain tables, each row carrying the energy source; text and Markdown say the settings in between.
+        let sections =
+            options.format == .csv
+            ? [summary.appendingColumn("energy source", energySource), epochs].map { $0.rendered(as: .csv) }
+            : [summary.rendered(as: options.format), setting, epochs.rendered(as: options.format)]
+        return sections.joined(separator: "\n\n")
+    }
+
+    /// The results table (one row per model) and the per-epoch table.
+    static func tables(_ results: [Result]) -> (summary: Table, epochs: Table) {
         var summary = Table(
             headers: [
                 "model", "test acc %", "params", "MACs/image", "train s", "s/epoch", "images/s", "train J",
@@ -149,21 +164,14 @@ struct TrainCommand: Command {
                 ])
             }
         }
-        let setting =
-            "batch \(options.training.batch), \(options.training.optimizer.rawValue) lr \(options.training.learningRate), seed \(options.training.seed), "
-            + "\(options.training.threads) thread(s); energy source: \(energySource)"
-        // CSV stays two plain tables (results.json has the settings); text and Markdown say them in between.
-        let sections =
-            options.format == .csv
-            ? [summary, epochs].map { $0.rendered(as: .csv) }
-            : [summary.rendered(as: options.format), setting, epochs.rendered(as: options.format)]
-        return sections.joined(separator: "\n\n")
+        return (summary, epochs)
     }
 
     /// Everything measured, for results.json.
     static func document(_ results: [Result], options: Options, energySource: String) -> [String: Any] {
         [
-            "command": "train", "data": options.data, "epochs": options.training.epochs,
+            "command": "train", "data": options.data, "dataSet": TrainingOptions.dataSetName(options.data),
+            "machine": Host.description, "epochs": options.training.epochs,
             "batch": options.training.batch,
             "optimizer": options.training.optimizer.rawValue, "learningRate": Double(options.training.learningRate),
             "seed": Int(options.training.seed),
@@ -189,20 +197,43 @@ struct TrainCommand: Command {
         ]
     }
 
-    /// results.json and the accuracy-against-MACs chart in `--out`.
+    /// results.json, results.csv, the accuracy-against-MACs chart and report.html in `--out`,
+    /// each saved atomically.
     static func write(_ results: [Result], options: Options, energySource: String) throws {
-        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-        let json = JSON.string(document(results, options: options, energySource: energySource)) + "\n"
-        try json.write(toFile: options.out + "/results.json", atomically: true, encoding: .utf8)
-        let chart = SVGChart.scatter(
-            title: "MNIST test accuracy against MACs per image (\(options.training.epochs) epoch(s))",
-            xLabel: "MACs per image",
-            yLabel: "test accuracy %",
+        let folder = try ReportFolder(creating: options.out)
+        try folder.save(
+            "results.json", JSON.string(document(results, options: options, energySource: energySource)) + "\n")
+        let (summary, epochs) = tables(results)
+        try folder.save("results.csv", summary.appendingColumn("energy source", energySource).rendered(as: .csv) + "\n")
+        let chart = accuracyChart(results, options: options)
+        try folder.save("accuracy-vs-macs.svg", chart)
+        let dataSet = TrainingOptions.dataSetName(options.data)
+        var page = HTMLPage(title: "GreenNN training report: \(dataSet), \(Host.description)")
+        page.paragraph(
+            "\(options.training.epochs) epoch(s), batch \(options.training.batch), \(options.training.optimizer.rawValue) "
+                + "lr \(options.training.learningRate), seed \(options.training.seed), \(options.training.threads) thread(s). "
+                + "Energy source: \(energySource).")
+        page.heading("Models")
+        page.table(summary)
+        page.heading("Epochs")
+        page.table(epochs)
+        page.chart(chart)
+        try folder.save("report.html", page.rendered)
+    }
+
+    /// Test accuracy against MACs per image, one labelled point per model, baselines as rings;
+    /// the title names the data set, the epochs and the machine.
+    static func accuracyChart(_ results: [Result], options: Options) -> String {
+        let baselines = Set(options.models.compactMap(\.baseline))
+        return SVGChart.scatter(
+            title: "\(TrainingOptions.dataSetName(options.data)) test accuracy against MACs per image "
+                + "(\(options.training.epochs) epoch(s)), \(Host.description)",
+            xLabel: "MACs per image", yLabel: "test accuracy %",
             points: results.enumerated().map { index, result in
                 SVGChart.Point(
-                    x: Double(result.cost.macs), y: 100 * result.testAccuracy, label: result.model, series: index)
+                    x: Double(result.cost.macs), y: 100 * result.testAccuracy, label: result.model, series: index,
+                    baseline: baselines.contains(result.model))
             },
             seriesNames: results.map(\.model), logarithmic: false)
-        try chart.write(toFile: options.out + "/accuracy-vs-macs.svg", atomically: true, encoding: .utf8)
     }
 }

@@ -1,3 +1,5 @@
+import GreenNN
+
 /// One greenbench subcommand: its name, one-line summary, usage text and entry point.
 protocol Command {
     /// The word that selects the command: `greenbench <name>`.
@@ -7,7 +9,9 @@ protocol Command {
     /// The full usage text that `--help` prints.
     static var usage: String { get }
     /// Parses `arguments` (everything after the command name) and runs.
-    /// Throws `UsageError` for bad arguments (exit status 2), anything else for failures (1).
+    /// Throws `UsageError` for bad arguments (exit status 2), a size overflow (`LayerError` or
+    /// `TensorError` `.sizeOverflow`: the sizes given are too large, also 2), anything else for
+    /// failures (1).
     static func run(_ arguments: [String]) throws
 }
 
@@ -27,7 +31,7 @@ struct CommandEntry {
     }
 
     /// Runs the command with `arguments` (or prints its usage for --help) and returns the
-    /// exit status: 0 success, 1 failure, 2 usage error.
+    /// exit status: 0 success, 1 failure, 2 usage error or size overflow.
     func execute(_ arguments: [String]) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
             print(usage)
@@ -41,7 +45,24 @@ struct CommandEntry {
             return 2
         } catch {
             Console.error("greenbench \(name): \(error)")
-            return 1
+            return Self.isSizeOverflow(error) ? 2 : 1
+        }
+    }
+
+    /// Whether `error` says a size computed from the command line (`--input`, `--batch`) does
+    /// not fit in `Int`: a usage error, whichever command met it.
+    static func isSizeOverflow(_ error: any Error) -> Bool {
+        switch error {
+        case let error as LayerError:
+            switch error.reason {
+            case .sizeOverflow(_), .tensor(.sizeOverflow(_, _, _)): return true
+            default: return false
+            }
+        case let error as TensorError:
+            if case .sizeOverflow(_, _, _) = error { return true }
+            return false
+        default:
+            return false
         }
     }
 }

@@ -34,6 +34,8 @@ struct ModelBenchmark {
     let timing: Timing
     let energy: EnergyReport
     let peakGFLOPS: Double
+    /// The process's resident high-water mark over this model's build, plan and runs alone
+    /// (`ResidentMemory.resetPeak()` before it), in bytes.
     let peakResidentBytes: Int
     /// "plan" or "eager".
     let executor: String
@@ -65,6 +67,7 @@ struct ModelBenchmark {
         _ entry: ModelZoo.Entry, batch: Int, runs: Int, warmup: Int, minimumSeconds: Double, profileLayers: Bool,
         eager: Bool = false, meter: any EnergyMeter, machine: MachinePeak
     ) throws -> ModelBenchmark {
+        ResidentMemory.resetPeak()
         let model = try ModelZoo.model(named: entry.name)
         model.eval()
         var generator = SeededGenerator(seed: 7)
@@ -82,21 +85,15 @@ struct ModelBenchmark {
             Console.progress("  \(entry.name) batch \(batch): warm-up \(run + 1) of \(warmup)")
             try pass()
         }
-        var samples: [Double] = []
-        var spent = 0.0
         let faultsBefore = MinorFaults.count
         let buffersBefore = BufferAllocations.count
         let span = try meter.start()
-        while samples.count < runs || (spent < minimumSeconds && samples.count < 10 * runs) {
-            Console.progress("  \(entry.name) batch \(batch): run \(samples.count + 1) of \(runs)")
-            let seconds = try Stopwatch.seconds(pass)
-            samples.append(seconds)
-            spent += seconds
-        }
+        let timing = try Timing.measure(
+            warmup: 0, minimumRuns: runs, minimumSeconds: minimumSeconds, maximumRuns: 10 * runs,
+            progress: { Console.progress("  \(entry.name) batch \(batch): run \($0) of \(runs)") }, pass)
         let energy = try meter.stop(span)
-        let faults = Double(MinorFaults.count - faultsBefore) / Double(samples.count)
-        let buffers = Double(BufferAllocations.count - buffersBefore) / Double(samples.count)
-        let timing = Timing(samples: samples)
+        let faults = Double(MinorFaults.count - faultsBefore) / Double(timing.samples.count)
+        let buffers = Double(BufferAllocations.count - buffersBefore) / Double(timing.samples.count)
         let threads = ComputeThreads.count
         let peak = machine.peakGFLOPS(threads: threads)
         var timed: [(path: String, seconds: [Double], step: InferencePlan.Step?)] = []
@@ -117,7 +114,7 @@ struct ModelBenchmark {
         }
         let rows = cost.rowsByPath
         let total = timed.reduce(0.0) { $0 + Statistics.median($1.seconds) }
-        let joulesPerPass = energy.joules / Double(samples.count)
+        let joulesPerPass = energy.joules / Double(timing.samples.count)
         let layers = timed.compactMap { path, seconds, step -> LayerRow? in
             guard let row = rows[path] ?? (path.isEmpty ? cost : nil) else { return nil }
             let median = Statistics.median(seconds)
@@ -146,11 +143,28 @@ enum MinorFaults {
     }
 }
 
-/// The process's peak resident set size (getrusage `ru_maxrss`, kibibytes on Linux).
+/// The process's resident high-water mark (VmHWM in /proc/self/status on Linux), which
+/// `resetPeak()` brings down to the current resident size, so each model's peak is its own
+/// and not the GEMM-peak and STREAM buffers measured before it.
 enum ResidentMemory {
+    /// Peak resident bytes since the last reset (or the process's start).
     static var peakBytes: Int {
+        if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kibibytes = Int(line.dropFirst("VmHWM:".count).filter(\.isNumber))
+        {
+            return kibibytes * 1024
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
+    }
+
+    /// Resets the high-water mark to the current resident size (writes 5 to
+    /// /proc/self/clear_refs; Linux 4.0+). Where that is refused the peak stays the process's.
+    static func resetPeak() {
+        guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+        defer { try? file.close() }
+        try? file.write(contentsOf: Data("5".utf8))
     }
 }

@@ -21,8 +21,16 @@ enum ModelOptions {
     }
 
     /// A model and the input it runs on: the entry's image shape unless `--input` overrides it.
+    /// - Throws: `UsageError` for a malformed `--input`, or when batch × C × H × W overflows `Int`
+    ///   (the shape's element count is checked, so later code may use `Shape.elementCount`).
     static func input(for entry: ModelZoo.Entry, batch: Int, override: String?) throws(UsageError) -> Shape {
         let image = try override.map(imageShape) ?? entry.imageShape
-        return Shape([batch] + image.dimensions)
+        let shape = Shape([batch] + image.dimensions)
+        do {
+            _ = try shape.checkedElementCount(for: "--batch and --input")
+        } catch {
+            throw UsageError(error.description)
+        }
+        return shape
     }
 }

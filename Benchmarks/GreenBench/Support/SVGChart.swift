@@ -1,8 +1,9 @@
 import Foundation
 
 /// Small, dependency-free SVG charts for the report: a scatter plot (optionally log-log,
-/// with optional roof lines) and horizontal bars. Text is XML-escaped, so the output is
-/// well-formed XML.
+/// with optional roof lines) and horizontal bars. Axes fit the data (a linear axis does not
+/// start at 0 unless the data does), every point carries its label on the chart, and a
+/// baseline point is drawn as a ring. Text is XML-escaped, so the output is well-formed XML.
 enum SVGChart {
     /// One point of a scatter plot.
     struct Point {
@@ -10,6 +11,8 @@ enum SVGChart {
         let y: Double
         let label: String
         let series: Int
+        /// Drawn as a ring with "(baseline)" after its label.
+        var baseline = false
     }
 
     /// A line segment in data coordinates (for rooflines).
@@ -33,7 +36,7 @@ enum SVGChart {
         title: String, xLabel: String, yLabel: String, points: [Point], seriesNames: [String],
         logarithmic: Bool, segments: [Segment] = []
     ) -> String {
-        let (width, height, left, right, top, bottom) = (760.0, 480.0, 80.0, 200.0, 40.0, 60.0)
+        let (width, height, left, right, top, bottom) = (900.0, 520.0, 80.0, 200.0, 40.0, 60.0)
         let xs = points.map(\.x) + segments.flatMap { [$0.from.x, $0.to.x] }
         let ys = points.map(\.y) + segments.flatMap { [$0.from.y, $0.to.y] }
         func transform(_ value: Double) -> Double { logarithmic ? log10(max(value, 1e-12)) : value }
@@ -58,10 +61,22 @@ enum SVGChart {
             body +=
                 "<text x=\"\(fmt(px(segment.to.x) - 4))\" y=\"\(fmt(py(segment.to.y) - 6))\" font-size=\"10\" fill=\"#777\" text-anchor=\"end\">\(escape(segment.label))</text>"
         }
-        for point in points {
+        var placed = PlacedLabels()
+        for point in points.sorted(by: { py($0.y) < py($1.y) }) {
             let colour = palette[point.series % palette.count]
+            let (x, y) = (px(point.x), py(point.y))
+            let label = point.baseline ? point.label + " (baseline)" : point.label
             body +=
-                "<circle cx=\"\(fmt(px(point.x)))\" cy=\"\(fmt(py(point.y)))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.8\"><title>\(escape(point.label))</title></circle>"
+                point.baseline
+                ? "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y))\" r=\"6\" fill=\"white\" stroke=\"\(colour)\" stroke-width=\"2.5\"><title>\(escape(label))</title></circle>"
+                : "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.8\"><title>\(escape(label))</title></circle>"
+            let labelY = placed.place(x: x + 8, y: y + 3, width: 5.6 * Double(label.count), height: 11)
+            if abs(labelY - (y + 3)) > 1 {
+                body +=
+                    "<line x1=\"\(fmt(x + 3))\" y1=\"\(fmt(y))\" x2=\"\(fmt(x + 8))\" y2=\"\(fmt(labelY - 3))\" stroke=\"#bbb\"/>"
+            }
+            body +=
+                "<text x=\"\(fmt(x + 8))\" y=\"\(fmt(labelY))\" font-size=\"10\" fill=\"#333\">\(escape(label))</text>"
         }
         for (index, name) in seriesNames.enumerated() {
             let y = top + 16 * Double(index)
@@ -143,7 +158,27 @@ enum SVGChart {
         guard let low = values.min(), let high = values.max() else { return (0, 1) }
         if logarithmic { return (low.rounded(.down), max(high.rounded(.up), low.rounded(.down) + 1)) }
         let span = high - low
-        return span > 0 ? (Swift.min(0, low), high + 0.05 * span) : (low - 1, high + 1)
+        return span > 0 ? (low - 0.08 * span, high + 0.08 * span) : (low - 1, high + 1)
+    }
+
+    /// Labels already drawn, so the next one moves up or down until it overlaps none.
+    struct PlacedLabels {
+        private var boxes: [(x: Double, y: Double, width: Double, height: Double)] = []
+
+        /// The baseline y for a label of `width` × `height` at (`x`, `y`), nudged in steps of
+        /// its height until it clears every label placed before.
+        mutating func place(x: Double, y: Double, width: Double, height: Double) -> Double {
+            let offsets = [0.0] + (1...12).flatMap { [Double($0) * height, -Double($0) * height] }
+            let chosen =
+                offsets.map { y + $0 }.first { candidate in
+                    !boxes.contains {
+                        x < $0.x + $0.width && $0.x < x + width && candidate - height < $0.y
+                            && $0.y - $0.height < candidate
+                    }
+                } ?? y
+            boxes.append((x, chosen, width, height))
+            return chosen
+        }
     }
 
     /// A number with at most 3 significant decimals, for coordinates and labels.

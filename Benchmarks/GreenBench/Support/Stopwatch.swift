@@ -1,18 +1,12 @@
 import Dispatch
 
-/// Wall-clock timing of repeated runs, and the order statistics benchmarks quote.
+/// Wall-clock time of one call (`Timing` repeats it), and the order statistics benchmarks quote.
 enum Stopwatch {
     /// Seconds `body` takes, on the monotonic clock.
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-
-    /// Runs `body` `warmup` times untimed, then `runs` times timed; returns the timings in seconds.
-    static func samples(runs: Int, warmup: Int, _ body: () throws -> Void) rethrows -> [Double] {
-        for _ in 0..<warmup { try body() }
-        return try (0..<runs).map { _ in try seconds(body) }
     }
 }
 

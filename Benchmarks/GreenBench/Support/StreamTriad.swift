@@ -21,13 +21,13 @@ enum StreamTriad {
                 arrays.2.base[i] = 2
             }
         }
-        let samples = Stopwatch.samples(runs: runs, warmup: 1) {
+        let timing = Timing.measure(warmup: 1, minimumRuns: runs, minimumSeconds: 0) {
             parallelFor(elements) { _, range in
                 let (a, b, c) = (arrays.0.base, arrays.1.base, arrays.2.base)
                 for i in range { a[i] = b[i] + 3 * c[i] }
             }
         }
-        return Double(3 * 4 * elements) / Statistics.median(samples) / 1e9
+        return Double(3 * 4 * elements) / timing.median / 1e9
     }
 
     /// A pointer to memory that parallel workers write in disjoint ranges.

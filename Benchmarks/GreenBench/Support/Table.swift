@@ -1,5 +1,6 @@
 /// A rectangular report: a header row and rows of cells, rendered as an aligned text
-/// table, Markdown or CSV. Numeric columns are right-aligned in text.
+/// table, Markdown, CSV or an HTML table; greenbench's one table renderer (GreenNN's cost
+/// tables have their own, nested ones). Numeric columns are right-aligned in text and HTML.
 struct Table {
     /// Column titles.
     let headers: [String]
@@ -15,16 +16,38 @@ struct Table {
         }
     }
 
-    private func text() -> String {
-        let widths = headers.indices.map { column in
-            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+    /// The table with one more column, `header`, holding `value` on every row (CSV's way of
+    /// carrying a setting such as the energy source beside each figure).
+    func appendingColumn(_ header: String, _ value: String) -> Table {
+        Table(headers: headers + [header], rows: rows.map { $0 + [value] })
+    }
+
+    /// An HTML `<table>`, cells escaped, numeric columns right-aligned.
+    func html() -> String {
+        let numeric = numericColumns
+        func cell(_ text: String, _ column: Int) -> String {
+            "<td\(numeric[column] ? " class=\"number\"" : "")>\(SVGChart.escape(text))</td>"
         }
-        let numeric = headers.indices.map { column in
+        let head = "<tr>" + headers.map { "<th>\(SVGChart.escape($0))</th>" }.joined() + "</tr>"
+        let body = rows.map { row in "<tr>" + row.indices.map { cell(row[$0], $0) }.joined() + "</tr>" }
+        return (["<table>", head] + body + ["</table>"]).joined(separator: "\n")
+    }
+
+    /// Whether each column holds only numbers (with separators, "%" or "x") or "--".
+    private var numericColumns: [Bool] {
+        headers.indices.map { column in
             !rows.isEmpty
                 && rows.allSatisfy {
                     $0[column] == "--" || Double($0[column].filter { $0 != "," && $0 != "%" && $0 != "x" }) != nil
                 }
         }
+    }
+
+    private func text() -> String {
+        let widths = headers.indices.map { column in
+            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        let numeric = numericColumns
         func line(_ cells: [String]) -> String {
             cells.indices.map { column in
                 let padding = String(repeating: " ", count: widths[column] - cells[column].count)

@@ -1,3 +1,4 @@
+import Foundation
 import GreenModels
 
 /// The training options `train` and `compress` share (epochs, batch, optimizer and learning
@@ -47,6 +48,17 @@ struct TrainingOptions {
         parsed.threads = try options.integer("threads", default: ComputeThreads.count, in: 1...1024)
         parsed.limit = options.value("limit") == nil ? nil : try options.integer("limit", default: 0, in: 1...Int.max)
         return parsed
+    }
+
+    /// The name a chart or table gives the IDX data set in `folder`: "Fashion-MNIST" or
+    /// "MNIST" when the folder's name says so, else the folder's own name.
+    static func dataSetName(_ folder: String) -> String {
+        let name = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+        switch name.lowercased() {
+        case let lower where lower.contains("fashion"): return "Fashion-MNIST"
+        case let lower where lower.contains("mnist"): return "MNIST"
+        default: return name
+        }
     }
 
     /// The MNIST-format training set (its first `limit` images) and test set in `folder`.

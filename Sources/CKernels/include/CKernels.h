@@ -14,6 +14,9 @@ extern "C" {
 
 /// The geometry of a 2-D sliding window over one [H, W] plane:
 /// out = (in + 2*padding - dilation*(kernel-1) - 1) / stride + 1 along each axis.
+/// The padded extent in + 2*padding and the stride are at most 2^30 along each axis (GreenTensor's WindowGeometry
+/// checks), which bounds every field, so the kernels' int sums of a position and an offset cannot overflow; offsets
+/// into a plane or a column matrix are computed in size_t (or ptrdiff_t where they may be negative).
 typedef struct {
     int inputHeight, inputWidth;
     int kernelHeight, kernelWidth;
@@ -125,14 +128,14 @@ gn_isa gn_best_isa(void);
 
 /// Winograd F(4x4,3x3) weight transform: weight [outputChannels, inputChannels, 3, 3] -> 36 matrices G g G^T,
 /// matrix k at transformed + k*outputChannels*inputChannels, each [outputChannels][inputChannels] row-major.
-void gn_winograd_weights4x4(const float *weight, int outputChannels, int inputChannels, float *transformed);
+void gn_winograd_weights4x4(const float *weight, size_t outputChannels, size_t inputChannels, float *transformed);
 
 /// Floats of a [m, k] packed by gn_pack_gemm_a: ceil(m / 6) * 6 * k.
-size_t gn_packed_gemm_a_size(int m, int k);
+size_t gn_packed_gemm_a_size(size_t m, size_t k);
 
 /// Packs a [m, k] (rows lda apart) into panels of 6 rows: panel p holds, for each column t < k, the 6 values
 /// a[6p + r][t] (r = 0..5) contiguous (zero for rows past m); panel p starts at packed + 6*p*k.
-void gn_pack_gemm_a(const float *a, int m, int k, size_t lda, float *packed);
+void gn_pack_gemm_a(const float *a, size_t m, size_t k, size_t lda, float *packed);
 
 /// Floats of workspace packedGEMM needs (its packed blocks of b), the same for every instruction set.
 size_t gn_gemm_workspace_size(void);

@@ -91,6 +91,7 @@ public final class Branches: ContainerLayer {
             try LayerError.inChild(child.name, kind: child.layer.kind) { try child.layer.cost(for: input) }
                 .prefixed(with: child.name)
         }
+        let arithmetic = try CostArithmetic(kind: kind, input: input)
         var output = rows[0].output
         guard output.rank >= 2 else {
             throw LayerError.inputShape(kind, expected: "branch outputs [N, C, …]", actual: output)
@@ -105,11 +106,14 @@ public final class Branches: ContainerLayer {
                     reason: .invalidState(
                         "branch outputs must match on every axis but channels: \(rows[0].output) vs \(row.output)"))
             }
-            output[1] += row.output[1]
+            output[1] = try arithmetic.sum("output channel count", output[1], row.output[1])
         }
-        var cost = LayerCost.combined(for: self, input: input, output: output, rows: rows)
-        cost.activationBytes += 4 * output.elementCount
-        cost.backwardFLOPs += (rows.count - 1) * input.elementCount
+        var cost = try LayerCost.combined(for: self, input: input, output: output, rows: rows)
+        // combined(…) checked the output and the input.
+        cost.activationBytes = try arithmetic.scaled(
+            "activation byte count", 4, output.elementCount, plus: cost.activationBytes)
+        cost.backwardFLOPs = try arithmetic.scaled(
+            "backward FLOP count", rows.count - 1, input.elementCount, plus: cost.backwardFLOPs)
         return cost
     }
 

@@ -16,6 +16,10 @@ public struct LayerError: Error, Equatable, CustomStringConvertible {
         /// An input the layer cannot take for a reason other than its channel count (a plane
         /// smaller than the kernel).
         case invalidInput(String)
+        /// A size that grows with the input (MACs, FLOPs, an element or byte count, a padded
+        /// plane) does not fit in `Int`; the text names the quantity and the input:
+        /// "MAC count on input [1, 3, 100000000, 100000000]".
+        case sizeOverflow(String)
     }
 
     /// The dotted path from the outermost container that saw the error ("" at the top).
@@ -42,6 +46,12 @@ public struct LayerError: Error, Equatable, CustomStringConvertible {
         LayerError(kind: kind, reason: .inputShape(expected: expected, actual: actual))
     }
 
+    /// A size-overflow error: "(Kind): MAC count on input [1, 3, 100000000, 100000000] overflows Int64".
+    /// `quantity` names what overflowed ("MAC count", "output element count").
+    public static func sizeOverflow(_ kind: String, _ quantity: String, input: Shape) -> LayerError {
+        LayerError(kind: kind, reason: .sizeOverflow("\(quantity) on input \(input)"))
+    }
+
     /// The same error seen from a parent in which the failing layer is called `name`.
     public func prefixed(with name: String) -> LayerError {
         var copy = self
@@ -58,6 +68,7 @@ public struct LayerError: Error, Equatable, CustomStringConvertible {
         case let .tensor(error): return "\(location): \(error)"
         case let .invalidState(message): return "\(location): \(message)"
         case let .invalidInput(message): return "\(location): \(message)"
+        case let .sizeOverflow(quantity): return "\(location): \(quantity) overflows Int\(Int.bitWidth)"
         }
     }
 

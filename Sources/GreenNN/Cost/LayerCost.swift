@@ -37,6 +37,9 @@ public struct LayerCost: Equatable, Sendable {
 
     /// A cost row; `weightBytes` defaults to 4 bytes per parameter and `activationBytes` to
     /// 4 bytes per output element.
+    ///
+    /// The defaults are unchecked arithmetic: a `cost(for:)` implementation checks its output
+    /// first (`CostArithmetic.outputElementCount(_:)`), as it checks every other count it computes.
     public init(
         kind: String, input: Shape, output: Shape, parameters: Int = 0, macs: Int = 0, flops: Int = 0,
         backwardMACs: Int = 0, backwardFLOPs: Int = 0, weightBytes: Int? = nil, activationBytes: Int? = nil,
@@ -92,19 +95,26 @@ public struct LayerCost: Equatable, Sendable {
     /// - Throws: the first child's error, its path prefixed with that child's name.
     public static func chain(for layer: any Layer, input: Shape, children: [NamedLayer]) throws -> LayerCost {
         let (rows, output) = try rows(of: children, input: input)
-        return combined(for: layer, input: input, output: output, rows: rows)
+        return try combined(for: layer, input: input, output: output, rows: rows)
     }
 
     /// A row for `layer` summing `rows` (forward and backward MACs and FLOPs, activation
     /// bytes). Parameters and weight bytes come from `layer` itself, so a parameter or buffer
     /// reached twice counts once.
-    public static func combined(for layer: any Layer, input: Shape, output: Shape, rows: [LayerCost]) -> LayerCost {
-        LayerCost(
+    /// - Throws: `LayerError` (`.sizeOverflow`) when a sum, or the output's size, overflows `Int`.
+    public static func combined(
+        for layer: any Layer, input: Shape, output: Shape, rows: [LayerCost]
+    ) throws -> LayerCost {
+        let arithmetic = try CostArithmetic(kind: layer.kind, input: input)
+        _ = try arithmetic.outputElementCount(output)
+        return LayerCost(
             kind: layer.kind, input: input, output: output, parameters: layer.parameterCount,
-            macs: rows.reduce(0) { $0 + $1.macs }, flops: rows.reduce(0) { $0 + $1.flops },
-            backwardMACs: rows.reduce(0) { $0 + $1.backwardMACs },
-            backwardFLOPs: rows.reduce(0) { $0 + $1.backwardFLOPs },
-            weightBytes: 4 * layer.storedFloatCount, activationBytes: rows.reduce(0) { $0 + $1.activationBytes },
+            macs: try arithmetic.sum("MAC count", of: rows.lazy.map(\.macs)),
+            flops: try arithmetic.sum("FLOP count", of: rows.lazy.map(\.flops)),
+            backwardMACs: try arithmetic.sum("backward MAC count", of: rows.lazy.map(\.backwardMACs)),
+            backwardFLOPs: try arithmetic.sum("backward FLOP count", of: rows.lazy.map(\.backwardFLOPs)),
+            weightBytes: 4 * layer.storedFloatCount,
+            activationBytes: try arithmetic.sum("activation byte count", of: rows.lazy.map(\.activationBytes)),
             children: rows)
     }
 }

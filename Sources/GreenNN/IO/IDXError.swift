@@ -18,6 +18,10 @@ public enum IDXError: Error, Equatable, CustomStringConvertible {
     case corruptGzip(path: String, offset: Int, reason: String)
     /// The decompressed content would exceed `limit` bytes.
     case tooLarge(path: String, limit: Int)
+    /// The file itself holds `size` bytes, more than `limit` (found before anything is read).
+    case fileTooLarge(path: String, size: Int, limit: Int)
+    /// A label at `offset` is not below the number of classes.
+    case labelOutOfRange(path: String, offset: Int, label: Int, classes: Int)
     /// An images file and a labels file that do not hold the same number of items.
     case mismatchedCounts(images: String, imageCount: Int, labels: String, labelCount: Int)
 
@@ -45,6 +49,10 @@ public enum IDXError: Error, Equatable, CustomStringConvertible {
             return "\(path): corrupt gzip stream at compressed byte offset \(offset): \(reason)"
         case let .tooLarge(path, limit):
             return "\(path): decompresses to more than \(limit) bytes"
+        case let .fileTooLarge(path, size, limit):
+            return "\(path): the file holds \(size) bytes, more than the limit of \(limit)"
+        case let .labelOutOfRange(path, offset, label, classes):
+            return "\(path): at byte offset \(offset): label \(label) is outside the classes 0–\(classes - 1)"
         case let .mismatchedCounts(images, imageCount, labels, labelCount):
             return "\(images) holds \(imageCount) images but \(labels) holds \(labelCount) labels"
         }

@@ -94,9 +94,11 @@ extension Layer {
 
     /// Writes `stateDictionary` as an F32 safetensors file.
     /// - Parameters:
-    ///   - path: the file to write (replaced if it exists).
+    ///   - path: the file to write, replaced atomically if it exists (`AtomicFile`): a save that
+    ///     fails, or a crash mid-save, leaves the previous file as it was.
     ///   - metadata: strings stored in the header's `__metadata__`.
-    /// - Throws: `WeightsError.file` when the file cannot be written.
+    /// - Throws: `WeightsError.file` (`SafeTensorsError.unwritable`) when the file cannot be
+    ///   saved, naming the path, the step and the reason.
     public func saveWeights(to path: String, metadata: [String: String] = [:]) throws(WeightsError) {
         do {
             try SafeTensors.write(stateDictionary, metadata: metadata, to: path)

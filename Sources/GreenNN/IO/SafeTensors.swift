@@ -6,39 +6,141 @@ import Foundation
 /// little-endian data.
 ///
 /// F32 is read and written; F16, BF16, I64 and I32 are read and widened to F32. Everything is validated
-/// before any tensor is allocated: the header length against the file size and a 100 MB cap,
-/// each entry's dtype, shape and offsets against the data section, overlaps and duplicate names.
+/// before any tensor is allocated, and a file's parts are read only once checked against its size:
+/// the 8-byte header length against the file size and `headerCap`, then the header; each entry's
+/// dtype, shape (element and byte counts in checked arithmetic) and offsets against the data
+/// section, overlaps, and duplicate names (compared after JSON unescaping, so `"a\u0062"` and
+/// `"ab"` are one name written twice); then the data section, which the file really holds.
+///
+/// Writing is atomic (`AtomicFile`): a failed save leaves the previous file as it was.
 ///
 /// ```swift
 /// try SafeTensors.write(["weight": w, "bias": b], to: "layer.safetensors")
 /// let tensors = try SafeTensors.read(from: "layer.safetensors")
 /// ```
 public enum SafeTensors {
-    /// The largest header accepted.
+    /// The largest header accepted, in bytes (100 MB; a header is about 100 bytes per tensor).
     public static let headerCap = 100_000_000
 
     /// Reads every tensor of the file at `path`.
     /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation.
     public static func read(from path: String) throws(SafeTensorsError) -> [String: Tensor] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(path: path, reason: "no such file or not readable")
+        let file: ReadOnlyFile
+        do {
+            file = try ReadOnlyFile(path: path)
+        } catch {
+            throw .unreadable(path: path, reason: error.reason)
         }
-        return try decode(data)
+        let length = try headerLength(of: try bytes(of: file, count: Swift.min(file.size, 8)), fileSize: file.size)
+        let dataSize = file.size - 8 - length
+        let entries = try layout(header: try bytes(of: file, count: length), dataSize: dataSize)
+        return try tensors(entries, in: try bytes(of: file, count: dataSize), dataStart: 0)
     }
 
     /// Decodes the tensors of a safetensors byte buffer.
     /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation.
     public static func decode(_ data: Data) throws(SafeTensorsError) -> [String: Tensor] {
-        guard data.count >= 8 else { throw .badHeaderLength(length: 0, fileSize: data.count, cap: headerCap) }
-        let length = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard length <= UInt64(headerCap), length <= UInt64(data.count - 8) else {
-            throw .badHeaderLength(length: length, fileSize: data.count, cap: headerCap)
+        let length = try headerLength(of: [UInt8](data.prefix(8)), fileSize: data.count)
+        let headerStart = data.startIndex + 8
+        let header = [UInt8](data[headerStart..<headerStart + length])
+        let entries = try layout(header: header, dataSize: data.count - 8 - length)
+        return try tensors(entries, in: data, dataStart: 8 + length)
+    }
+
+    /// Writes `tensors` as F32, names sorted, with optional string `metadata`, atomically: on
+    /// failure the file at `path` is as it was.
+    /// - Throws: `SafeTensorsError.unwritable` when the file cannot be saved, `.unencodable`
+    ///   as `encode(_:metadata:)`.
+    public static func write(
+        _ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String
+    )
+        throws(SafeTensorsError)
+    {
+        let data = try encode(tensors, metadata: metadata)
+        do {
+            try AtomicFile.write(data, to: path)
+        } catch {
+            throw .unwritable(error)
         }
-        let headerEnd = 8 + Int(length)
-        let entries = try parseHeader(Array(data[data.startIndex + 8..<data.startIndex + headerEnd]))
-        let dataSize = data.count - headerEnd
+    }
+
+    /// The safetensors bytes of `tensors` (F32, names sorted, header padded with spaces to a
+    /// multiple of 8 bytes as the reference implementation does).
+    /// - Throws: `SafeTensorsError.unencodable` for a tensor named `__metadata__` (the
+    ///   header's metadata key) or a header that cannot be encoded as JSON; never a fallback.
+    public static func encode(
+        _ tensors: [String: Tensor], metadata: [String: String] = [:]
+    ) throws(SafeTensorsError) -> Data {
+        guard tensors["__metadata__"] == nil else {
+            throw .unencodable(reason: "'__metadata__' is the header's metadata key, not a tensor name")
+        }
+        var header: [String: Any] = metadata.isEmpty ? [:] : ["__metadata__": metadata]
+        var offset = 0
+        let names = tensors.keys.sorted()
+        for name in names {
+            let (end, overflow) = offset.addingReportingOverflow(4 * tensors[name]!.elementCount)
+            guard !overflow else { throw .unencodable(reason: "the data section's size overflows at '\(name)'") }
+            header[name] = ["dtype": "F32", "shape": tensors[name]!.shape.dimensions, "data_offsets": [offset, end]]
+            offset = end
+        }
+        guard JSONSerialization.isValidJSONObject(header) else {
+            throw .unencodable(reason: "the header is not a valid JSON object")
+        }
+        var json: Data
+        do {
+            json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        } catch {
+            throw .unencodable(reason: "\(error)")
+        }
+        while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
+        var output = Data()
+        output.reserveCapacity(8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { output.append(contentsOf: $0) }
+        output.append(json)
+        for name in names {
+            tensors[name]!.scalars.map(\.bitPattern.littleEndian).withUnsafeBytes { output.append(contentsOf: $0) }
+        }
+        return output
+    }
+
+    /// The next `count` bytes of `file`, all of them.
+    /// - Throws: `SafeTensorsError.unreadable` when a read fails or the file ends first (it
+    ///   shrank after its size was checked).
+    private static func bytes(of file: ReadOnlyFile, count: Int) throws(SafeTensorsError) -> [UInt8] {
+        let bytes: [UInt8]
+        do {
+            bytes = try file.next(count)
+        } catch {
+            throw .unreadable(path: file.path, reason: error.reason)
+        }
+        guard bytes.count == count else {
+            throw .unreadable(path: file.path, reason: "the file ended early; it changed while it was read")
+        }
+        return bytes
+    }
+
+    /// The header length in the first 8 bytes (`prefix`) of a `fileSize`-byte file, checked
+    /// against the file and `headerCap` before the header is read.
+    /// - Throws: `SafeTensorsError.badHeaderLength`.
+    static func headerLength(of prefix: [UInt8], fileSize: Int) throws(SafeTensorsError) -> Int {
+        guard prefix.count == 8, fileSize >= 8 else {
+            throw .badHeaderLength(length: 0, fileSize: fileSize, cap: headerCap)
+        }
+        let length = prefix.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard length <= UInt64(headerCap), length <= UInt64(fileSize - 8) else {
+            throw .badHeaderLength(length: length, fileSize: fileSize, cap: headerCap)
+        }
+        return Int(length)
+    }
+
+    /// The entries of `header`, with their offsets checked against a `dataSize`-byte data
+    /// section and against each other.
+    /// - Throws: `SafeTensorsError` for a malformed header or entry, bad offsets, overlaps.
+    static func layout(header: [UInt8], dataSize: Int) throws(SafeTensorsError) -> [Entry] {
+        let entries = try parseHeader(header)
         var spans: [(begin: Int, end: Int, name: String)] = []
         for entry in entries {
+            // Each comparison is on values already in range, so the subtraction cannot overflow.
             guard entry.begin >= 0, entry.begin <= entry.end, entry.end <= dataSize,
                 entry.end - entry.begin == entry.byteCount
             else {
@@ -46,16 +148,24 @@ public enum SafeTensors {
                     name: entry.name, begin: entry.begin, end: entry.end, expectedBytes: entry.byteCount,
                     dataSize: dataSize)
             }
-            spans.append((entry.begin, entry.end, entry.name))
+            if entry.byteCount > 0 { spans.append((entry.begin, entry.end, entry.name)) }
         }
         spans.sort { $0.begin < $1.begin }
         for (first, second) in zip(spans, spans.dropFirst()) where second.begin < first.end {
             throw .overlapping(first: first.name, second: second.name, offset: second.begin)
         }
+        return entries
+    }
+
+    /// The tensors of `entries`, whose bytes lie in `data` from `dataStart` on (checked by
+    /// `layout`), one tensor at a time.
+    static func tensors(
+        _ entries: [Entry], in data: some ContiguousBytes, dataStart: Int
+    ) throws(SafeTensorsError) -> [String: Tensor] {
         var tensors: [String: Tensor] = [:]
         for entry in entries {
             let values = data.withUnsafeBytes { bytes in
-                entry.dtype.floats(bytes, at: headerEnd + entry.begin, count: entry.shape.elementCount)
+                entry.dtype.floats(bytes, at: dataStart + entry.begin, count: entry.elementCount)
             }
             do {
                 tensors[entry.name] = try Tensor(shape: entry.shape, scalars: values)
@@ -66,53 +176,17 @@ public enum SafeTensors {
         return tensors
     }
 
-    /// Writes `tensors` as F32, names sorted, with optional string `metadata`.
-    /// - Throws: `SafeTensorsError.unreadable` when the file cannot be written.
-    public static func write(
-        _ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String
-    )
-        throws(SafeTensorsError)
-    {
-        do {
-            try encode(tensors, metadata: metadata).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw .unreadable(path: path, reason: "\(error)")
-        }
-    }
-
-    /// The safetensors bytes of `tensors` (F32, names sorted, header padded with spaces to a
-    /// multiple of 8 bytes as the reference implementation does).
-    public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) -> Data {
-        var header: [String: Any] = metadata.isEmpty ? [:] : ["__metadata__": metadata]
-        var offset = 0
-        let names = tensors.keys.sorted()
-        for name in names {
-            let tensor = tensors[name]!
-            header[name] = [
-                "dtype": "F32", "shape": tensor.shape.dimensions,
-                "data_offsets": [offset, offset + 4 * tensor.elementCount],
-            ]
-            offset += 4 * tensor.elementCount
-        }
-        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
-        while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
-        var output = Data()
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { output.append(contentsOf: $0) }
-        output.append(json)
-        for name in names {
-            tensors[name]!.scalars.map(\.bitPattern.littleEndian).withUnsafeBytes { output.append(contentsOf: $0) }
-        }
-        return output
-    }
-
     /// One header entry, validated except for its offsets.
     struct Entry {
         let name: String
         let dtype: DataType
         let shape: Shape
+        /// The shape's element count, computed with overflow checks.
+        let elementCount: Int
+        /// `elementCount × dtype.size`, computed with overflow checks.
+        let byteCount: Int
         let begin: Int
         let end: Int
-        var byteCount: Int { shape.elementCount * dtype.size }
     }
 
     /// The element types read. Integers (PyTorch's BatchNorm `num_batches_tracked` is I64) are
@@ -186,30 +260,66 @@ public enum SafeTensors {
                 throw .badEntry(
                     name: name, reason: "dtype must be F32, F16, BF16, I64 or I32, got \(fields["dtype"] ?? "nothing")")
             }
-            guard let dimensions = fields["shape"] as? [Int], dimensions.allSatisfy({ $0 >= 0 && $0 <= 1 << 40 }),
-                dimensions.reduce(
-                    1,
-                    { $0.multipliedReportingOverflow(by: Swift.max($1, 1)).overflow ? Int.max : $0 * Swift.max($1, 1) })
-                    < 1 << 40
-            else {
+            guard let dimensions = fields["shape"] as? [Int], dimensions.allSatisfy({ $0 >= 0 }) else {
                 throw .badEntry(
                     name: name,
                     reason: "shape must be a list of non-negative integers, got \(fields["shape"] ?? "nothing")")
             }
+            let counts = try checkedCounts(of: dimensions, dtype: dtype, name: name)
             guard let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw .badEntry(
                     name: name, reason: "data_offsets must be [begin, end], got \(fields["data_offsets"] ?? "nothing")")
             }
-            result.append(Entry(name: name, dtype: dtype, shape: Shape(dimensions), begin: offsets[0], end: offsets[1]))
+            result.append(
+                Entry(
+                    name: name, dtype: dtype, shape: Shape(dimensions), elementCount: counts.elements,
+                    byteCount: counts.bytes, begin: offsets[0], end: offsets[1]))
         }
         return result
     }
 
-    /// JSON parsers keep the last of two equal keys silently; counting the top-level keys in the
-    /// raw text catches a name written twice.
+    /// The element and byte counts of a `dimensions`-shaped `dtype` tensor, in checked
+    /// arithmetic. As for `Shape`, a zero dimension counts as 1 in the check, so no product of
+    /// some of the dimensions (a stride) can overflow either.
+    /// - Throws: `SafeTensorsError.badEntry` naming the tensor when a product overflows `Int`.
+    static func checkedCounts(
+        of dimensions: [Int], dtype: DataType, name: String
+    ) throws(SafeTensorsError) -> (elements: Int, bytes: Int) {
+        var nonzeroProduct = 1
+        for dimension in dimensions {
+            let (product, overflow) = nonzeroProduct.multipliedReportingOverflow(by: Swift.max(dimension, 1))
+            guard !overflow else {
+                throw .badEntry(name: name, reason: "shape \(dimensions) holds more elements than Int can count")
+            }
+            nonzeroProduct = product
+        }
+        let elements = dimensions.contains(0) ? 0 : nonzeroProduct
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.size)
+        guard !overflow else {
+            throw .badEntry(
+                name: name, reason: "shape \(dimensions) of \(dtype.rawValue) holds more bytes than Int can count")
+        }
+        return (elements, bytes)
+    }
+
+    /// JSON parsers keep the last of two equal keys silently, so the top-level keys are found
+    /// in the raw text and compared after unescaping (`"a\u0062"` is `"ab"`): a name written
+    /// twice, however it is spelt, is an error naming it.
     private static func checkDuplicateNames(_ header: [UInt8], count: Int) throws(SafeTensorsError) {
+        let keys = topLevelKeys(header).map(unescaped)
+        var seen = Set<String>()
+        for key in keys where !seen.insert(key).inserted { throw .duplicateName(key) }
+        // The parser found `count` distinct names; a different count means the scan and the
+        // parser disagree, which must not pass silently either.
+        guard keys.count == count else {
+            throw .badHeader(reason: "\(keys.count) top-level names were found, but \(count) distinct ones parsed")
+        }
+    }
+
+    /// The raw bytes between the quotes of each top-level key of a JSON object, escapes kept.
+    static func topLevelKeys(_ header: [UInt8]) -> [ArraySlice<UInt8>] {
         var depth = 0, inString = false, escaped = false, keyStart: Int? = nil
-        var keys: [String] = []
+        var keys: [ArraySlice<UInt8>] = []
         var expectKey = false
         for (index, byte) in header.enumerated() {
             if inString {
@@ -220,7 +330,7 @@ public enum SafeTensors {
                 } else if byte == UInt8(ascii: "\"") {
                     inString = false
                     if let start = keyStart {
-                        keys.append(String(decoding: header[start..<index], as: UTF8.self))
+                        keys.append(header[start..<index])
                         keyStart = nil
                     }
                 }
@@ -242,7 +352,20 @@ public enum SafeTensors {
                 break
             }
         }
-        var seen = Set<String>()
-        for key in keys where !seen.insert(key).inserted { throw .duplicateName(key) }
+        return keys
+    }
+
+    /// The string a raw JSON string body (between its quotes) stands for: escapes such as
+    /// `\"`, `\/` and `\u0062` (surrogate pairs included) decoded by the same parser that
+    /// read the header.
+    static func unescaped(_ raw: ArraySlice<UInt8>) -> String {
+        guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
+        var array: [UInt8] = Array("[\"".utf8)
+        array += raw
+        array += Array("\"]".utf8)
+        if let decoded = (try? JSONSerialization.jsonObject(with: Data(array))) as? [String], decoded.count == 1 {
+            return decoded[0]
+        }
+        return String(decoding: raw, as: UTF8.self)
     }
 }

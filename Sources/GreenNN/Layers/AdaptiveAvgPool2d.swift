@@ -56,11 +56,22 @@ public final class AdaptiveAvgPool2d: Layer {
         guard image.height >= 1, image.width >= 1 else {
             throw LayerError.inputShape(kind, expected: "[N, C, H, W] with H, W >= 1", actual: input)
         }
-        func windowTotal(_ input: Int, _ output: Int) -> Int {
-            (0..<output).reduce(0) { $0 + ((($1 + 1) * input + output - 1) / output - $1 * input / output) }
+        let arithmetic = try CostArithmetic(kind: kind, input: input)
+        // The cells all `output` windows read along an axis of `input` cells: window `i` spans
+        // [⌊i·input/output⌋, ⌈(i+1)·input/output⌉).
+        func windowTotal(_ input: Int, _ output: Int) throws -> Int {
+            let sizes = try (0..<output).map { cell in
+                let end = try arithmetic.scaled("pooled cell count", cell + 1, input, plus: output - 1) / output
+                let start = try arithmetic.product("pooled cell count", cell, input) / output
+                return end - start
+            }
+            return try arithmetic.sum("pooled cell count", of: sizes)
         }
-        let cellsPerPlane = windowTotal(image.height, outputSize.height) * windowTotal(image.width, outputSize.width)
-        let flops = image.batch * image.channels * cellsPerPlane
+        let rows = try windowTotal(image.height, outputSize.height)
+        let columns = try windowTotal(image.width, outputSize.width)
+        let cellsPerPlane = try arithmetic.product("pooled cell count", rows, columns)
+        let flops = try arithmetic.product("FLOP count", image.batch, image.channels, cellsPerPlane)
+        _ = try arithmetic.outputElementCount([image.batch, image.channels, outputSize.height, outputSize.width])
         return LayerCost(
             kind: kind, input: input, output: [image.batch, image.channels, outputSize.height, outputSize.width],
             flops: flops, backwardFLOPs: flops)

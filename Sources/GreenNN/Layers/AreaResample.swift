@@ -61,6 +61,7 @@ public final class AreaResample: Layer {
     public func cost(for input: Shape) throws -> LayerCost {
         guard scale < 1 else {
             _ = try LayerValidation.image(input, in: kind)
+            _ = try CostArithmetic(kind: kind, input: input)
             return LayerCost(kind: kind, input: input, output: input, activationBytes: 0)
         }
         var row = try pool(for: input).cost(for: input)

@@ -73,7 +73,7 @@ public final class AvgPool2d: Layer {
             (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: 1,
             ceilMode: ceilMode, in: kind)
         let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
-        return LayerCost.elementwise(
+        return try LayerCost.elementwise(
             kind: kind, input: input, output: output, flopsPerElement: geometry.taps,
             backwardFlopsPerElement: geometry.taps + 1)
     }

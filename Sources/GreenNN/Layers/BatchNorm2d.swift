@@ -189,9 +189,12 @@ extension BatchNorm2d: CostReporting {
     /// - Throws: `LayerError` when the input is not `[N, C, H, W]`.
     public func cost(for input: Shape) throws -> LayerCost {
         _ = try LayerValidation.image(input, channels: channels, in: kind)
+        let arithmetic = try CostArithmetic(kind: kind, input: input)
         return LayerCost(
-            kind: kind, input: input, output: input, parameters: 2 * channels, flops: 2 * input.elementCount,
-            backwardFLOPs: 7 * input.elementCount, weightBytes: 4 * storedFloatCount)
+            kind: kind, input: input, output: input, parameters: 2 * channels,
+            flops: try arithmetic.product("FLOP count", 2, input.elementCount),
+            backwardFLOPs: try arithmetic.product("backward FLOP count", 7, input.elementCount),
+            weightBytes: 4 * storedFloatCount)
     }
 }
 

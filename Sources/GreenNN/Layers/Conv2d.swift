@@ -240,7 +240,7 @@ extension Conv2d: CostReporting {
     /// MACs `2·MACs`, backward FLOPs `2·(backward MACs) + N·O·H'·W'` with bias.
     /// - Throws: `LayerError` as `forward` would.
     public func cost(for input: Shape) throws -> LayerCost {
-        LayerCost.convolution(
+        try LayerCost.convolution(
             kind: kind, input: input, outputChannels: outputChannels, geometry: try geometry(for: input),
             inputChannelsPerGroup: inputChannels / groups, hasBias: bias != nil, parameters: parameterCount)
     }

@@ -163,7 +163,7 @@ extension DepthwiseConv2d: CostReporting {
     /// backward FLOPs `4·MACs + N·C·H'·W'` with bias.
     /// - Throws: `LayerError` as `forward` would.
     public func cost(for input: Shape) throws -> LayerCost {
-        LayerCost.convolution(
+        try LayerCost.convolution(
             kind: kind, input: input, outputChannels: channels, geometry: try geometry(for: input),
             inputChannelsPerGroup: 1, hasBias: bias != nil, parameters: parameterCount)
     }

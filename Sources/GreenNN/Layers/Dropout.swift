@@ -80,7 +80,8 @@ public final class Dropout: Layer {
     /// Inference cost: the identity, 0 FLOPs and no new activations; backward (training) 1 FLOP
     /// per element.
     public func cost(for input: Shape) throws -> LayerCost {
-        LayerCost(kind: kind, input: input, output: input, backwardFLOPs: input.elementCount, activationBytes: 0)
+        _ = try CostArithmetic(kind: kind, input: input)
+        return LayerCost(kind: kind, input: input, output: input, backwardFLOPs: input.elementCount, activationBytes: 0)
     }
 
     /// `Dropout(probability: 0.5)`.

@@ -112,12 +112,16 @@ public final class Fire: Layer {
         let squeezed = try LayerCost.rows(of: stages.squeeze, input: input)
         let first = try LayerCost.rows(of: stages.expand1x1, input: squeezed.output)
         let second = try LayerCost.rows(of: stages.expand3x3, input: squeezed.output)
+        let arithmetic = try CostArithmetic(kind: kind, input: input)
         var output = first.output
-        output[1] += second.output[1]
-        var cost = LayerCost.combined(
+        output[1] = try arithmetic.sum("output channel count", output[1], second.output[1])
+        var cost = try LayerCost.combined(
             for: self, input: input, output: output, rows: squeezed.rows + first.rows + second.rows)
-        cost.activationBytes += 4 * output.elementCount
-        cost.backwardFLOPs += squeezed.output.elementCount
+        // combined(…) checked the output; the squeezed output is a child's, checked by that child.
+        cost.activationBytes = try arithmetic.scaled(
+            "activation byte count", 4, output.elementCount, plus: cost.activationBytes)
+        cost.backwardFLOPs = try arithmetic.sum(
+            "backward FLOP count", cost.backwardFLOPs, squeezed.output.elementCount)
         return cost
     }
 

@@ -41,6 +41,7 @@ public final class Flatten: Layer {
     /// - Throws: `LayerError` for a rank-0 input.
     public func cost(for input: Shape) throws -> LayerCost {
         guard input.rank >= 1 else { throw LayerError.inputShape(kind, expected: "[N, …]", actual: input) }
+        _ = try CostArithmetic(kind: kind, input: input)  // so the product below cannot overflow
         let output: Shape = [input[0], input.dimensions.dropFirst().reduce(1, *)]
         return LayerCost(kind: kind, input: input, output: output, activationBytes: 0)
     }

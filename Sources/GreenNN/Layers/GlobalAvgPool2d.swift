@@ -42,6 +42,8 @@ public final class GlobalAvgPool2d: Layer {
         guard image.height >= 1, image.width >= 1 else {
             throw LayerError.inputShape(kind, expected: "[N, C, H, W] with H, W >= 1", actual: input)
         }
+        // Checking the input makes every product of its dimensions below safe.
+        _ = try CostArithmetic(kind: kind, input: input)
         return LayerCost(
             kind: kind, input: input, output: [image.batch, image.channels, 1, 1], flops: input.elementCount,
             backwardFLOPs: image.batch * image.channels)

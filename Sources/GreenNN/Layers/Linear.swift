@@ -119,13 +119,12 @@ extension Linear: CostReporting {
         guard input.rank == 2, input[1] == inputFeatures else {
             throw LayerError.inputShape(kind, expected: "[N, \(inputFeatures)]", actual: input)
         }
+        let arithmetic = try CostArithmetic(kind: kind, input: input)
         let output: Shape = [input[0], outputFeatures]
-        let macs = input[0] * inputFeatures * outputFeatures
-        let biasAdds = bias == nil ? 0 : output.elementCount
-        return LayerCost(
-            kind: kind, input: input, output: output, parameters: parameterCount, macs: macs,
-            flops: 2 * macs + biasAdds,
-            backwardMACs: 2 * macs, backwardFLOPs: 4 * macs + biasAdds)
+        let outputCount = try arithmetic.outputElementCount(output)
+        let macs = try arithmetic.product("MAC count", input[0], inputFeatures, outputFeatures)
+        return try LayerCost.multiplyAccumulate(
+            arithmetic, output: output, macs: macs, biasAdds: bias == nil ? 0 : outputCount, parameters: parameterCount)
     }
 }
 

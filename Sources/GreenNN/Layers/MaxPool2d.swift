@@ -87,7 +87,7 @@ public final class MaxPool2d: Layer {
             (image.height, image.width), kernel: kernelSize, stride: stride, padding: padding, dilation: dilation,
             ceilMode: ceilMode, in: kind)
         let output: Shape = [image.batch, image.channels, geometry.output.height, geometry.output.width]
-        return LayerCost.elementwise(
+        return try LayerCost.elementwise(
             kind: kind, input: input, output: output, flopsPerElement: geometry.taps - 1,
             backwardFlopsPerElement: geometry.taps)
     }

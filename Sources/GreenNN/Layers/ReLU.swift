@@ -44,7 +44,7 @@ public final class ReLU: Layer {
 
     /// 0 MACs; 1 FLOP per element, forward and backward.
     public func cost(for input: Shape) throws -> LayerCost {
-        LayerCost.elementwise(kind: kind, input: input, flopsPerElement: 1, backwardFlopsPerElement: 1)
+        try LayerCost.elementwise(kind: kind, input: input, flopsPerElement: 1, backwardFlopsPerElement: 1)
     }
 
     /// `ReLU()`.

@@ -38,7 +38,7 @@ public final class ReLU6: Layer {
 
     /// 0 MACs; 2 FLOPs per element, forward and backward.
     public func cost(for input: Shape) throws -> LayerCost {
-        LayerCost.elementwise(kind: kind, input: input, flopsPerElement: 2, backwardFlopsPerElement: 2)
+        try LayerCost.elementwise(kind: kind, input: input, flopsPerElement: 2, backwardFlopsPerElement: 2)
     }
 
     /// `ReLU6()`.

@@ -91,11 +91,16 @@ public final class SharedBlock: Layer {
                 reason: .invalidState(
                     "the shared block must keep its input shape to be repeated: \(input) -> \(row.output)"))
         }
+        let arithmetic = try CostArithmetic(kind: kind, input: input)
         return LayerCost(
-            kind: kind, input: input, output: input, parameters: parameterCount, macs: repetitions * row.macs,
-            flops: repetitions * row.flops, backwardMACs: repetitions * row.backwardMACs,
-            backwardFLOPs: repetitions * row.backwardFLOPs, weightBytes: 4 * storedFloatCount,
-            activationBytes: repetitions * row.activationBytes, applications: repetitions, children: [row])
+            kind: kind, input: input, output: input, parameters: parameterCount,
+            macs: try arithmetic.product("MAC count", repetitions, row.macs),
+            flops: try arithmetic.product("FLOP count", repetitions, row.flops),
+            backwardMACs: try arithmetic.product("backward MAC count", repetitions, row.backwardMACs),
+            backwardFLOPs: try arithmetic.product("backward FLOP count", repetitions, row.backwardFLOPs),
+            weightBytes: 4 * storedFloatCount,
+            activationBytes: try arithmetic.product("activation byte count", repetitions, row.activationBytes),
+            applications: repetitions, children: [row])
     }
 
     /// `SharedBlock(×3)`; trees show the block beneath it.

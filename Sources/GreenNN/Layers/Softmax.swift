@@ -38,7 +38,7 @@ public final class Softmax: Layer {
     /// - Throws: `LayerError` for rank below 2.
     public func cost(for input: Shape) throws -> LayerCost {
         guard input.rank >= 2 else { throw LayerError.inputShape(kind, expected: "[N, K, …]", actual: input) }
-        return LayerCost.elementwise(kind: kind, input: input, flopsPerElement: 5, backwardFlopsPerElement: 4)
+        return try LayerCost.elementwise(kind: kind, input: input, flopsPerElement: 5, backwardFlopsPerElement: 4)
     }
 
     /// `Softmax()`.

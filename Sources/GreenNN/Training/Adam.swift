@@ -64,6 +64,18 @@ public final class Adam: Optimizer {
         State(mean: try Tensor.zeros(parameter.value.shape), squares: try Tensor.zeros(parameter.value.shape), step: 0)
     }
 
+    /// The moments as "mean" and "squares", and the step count.
+    public func savedState(_ state: State) -> SavedOptimizerState {
+        state.saved
+    }
+
+    /// The moments and step count that `savedState(_:)` wrote.
+    /// - Throws: `TrainingError.invalidData` for a missing, unexpected or mis-shaped tensor, or a
+    ///   negative step.
+    public func restoredState(_ saved: SavedOptimizerState, for parameter: Parameter) throws -> State {
+        try State(saved, for: parameter, owner: "Adam")
+    }
+
     /// One Adam step on `parameter`.
     public func applyUpdate(to parameter: Parameter, state: inout State) throws {
         try Self.step(
@@ -84,5 +96,23 @@ public final class Adam: Optimizer {
             beta2: beta2, stepSize: learningRate / (1 - pow(beta1, t)),
             correction: 1 / (1 - pow(beta2, t)).squareRoot(),
             epsilon: epsilon, l2: l2, shrink: shrink)
+    }
+}
+
+// In an extension, so that `State` keeps its memberwise initialiser.
+extension Adam.State {
+    /// The state as a checkpoint stores it: "mean", "squares" and the step (shared with `AdamW`).
+    var saved: SavedOptimizerState {
+        SavedOptimizerState(tensors: ["mean": mean, "squares": squares], step: step)
+    }
+
+    /// The state a checkpoint stored, checked against `parameter`.
+    /// - Throws: `TrainingError.invalidData` naming `owner`.
+    init(_ saved: SavedOptimizerState, for parameter: Parameter, owner: String) throws {
+        let moments = try saved.requiredTensors(["mean", "squares"], like: parameter, owner: owner)
+        guard saved.step >= 0 else {
+            throw TrainingError.invalidData("\(owner): the step count must be >= 0, got \(saved.step)")
+        }
+        self.init(mean: moments[0], squares: moments[1], step: saved.step)
     }
 }

@@ -43,6 +43,18 @@ public final class AdamW: Optimizer {
         State(mean: try Tensor.zeros(parameter.value.shape), squares: try Tensor.zeros(parameter.value.shape), step: 0)
     }
 
+    /// The moments as "mean" and "squares", and the step count.
+    public func savedState(_ state: State) -> SavedOptimizerState {
+        state.saved
+    }
+
+    /// The moments and step count that `savedState(_:)` wrote.
+    /// - Throws: `TrainingError.invalidData` for a missing, unexpected or mis-shaped tensor, or a
+    ///   negative step.
+    public func restoredState(_ saved: SavedOptimizerState, for parameter: Parameter) throws -> State {
+        try State(saved, for: parameter, owner: "AdamW")
+    }
+
     /// The decoupled decay, then one Adam step on `parameter`.
     public func applyUpdate(to parameter: Parameter, state: inout State) throws {
         try Adam.step(

@@ -1,5 +1,5 @@
 /// What one epoch of `Trainer.fit` achieved.
-public struct EpochRecord: Sendable, Equatable {
+public struct EpochRecord: Sendable, Equatable, Codable {
     /// The epoch, counted from 1.
     public let epoch: Int
     /// The mean of the mini-batch losses.

@@ -15,6 +15,11 @@ public struct ParameterStates<State> {
         entries[ObjectIdentifier(parameter)]?.state
     }
 
+    /// Gives `parameter` the state `state`, replacing any it had (restoring a checkpoint).
+    mutating func set(_ state: State, for parameter: Parameter) {
+        entries[ObjectIdentifier(parameter)] = (parameter, state)
+    }
+
     /// Runs `body` on the state of `parameter` in place, creating it with `make` first when
     /// the parameter has none.
     /// - Throws: whatever `make` or `body` throws.

@@ -47,6 +47,18 @@ public final class SGD: Optimizer {
         State(velocity: momentum > 0 ? try Tensor.zeros(parameter.value.shape) : nil)
     }
 
+    /// The velocity as "velocity" (nothing without momentum); SGD counts no steps.
+    public func savedState(_ state: State) -> SavedOptimizerState {
+        SavedOptimizerState(tensors: state.velocity.map { ["velocity": $0] } ?? [:])
+    }
+
+    /// The velocity from "velocity" (which must be absent without momentum).
+    /// - Throws: `TrainingError.invalidData` for a missing, unexpected or mis-shaped tensor.
+    public func restoredState(_ saved: SavedOptimizerState, for parameter: Parameter) throws -> State {
+        let velocity = try saved.requiredTensors(momentum > 0 ? ["velocity"] : [], like: parameter, owner: "SGD")
+        return State(velocity: velocity.first)
+    }
+
     /// One SGD step on `parameter`.
     public func applyUpdate(to parameter: Parameter, state: inout State) throws {
         try ParameterUpdate.sgd(

@@ -23,7 +23,9 @@ public enum Transpose: Sendable, Hashable {
 public enum GEMM {
     /// `C = alpha · op(A) · op(B) + beta · C`.
     /// - Throws: `TensorError.invalidArgument` for negative sizes, a leading dimension smaller
-    ///   than its row, or a buffer shorter than the rows it must hold.
+    ///   than its row, or a buffer shorter than the rows it must hold;
+    ///   `TensorError.sizeLimitExceeded` for a size or leading dimension past
+    ///   `KernelLimits.maximumCount` (OpenBLAS takes them as C `int`s).
     public static func multiply(
         transposeA: Transpose = .none, transposeB: Transpose = .none,
         m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -35,6 +37,8 @@ public enum GEMM {
         guard m >= 0, n >= 0, k >= 0 else {
             throw .invalidArgument(operation: "GEMM", message: "sizes must be non-negative, got m=\(m) n=\(n) k=\(k)")
         }
+        // First, so the buffer checks' (rows − 1)·ld + columns cannot overflow either.
+        try checkSizes(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, operation: "GEMM")
         let (aRows, aColumns) = transposeA == .none ? (m, k) : (k, m)
         let (bRows, bColumns) = transposeB == .none ? (k, n) : (n, k)
         try check("A", count: a.count, rows: aRows, columns: aColumns, leadingDimension: lda)
@@ -67,7 +71,9 @@ public enum GEMM {
     ) {
         let splitColumns = n >= m
         let blocks = splitColumns ? (n + 15) / 16 : m
-        let workers = m * n * k < parallelThreshold ? 1 : ComputeThreads.workers(for: blocks)
+        // In Double: m·n·k of sizes below 2^31 may overflow Int.
+        let small = Double(m) * Double(n) * Double(k) < Double(parallelThreshold)
+        let workers = small ? 1 : ComputeThreads.workers(for: blocks)
         guard workers > 1 else {
             multiplyUnchecked(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
@@ -94,6 +100,21 @@ public enum GEMM {
         }
     }
 
+    /// Checks that every size and leading dimension fits OpenBLAS's C `int`: each at most
+    /// `KernelLimits.maximumCount`. Callers of `multiplyInParallel` and `multiplyUnchecked` run it
+    /// (or a check that implies it) where they can still throw.
+    /// - Throws: `TensorError.sizeLimitExceeded` naming `operation` and the first size past the limit.
+    package static func checkSizes(
+        m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int, operation: String
+    ) throws(TensorError) {
+        try KernelLimits.check(m, "m", operation: operation)
+        try KernelLimits.check(n, "n", operation: operation)
+        try KernelLimits.check(k, "k", operation: operation)
+        try KernelLimits.check(lda, "lda", operation: operation)
+        try KernelLimits.check(ldb, "ldb", operation: operation)
+        try KernelLimits.check(ldc, "ldc", operation: operation)
+    }
+
     private static func check(
         _ name: String, count: Int, rows: Int, columns: Int, leadingDimension: Int
     ) throws(TensorError) {
@@ -113,7 +134,9 @@ public enum GEMM {
     }
 
     /// The same product on raw pointers on the calling thread (OpenBLAS is single-threaded),
-    /// for kernels whose sizes are already validated and that may run inside a parallel loop.
+    /// for kernels whose sizes are already validated and that may run inside a parallel loop:
+    /// every size and leading dimension at most `KernelLimits.maximumCount` (`checkSizes`), as
+    /// they are narrowed to OpenBLAS's `blasint` (a C `int`).
     package static func multiplyUnchecked(
         transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -7,7 +7,8 @@ extension Tensor {
     ///
     /// `transposeSelf`/`transposeOther` swap the last two axes of that operand first.
     /// - Throws: `TensorError.shapeMismatch` when the inner sizes or batch sizes differ,
-    ///   `.invalidShape` for ranks other than 2 and 3.
+    ///   `.invalidShape` for ranks other than 2 and 3, `.sizeLimitExceeded` when m, k or n passes
+    ///   `KernelLimits.maximumCount` (OpenBLAS takes them as C `int`s) and none is 0.
     public func matmul(
         _ other: Tensor, transposeSelf: Transpose = .none, transposeOther: Transpose = .none
     ) throws(TensorError) -> Tensor {
@@ -32,6 +33,9 @@ extension Tensor {
         }
         if other.shape.rank == 3 && other.shape[0] != batch {
             throw .shapeMismatch(operation: operation, expected: "batch size \(batch)", actual: other.shape)
+        }
+        if m > 0 && n > 0 && k > 0 {
+            try GEMM.checkSizes(m: m, n: n, k: k, lda: leftColumns, ldb: rightColumns, ldc: n, operation: operation)
         }
         let resultShape: Shape = shape.rank == 3 ? [batch, m, n] : [m, n]
         let result = Tensor(uninitializedShape: resultShape)

@@ -25,7 +25,9 @@ internal import CKernels
 ///     bias), e.g. an inference BatchNorm and a ReLU; nil for none.
 /// - Returns: `[N, O, H', W']` with `H' = (H + 2·padding − dilation·(kH − 1) − 1) / stride + 1`.
 /// - Throws: `TensorError` for a wrong rank, channels that do not match the weight,
-///   groups that do not divide C and O, a bias that is not `[O]`, or an invalid window.
+///   groups that do not divide C and O, a bias that is not `[O]`, or an invalid window;
+///   `.sizeLimitExceeded` for channels, `C/groups·kH·kW` or `H'·W'` past
+///   `KernelLimits.maximumCount`, or a padded input or stride past `KernelLimits.maximumWindowExtent`.
 public func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
     stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1, groups: Int = 1,
@@ -34,7 +36,10 @@ public func conv2d(
     let (batch, channels, _, _, outputChannels, geometry) = try validatedConvolution(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
         operation: "conv2d")
-    let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
+    // Padding can make the output far larger than the input: checked before it is allocated.
+    let outputShape = try Shape([batch, outputChannels, geometry.output.height, geometry.output.width])
+        .validated(for: "conv2d")
+    let output = Tensor(uninitializedShape: outputShape)
     try withConvolutionOperands(
         input, weight: weight, bias: bias, epilogue: epilogue, output: output, channels: channels, groups: groups,
         geometry: geometry, operation: "conv2d"
@@ -143,6 +148,8 @@ package struct ConvolutionOperands: @unchecked Sendable {
 
 /// Runs the convolution `operands` describe on the path that suits its shape (small planes in
 /// a batch, a thin batch with more channels than positions, or bands of output rows).
+/// The sizes must have passed `checkConvolutionSizes` (the C kernels and sgemm take them as C
+/// `int`s, narrowed here with `Int32(_:)`).
 package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
     let geometry = operands.geometry
     let (batch, outputChannels, groups) = (operands.batch, operands.outputChannels, operands.groups)
@@ -227,7 +234,8 @@ package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
 /// the workers split the output channels, each multiplying its rows of the weight by all the
 /// columns. Planes of at most `thinPlanePositions` positions skip sgemm, whose packing of the
 /// weight costs more than such a thin product: the columns are transposed into rows and the
-/// `thinProduct` kernel streams each weight row once.
+/// `thinProduct` kernel streams each weight row once. The sizes must have passed
+/// `checkConvolutionSizes`.
 private func convolveSplittingChannels(_ operands: ConvolutionOperands, workspace: Workspace) {
     let geometry = operands.geometry
     let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
@@ -295,7 +303,8 @@ private func convolveSplittingChannels(_ operands: ConvolutionOperands, workspac
 
 /// Checks a grouped convolution of `input` by `weight` as `conv2d` does, and returns its sizes.
 /// - Throws: `TensorError` naming `operation` for a wrong rank, channels that do not match the
-///   weight, groups that do not divide C and O, a bias that is not `[O]`, or an invalid window.
+///   weight, groups that do not divide C and O, a bias that is not `[O]`, an invalid window, or
+///   a size past what the kernels take (`checkConvolutionSizes`).
 func validatedConvolution(
     _ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D, groups: Int,
     operation: String
@@ -325,6 +334,8 @@ func validatedConvolution(
     let geometry = try WindowGeometry(
         input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
         stride: stride, padding: padding, dilation: dilation, operation: operation)
+    try checkConvolutionSizes(
+        channels: channels, outputChannels: outputChannels, groups: groups, geometry: geometry, operation: operation)
     return (batch, channels, height, width, outputChannels, geometry)
 }
 
@@ -344,7 +355,8 @@ let thinPlanePositions = 16
 /// side by side in one matrix [C·kH·kW, images·H'·W'] (im2col writes each image's block at its
 /// column offset), so a single GEMM `weight · columns` of shape [O, images·H'·W'] does the work;
 /// each image's block of the product is copied to NCHW with the bias and epilogue on the way.
-/// Images are split across workers.
+/// Images are split across workers, and a worker's images across GEMMs of at most
+/// `KernelLimits.maximumCount` columns. The sizes must have passed `checkConvolutionSizes`.
 package func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Workspace) {
     let geometry = operands.geometry
     let (batch, channels, outputChannels) = (operands.batch, operands.channels, operands.outputChannels)
@@ -354,58 +366,66 @@ package func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Wor
     // input plane when the outputs are numbered across the input's full width (oy·W + ox); the
     // columns past each output row's end are computed and dropped, instead of copying the row in
     // pieces as short as the output row (LeNet-5's 5x5 conv: 1,500 copies of 10 floats an image).
+    // (Only while an image's span fits a GEMM's C int columns: a 64-position plane can still
+    // lie across more than 2^31 input columns when the kernel is nearly as wide as the input.)
     let shifted =
         geometry.stride == 1 && geometry.padding == 0 && geometry.dilation == 1 && outputWidth < inputWidth
+        && (outputHeight - 1) * inputWidth + outputWidth <= KernelLimits.maximumCount
     let span = shifted ? (outputHeight - 1) * inputWidth + outputWidth : geometry.outputPositions
     let rowStride = shifted ? inputWidth : outputWidth
     let workers = ComputeThreads.workers(for: batch, work: batch * outputChannels * span * reduction)
-    let imagesPerWorker = (batch + workers - 1) / workers
+    // Images per GEMM: a worker's share, in GEMMs whose images·span columns fit a C int.
+    let imagesPerGEMM = Swift.max(
+        1, Swift.min((batch + workers - 1) / workers, KernelLimits.maximumCount / span))
     // Per worker: the columns of its images [K, images·span] and the product [O, images·span].
-    let wide = imagesPerWorker * span
+    let wide = imagesPerGEMM * span
     let packed = operands.packedWeight
     let perWorker = (reduction + outputChannels) * wide + (packed == nil ? 0 : packedMultiplyWorkspaceCount)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue
     let planeSize = geometry.input.height * inputWidth
-    parallelFor(batch, workers: workers) { worker, images in
-        var window = cWindow
-        let columns = scratch.base + worker * perWorker
-        let product = columns + reduction * wide
-        let width = images.count * span
-        for (slot, image) in images.enumerated() {
-            guard shifted else {
-                Kernels.table.im2col(
-                    operands.inputImage(image), Int32(channels), &window, 0, Int32(outputHeight),
-                    columns + slot * span, width)
-                continue
+    parallelFor(batch, workers: workers) { worker, share in
+        for first in stride(from: share.lowerBound, to: share.upperBound, by: imagesPerGEMM) {
+            let images = first..<Swift.min(first + imagesPerGEMM, share.upperBound)
+            var window = cWindow
+            let columns = scratch.base + worker * perWorker
+            let product = columns + reduction * wide
+            let width = images.count * span
+            for (slot, image) in images.enumerated() {
+                guard shifted else {
+                    Kernels.table.im2col(
+                        operands.inputImage(image), Int32(channels), &window, 0, Int32(outputHeight),
+                        columns + slot * span, width)
+                    continue
+                }
+                let plane = operands.inputImage(image)
+                for row in 0..<reduction {
+                    let (channel, tap) = row.quotientAndRemainder(dividingBy: geometry.taps)
+                    let (ky, kx) = tap.quotientAndRemainder(dividingBy: geometry.kernel.width)
+                    (columns + row * width + slot * span).update(
+                        from: plane + channel * planeSize + ky * inputWidth + kx, count: span)
+                }
             }
-            let plane = operands.inputImage(image)
-            for row in 0..<reduction {
-                let (channel, tap) = row.quotientAndRemainder(dividingBy: geometry.taps)
-                let (ky, kx) = tap.quotientAndRemainder(dividingBy: geometry.kernel.width)
-                (columns + row * width + slot * span).update(
-                    from: plane + channel * planeSize + ky * inputWidth + kx, count: span)
+            if let packed {
+                packedMultiply(
+                    packed, rows: 0..<outputChannels, b: columns, ldb: width, n: width, c: product, ldc: width,
+                    shift: nil, lower: -.infinity, upper: .infinity, workspace: product + outputChannels * wide)
+            } else {
+                GEMM.multiplyUnchecked(
+                    transposeA: .none, transposeB: .none, m: outputChannels, n: width, k: reduction, alpha: 1,
+                    a: operands.weight, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
             }
-        }
-        if let packed {
-            packedMultiply(
-                packed, rows: 0..<outputChannels, b: columns, ldb: width, n: width, c: product, ldc: width, shift: nil,
-                lower: -.infinity, upper: .infinity, workspace: product + outputChannels * wide)
-        } else {
-            GEMM.multiplyUnchecked(
-                transposeA: .none, transposeB: .none, m: outputChannels, n: width, k: reduction, alpha: 1,
-                a: operands.weight, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
-        }
-        for (slot, image) in images.enumerated() {
-            for channel in 0..<outputChannels {
-                let (multiplier, addend) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)
-                let target = operands.outputPlane(image, channel: channel)
-                let block = product + channel * width + slot * span
-                for oy in 0..<outputHeight {
-                    for ox in 0..<outputWidth {
-                        target[oy * outputWidth + ox] = Swift.min(
-                            Swift.max(block[oy * rowStride + ox] * multiplier + addend, operands.lower),
-                            operands.upper)
+            for (slot, image) in images.enumerated() {
+                for channel in 0..<outputChannels {
+                    let (multiplier, addend) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)
+                    let target = operands.outputPlane(image, channel: channel)
+                    let block = product + channel * width + slot * span
+                    for oy in 0..<outputHeight {
+                        for ox in 0..<outputWidth {
+                            target[oy * outputWidth + ox] = Swift.min(
+                                Swift.max(block[oy * rowStride + ox] * multiplier + addend, operands.lower),
+                                operands.upper)
+                        }
                     }
                 }
             }

@@ -49,14 +49,18 @@ public func conv2dKeepingColumns(
     let groupChannels = channels / groups
     let reduction = groupChannels * geometry.taps
     let positions = geometry.outputPositions
-    guard !geometry.isPointwise, batch * groups * reduction * positions <= keptColumnsLimit else {
+    // In Double: the four factors are each checked, their product may still overflow Int.
+    let keptColumns = Double(batch) * Double(groups) * Double(reduction) * Double(positions)
+    guard !geometry.isPointwise, keptColumns <= Double(keptColumnsLimit) else {
         let clamps = lower > -.infinity || upper < .infinity
         let output = try conv2d(
             input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
             epilogue: clamps ? Epilogue(lower: lower, upper: upper) : nil, workspace: workspace)
         return (output, nil)
     }
-    let output = Tensor(uninitializedShape: [batch, outputChannels, geometry.output.height, geometry.output.width])
+    let outputShape = try Shape([batch, outputChannels, geometry.output.height, geometry.output.width])
+        .validated(for: "conv2dKeepingColumns")
+    let output = Tensor(uninitializedShape: outputShape)
     let columns = Tensor(uninitializedShape: [batch, groups * reduction, positions])
     let groupOutputs = outputChannels / groups
     let (source, filters, destination, kept) = (

@@ -35,7 +35,10 @@ public func depthwiseConv2d(
         operation: "depthwiseConv2d")
     // The folded scale and shift (bias included) and the clamp run on each plane right after it
     // is computed, while it is in cache.
-    let output = Tensor(uninitializedShape: [batch, channels, geometry.output.height, geometry.output.width])
+    // Padding can make the output far larger than the input: checked before it is allocated.
+    let outputShape = try Shape([batch, channels, geometry.output.height, geometry.output.width])
+        .validated(for: "depthwiseConv2d")
+    let output = Tensor(uninitializedShape: outputShape)
     try withConvolutionOperands(
         input, weight: weight, bias: bias, epilogue: epilogue, output: output, channels: channels, groups: channels,
         geometry: geometry, operation: "depthwiseConv2d"
@@ -79,7 +82,9 @@ package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Works
 
 /// Checks a depthwise convolution of `input` by `weight` as `depthwiseConv2d` does, and returns its sizes.
 /// - Throws: `TensorError` naming `operation` for a wrong rank, a weight that is not
-///   `[C, 1, kH, kW]`, a bias that is not `[C]`, or an invalid window.
+///   `[C, 1, kH, kW]`, a bias that is not `[C]`, or an invalid window; `.sizeLimitExceeded`
+///   when the padded copies of a plane the kernels work in (`depthwiseWorkspaceCount`) would
+///   exceed `Shape.maximumTensorElementCount` floats.
 func validatedDepthwise(
     _ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D,
     operation: String
@@ -92,5 +97,10 @@ func validatedDepthwise(
     let geometry = try WindowGeometry(
         input: Size2D(height: height, width: width), kernel: Size2D(height: weight.shape[2], width: weight.shape[3]),
         stride: stride, padding: padding, dilation: dilation, operation: operation)
+    // At most 2·2^30·2^30 + 32 (WindowGeometry): no overflow, but a plane of tiny input and huge
+    // padding must not ask for more workspace than any tensor may hold.
+    try KernelLimits.check(
+        geometry.depthwiseWorkspaceCount, "padded plane workspace 2·(H + 2·padding)·(W + 2·padding) + 32",
+        limit: Shape.maximumTensorElementCount, operation: operation)
     return (batch, channels, height, width, geometry)
 }

@@ -10,7 +10,8 @@
 ///   - bias: `[out]`, or nil.
 /// - Returns: `[N, out]`.
 /// - Throws: `TensorError.shapeMismatch` when the input is not `[N, in]`, the weight not
-///   rank 2, or the bias not `[out]`.
+///   rank 2, or the bias not `[out]`; `TensorError.sizeLimitExceeded` when N, in or out passes
+///   `KernelLimits.maximumCount` (and none is 0, when there is no product to compute).
 public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) throws(TensorError) -> Tensor {
     guard weight.shape.rank == 2 else {
         throw .shapeMismatch(operation: "linear", expected: "weight [out, in]", actual: weight.shape)
@@ -21,6 +22,9 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) throws(
     }
     try Tensor.checkBias(bias, channels: outputs, for: "linear")
     let batch = input.shape[0]
+    if batch > 0 && outputs > 0 && inputs > 0 {
+        try checkLinearSizes(batch: batch, inputs: inputs, outputs: outputs, operation: "linear")
+    }
     let output = Tensor(uninitializedShape: [batch, outputs])
     if let bias {
         for row in 0..<batch { (output.storage.base + row * outputs).update(from: bias.storage.base, count: outputs) }
@@ -39,7 +43,8 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) throws(
 /// `input · weightᵀ` into `output` for an inference plan, its output pass folded in: each
 /// row gets `shift` (the bias, folded, or nil for none) and is clamped to `lower...upper`.
 /// `input` is `[N, in]` (rows `input.imageStride` apart), `weight` `[out, in]`, `output`
-/// `[N, out]`; the caller checked the sizes.
+/// `[N, out]`; the caller checked the sizes (`checkLinearSizes`, and both row strides at most
+/// `KernelLimits.maximumCount`).
 package func linear(
     _ input: StridedBatch, weight: UnsafePointer<Float>, shift: UnsafePointer<Float>?, lower: Float, upper: Float,
     into output: StridedBatch
@@ -57,4 +62,13 @@ package func linear(
         lda: input.imageStride, b: weight, ldb: inputs, beta: 1, c: output.base, ldc: output.imageStride)
     guard lower > -.infinity || upper < .infinity else { return }
     for row in 0..<batch { Kernels.table.affineClamp(output.image(row), outputs, 1, 0, lower, upper) }
+}
+
+/// Checks the sizes `linear` and `linearBackward` hand to OpenBLAS as C `int`s (their GEMMs'
+/// m, n, k and leading dimensions are these three): each at most `KernelLimits.maximumCount`.
+/// - Throws: `TensorError.sizeLimitExceeded` naming `operation` and the first size past the limit.
+package func checkLinearSizes(batch: Int, inputs: Int, outputs: Int, operation: String) throws(TensorError) {
+    try KernelLimits.check(batch, "batch size N", operation: operation)
+    try KernelLimits.check(inputs, "input features", operation: operation)
+    try KernelLimits.check(outputs, "output features", operation: operation)
 }

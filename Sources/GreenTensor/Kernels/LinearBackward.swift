@@ -16,7 +16,8 @@
 /// - Returns: the input gradient `[N, in]` (nil when not asked for), the weight gradient
 ///   `[out, in]` and the bias gradient `[out]` (nil without bias), summed over the batch.
 /// - Throws: `TensorError.shapeMismatch` when the weight is not rank 2, the input not
-///   `[N, in]`, or the output gradient not `[N, out]`.
+///   `[N, in]`, or the output gradient not `[N, out]`; `TensorError.sizeLimitExceeded` when N,
+///   in or out passes `KernelLimits.maximumCount` (and none is 0).
 public func linearBackward(
     _ outputGradient: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, computesInputGradient: Bool = true
 ) throws(TensorError) -> AffineGradients {
@@ -32,6 +33,9 @@ public func linearBackward(
     guard outputGradient.shape == [batch, outputs] else {
         throw .shapeMismatch(
             operation: operation, expected: "output gradient [\(batch), \(outputs)]", actual: outputGradient.shape)
+    }
+    if batch > 0 && outputs > 0 && inputs > 0 {
+        try checkLinearSizes(batch: batch, inputs: inputs, outputs: outputs, operation: operation)
     }
     let weightGradient = Tensor(uninitializedShape: weight.shape)
     let biasGradient = hasBias ? Tensor(uninitializedShape: [outputs]) : nil
@@ -90,7 +94,9 @@ public func linearBackward(
     }
     // Two small products run side by side, one per worker: splitting each across the workers
     // costs more than it saves below `GEMM.parallelThreshold`·8 multiply-adds.
-    if dx != nil && ComputeThreads.count >= 2 && batch * inputs * outputs < 8 * GEMM.parallelThreshold {
+    // (In Double: the product of three sizes below 2^31 may overflow Int.)
+    let macs = Double(batch) * Double(inputs) * Double(outputs)
+    if dx != nil && ComputeThreads.count >= 2 && macs < Double(8 * GEMM.parallelThreshold) {
         parallelFor(2, workers: 2) { worker, _ in
             if worker == 0 { parameterGradients(split: false) } else { inputGradientProduct(split: false) }
         }

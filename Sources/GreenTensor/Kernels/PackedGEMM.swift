@@ -23,14 +23,14 @@ package final class PackedMatrix: @unchecked Sendable {
     /// Packs `a` `[rows, columns]` (rows `leadingDimension` floats apart).
     package init(_ a: UnsafePointer<Float>, rows: Int, columns: Int, leadingDimension: Int) {
         (self.rows, self.columns) = (rows, columns)
-        let count = gn_packed_gemm_a_size(Int32(rows), Int32(columns))
+        let count = gn_packed_gemm_a_size(rows, columns)
         base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * 4, alignment: 64)
             .bindMemory(to: Float.self, capacity: Swift.max(1, count))
-        gn_pack_gemm_a(a, Int32(rows), Int32(columns), leadingDimension, base)
+        gn_pack_gemm_a(a, rows, columns, leadingDimension, base)
     }
 
     /// Floats held.
-    package var count: Int { gn_packed_gemm_a_size(Int32(rows), Int32(columns)) }
+    package var count: Int { gn_packed_gemm_a_size(rows, columns) }
 
     /// The panel where row `row` (a multiple of `panelRows`) starts.
     func panel(at row: Int) -> UnsafePointer<Float> { UnsafePointer(base + row * columns) }
@@ -46,7 +46,9 @@ package let packedMultiplyWorkspaceCount = gn_gemm_workspace_size()
 /// `c [rows, n] = a[rows] · b [k, n]` (rows of `c` and `b` `ldc` and `ldb` floats apart), then
 /// `c = min(max(c + shift[row], lower), upper)` per row as it is stored (`shift` indexed from
 /// the first row of `rows`, nil for 0). `rows` starts at a multiple of `PackedMatrix.panelRows`;
-/// `workspace` holds `packedMultiplyWorkspaceCount` floats. Single-threaded.
+/// `workspace` holds `packedMultiplyWorkspaceCount` floats. Single-threaded. The micro-kernels
+/// take `rows.count`, `a.columns` and `n` as C `int`s: each must be at most
+/// `KernelLimits.maximumCount` (a convolution's are, once `checkConvolutionSizes` passed).
 package func packedMultiply(
     _ a: PackedMatrix, rows: Range<Int>, b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>,
     ldc: Int, shift: UnsafePointer<Float>?, lower: Float, upper: Float, workspace: UnsafeMutablePointer<Float>
@@ -77,7 +79,8 @@ package func panelRanges(rows: Int, workers: Int) -> (count: Int, range: @Sendab
 /// with columnsᵀ (im2col's matrix, or the input plane for a 1x1) packed into 6-row panels per
 /// call, `transposedWeight` `[K, O]` prepared once, and the output channels split across workers;
 /// the product is then stored into the NCHW output with the shift and clamp. Each weight is read
-/// once per image, so the conv runs at the memory's speed where its plane is tiny.
+/// once per image, so the conv runs at the memory's speed where its plane is tiny. The sizes must
+/// have passed `checkConvolutionSizes`.
 package func convolveStreamingWeights(
     _ operands: ConvolutionOperands, transposedWeight: UnsafePointer<Float>, workspace: Workspace
 ) {

@@ -13,7 +13,8 @@ func poolingGeometry(
         throw .shapeMismatch(operation: operation, expected: "input [N, C, H, W]", actual: input)
     }
     let (batch, channels, height, width) = (input[0], input[1], input[2], input[3])
-    guard 2 * padding.height <= kernelSize.height, 2 * padding.width <= kernelSize.width else {
+    // padding <= kernel / 2, which is 2·padding <= kernel without the product that could overflow.
+    guard padding.height <= kernelSize.height / 2, padding.width <= kernelSize.width / 2 else {
         throw .invalidArgument(
             operation: operation, message: "padding (\(padding)) must be at most half the kernel size (\(kernelSize))")
     }
@@ -129,7 +130,7 @@ public func avgPool2d(
 /// - Throws: `TensorError` for a wrong rank or an empty plane.
 public func globalAvgPool2d(_ input: Tensor) throws(TensorError) -> Tensor {
     let (batch, channels, height, width) = try input.imageDimensions(for: "globalAvgPool2d")
-    guard height * width > 0 else {
+    guard height >= 1, width >= 1 else {
         throw .invalidShape(operation: "globalAvgPool2d", shape: input.shape, reason: "H and W must be >= 1")
     }
     let output = Tensor(uninitializedShape: [batch, channels, 1, 1])
@@ -152,7 +153,9 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2D) throws(Tensor
             operation: "adaptiveAvgPool2d",
             message: "input plane and output size must be at least 1x1, got \(height)x\(width) -> \(outputSize)")
     }
-    let output = Tensor(uninitializedShape: [batch, channels, outputSize.height, outputSize.width])
+    let output = Tensor(
+        uninitializedShape: try Shape([batch, channels, outputSize.height, outputSize.width])
+            .validated(for: "adaptiveAvgPool2d"))
     let source = SharedPointer(input.storage.base)
     let destination = SharedPointer(output.storage.base)
     parallelFor(batch * channels) { _, range in

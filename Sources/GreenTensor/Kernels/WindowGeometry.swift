@@ -54,8 +54,13 @@ public struct WindowGeometry: Hashable, Sendable {
     ///
     /// With `ceilMode` (pooling only, as PyTorch's `ceil_mode=True`) the output size rounds
     /// up, keeping a last partial window only if it starts inside the input or left padding.
+    ///
+    /// Along each axis the padded input `in + 2·padding` and the stride may be at most
+    /// `KernelLimits.maximumWindowExtent` (2^30), so that the kernels' int index arithmetic
+    /// cannot overflow; the input, padding, kernel and dilation are then bounded by it too.
     /// - Throws: `TensorError.invalidArgument` when a kernel, stride or dilation is below 1,
-    ///   padding is negative, or the dilated kernel is larger than the padded input.
+    ///   padding is negative, or the dilated kernel is larger than the padded input;
+    ///   `TensorError.sizeLimitExceeded` when a size passes `KernelLimits.maximumWindowExtent`.
     public init(
         input: Size2D, kernel: Size2D, stride: Size2D = 1, padding: Size2D = 0, dilation: Size2D = 1,
         ceilMode: Bool = false, operation: String = "WindowGeometry"
@@ -76,6 +81,26 @@ public struct WindowGeometry: Hashable, Sendable {
         guard padding.height >= 0, padding.width >= 0 else {
             throw .invalidArgument(operation: operation, message: "padding must be >= 0, got \(padding)")
         }
+        // Each size alone first, so that the sums and products below cannot overflow Int.
+        func check(_ value: Size2D, _ name: String) throws(TensorError) {
+            let limit = KernelLimits.maximumWindowExtent
+            if value.height > limit {
+                throw .sizeLimitExceeded(
+                    operation: operation, quantity: "\(name) height", value: value.height, limit: limit)
+            }
+            if value.width > limit {
+                throw .sizeLimitExceeded(
+                    operation: operation, quantity: "\(name) width", value: value.width, limit: limit)
+            }
+        }
+        try check(input, "input")
+        try check(padding, "padding")
+        try check(kernel, "kernel")
+        try check(dilation, "dilation")
+        try check(stride, "stride")
+        try check(
+            Size2D(height: input.height + 2 * padding.height, width: input.width + 2 * padding.width),
+            "padded input")
         let span = Size2D(
             height: dilation.height * (kernel.height - 1) + 1, width: dilation.width * (kernel.width - 1) + 1)
         let padded = Size2D(height: input.height + 2 * padding.height, width: input.width + 2 * padding.width)
@@ -124,13 +149,17 @@ public struct WindowGeometry: Hashable, Sendable {
         padding == 0 ? 0 : (input.height + 2 * padding.height) * (input.width + 2 * padding.width)
     }
 
+    /// The window for the C kernels. Every field is at most `KernelLimits.maximumWindowExtent`
+    /// (2^30): `init`, the only way to make a geometry, checks the padded input and the stride,
+    /// which bound the rest, so the narrowing to C `int` is exact.
     var cValue: gn_window {
-        gn_window(
-            inputHeight: Int32(input.height), inputWidth: Int32(input.width),
-            kernelHeight: Int32(kernel.height), kernelWidth: Int32(kernel.width),
-            strideHeight: Int32(stride.height), strideWidth: Int32(stride.width),
-            paddingHeight: Int32(padding.height), paddingWidth: Int32(padding.width),
-            dilationHeight: Int32(dilation.height), dilationWidth: Int32(dilation.width),
-            outputHeight: Int32(output.height), outputWidth: Int32(output.width))
+        func cInt(_ value: Int) -> Int32 { Int32(truncatingIfNeeded: value) }
+        return gn_window(
+            inputHeight: cInt(input.height), inputWidth: cInt(input.width),
+            kernelHeight: cInt(kernel.height), kernelWidth: cInt(kernel.width),
+            strideHeight: cInt(stride.height), strideWidth: cInt(stride.width),
+            paddingHeight: cInt(padding.height), paddingWidth: cInt(padding.width),
+            dilationHeight: cInt(dilation.height), dilationWidth: cInt(dilation.width),
+            outputHeight: cInt(output.height), outputWidth: cInt(output.width))
     }
 }

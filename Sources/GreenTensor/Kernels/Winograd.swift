@@ -27,7 +27,7 @@ package func winogradWeights4x4(
     _ weight: UnsafePointer<Float>, outputChannels: Int, inputChannels: Int,
     into transformed: UnsafeMutablePointer<Float>
 ) {
-    gn_winograd_weights4x4(weight, Int32(outputChannels), Int32(inputChannels), transformed)
+    gn_winograd_weights4x4(weight, outputChannels, inputChannels, transformed)
 }
 
 /// The tiles of one block: as many as keep a block's transformed input and products (36 floats
@@ -47,7 +47,8 @@ package func winogradTileBlock(channels: Int, outputChannels: Int, tiles: Int) -
 /// planes in a batch still make full blocks. With at least as many blocks as workers, each
 /// worker runs whole blocks; with fewer (one image, a small plane), every block is shared out:
 /// the workers transform disjoint input channels, then multiply and transform back disjoint
-/// output channels.
+/// output channels. The sizes must have passed `checkConvolutionSizes`: then the channel counts
+/// and the tile indices (below `H'·W'`) the transforms take as C `int`s fit.
 package func winogradConvolve(_ operands: ConvolutionOperands, weights: WinogradWeights, workspace: Workspace) {
     let plan = WinogradBlocks(operands)
     let work = plan.tiles * 36 * operands.channels * operands.outputChannels

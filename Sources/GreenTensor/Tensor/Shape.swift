@@ -4,6 +4,15 @@
 /// create storage from it (`Tensor.zeros(_:)`, …) reject negative dimensions
 /// with a `TensorError`.
 ///
+/// Invariant: `elementCount` (and any product of some of the dimensions) is unchecked
+/// arithmetic, safe only on a shape that passed `checkedElementCount(for:)` or
+/// `validated(for:)` (or an equivalent check). Every entry point that takes a shape from user
+/// input or a file checks it first: the `Tensor` initialisers (`Tensor(shape:scalars:)`,
+/// `zeros`, `filled`, `uniform`, `normal`, the He and Xavier initialisers, `reshaped(to:)`)
+/// through `validated(for:)`, and GreenNN's `cost(for:)` (and so `CostTable`) through its
+/// `CostArithmetic`, which also checks every MAC, FLOP and byte count. A tensor's own shape
+/// is therefore always safe.
+///
 /// ```swift
 /// let shape: Shape = [1, 3, 224, 224]
 /// shape.rank          // 4
@@ -27,7 +36,27 @@ public struct Shape: Hashable, Sendable, ExpressibleByArrayLiteral, CustomString
     public var rank: Int { dimensions.count }
 
     /// The number of elements a tensor of this shape holds (1 for rank 0).
+    ///
+    /// Unchecked: it traps when the product overflows `Int`, so use it only on a shape that
+    /// passed `checkedElementCount(for:)` or `validated(for:)` (every tensor's shape has).
     public var elementCount: Int { dimensions.reduce(1, *) }
+
+    /// The element count, computed with overflow checks.
+    ///
+    /// A zero dimension counts as 1 for the check, so a shape passes only when the product of
+    /// its nonzero dimensions fits in `Int`; then no product of some of its dimensions (a
+    /// stride, a plane size, `elementCount`) can overflow either.
+    /// - Throws: `TensorError.invalidShape` naming `operation` for a negative dimension;
+    ///   `TensorError.sizeOverflow` when the product overflows `Int`.
+    public func checkedElementCount(for operation: String) throws(TensorError) -> Int {
+        guard dimensions.allSatisfy({ $0 >= 0 }) else {
+            throw .invalidShape(operation: operation, shape: self, reason: "dimensions must be non-negative")
+        }
+        guard checkedProduct(dimensions.lazy.map { max($0, 1) }) != nil else {
+            throw .sizeOverflow(operation: operation, quantity: "the element count", shape: self)
+        }
+        return elementCount
+    }
 
     /// The size of axis `axis` (no bounds check beyond Array's; use with a valid axis).
     public subscript(axis: Int) -> Int {
@@ -40,19 +69,19 @@ public struct Shape: Hashable, Sendable, ExpressibleByArrayLiteral, CustomString
         "[" + dimensions.map(String.init).joined(separator: ", ") + "]"
     }
 
-    /// Checks that every dimension is non-negative and the element count fits in memory terms.
-    /// - Throws: `TensorError.invalidShape` naming `operation`.
+    /// The most elements a tensor may hold (`Int32.max · 16`, 128 GiB of Float32).
+    public static let maximumTensorElementCount = Int(Int32.max) * 16
+
+    /// Checks that a tensor of this shape can be created: `checkedElementCount(for:)`, and at
+    /// most `maximumTensorElementCount` elements.
+    /// - Throws: `TensorError.invalidShape` naming `operation` for a negative dimension or too
+    ///   many elements; `TensorError.sizeOverflow` when the element count overflows `Int`.
     public func validated(for operation: String) throws(TensorError) -> Shape {
-        var count = 1
-        for dimension in dimensions {
-            guard dimension >= 0 else {
-                throw .invalidShape(operation: operation, shape: self, reason: "dimensions must be non-negative")
-            }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= Int(Int32.max) * 16 else {
-                throw .invalidShape(operation: operation, shape: self, reason: "too many elements")
-            }
-            count = product
+        let count = try checkedElementCount(for: operation)
+        guard count <= Self.maximumTensorElementCount else {
+            throw .invalidShape(
+                operation: operation, shape: self,
+                reason: "too many elements (\(count), at most \(Self.maximumTensorElementCount))")
         }
         return self
     }

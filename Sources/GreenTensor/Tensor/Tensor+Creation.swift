@@ -2,7 +2,8 @@ import Foundation
 
 extension Tensor {
     /// A tensor of `shape` with every element `value`.
-    /// - Throws: `TensorError.invalidShape` for a negative dimension.
+    /// - Throws: `TensorError.invalidShape` for a negative dimension or too many elements;
+    ///   `TensorError.sizeOverflow` when the element count overflows `Int`.
     public static func filled(_ shape: Shape, with value: Float) throws(TensorError) -> Tensor {
         let tensor = Tensor(uninitializedShape: try shape.validated(for: "Tensor.filled"))
         tensor.storage.base.initialize(repeating: value, count: tensor.elementCount)
@@ -66,8 +67,10 @@ extension Tensor {
 
     /// Fan-in and fan-out of a weight of `shape`, as PyTorch computes them:
     /// `[out, in, k…]` gives fan-in `in·Πk` and fan-out `out·Πk`.
-    /// - Throws: `TensorError.invalidShape` for rank below 2 or a zero fan.
+    /// - Throws: `TensorError.invalidShape` for rank below 2, a negative dimension or a zero fan;
+    ///   `TensorError.sizeOverflow` when the element count overflows `Int`.
     public static func fans(of shape: Shape, for operation: String) throws(TensorError) -> (in: Int, out: Int) {
+        _ = try shape.checkedElementCount(for: operation)  // every fan below is a product of some dimensions
         guard shape.rank >= 2 else {
             throw .invalidShape(operation: operation, shape: shape, reason: "fan-in/fan-out need rank >= 2")
         }

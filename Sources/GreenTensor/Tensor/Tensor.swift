@@ -21,13 +21,15 @@ public struct Tensor: Sendable {
     }
 
     /// A tensor whose elements the caller writes before anyone reads them.
-    /// For kernels that overwrite every element; the shape must already be valid.
+    /// For kernels that overwrite every element; the shape must already have passed
+    /// `Shape.validated(for:)` (this uses the unchecked `elementCount`).
     package init(uninitializedShape shape: Shape) {
         self.init(shape: shape, storage: TensorStorage(uninitializedCount: shape.elementCount))
     }
 
     /// Creates a tensor from row-major scalars.
-    /// - Throws: `TensorError` when the shape is invalid or `scalars.count` differs from its element count.
+    /// - Throws: `TensorError` when the shape is invalid (a negative dimension, too many elements,
+    ///   `.sizeOverflow`) or `scalars.count` differs from its element count.
     public init(shape: Shape, scalars: [Float]) throws(TensorError) {
         let shape = try shape.validated(for: "Tensor(shape:scalars:)")
         guard scalars.count == shape.elementCount else {

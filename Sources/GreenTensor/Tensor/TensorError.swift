@@ -13,6 +13,13 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
     case indexOutOfRange(operation: String, index: [Int], shape: Shape)
     /// Any other argument outside its allowed range, with the rule it broke.
     case invalidArgument(operation: String, message: String)
+    /// A size past what the kernels take: a count, size or leading dimension handed to the C kernels
+    /// or OpenBLAS as a C `int` (`KernelLimits.maximumCount`), or a sliding window's extent
+    /// (`KernelLimits.maximumWindowExtent`). `quantity` names the size, `value` is what it was.
+    case sizeLimitExceeded(operation: String, quantity: String, value: Int, limit: Int)
+    /// A size computed from a shape (its element count, a byte count) does not fit in `Int`:
+    /// "Tensor.zeros: the element count of [3, 100000000, 100000000, 100000000] overflows Int64".
+    case sizeOverflow(operation: String, quantity: String, shape: Shape)
 
     /// A one-line message naming the operation and both shapes or values.
     public var description: String {
@@ -22,13 +29,18 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidShape(operation, shape, reason):
             return "\(operation): invalid shape \(shape): \(reason)"
         case let .elementCountMismatch(operation, shape, count):
-            return "\(operation): shape \(shape) needs \(shape.elementCount) elements, got \(count)"
+            let needed = checkedProduct(shape.dimensions).map(String.init) ?? "more than Int.max"
+            return "\(operation): shape \(shape) needs \(needed) elements, got \(count)"
         case let .axisOutOfRange(operation, axis, shape):
             return "\(operation): axis \(axis) is out of range for shape \(shape) (rank \(shape.rank))"
         case let .indexOutOfRange(operation, index, shape):
             return "\(operation): index \(index) is out of range for shape \(shape)"
         case let .invalidArgument(operation, message):
             return "\(operation): \(message)"
+        case let .sizeLimitExceeded(operation, quantity, value, limit):
+            return "\(operation): \(quantity) must be at most \(limit), got \(value)"
+        case let .sizeOverflow(operation, quantity, shape):
+            return "\(operation): \(quantity) of \(shape) overflows Int\(Int.bitWidth)"
         }
     }
 }

@@ -59,7 +59,7 @@ public enum ComputeThreads {
     /// OpenBLAS threaded to `count`, and pins OpenBLAS back to one thread afterwards. GEMMs
     /// that other tasks run meanwhile are threaded by OpenBLAS too (correct, if oversubscribed).
     static func withOpenBLASThreads<Result>(_ body: () throws -> Result) rethrows -> Result {
-        openblas_set_num_threads(Int32(count))
+        openblas_set_num_threads(Int32(truncatingIfNeeded: count))  // count is in 1...1024 (set(_:) checks)
         defer { openblas_set_num_threads(1) }
         return try body()
     }

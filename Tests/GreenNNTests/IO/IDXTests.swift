@@ -124,13 +124,114 @@ import Testing
         }
     }
 
+    /// `gzip -9` of an images file of 100 black 28 x 28 images: 123 bytes that inflate to 78,416.
+    static let blackImagesGzip: [UInt8] =
+        [
+            0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xed, 0xc3, 0x41, 0x09, 0x00, 0x20, 0x00, 0x00,
+            0xb1, 0x03, 0x3f, 0x86, 0x30, 0x9e, 0xfd, 0x33, 0xe8, 0xc3, 0x14, 0xb2, 0xc1, 0x6a, 0x8e, 0x6a, 0xdf, 0xeb,
+            0x05,
+        ] + [UInt8](repeating: 0, count: 75) + [0x3e, 0x77, 0x00, 0xc1, 0x20, 0x57, 0xa1, 0x50, 0x32, 0x01, 0x00]
+
+    /// `gzip -9` of an images file whose header declares 2 x 2 x 2 (8 bytes of data) followed
+    /// by a million zero bytes: 1,011 bytes that inflate to 1,000,024.
+    static let overlongImagesGzip: [UInt8] =
+        [
+            0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xed, 0xc3, 0xb1, 0x0d, 0x00, 0x20, 0x0c, 0xc0,
+            0xb0, 0xa8, 0x2c, 0xfc, 0x7f, 0x31, 0x6b, 0x7f, 0xc0, 0x96, 0x5c, 0xf7, 0x54, 0xb3, 0x02,
+        ] + [UInt8](repeating: 0, count: 968) + [0x9f, 0x7b, 0x37, 0xe1, 0x84, 0x48, 0x58, 0x42, 0x0f, 0x00]
+
     @Test func limitsTheDecompressedSize() throws {
         let fixture = try IDXFixture()
         defer { fixture.remove() }
-        let path = try fixture.write("big.gz", IDXFixture.gzip(IDXFixture.images(count: 100, rows: 28, columns: 28)))
+        let path = try fixture.write("black.gz", Self.blackImagesGzip)
+        let images = try IDX.readImages(at: path)
+        #expect(images.count == 100 && images.pixels == [UInt8](repeating: 0, count: 78_400))
         #expect(throws: IDXError.tooLarge(path: path, limit: 50_000)) {
             _ = try IDX.readImages(at: path, limit: 50_000)
         }
+    }
+
+    /// The trailer's ISIZE (here 1 GiB on a 35-byte file) never sizes an allocation, and zlib
+    /// rejects it as soon as the member ends.
+    @Test func aLyingGzipTrailerReservesNothingAndIsRejected() throws {
+        let fixture = try IDXFixture()
+        defer { fixture.remove() }
+        var lying = IDXFixture.gzip(IDXFixture.labels([1, 2, 3, 4]))
+        lying.replaceSubrange((lying.count - 4)..., with: [0x00, 0x00, 0x00, 0x40])
+        #expect(lying.count == 35)
+        #expect(Gzip.initialCapacity(for: lying, limit: IDX.defaultLimit) <= 35 * Gzip.initialExpansion)
+        let path = try fixture.write("lying.gz", lying)
+        #expect(throws: IDXError.corruptGzip(path: path, offset: 35, reason: "incorrect length check")) {
+            _ = try IDX.readLabels(at: path)
+        }
+        let honest = IDXFixture.gzip(IDXFixture.labels([1, 2, 3, 4]))
+        #expect(Gzip.initialCapacity(for: honest, limit: IDX.defaultLimit) == 12)
+    }
+
+    /// A gzipped file keeps no more than its header declares: the rest is inflated and counted
+    /// (reported as trailing data, or as too large past the limit), never stored.
+    @Test func keepsOnlyWhatTheHeaderDeclaresOfAGzipStream() throws {
+        let fixture = try IDXFixture()
+        defer { fixture.remove() }
+        let (content, total) = try Gzip.decompress(Self.overlongImagesGzip, path: "x", limit: .max) { _ in 24 }
+        let declared = IDXFixture.idx(magic: IDX.imagesMagic, sizes: [2, 2, 2], values: Array(repeating: 0, count: 8))
+        #expect(content == declared)
+        #expect(total == 1_000_024)
+        let path = try fixture.write("overlong.gz", Self.overlongImagesGzip)
+        #expect(throws: IDXError.trailingData(path: path, offset: 24, extra: 1_000_000)) {
+            _ = try IDX.readImages(at: path)
+        }
+        #expect(throws: IDXError.tooLarge(path: path, limit: 500_000)) {
+            _ = try IDX.readImages(at: path, limit: 500_000)
+        }
+    }
+
+    /// The file's size is checked before anything is read: against the limit, then against
+    /// what the header declares. The sparse files here are large but hold no disk blocks.
+    @Test func checksTheFileSizeBeforeReading() throws {
+        let fixture = try IDXFixture()
+        defer { fixture.remove() }
+        let labels = try fixture.write("labels", IDXFixture.labels(Array(repeating: 1, count: 5_000)))
+        #expect(throws: IDXError.fileTooLarge(path: labels, size: 5_008, limit: 1_000)) {
+            _ = try IDX.readLabels(at: labels, limit: 1_000)
+        }
+        let huge = try fixture.write("huge", IDXFixture.labels([1]))
+        try Self.extend(huge, to: IDX.defaultLimit + 1)
+        #expect(throws: IDXError.fileTooLarge(path: huge, size: IDX.defaultLimit + 1, limit: IDX.defaultLimit)) {
+            _ = try IDX.readLabels(at: huge)
+        }
+        let padded = try fixture.write("padded", IDXFixture.images(count: 10, rows: 28, columns: 28))
+        try Self.extend(padded, to: 100_000_000)
+        #expect(throws: IDXError.trailingData(path: padded, offset: 7_856, extra: 100_000_000 - 7_856)) {
+            _ = try IDX.readImages(at: padded)
+        }
+        let message = IDXError.fileTooLarge(path: "f", size: 5_008, limit: 1_000).description
+        #expect(message == "f: the file holds 5008 bytes, more than the limit of 1000")
+    }
+
+    @Test func rejectsImageSizesWhoseProductOverflows() {
+        #expect(
+            throws: IDXError.invalidDimensions(
+                path: "", offset: 0, dimensions: [.max, 2, 2], reason: "their product overflows")
+        ) {
+            _ = try IDXImages(count: .max, rows: 2, columns: 2, pixels: [])
+        }
+        #expect(throws: IDXError.self) { _ = try IDXImages(count: 2, rows: .max, columns: .max, pixels: []) }
+    }
+
+    @Test func reportsADirectoryByName() throws {
+        let fixture = try IDXFixture()
+        defer { fixture.remove() }
+        #expect(throws: IDXError.unreadable(path: fixture.folder.path, reason: "is a directory")) {
+            _ = try IDX.readLabels(at: fixture.folder.path)
+        }
+    }
+
+    /// Makes the file at `path` `size` bytes long, sparse (zeros that take no disk space).
+    static func extend(_ path: String, to size: Int) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: UInt64(size))
     }
 
     @Test func reportsAMissingFile() throws {

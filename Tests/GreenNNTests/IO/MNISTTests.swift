@@ -40,7 +40,29 @@ import Testing
             _ = try MNIST.load(from: fixture.folder.path, split: .training)
         }
         try fixture.write("train-labels-idx1-ubyte", IDXFixture.labels([1, 2, 10]))
-        #expect(throws: TrainingError.self) { _ = try MNIST.load(from: fixture.folder.path, split: .training) }
+        #expect(throws: IDXError.labelOutOfRange(path: labels, offset: 10, label: 10, classes: 10)) {
+            _ = try MNIST.load(from: fixture.folder.path, split: .training)
+        }
+        #expect(
+            IDXError.labelOutOfRange(path: "l", offset: 10, label: 10, classes: 10).description
+                == "l: at byte offset 10: label 10 is outside the classes 0–9")
+    }
+
+    /// A truncated or oversized file in the folder is an `IDXError` naming that file, whatever
+    /// the data set (MNIST and Fashion-MNIST share names and format).
+    @Test func errorsNameTheFileAtFault() throws {
+        let fixture = try IDXFixture()
+        defer { fixture.remove() }
+        let images = try fixture.write(
+            "t10k-images-idx3-ubyte", Array(IDXFixture.images(count: 3, rows: 2, columns: 2).dropLast(2)))
+        try fixture.write("t10k-labels-idx1-ubyte", IDXFixture.labels([1, 2, 3]))
+        #expect(throws: IDXError.truncatedData(path: images, offset: 26, expected: 12, available: 10)) {
+            _ = try MNIST.load(from: fixture.folder.path, split: .test)
+        }
+        try fixture.write("t10k-images-idx3-ubyte", IDXFixture.images(count: 3, rows: 2, columns: 2))
+        let labels = try fixture.write("t10k-labels-idx1-ubyte.gz", [0x1f, 0x8b, 0x08])
+        let cut = IDXError.corruptGzip(path: labels, offset: 3, reason: "the stream ends before its last member does")
+        #expect(throws: cut) { _ = try MNIST.load(from: fixture.folder.path, split: .test) }
     }
 
     @Test(.enabled(if: dataDirectory != nil, "../shared/data/mnist is absent"))

@@ -137,6 +137,25 @@ import Testing
         for (name, tensor) in model.stateDictionary { #expect(tensor.scalars == before[name]?.scalars, "\(name)") }
     }
 
+    /// Saving goes through `AtomicFile`: a save that cannot be made is a typed file error naming
+    /// the path, and the weights saved before stay readable.
+    @Test func aFailedSaveIsAFileErrorAndLeavesTheSavedWeights() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try makeModel(seed: 1).saveWeights(to: path)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
+        let missing = path + ".absent/weights.safetensors"
+        let error = weightsError { try makeModel(seed: 2).saveWeights(to: missing) }
+        guard case let .file(.unwritable(failure)) = error else {
+            Issue.record("expected an unwritable file, got \(String(describing: error))")
+            return
+        }
+        #expect(failure.step == .create && failure.path == missing)
+        #expect(String(describing: error!).contains(missing))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == saved)
+        #expect(try makeModel(seed: 3).loadWeights(from: path).isEmpty)
+    }
+
     @Test func corruptFilesAreFileErrors() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
