@@ -21,7 +21,10 @@ import Testing
         return bundle.appendingPathComponent("greenbench")
     }()
 
-    func greenbench(_ arguments: String...) throws -> Result {
+    func greenbench(_ arguments: String...) throws -> Result { try greenbench(arguments) }
+
+    /// Runs greenbench with `arguments` and waits for it.
+    func greenbench(_ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments

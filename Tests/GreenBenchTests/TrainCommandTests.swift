@@ -10,8 +10,9 @@ import Testing
 /// with its epochs, the chart is well-formed SVG, text and CSV render, and bad arguments exit 2
 /// naming the problem.
 @Suite struct TrainCommandTests {
-    /// A temporary folder with the four MNIST files, raw, filled from a fixed seed.
-    static func makeData() throws -> URL {
+    /// A temporary folder with the four MNIST files, raw, filled from a fixed seed: `trainingCount`
+    /// training and 40 test images.
+    static func makeData(trainingCount: Int = 128) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "greenbench-train-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -23,7 +24,7 @@ import Testing
         func header(_ words: [UInt32]) -> [UInt8] {
             words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
         }
-        for (split, count) in [("train", 128), ("t10k", 40)] {
+        for (split, count) in [("train", trainingCount), ("t10k", 40)] {
             let images = header([0x803, UInt32(count), 28, 28]) + (0..<(count * 784)).map { _ in next() }
             let labels = header([0x801, UInt32(count)]) + (0..<count).map { UInt8($0 % 10) }
             try Data(images).write(to: folder.appendingPathComponent("\(split)-images-idx3-ubyte"))
@@ -55,6 +56,54 @@ import Testing
         _ = try XMLDocument(data: try Data(contentsOf: URL(fileURLWithPath: out + "/accuracy-vs-macs.svg")))
         #expect(FileManager.default.fileExists(atPath: out + "/report.html"))
         #expect(result.errors.contains("train: lenet5 epoch 2/2  batch 3/3"))
+    }
+
+    @Test func anInterruptedRunResumesToTheSameWeightsAndResults() throws {
+        let data = try Self.makeData(trainingCount: 2048)
+        defer { try? FileManager.default.removeItem(at: data) }
+        func arguments(_ out: String) -> [String] {
+            [
+                "train", "lenet5", "--data", data.path, "--epochs", "3", "--batch", "32", "--threads", "1",
+                "--optimizer", "sgd", "--format", "json", "--out", data.appendingPathComponent(out).path,
+            ]
+        }
+        let whole = try CommandLineTests().greenbench(arguments("whole"))
+        #expect(whole.status == 0, "\(whole.errors)")
+
+        // Interrupt with SIGINT once the first epoch's checkpoint is on disk.
+        let process = Process()
+        process.executableURL = CommandLineTests.executable
+        process.arguments = arguments("parts")
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let checkpoint = data.appendingPathComponent("parts/checkpoints/lenet5/checkpoint.json").path
+        while process.isRunning && !FileManager.default.fileExists(atPath: checkpoint) { usleep(2_000) }
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "the run ended before the signal arrived")
+
+        let resumed = try CommandLineTests().greenbench(
+            ["train", "lenet5", "--resume", data.appendingPathComponent("parts").path]
+                + arguments("parts").dropFirst(2).filter { $0 != "--out" && !$0.hasSuffix("/parts") })
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        func results(_ text: String) throws -> [String: Any] {
+            let report = try #require(try CommandLineTests().json(text) as? [String: Any])
+            return try #require((report["models"] as? [[String: Any]])?.first)
+        }
+        let (first, second) = (try results(whole.output), try results(resumed.output))
+        #expect(first["testAccuracy"] as? Double == second["testAccuracy"] as? Double)
+        let losses = { (model: [String: Any]) in
+            (model["epochs"] as? [[String: Any]] ?? []).map { $0["loss"] as? Double }
+        }
+        #expect(losses(first).count == 3 && losses(first) == losses(second))
+        func finalWeights(_ out: String) throws -> Data {
+            let folder = data.appendingPathComponent("\(out)/checkpoints/lenet5")
+            let name = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("model-step") })
+            return try Data(contentsOf: folder.appendingPathComponent(name))
+        }
+        #expect(try finalWeights("whole") == finalWeights("parts"), "the resumed run ends on other weights")
     }
 
     @Test func rendersATextTable() throws {

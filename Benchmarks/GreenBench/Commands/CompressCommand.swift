@@ -4,13 +4,15 @@ import GreenModels
 
 /// greenbench compress MODEL [--data DIR] [--weights W] [--energy X,… | --rank R,…] [--scope PATH]
 ///                     [--epochs N] [--finetune N] [training options] [--latency-batch N] [--runs N]
-///                     [--format text|markdown|csv|json] [energy options]
+///                     [--format text|markdown|csv|json] [--out DIR] [--resume DIR] [energy options]
 ///
 /// Low-rank (truncated SVD) compression of a trained model, measured: trains the model on
 /// MNIST-format data (or loads --weights, or keeps random weights), then for each energy level or
 /// rank compresses a copy (every Linear and 1x1 conv under --scope), optionally fine-tunes it,
 /// and prints test accuracy, parameters, MACs, measured latency and joules before and after,
-/// with each level's per-layer report.
+/// with each level's per-layer report. Every training stage (the model's, each level's
+/// fine-tuning) checkpoints into `<out>/checkpoints/<stage>` at the end of every epoch and on
+/// SIGINT or SIGTERM (then exits 130 or 143); `--resume DIR` continues from them.
 struct CompressCommand: Command {
     static let name = "compress"
     static let summary = "low-rank SVD compression: accuracy, params, MACs, latency and joules before and after"
@@ -18,7 +20,7 @@ struct CompressCommand: Command {
         usage: greenbench compress MODEL [--data DIR] [--weights W] [--energy X,... | --rank R,...] [--scope PATH]
                                    [--epochs N] [--finetune N] [--batch N] [--lr X] [--optimizer adam|sgd] [--seed N]
                                    [--limit N] [--threads N] [--latency-batch N] [--runs N]
-                                   [--format text|markdown|csv|json] [energy options]
+                                   [--format text|markdown|csv|json] [--out DIR] [--resume DIR] [energy options]
 
           MODEL              a zoo model (greenbench models lists them)
           --data DIR         MNIST IDX folder: train there (unless --weights) and measure test accuracy
@@ -37,6 +39,9 @@ struct CompressCommand: Command {
           --latency-batch N  batch of the timed forward passes (default 1)
           --runs N           timed forward passes, at least (default 20; runs continue to 1 s)
           --format F         text (default), markdown, csv or json
+          --out DIR          where each training stage checkpoints (checkpoints/STAGE, every epoch and on
+                             Ctrl-C; default greenbench-compress)
+          --resume DIR       continue an interrupted run from the checkpoints in DIR, same options
         \(EnergyOptions.usage)
         """
 
@@ -90,7 +95,8 @@ struct CompressCommand: Command {
         let parsed = try Arguments(
             arguments,
             valueOptions: Set([
-                "data", "weights", "energy", "rank", "scope", "finetune", "latency-batch", "runs", "format",
+                "data", "weights", "energy", "rank", "scope", "finetune", "latency-batch", "runs", "format", "out",
+                "resume",
             ])
             .union(TrainingOptions.valueOptions)
             .union(EnergyOptions.valueOptions),
@@ -112,6 +118,10 @@ struct CompressCommand: Command {
         let format: OutputFormat = try parsed.choice("format", default: .text)
         let meter = try EnergyOptions.meter(parsed)
         try ComputeThreads.set(training.threads)
+        if let resume = parsed.value("resume"), let out = parsed.value("out"), out != resume {
+            throw UsageError("--resume continues in its own folder; give --out only with the same folder")
+        }
+        let out = parsed.value("resume") ?? parsed.value("out") ?? "greenbench-compress"
 
         var data: (training: ImageDataset, test: ImageDataset)?
         if let folder = parsed.value("data") {
@@ -129,7 +139,11 @@ struct CompressCommand: Command {
                 model: model, optimizer: try training.optimizer.make(learningRate: rate), epochs: epochs,
                 batchSize: training.batch, seed: training.seed)
             trainer.progress = { Console.progress("compress: \(label) " + $0.line) }
-            _ = try trainer.fit(data.training)
+            _ = try CheckpointedTraining.fit(
+                trainer, on: data.training,
+                directory: URL(fileURLWithPath: out).appendingPathComponent("checkpoints").appendingPathComponent(
+                    label.replacingOccurrences(of: " ", with: "-")), resume: parsed.value("resume") != nil,
+                resumeHint: out, meter: meter)
             model.eval()
         }
         func accuracy(_ model: Sequential) throws -> Double? {

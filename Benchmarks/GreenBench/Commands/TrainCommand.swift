@@ -4,20 +4,23 @@ import GreenModels
 
 /// greenbench train MODEL... --data DIR [--epochs N] [--batch N] [--lr X] [--optimizer sgd|adam]
 ///                  [--seed N] [--threads N] [--limit N] [--format text|markdown|csv|json] [--out DIR]
-///                  [energy options]
+///                  [--resume DIR] [energy options]
 ///
 /// Trains each model on MNIST-format data and reports, one row per model: test accuracy,
 /// parameters, MACs per image, training time (and per epoch, and images/s), the joules and CO2e
 /// of the training span from a GreenEnergy meter (with its source), and the joules of one test
 /// inference. Writes results.json (with every epoch's loss, accuracy and time) and
-/// accuracy-vs-macs.svg into --out. Progress goes to stderr.
+/// accuracy-vs-macs.svg into --out. Progress goes to stderr. Each model checkpoints into
+/// `<out>/checkpoints/<model>` at the end of every epoch and on SIGINT or SIGTERM (then exits
+/// 130 or 143); `--resume DIR` continues every model from its checkpoint in DIR, reaching the
+/// weights and results an uninterrupted run with the same seed reaches.
 struct TrainCommand: Command {
     static let name = "train"
     static let summary = "train models on MNIST: test accuracy beside training time, joules and CO2e"
     static let usage = """
         usage: greenbench train MODEL... --data DIR [--epochs N] [--batch N] [--lr X] [--optimizer sgd|adam]
                                 [--seed N] [--threads N] [--limit N] [--format text|markdown|csv|json] [--out DIR]
-                                [energy options]
+                                [--resume DIR] [energy options]
 
           MODEL...         zoo models taking 1x28x28 images (lenet5 and its variants; greenbench models lists them)
           --data DIR       folder with the four MNIST IDX files, raw or .gz (e.g. ../shared/data/mnist)
@@ -29,7 +32,11 @@ struct TrainCommand: Command {
           --threads N      compute threads (default: all cores)
           --limit N        train on the first N training images only, for quick runs
           --format F       text (default), markdown, csv or json
-          --out DIR        where results.json and accuracy-vs-macs.svg go (default greenbench-train)
+          --out DIR        where results.json, results.csv, report.html, accuracy-vs-macs.svg and the
+                           per-model checkpoints (checkpoints/MODEL, every epoch and on Ctrl-C) go
+                           (default greenbench-train)
+          --resume DIR     continue an interrupted run from the checkpoints in DIR (its --out), with
+                           the same models, data and options; finished models are not retrained
         \(EnergyOptions.usage)
         """
 
@@ -40,6 +47,7 @@ struct TrainCommand: Command {
         var training = TrainingOptions()
         var format = OutputFormat.text
         var out = "greenbench-train"
+        var resume = false
 
         static func parse(_ options: Arguments) throws(UsageError) -> Options {
             var parsed = Options()
@@ -53,6 +61,13 @@ struct TrainCommand: Command {
             parsed.training = try TrainingOptions.parse(options)
             parsed.format = try options.choice("format", default: .text)
             parsed.out = options.value("out") ?? parsed.out
+            if let resume = options.value("resume") {
+                guard options.value("out") == nil || options.value("out") == resume else {
+                    throw UsageError("--resume continues in its own folder; give --out only with the same folder")
+                }
+                parsed.out = resume
+                parsed.resume = true
+            }
             return parsed
         }
     }
@@ -75,7 +90,7 @@ struct TrainCommand: Command {
     static func run(_ arguments: [String]) throws {
         let parsed = try Arguments(
             arguments,
-            valueOptions: Set(["data", "format", "out"]).union(TrainingOptions.valueOptions)
+            valueOptions: Set(["data", "format", "out", "resume"]).union(TrainingOptions.valueOptions)
                 .union(EnergyOptions.valueOptions),
             flagOptions: EnergyOptions.flagOptions)
         let options = try Options.parse(parsed)
@@ -106,13 +121,10 @@ struct TrainCommand: Command {
             "train: \(entry.name), \(training.count) images, \(options.training.epochs) epoch(s), batch \(options.training.batch), "
                 + "\(options.training.optimizer.rawValue) lr \(options.training.learningRate), \(options.training.threads) thread(s)"
         )
-        var span = try meter.start()
-        trainer.energy = {
-            try? meter.checkpoint(&span)
-            return try? meter.stop(span).joules
-        }
-        let history = try trainer.fit(training)
-        let trainingReport = try meter.stop(span)
+        let (history, trainingReport) = try CheckpointedTraining.fit(
+            trainer, on: training,
+            directory: URL(fileURLWithPath: options.out).appendingPathComponent("checkpoints")
+                .appendingPathComponent(entry.name), resume: options.resume, resumeHint: options.out, meter: meter)
         let (accuracy, evaluationReport) = try meter.measure { try trainer.accuracy(on: test) }
         Console.progress("train: \(entry.name) test accuracy \(Format.fixed(100 * accuracy, 2))%")
         return Result(

@@ -31,7 +31,8 @@ struct CommandEntry {
     }
 
     /// Runs the command with `arguments` (or prints its usage for --help) and returns the
-    /// exit status: 0 success, 1 failure, 2 usage error or size overflow.
+    /// exit status: 0 success, 1 failure, 2 usage error or size overflow, 128 + the signal for a
+    /// run stopped by SIGINT or SIGTERM (its checkpoint saved).
     func execute(_ arguments: [String]) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
             print(usage)
@@ -43,6 +44,9 @@ struct CommandEntry {
         } catch let error as UsageError {
             Console.error("greenbench \(name): \(error)")
             return 2
+        } catch let error as Interrupted {
+            Console.error("greenbench \(name): \(error)")
+            return 128 + error.signal
         } catch {
             Console.error("greenbench \(name): \(error)")
             return Self.isSizeOverflow(error) ? 2 : 1

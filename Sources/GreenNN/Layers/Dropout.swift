@@ -92,3 +92,9 @@ extension Dropout: InferencePlanning {
     /// The identity, as in inference: no step.
     public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue { input }
 }
+
+extension Dropout: ReseedableLayer {
+    /// Restarts the mask stream as if the layer had been created with `seed`; `Trainer` calls
+    /// it before every batch so a resumed run draws the masks an uninterrupted one would.
+    public func reseed(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
+}
