@@ -54,17 +54,19 @@ struct CommandEntry {
     }
 
     /// Whether `error` says a size computed from the command line (`--input`, `--batch`) does
-    /// not fit in `Int`: a usage error, whichever command met it.
+    /// not fit in `Int` or past the kernels' C-int limits: a usage error, whichever command met it.
     static func isSizeOverflow(_ error: any Error) -> Bool {
         switch error {
         case let error as LayerError:
             switch error.reason {
-            case .sizeOverflow(_), .tensor(.sizeOverflow(_, _, _)): return true
+            case .sizeOverflow(_), .tensor(.sizeOverflow(_, _, _)), .tensor(.sizeLimitExceeded(_, _, _, _)): return true
             default: return false
             }
         case let error as TensorError:
-            if case .sizeOverflow(_, _, _) = error { return true }
-            return false
+            switch error {
+            case .sizeOverflow(_, _, _), .sizeLimitExceeded(_, _, _, _): return true
+            default: return false
+            }
         default:
             return false
         }

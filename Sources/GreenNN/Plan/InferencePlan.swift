@@ -69,6 +69,7 @@ public final class InferencePlan: CustomStringConvertible {
     /// Plans `model` for inputs of shape `input`, each kernel picked by `kernelSelection`.
     /// - Throws: `LayerError` (with the failing layer's path) when the shape does not fit the model.
     public init(_ model: any Layer, input: Shape, kernelSelection: KernelSelection = .byShape) throws {
+        _ = try model.cost(for: input)  // every size the plan will hold, checked against overflow first
         let builder = PlanBuilder()
         let inputValue = builder.input(input)
         let outputValue = try builder.planLayer(model, input: inputValue)

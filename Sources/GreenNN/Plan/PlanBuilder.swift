@@ -94,10 +94,14 @@ public final class PlanBuilder {
             throw LayerError.invalidConfiguration(currentKind, "bias must be [\(outputChannels)], got \(bias.shape)")
         }
         let geometry = try LayerError.wrapping(currentKind) {
-            try WindowGeometry(
+            let geometry = try WindowGeometry(
                 input: Size2D(height: shape[2], width: shape[3]),
                 kernel: Size2D(height: weight.shape[2], width: weight.shape[3]), stride: stride, padding: padding,
                 dilation: dilation, operation: "convolution")
+            try checkConvolutionSizes(
+                channels: shape[1], outputChannels: outputChannels, groups: groups, geometry: geometry,
+                operation: "convolution")
+            return geometry
         }
         let output = newValue([shape[0], outputChannels, geometry.output.height, geometry.output.width])
         add(
@@ -116,6 +120,10 @@ public final class PlanBuilder {
         }
         if let bias, bias.shape != [weight.shape[0]] {
             throw LayerError.invalidConfiguration(currentKind, "bias must be [\(weight.shape[0])], got \(bias.shape)")
+        }
+        try LayerError.wrapping(currentKind) {
+            try checkLinearSizes(
+                batch: input.shape[0], inputs: weight.shape[1], outputs: weight.shape[0], operation: "linear")
         }
         let output = newValue([input.shape[0], weight.shape[0]])
         add(LinearStep(origin: origin, input: input, output: output, weight: weight, bias: bias))

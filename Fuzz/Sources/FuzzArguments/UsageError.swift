@@ -1,0 +1,1 @@
+../../../Benchmarks/GreenBench/Support/UsageError.swift
