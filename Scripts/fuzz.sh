@@ -17,12 +17,20 @@ SWIFT=${SWIFT:-swift}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_CONFIG=${FUZZ_CONFIG:-release}
 read -r -a HARNESSES <<< "${FUZZ_HARNESSES:-FuzzSafeTensors FuzzIDX FuzzGzip FuzzStateDict FuzzArguments}"
-BUILD=("$SWIFT" build --package-path Fuzz -c "$FUZZ_CONFIG" --sanitize=fuzzer --sanitize=address)
+# --sanitize=fuzzer makes SwiftPM link libFuzzer's main (instead of the target's) and
+# instruments the C target; the Swift driver keeps only the last -sanitize= it is given, so
+# SwiftPM's two separate flags leave Swift code without coverage, hence -Xswiftc.
+BUILD=("$SWIFT" build --package-path Fuzz -c "$FUZZ_CONFIG" --sanitize=fuzzer --sanitize=address
+    -Xswiftc -sanitize=fuzzer,address)
 
 echo "${BUILD[*]}"
-"${BUILD[@]}"
+# ld.gold warns once per ASan check routine that it cannot export a local symbol; harmless.
+"${BUILD[@]}" 2>&1 | { grep -v "Cannot export local symbol '__asan" || true; }
 BIN=$("${BUILD[@]}" --show-bin-path)
 
+# Swift's own crash backtracer reads memory that ASan then reports; libFuzzer's and ASan's
+# reports of a trap are the ones wanted here.
+export SWIFT_BACKTRACE=enable=no
 # The harnesses that read paths write each input to a file under TMPDIR.
 export TMPDIR="$PWD/.build/fuzz-tmp"
 rm -rf "$TMPDIR"

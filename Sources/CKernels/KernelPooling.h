@@ -6,14 +6,16 @@
 
 // out[ox] = max(out[ox], in[ox * s]) for ox in [lo, hi), NaN winning; constant strides for the
 // common cases, so the compiler vectorises the loads.
-GN_TARGET static inline void GN_NAME(max_across)(float *restrict out, const float *restrict in, int lo, int hi,
-                                                 int s) {
+// out[ox] = max(out[ox], in[ox * s + offset]) for ox in [lo, hi). The offset (negative under padding) is added to
+// the index, never to the pointer, so no pointer before the array is ever formed.
+GN_TARGET static inline void GN_NAME(max_across)(float *restrict out, const float *restrict in, int offset, int lo,
+                                                 int hi, int s) {
     if (s == 1) {
-        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox]);
+        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox + offset]);
     } else if (s == 2) {
-        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[2 * ox]);
+        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[2 * ox + offset]);
     } else {
-        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s]);
+        for (int ox = lo; ox < hi; ox++) out[ox] = GN_MAX_NAN(out[ox], in[ox * s + offset]);
     }
 }
 
@@ -173,7 +175,7 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
                 } else {
                     GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &first, &last);
                 }
-                GN_NAME(max_across)(out, column + xOffset, first, last, g->strideWidth);
+                GN_NAME(max_across)(out, column, xOffset, first, last, g->strideWidth);
             }
         }
         return;
@@ -189,7 +191,7 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
                 int xOffset = kx * g->dilationWidth - g->paddingWidth;
                 int lo, hi;
                 GN_NAME(valid_range)(xOffset, g->strideWidth, W, OW, &lo, &hi);
-                GN_NAME(max_across)(out, row + xOffset, lo, hi, g->strideWidth);
+                GN_NAME(max_across)(out, row, xOffset, lo, hi, g->strideWidth);
             }
         }
     }
