@@ -128,7 +128,8 @@ import Testing
             model: model, baseline: baseline, batch: 1, threads: 1,
             cost: LayerCost(kind: "Sequential", input: [1, 3, 32, 32], output: [1, 10], macs: macs),
             timing: Timing(samples: [milliseconds / 1e3]), energy: energy, peakGFLOPS: 100,
-            peakResidentBytes: 1 << 20, executor: "plan", minorFaultsPerCall: 0, buffersPerCall: 0, arenaBytes: 4096,
+            peakResidentBytes: 1 << 20, residentBytesBefore: 1 << 19, executor: "plan", minorFaultsPerCall: 0,
+            buffersPerCall: 0, arenaBytes: 4096,
             planBuildSeconds: 0.01, layers: [])
     }
 

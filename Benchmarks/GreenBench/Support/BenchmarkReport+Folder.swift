@@ -32,7 +32,12 @@ extension BenchmarkReport {
     /// Sections of the report in reading order: a heading, the notes under it, and its table.
     private var sections: [(heading: String, notes: [String], table: Table)] {
         var sections = [
-            ("Models", ["Peak RSS is each model's own high-water mark (reset before it was built)."], summaryTable())
+            (
+                "Models",
+                [
+                    "Peak RSS is each model's own high-water mark (reset before it was built); RSS before is what was already resident then."
+                ], summaryTable()
+            )
         ]
         if !verdicts.isEmpty {
             sections.append(

@@ -4,12 +4,14 @@ import GreenModels
 /// baseline, one per layer or planned step; and the whole report in one output format.
 extension BenchmarkReport {
     /// One row per model measured. "peak RSS MB" is the process's resident high-water mark
-    /// reset just before the model was built, so it is that model's own peak.
+    /// reset just before the model was built (after the heap's free memory went back to the
+    /// system), so earlier models' peaks do not count; "RSS before MB" is what was resident
+    /// at that reset (runtime, OpenBLAS buffers, pages kept from earlier models).
     func summaryTable() -> Table {
         var table = Table(
             headers: [
                 "model", "exec", "batch", "thr", "median ms", "p10", "p90", "images/s", "GFLOP/s", "% peak",
-                "weight MB", "arena MB", "peak RSS MB", "faults/call", "J/image", "gCO2e/1k img",
+                "weight MB", "arena MB", "peak RSS MB", "RSS before MB", "faults/call", "J/image", "gCO2e/1k img",
             ], rows: [])
         for result in results {
             table.rows.append([
@@ -19,7 +21,8 @@ extension BenchmarkReport {
                 Format.fixed(result.imagesPerSecond, 1), Format.fixed(result.gflops, 1),
                 Format.fixed(100 * result.peakShare, 1), Format.fixed(Double(result.cost.weightBytes) / 1e6, 2),
                 result.arenaBytes.map { Format.fixed(Double($0) / 1e6, 2) } ?? "--",
-                Format.fixed(Double(result.peakResidentBytes) / 1e6, 0), Format.fixed(result.minorFaultsPerCall, 1),
+                Format.fixed(Double(result.peakResidentBytes) / 1e6, 0),
+                Format.fixed(Double(result.residentBytesBefore) / 1e6, 0), Format.fixed(result.minorFaultsPerCall, 1),
                 Format.scientific(result.joulesPerImage),
                 Format.scientific(result.gramsCO2ePerThousandImages),
             ])

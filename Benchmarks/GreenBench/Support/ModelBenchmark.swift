@@ -35,8 +35,12 @@ struct ModelBenchmark {
     let energy: EnergyReport
     let peakGFLOPS: Double
     /// The process's resident high-water mark over this model's build, plan and runs alone
-    /// (`ResidentMemory.resetPeak()` before it), in bytes.
+    /// (`ResidentMemory.resetPeak()` before it), in bytes. What was resident before the model
+    /// was built (the runtime, OpenBLAS's buffers, pages earlier models touched and the heap
+    /// kept) counts too: `residentBytesBefore` says how much that was.
     let peakResidentBytes: Int
+    /// The resident size when the high-water mark was reset, just before the model was built.
+    let residentBytesBefore: Int
     /// "plan" or "eager".
     let executor: String
     /// Minor page faults per timed call (getrusage), 0 in a steady state that touches no fresh page.
@@ -67,7 +71,7 @@ struct ModelBenchmark {
         _ entry: ModelZoo.Entry, batch: Int, runs: Int, warmup: Int, minimumSeconds: Double, profileLayers: Bool,
         eager: Bool = false, meter: any EnergyMeter, machine: MachinePeak
     ) throws -> ModelBenchmark {
-        ResidentMemory.resetPeak()
+        let residentBefore = ResidentMemory.resetPeak()
         let model = try ModelZoo.model(named: entry.name)
         model.eval()
         var generator = SeededGenerator(seed: 7)
@@ -128,6 +132,7 @@ struct ModelBenchmark {
         return ModelBenchmark(
             model: entry.name, baseline: entry.baseline, batch: batch, threads: threads, cost: cost, timing: timing,
             energy: energy, peakGFLOPS: peak, peakResidentBytes: ResidentMemory.peakBytes,
+            residentBytesBefore: residentBefore,
             executor: eager ? "eager" : "plan", minorFaultsPerCall: faults, buffersPerCall: buffers,
             arenaBytes: plan?.arenaBytes, planBuildSeconds: planSeconds,
             layers: layers)
@@ -160,11 +165,19 @@ enum ResidentMemory {
         return usage.ru_maxrss * 1024
     }
 
-    /// Resets the high-water mark to the current resident size (writes 5 to
-    /// /proc/self/clear_refs; Linux 4.0+). Where that is refused the peak stays the process's.
-    static func resetPeak() {
-        guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
-        defer { try? file.close() }
-        try? file.write(contentsOf: Data("5".utf8))
+    /// Hands the heap's free memory back to the system (`malloc_trim`), so what earlier models
+    /// freed does not count, then resets the high-water mark to the current resident size
+    /// (writes 5 to /proc/self/clear_refs; Linux 4.0+). Where that is refused the peak stays
+    /// the process's. Returns the high-water mark after the reset: the resident size then.
+    @discardableResult static func resetPeak() -> Int {
+        if let symbol = dlsym(nil, "malloc_trim") {  // glibc's, not in Swift's Glibc module
+            typealias MallocTrim = @convention(c) (Int) -> Int32
+            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        }
+        if let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
+            try? file.write(contentsOf: Data("5".utf8))
+            try? file.close()
+        }
+        return peakBytes
     }
 }
