@@ -15,7 +15,7 @@ virtualenv; PyTorch is never a dependency of the package or its tests:
     /tmp/torchenv/bin/python Scripts/make_fixtures.py
 
 With torchvision installed it also writes torchvision-state-dicts.json: the state_dict names and
-shapes of torchvision's vgg11/13/16/19 and squeezenet1_0/1_1, which the zoo's models must match
+shapes of torchvision's vgg11/13/16/19, squeezenet1_0/1_1, resnet18 and mobilenet_v2, which the zoo's models must match
 so that a torchvision state_dict loads into them as is.
 
 The safetensors files are written by the small writer below (the format is an 8-byte header
@@ -146,14 +146,15 @@ def randomize_batch_norms(model):
 
 
 def write_torchvision_manifest():
-    """Names and shapes of torchvision's VGG and SqueezeNet state_dicts, for the zoo to match."""
+    """Names and shapes of torchvision's VGG, SqueezeNet, ResNet-18 and MobileNetV2 state_dicts, for the zoo to match."""
     try:
         import torchvision
     except ImportError:
         print("torchvision is not installed: torchvision-state-dicts.json left as it is")
         return
     models = {"vgg11": "vgg11", "vgg13": "vgg13", "vgg16": "vgg16", "vgg19": "vgg19",
-              "squeezenet1.0": "squeezenet1_0", "squeezenet1.1": "squeezenet1_1"}
+              "squeezenet1.0": "squeezenet1_0", "squeezenet1.1": "squeezenet1_1",
+              "resnet18": "resnet18", "mobilenet-v2": "mobilenet_v2"}
     manifest = {
         zoo_name: {name: list(tensor.shape) for name, tensor in getattr(torchvision.models, builder)().state_dict().items()}
         for zoo_name, builder in models.items()

@@ -71,6 +71,16 @@ public enum ModelZoo {
             ) {
                 try MobileNetV1.make(using: &$0)
             })
+        entries.append(
+            Entry(
+                name: "resnet18", baseline: nil, imageShape: [3, 224, 224], classes: 1000,
+                summary: "ResNet-18 (torchvision layout)"
+            ) { try ResNet.make18(using: &$0) })
+        entries.append(
+            Entry(
+                name: "mobilenet-v2", baseline: nil, imageShape: [3, 224, 224], classes: 1000,
+                summary: "MobileNet v2 1.0-224 (torchvision layout)"
+            ) { try MobileNetV2.make(using: &$0) })
         for version in SqueezeNet.Version.allCases {
             entries.append(
                 Entry(

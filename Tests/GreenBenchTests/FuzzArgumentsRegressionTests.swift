@@ -46,4 +46,16 @@ import Testing
     @Test func optionWithoutItsValueIsAUsageError() throws {
         #expect(try replay("missing-value")?.description == "option --batch needs a value")
     }
+
+    /// Found by FuzzArguments' corpus: an empty name or value around "=" used to vanish ("--=layers"
+    /// read as --layers, "--batch= 5" took the next argument as the value).
+    @Test func emptyNamesAndValuesAroundTheEqualsSignAreNotDropped() throws {
+        #expect(throws: UsageError.self) {
+            try Arguments(["--=layers"], valueOptions: ["batch"], flagOptions: ["layers"])
+        }
+        let empty = try Arguments(["--batch=", "5"], valueOptions: ["batch"])
+        #expect(empty.value("batch") == "" && empty.positionals == ["5"])
+        #expect(throws: UsageError.self) { try empty.integer("batch", default: 1, in: 1...10) }
+        #expect(throws: UsageError.self) { try Arguments(["--layers=yes"], valueOptions: [], flagOptions: ["layers"]) }
+    }
 }

@@ -21,6 +21,10 @@ struct PublishedTotal: CustomStringConvertible, Sendable {
         PublishedTotal(model: "mobilenet-v1", parameters: 4_231_976, macs: 568_740_352),
         PublishedTotal(model: "squeezenet1.0", parameters: 1_248_424, macs: 818_924_576),
         PublishedTotal(model: "squeezenet1.1", parameters: 1_235_496, macs: 349_151_936),
+        // torchvision's resnet18 and mobilenet_v2 (torchvision.models docs: 11.7M params, 1.81
+        // GFLOPS; 3.5M params, 0.30 GFLOPS, counted as multiply-adds).
+        PublishedTotal(model: "resnet18", parameters: 11_689_512, macs: 1_814_073_344),
+        PublishedTotal(model: "mobilenet-v2", parameters: 3_504_872, macs: 300_774_272),
     ]
 }
 

@@ -16,7 +16,8 @@ struct Arguments {
                 positionals.append(argument)
                 continue
             }
-            let parts = argument.dropFirst(2).split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = argument.dropFirst(2).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                .map(String.init)
             let name = parts.first ?? ""
             if flagOptions.contains(name), parts.count == 1 {
                 flags.insert(name)

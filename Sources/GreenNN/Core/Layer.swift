@@ -30,6 +30,10 @@ import Foundation
 /// _ = try model.backward(loss.gradient)     // each Parameter.gradient now holds ∂loss/∂p
 /// ```
 public protocol Layer: AnyObject, CostReporting, CustomStringConvertible {
+    /// The name cost tables and error paths give the layer ("Conv2d"); by default its type's
+    /// name, and a configurable container's own ("BasicBlock", "InvertedResidual").
+    var kind: String { get }
+
     /// Runs the layer on a batch.
     /// - Throws: `LayerError` when the input shape does not fit the layer.
     func forward(_ input: Tensor) throws -> Tensor

@@ -166,6 +166,19 @@ public final class PlanBuilder {
         return elementwise(input, finish)
     }
 
+    /// `first + second`, elementwise (a residual block's add), as one pass into a new value; an
+    /// activation or BatchNorm planned on the result folds into that pass.
+    /// - Throws: `LayerError` when the two shapes differ.
+    public func added(_ first: PlannedValue, _ second: PlannedValue) throws -> PlannedValue {
+        guard first.shape == second.shape else {
+            throw LayerError.inputShape(
+                currentKind, expected: "\(first.shape) (the other addend)", actual: second.shape)
+        }
+        let output = newValue(first.shape)
+        add(AffineClampStep(origin: origin, input: first, adding: second, output: output, finish: ChannelFinish()))
+        return output
+    }
+
     /// Max pooling of each plane of `input` `[N, C, H, W]`.
     /// - Throws: `LayerError` for a wrong rank or an invalid window.
     public func maxPool(

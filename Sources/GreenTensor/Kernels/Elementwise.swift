@@ -125,14 +125,15 @@ public func addingChannelBias(
     try affine(input, scale: nil, shift: bias, lower: lower, upper: upper, operation: "addingChannelBias")
 }
 
-/// `output = min(max(input·scale[c] + shift[c], lower), upper)` per channel plane, for an
-/// inference plan's BatchNorm or activation that no producer could absorb. Without a scale
-/// and shift each image is clamped as one run. Images run in parallel.
+/// `output = min(max((input + addend)·scale[c] + shift[c], lower), upper)` per channel plane,
+/// for an inference plan's residual add, or a BatchNorm or activation that no producer could
+/// absorb. Without an addend, scale and shift each image is clamped as one run. Images run in
+/// parallel.
 package func affineClamp(
-    _ input: StridedBatch, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, lower: Float, upper: Float,
-    into output: StridedBatch
+    _ input: StridedBatch, adding addend: StridedBatch? = nil, scale: UnsafePointer<Float>?,
+    shift: UnsafePointer<Float>?, lower: Float, upper: Float, into output: StridedBatch
 ) {
-    let perChannel = scale != nil || shift != nil
+    let perChannel = scale != nil || shift != nil || addend != nil
     let tasks = perChannel ? input.batch * input.channels : input.batch
     let work = input.batch * input.imageSize
     let (scales, shifts) = (
@@ -148,6 +149,10 @@ package func affineClamp(
             let (image, channel) = task.quotientAndRemainder(dividingBy: input.channels)
             let target = output.plane(image, channel: channel)
             target.update(from: input.plane(image, channel: channel), count: input.planeSize)
+            if let addend {
+                let source = addend.plane(image, channel: channel)
+                for index in 0..<input.planeSize { target[index] += source[index] }
+            }
             Kernels.table.affineClamp(
                 target, input.planeSize, scales?.base[channel] ?? 1, shifts?.base[channel] ?? 0, lower, upper)
         }
