@@ -15,9 +15,11 @@ let package = Package(
     dependencies: [.package(name: "GreenNN", path: "..")],
     targets: [
         harness("FuzzSafeTensors", [.product(name: "GreenNN", package: "GreenNN")]),
-        harness("FuzzIDX", [.product(name: "GreenNN", package: "GreenNN")]),
-        harness("FuzzGzip", [.product(name: "GreenNN", package: "GreenNN")]),
-        harness("FuzzStateDict", [.product(name: "GreenModels", package: "GreenNN")]),
+        harness("FuzzIDX", ["FuzzSupport"]),
+        harness("FuzzGzip", ["FuzzSupport"]),
+        harness("FuzzStateDict", [.product(name: "GreenModels", package: "GreenNN"), "FuzzSupport"]),
+        // The input file the path-taking harnesses share, and the IDX harnesses' reads.
+        .target(name: "FuzzSupport", dependencies: [.product(name: "GreenNN", package: "GreenNN")]),
         // Arguments.swift, UsageError.swift and OutputFormat.swift are symbolic links to
         // greenbench's own files (an executable target cannot be a dependency).
         harness("FuzzArguments"),

@@ -1,9 +1,7 @@
-import Foundation
-import GreenNN
+import FuzzSupport
 
-/// The file each input is written to (the IDX readers take a path); one per process.
-let inputPath = FileManager.default.temporaryDirectory
-    .appendingPathComponent("greennn-fuzz-gzip-\(ProcessInfo.processInfo.processIdentifier)").path
+/// The file each input is written to (the IDX readers take a path).
+let inputFile = FuzzInputFile(harness: "gzip")
 
 /// libFuzzer's entry: the input as a gzipped IDX file (the seeds are gzipped, and the readers
 /// inflate whatever starts with 1f 8b), read as labels and as images, the images under a 64 KiB
@@ -11,10 +9,6 @@ let inputPath = FileManager.default.temporaryDirectory
 /// answer to a bad stream; a trap is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGzip(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    guard FileManager.default.createFile(atPath: inputPath, contents: Data(bytes: start, count: count)) else {
-        fatalError("cannot write the input to \(inputPath)")
-    }
-    _ = try? IDX.readLabels(at: inputPath)
-    _ = try? IDX.readImages(at: inputPath, limit: 1 << 16)
+    readAsIDX(inputFile.write(start, count))
     return 0
 }
