@@ -123,6 +123,19 @@ def mobilenet_v1_head():
                          DepthwiseSeparable(128, 128, 1))
 
 
+def basic_block():
+    """torchvision's ResNet BasicBlock, 16 -> 32 channels at stride 2 with its downsample projection."""
+    from torchvision.models.resnet import BasicBlock
+    downsample = nn.Sequential(nn.Conv2d(16, 32, 1, 2, bias=False), nn.BatchNorm2d(32))
+    return BasicBlock(16, 32, stride=2, downsample=downsample)
+
+
+def inverted_residual():
+    """torchvision's MobileNetV2 InvertedResidual, 16 -> 16 channels, stride 1, expansion 6 (residual)."""
+    from torchvision.models.mobilenetv2 import InvertedResidual
+    return InvertedResidual(16, 16, 1, 6)
+
+
 CASES = {
     "lenet5": (lenet5, (2, 1, 28, 28)),
     "depthwise-separable": (lambda: DepthwiseSeparable(16, 32, 2), (2, 16, 15, 15)),
@@ -130,6 +143,10 @@ CASES = {
     "flattened": (lambda: Flattened(8, 16, 3, 1, 1), (2, 8, 12, 12)),
     "low-rank-linear": (lambda: LowRank(64, 48, 8), (4, 64)),
     "mobilenet-v1-head": (mobilenet_v1_head, (2, 3, 32, 32)),
+    # These two need torchvision (their classes are torchvision's own); last, so the cases
+    # before them draw the same random numbers with or without it.
+    "basic-block": (basic_block, (2, 16, 12, 12)),
+    "inverted-residual": (inverted_residual, (2, 16, 9, 9)),
 }
 
 
@@ -169,7 +186,11 @@ def main():
     torch.manual_seed(20261126)
     os.makedirs(FIXTURES, exist_ok=True)
     for name, (build, shape) in CASES.items():
-        model = build()
+        try:
+            model = build()
+        except ImportError:
+            print(f"{name}: torchvision is not installed, fixture left as it is")
+            continue
         randomize_batch_norms(model)
         model.eval()
         sample = torch.randn(*shape)

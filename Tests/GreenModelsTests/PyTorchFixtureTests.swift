@@ -26,6 +26,15 @@ struct PyTorchFixture: CustomStringConvertible, Sendable {
             let features = try #require(model.children.first?.layer as? Sequential)
             return try Sequential(Array(features.layers.prefix(4)))
         },
+        // torchvision's own BasicBlock and InvertedResidual classes.
+        PyTorchFixture(name: "basic-block") {
+            var generator = SeededGenerator(seed: 1)
+            return try Residual.basicBlock(16, 32, stride: 2, using: &generator)
+        },
+        PyTorchFixture(name: "inverted-residual") {
+            var generator = SeededGenerator(seed: 1)
+            return try Residual.invertedResidual(16, 16, stride: 1, expansion: 6, using: &generator)
+        },
     ]
 }
 
