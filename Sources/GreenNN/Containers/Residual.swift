@@ -75,12 +75,7 @@ public final class Residual: ContainerLayer {
     public func forward(_ input: Tensor) throws -> Tensor {
         var output = try forwardChain(body, input)
         if let added = try shortcutForward(input) {
-            guard added.shape == output.shape else {
-                throw LayerError(
-                    kind: kind,
-                    reason: .invalidState(
-                        "the body gives \(output.shape), the shortcut \(added.shape); they must match"))
-            }
+            guard added.shape == output.shape else { throw mismatch(output.shape, added.shape) }
             try LayerError.wrapping(kind) { try output.add(added) }
         }
         guard let activationLayer else { return output }
@@ -121,7 +116,8 @@ public final class Residual: ContainerLayer {
     /// The body's and the shortcut's rows, plus the add and the activation.
     /// - Throws: a child's `LayerError` (path prefixed), or `LayerError` when the outputs differ.
     public func cost(for input: Shape) throws -> LayerCost {
-        var (rows, output) = try LayerCost.rows(of: body, input: input)
+        let (bodyRows, output) = try LayerCost.rows(of: body, input: input)
+        var rows = bodyRows
         var shortcutOutput: Shape?
         switch shortcut {
         case .identity: shortcutOutput = input
@@ -131,22 +127,19 @@ public final class Residual: ContainerLayer {
             shortcutOutput = row.output
         case .none: break
         }
-        if let shortcutOutput, shortcutOutput != output {
-            throw LayerError(
-                kind: kind,
-                reason: .invalidState("the body gives \(output), the shortcut \(shortcutOutput); they must match"))
+        if let shortcutOutput, shortcutOutput != output { throw mismatch(output, shortcutOutput) }
+        // The activation is not a child (it has no path), but its cost is the block's.
+        let activationRow = try activationLayer.map { layer in
+            try LayerError.wrapping(kind) { try layer.cost(for: output) }
         }
-        if let activationLayer {
-            rows.append(try LayerError.wrapping(kind) { try activationLayer.cost(for: output) })
-            output = rows[rows.count - 1].output
-        }
-        var cost = try LayerCost.combined(for: self, input: input, output: output, rows: rows)
+        var cost = try LayerCost.combined(
+            for: self, input: input, output: output, rows: rows + (activationRow.map { [$0] } ?? []))
+        cost.children = rows
         if shortcutOutput != nil {
             let arithmetic = try CostArithmetic(kind: kind, input: input)
             cost.flops = try arithmetic.sum("FLOP count", cost.flops, output.elementCount)
             cost.backwardFLOPs = try arithmetic.sum("backward FLOP count", cost.backwardFLOPs, input.elementCount)
         }
-        cost.children = cost.children.filter { !$0.name.isEmpty }
         return cost
     }
 
@@ -160,6 +153,12 @@ public final class Residual: ContainerLayer {
             return try LayerError.inChild(named.name, kind: named.layer.kind) { try named.layer.forward(input) }
         case .none: return nil
         }
+    }
+
+    /// The error for a body and a shortcut whose outputs differ.
+    private func mismatch(_ body: Shape, _ shortcut: Shape) -> LayerError {
+        LayerError(
+            kind: kind, reason: .invalidState("the body gives \(body), the shortcut \(shortcut); they must match"))
     }
 
     private func activationGradient(_ outputGradient: Tensor) throws -> Tensor {

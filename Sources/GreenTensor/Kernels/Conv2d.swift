@@ -36,10 +36,7 @@ public func conv2d(
     let (batch, channels, _, _, outputChannels, geometry) = try validatedConvolution(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
         operation: "conv2d")
-    // Padding can make the output far larger than the input: checked before it is allocated.
-    let outputShape = try Shape([batch, outputChannels, geometry.output.height, geometry.output.width])
-        .validated(for: "conv2d")
-    let output = Tensor(uninitializedShape: outputShape)
+    let output = try geometry.uninitializedOutput(batch: batch, channels: outputChannels, operation: "conv2d")
     try withConvolutionOperands(
         input, weight: weight, bias: bias, epilogue: epilogue, output: output, channels: channels, groups: groups,
         geometry: geometry, operation: "conv2d"

@@ -58,9 +58,8 @@ public func conv2dKeepingColumns(
             epilogue: clamps ? Epilogue(lower: lower, upper: upper) : nil, workspace: workspace)
         return (output, nil)
     }
-    let outputShape = try Shape([batch, outputChannels, geometry.output.height, geometry.output.width])
-        .validated(for: "conv2dKeepingColumns")
-    let output = Tensor(uninitializedShape: outputShape)
+    let output = try geometry.uninitializedOutput(
+        batch: batch, channels: outputChannels, operation: "conv2dKeepingColumns")
     let columns = Tensor(uninitializedShape: [batch, groups * reduction, positions])
     let groupOutputs = outputChannels / groups
     let (source, filters, destination, kept) = (

@@ -33,12 +33,9 @@ public func depthwiseConv2d(
     let (batch, channels, _, _, geometry) = try validatedDepthwise(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
         operation: "depthwiseConv2d")
+    let output = try geometry.uninitializedOutput(batch: batch, channels: channels, operation: "depthwiseConv2d")
     // The folded scale and shift (bias included) and the clamp run on each plane right after it
     // is computed, while it is in cache.
-    // Padding can make the output far larger than the input: checked before it is allocated.
-    let outputShape = try Shape([batch, channels, geometry.output.height, geometry.output.width])
-        .validated(for: "depthwiseConv2d")
-    let output = Tensor(uninitializedShape: outputShape)
     try withConvolutionOperands(
         input, weight: weight, bias: bias, epilogue: epilogue, output: output, channels: channels, groups: channels,
         geometry: geometry, operation: "depthwiseConv2d"

@@ -149,6 +149,13 @@ public struct WindowGeometry: Hashable, Sendable {
         padding == 0 ? 0 : (input.height + 2 * padding.height) * (input.width + 2 * padding.width)
     }
 
+    /// An uninitialised `[batch, channels, H', W']` output for this window, its size checked
+    /// before it is allocated: padding can make it far larger than the input.
+    /// - Throws: `TensorError` naming `operation` when the shape holds too many elements.
+    func uninitializedOutput(batch: Int, channels: Int, operation: String) throws(TensorError) -> Tensor {
+        Tensor(uninitializedShape: try Shape([batch, channels, output.height, output.width]).validated(for: operation))
+    }
+
     /// The window for the C kernels. Every field is at most `KernelLimits.maximumWindowExtent`
     /// (2^30): `init`, the only way to make a geometry, checks the padded input and the stride,
     /// which bound the rest, so the narrowing to C `int` is exact.

@@ -97,9 +97,8 @@ import Testing
                 let input = randomTensor([item.batch, item.channels, item.size, item.size + 1], seed: seed)
                 let weight = randomTensor([item.outputs, item.channels, item.kernel, item.kernel], seed: seed + 1)
                 let shift = randomTensor([item.outputs], seed: seed + 2)
-                let expected = Naive.conv2d(
-                    input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
-                ).scalars.map { Swift.min(Swift.max($0, 0), 6) }
+                let expected = Naive.clampedConv2d(
+                    input, weight: weight, bias: shift, padding: Size2D(padding), upper: 6)
                 let geometry = try WindowGeometry(
                     input: Size2D(height: item.size, width: item.size + 1), kernel: Size2D(item.kernel),
                     padding: Size2D(padding))
@@ -135,9 +134,7 @@ import Testing
                 let input = randomTensor([batch, channels, size, size + 1], seed: seed)
                 let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 1)
                 let shift = randomTensor([outputs], seed: seed + 2)
-                let expected = Naive.conv2d(
-                    input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
-                ).scalars.map { Swift.max($0, 0) }
+                let expected = Naive.clampedConv2d(input, weight: weight, bias: shift, padding: Size2D(padding))
                 let geometry = try WindowGeometry(
                     input: Size2D(height: size, width: size + 1), kernel: Size2D(kernel), padding: Size2D(padding))
                 let output = Tensor(uninitializedShape: [batch, outputs, geometry.output.height, geometry.output.width])
@@ -175,9 +172,7 @@ import Testing
                 let input = randomTensor([3, channels, height, width], seed: seed)
                 let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 1)
                 let shift = randomTensor([outputs], seed: seed + 2)
-                let expected = Naive.conv2d(
-                    input, weight: weight, bias: shift, stride: 1, padding: Size2D(padding), dilation: 1, groups: 1
-                ).scalars.map { Swift.max($0, 0) }
+                let expected = Naive.clampedConv2d(input, weight: weight, bias: shift, padding: Size2D(padding))
                 let geometry = try WindowGeometry(
                     input: Size2D(height: height, width: width), kernel: Size2D(kernel), padding: Size2D(padding))
                 let reduction = channels * kernel * kernel

@@ -27,10 +27,8 @@ import Testing
             let input = randomTensor([1, channels, height, width], seed: seed)
             let weight = randomTensor([outputs, channels, 3, 3], seed: seed + 1)
             let shift = randomTensor([outputs], seed: seed + 2).scalars
-            let expected = Naive.conv2d(
-                input, weight: weight, bias: Tensor(vector: shift), stride: 1, padding: Size2D(padding), dilation: 1,
-                groups: 1
-            ).scalars.map { Swift.max($0, 0) }
+            let expected = Naive.clampedConv2d(
+                input, weight: weight, bias: Tensor(vector: shift), padding: Size2D(padding))
             let (outputHeight, outputWidth) = (height + 2 * padding - 2, width + 2 * padding - 2)
             let across = (outputWidth + 3) / 4
             let tiles = across * ((outputHeight + 3) / 4)
@@ -103,9 +101,7 @@ import Testing
                 let input = randomTensor([batch, channels, size, size + 2], seed: seed)
                 let weight = randomTensor([outputs, channels, 3, 3], seed: seed + 1)
                 let shift = randomTensor([outputs], seed: seed + 2)
-                let expected = Naive.conv2d(
-                    input, weight: weight, bias: shift, stride: 1, padding: 1, dilation: 1, groups: 1
-                ).scalars.map { Swift.max($0, 0) }
+                let expected = Naive.clampedConv2d(input, weight: weight, bias: shift, padding: 1)
                 let actual = try Self.winograd(input, weight: weight, shift: shift, padding: 1, lower: 0)
                 let error = Self.relativeError(actual.scalars, expected)
                 #expect(error <= 1e-4, "threads \(threads) N\(batch) C\(channels)->\(outputs) \(size): \(error)")
@@ -121,9 +117,7 @@ import Testing
         for (layer, (channels, outputs)) in [(16, 64), (64, 64), (64, 128)].enumerated() {
             let bound = (6 / Float(9 * channels)).squareRoot()
             let weight = try Tensor.uniform([outputs, channels, 3, 3], in: -bound..<bound, using: &generator)
-            let direct = Naive.conv2d(
-                activation, weight: weight, bias: nil, stride: 1, padding: 1, dilation: 1, groups: 1
-            ).scalars.map { Swift.max($0, 0) }
+            let direct = Naive.clampedConv2d(activation, weight: weight, bias: nil, padding: 1)
             let fast = try Self.winograd(activation, weight: weight, shift: nil, padding: 1, lower: 0)
             let error = Self.relativeError(fast.scalars, direct)
             #expect(error <= 1e-4, "layer \(layer): \(error)")

@@ -29,6 +29,16 @@ enum Naive {
         (input + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
     }
 
+    /// A stride-1 ungrouped `conv2d` plus `bias`, each output clamped to [`lower`, `upper`] (ReLU:
+    /// 0 and +∞, ReLU6: 0 and 6): what the fast paths compute with an activation in their store.
+    static func clampedConv2d(
+        _ input: Tensor, weight: Tensor, bias: Tensor?, padding: Size2D, lower: Float = 0, upper: Float = .infinity
+    ) -> [Float] {
+        conv2d(input, weight: weight, bias: bias, stride: 1, padding: padding, dilation: 1, groups: 1).scalars.map {
+            Swift.min(Swift.max($0, lower), upper)
+        }
+    }
+
     /// Direct grouped convolution, NCHW, weight [O, C/groups, kH, kW].
     static func conv2d(
         _ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D,
