@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "GreenNN", targets: ["GreenNN"]),
         .library(name: "GreenModels", targets: ["GreenModels"]),
         .library(name: "GreenEnergy", targets: ["GreenEnergy"]),
+        .library(name: "GreenONNX", targets: ["GreenONNX"]),
         .executable(name: "greenbench", targets: ["GreenBench"]),
     ],
     targets: [
@@ -28,15 +29,19 @@ let package = Package(
         .target(name: "GreenNN", dependencies: ["GreenTensor", "CZlib"]),
         .target(name: "GreenModels", dependencies: ["GreenNN"]),
         .target(name: "GreenEnergy"),
+        .target(name: "GreenProtobuf"),
+        .target(name: "GreenONNX", dependencies: ["GreenNN", "GreenProtobuf"]),
         .executableTarget(
             name: "GreenBench",
-            dependencies: ["GreenModels", "GreenEnergy", "CBLAS"],
+            dependencies: ["GreenModels", "GreenONNX", "GreenEnergy", "CBLAS"],
             path: "Benchmarks/GreenBench"
         ),
         .testTarget(name: "GreenTensorTests", dependencies: ["GreenTensor", "CKernels"]),
         .testTarget(name: "GreenNNTests", dependencies: ["GreenNN"], exclude: ["Golden"]),
         .testTarget(name: "GreenModelsTests", dependencies: ["GreenModels"]),
         .testTarget(name: "GreenEnergyTests", dependencies: ["GreenEnergy"]),
+        .testTarget(name: "GreenProtobufTests", dependencies: ["GreenProtobuf"]),
+        .testTarget(name: "GreenONNXTests", dependencies: ["GreenONNX", "GreenModels"]),
         .testTarget(name: "GreenBenchTests", dependencies: ["GreenBench", "GreenNN", "GreenEnergy"]),
     ]
 )

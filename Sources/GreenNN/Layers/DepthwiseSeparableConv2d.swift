@@ -42,26 +42,59 @@ public final class DepthwiseSeparableConv2d: ChainedLayer {
     ///   - activation: add this activation after each stage, or nil for none.
     ///   - generator: the source of the initial weights.
     /// - Throws: `LayerError` for an invalid size, stride or padding.
-    public init(
+    public convenience init(
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: Size2D = 3, stride: Size2D = 1, padding: Size2D = 1,
         dilation: Size2D = 1, batchNorm: Bool = false, activation: Activation? = nil,
         using generator: inout SeededGenerator
     ) throws {
         try LayerValidation.positive(inputChannels, "inputChannels", in: "DepthwiseSeparableConv2d")
         try LayerValidation.positive(outputChannels, "outputChannels", in: "DepthwiseSeparableConv2d")
-        self.inputChannels = inputChannels
-        self.outputChannels = outputChannels
-        self.batchNorm = batchNorm
-        self.activation = activation
-        depthwise = try DepthwiseConv2d(
+        let depthwise = try DepthwiseConv2d(
             inputChannels, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
             bias: !batchNorm, using: &generator)
-        pointwise = try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: !batchNorm, using: &generator)
+        let pointwise = try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: !batchNorm, using: &generator)
+        try self.init(
+            depthwise: depthwise, pointwise: pointwise,
+            norms: batchNorm ? (try BatchNorm2d(inputChannels), try BatchNorm2d(outputChannels)) : nil,
+            activation: activation)
+    }
+
+    /// Creates the block from given stages (an ONNX importer or a weight loader builds them).
+    /// - Parameters:
+    ///   - depthwise: the k x k depthwise conv on C channels.
+    ///   - pointwise: a 1x1 conv C → O of stride 1, ungrouped, unpadded.
+    ///   - norms: the BatchNorms after the depthwise (C) and the pointwise (O) stage, or nil.
+    ///   - activation: the activation after each stage, or nil.
+    /// - Throws: `LayerError` when the pointwise conv is not 1x1 or the channels do not chain.
+    public init(
+        depthwise: DepthwiseConv2d, pointwise: Conv2d, norms: (depthwise: BatchNorm2d, pointwise: BatchNorm2d)?,
+        activation: Activation?
+    ) throws {
+        guard pointwise.isPointwise, pointwise.stride == Size2D(1), pointwise.padding == Size2D(0),
+            pointwise.inputChannels == depthwise.channels
+        else {
+            throw LayerError.invalidConfiguration(
+                "DepthwiseSeparableConv2d",
+                "the pointwise stage must be a 1x1 conv of stride 1 on the depthwise stage's \(depthwise.channels) "
+                    + "channels, got \(pointwise)")
+        }
+        if let norms, norms.depthwise.channels != depthwise.channels || norms.pointwise.channels != pointwise.outputChannels {
+            throw LayerError.invalidConfiguration(
+                "DepthwiseSeparableConv2d",
+                "the BatchNorms must have \(depthwise.channels) and \(pointwise.outputChannels) channels, got "
+                    + "\(norms.depthwise.channels) and \(norms.pointwise.channels)")
+        }
+        self.inputChannels = depthwise.channels
+        self.outputChannels = pointwise.outputChannels
+        self.depthwise = depthwise
+        self.pointwise = pointwise
+        self.batchNorm = norms != nil
+        self.activation = activation
         var children = [NamedLayer("depthwise", depthwise)]
-        if batchNorm { children.append(NamedLayer("depthwiseNorm", try BatchNorm2d(inputChannels))) }
+        if let norms { children.append(NamedLayer("depthwiseNorm", norms.depthwise)) }
         if let activation { children.append(NamedLayer("depthwiseActivation", activation.makeLayer())) }
         children.append(NamedLayer("pointwise", pointwise))
-        if batchNorm { children.append(NamedLayer("pointwiseNorm", try BatchNorm2d(outputChannels))) }
+        if let norms { children.append(NamedLayer("pointwiseNorm", norms.pointwise)) }
         if let activation { children.append(NamedLayer("pointwiseActivation", activation.makeLayer())) }
         self.children = children
     }

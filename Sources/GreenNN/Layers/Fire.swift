@@ -25,7 +25,7 @@ public final class Fire: Layer {
 
     /// Creates a fire module with PyTorch's default initialisation drawn from `generator`.
     /// - Throws: `LayerError` when a channel count is below 1.
-    public init(
+    public convenience init(
         _ inputChannels: Int, squeeze squeezeChannels: Int, expand1x1 expand1x1Channels: Int,
         expand3x3 expand3x3Channels: Int, activation: Activation? = .relu, using generator: inout SeededGenerator
     ) throws {
@@ -35,11 +35,38 @@ public final class Fire: Layer {
         ] {
             try LayerValidation.positive(value, name, in: "Fire")
         }
-        self.inputChannels = inputChannels
+        try self.init(
+            squeeze: try Conv2d(inputChannels, squeezeChannels, kernelSize: 1, using: &generator),
+            expand1x1: try Conv2d(squeezeChannels, expand1x1Channels, kernelSize: 1, using: &generator),
+            expand3x3: try Conv2d(squeezeChannels, expand3x3Channels, kernelSize: 3, padding: 1, using: &generator),
+            activation: activation)
+    }
+
+    /// Creates a fire module from given convs (an ONNX importer or a weight loader builds them):
+    /// `squeeze` a 1x1 conv C → s, `expand1x1` a 1x1 conv s → e1, `expand3x3` a 3x3 conv
+    /// s → e3 with padding 1; all of stride 1, ungrouped and undilated.
+    /// - Throws: `LayerError` when a conv has another shape or the channels do not chain.
+    public init(squeeze: Conv2d, expand1x1: Conv2d, expand3x3: Conv2d, activation: Activation? = .relu) throws {
+        for (conv, name, kernel) in [(squeeze, "squeeze", 1), (expand1x1, "expand1x1", 1), (expand3x3, "expand3x3", 3)] {
+            guard conv.kernelSize == Size2D(kernel), conv.stride == Size2D(1), conv.padding == Size2D(kernel / 2),
+                conv.dilation == Size2D(1), conv.groups == 1
+            else {
+                throw LayerError.invalidConfiguration(
+                    "Fire", "\(name) must be a \(kernel)x\(kernel) conv of stride 1 and padding \(kernel / 2), got \(conv)")
+            }
+        }
+        guard expand1x1.inputChannels == squeeze.outputChannels, expand3x3.inputChannels == squeeze.outputChannels
+        else {
+            throw LayerError.invalidConfiguration(
+                "Fire",
+                "both expands must take the squeeze's \(squeeze.outputChannels) channels, got "
+                    + "\(expand1x1.inputChannels) and \(expand3x3.inputChannels)")
+        }
+        self.inputChannels = squeeze.inputChannels
         self.activation = activation
-        squeeze = try Conv2d(inputChannels, squeezeChannels, kernelSize: 1, using: &generator)
-        expand1x1 = try Conv2d(squeezeChannels, expand1x1Channels, kernelSize: 1, using: &generator)
-        expand3x3 = try Conv2d(squeezeChannels, expand3x3Channels, kernelSize: 3, padding: 1, using: &generator)
+        self.squeeze = squeeze
+        self.expand1x1 = expand1x1
+        self.expand3x3 = expand3x3
         activations = activation.map { kind in (0..<3).map { _ in kind.makeLayer() } }
     }
 

@@ -1,0 +1,197 @@
+import GreenNN
+
+/// Finds GreenNN's efficient blocks in a run of imported layers, so that cost tables show
+/// block rows: a depthwise conv then a 1x1 conv as `DepthwiseSeparableConv2d`, a squeeze conv
+/// then concatenated 1x1 and 3x3 expands as `Fire`, MobileNetV2's expand / depthwise / linear
+/// projection as an inverted residual, and ResNet's two-conv residual as a basic block.
+/// BatchNorm after a conv is optional throughout (exporters fold it).
+enum BlockRecognition {
+    /// `layers` as one layer: the layer itself, or a `Sequential` of them.
+    /// - Throws: `LayerError` when `layers` is empty.
+    static func single(_ layers: [any Layer]) throws -> any Layer {
+        layers.count == 1 ? layers[0] : try Sequential(layers)
+    }
+
+    /// `layers` with every recognised run replaced by its block.
+    /// - Throws: `LayerError` when a block cannot be built from the run.
+    static func grouped(_ layers: [any Layer]) throws -> [any Layer] {
+        var result: [any Layer] = []
+        var index = 0
+        while index < layers.count {
+            let slice = Array(layers[index...])
+            if let (block, length) = try invertedResidualWithoutShortcut(slice) ?? depthwiseSeparable(slice)
+                ?? fire(slice)
+            {
+                result.append(block)
+                index += length
+            } else {
+                result.append(layers[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    /// The residual block for `body` (as imported, ungrouped), `shortcut` and `activation`:
+    /// an inverted residual or a basic block when the body has their form, else a plain
+    /// `Residual` of the grouped body.
+    /// - Throws: `LayerError` when the block cannot be built.
+    static func residual(body: [any Layer], shortcut: Residual.Shortcut, activation: Activation?) throws -> Residual {
+        if case .identity = shortcut, activation == nil, let stages = try invertedResidualStages(body),
+            stages.length == body.count
+        {
+            return try Residual(
+                body: [NamedLayer("conv", stages.layer)], shortcut: .identity, kind: "InvertedResidual")
+        }
+        if activation == .relu, let named = basicBlockBody(body) {
+            return try Residual(body: named, shortcut: shortcut, activation: .relu, kind: "BasicBlock")
+        }
+        let grouped = try grouped(body)
+        return try Residual(
+            body: grouped.enumerated().map { NamedLayer("\($0.offset)", $0.element) }, shortcut: shortcut,
+            activation: activation)
+    }
+
+    /// The activation a layer is, if it is one.
+    private static func activation(of layer: any Layer) -> Activation? {
+        switch layer {
+        case is ReLU: .relu
+        case is ReLU6: .relu6
+        default: nil
+        }
+    }
+
+    /// Whether `layer` is an ungrouped, undilated 1x1 conv of stride 1 and no padding.
+    private static func isPointwise(_ layer: any Layer) -> Bool {
+        guard let conv = layer as? Conv2d else { return false }
+        return conv.kernelSize == Size2D(1) && conv.groups == 1 && conv.stride == Size2D(1)
+            && conv.padding == Size2D(0) && conv.dilation == Size2D(1)
+    }
+
+    /// A conv, the BatchNorm after it if any, and the activation after that if any.
+    private struct Stage {
+        /// The conv and what follows it, in order.
+        var layers: [any Layer]
+        /// Whether a BatchNorm follows the conv.
+        var hasNorm: Bool
+        /// The activation taken, if any.
+        var activation: Activation?
+    }
+
+    /// The stage starting at `layers[index]`: the conv, an optional BatchNorm, then an
+    /// activation taken only when `takesActivation`.
+    private static func stage(
+        _ layers: [any Layer], at index: Int, takesActivation: Bool, isConv: (any Layer) -> Bool
+    ) -> Stage? {
+        guard index < layers.count, isConv(layers[index]) else { return nil }
+        var stage = Stage(layers: [layers[index]], hasNorm: false, activation: nil)
+        var next = index + 1
+        if next < layers.count, layers[next] is BatchNorm2d {
+            stage.layers.append(layers[next])
+            stage.hasNorm = true
+            next += 1
+        }
+        if takesActivation, next < layers.count, let activation = activation(of: layers[next]) {
+            stage.layers.append(layers[next])
+            stage.activation = activation
+        }
+        return stage
+    }
+
+    /// Whether the layer after `length` layers of `layers` is an activation.
+    private static func activationFollows(_ layers: [any Layer], after length: Int) -> Bool {
+        length < layers.count && activation(of: layers[length]) != nil
+    }
+
+    /// MobileNetV2's stages at the start of `layers`: [1x1 expand, BN, ReLU6], [depthwise, BN,
+    /// ReLU6], 1x1 projection, BN (the expand absent when the expansion is 1), not followed
+    /// by an activation; nested as torchvision nests them under `conv`.
+    private static func invertedResidualStages(_ layers: [any Layer]) throws -> (layer: Sequential, length: Int)? {
+        var stages: [Stage] = []
+        var length = 0
+        if let expand = stage(layers, at: 0, takesActivation: true, isConv: isPointwise), expand.activation == .relu6 {
+            stages.append(expand)
+            length = expand.layers.count
+        }
+        guard let depthwise = stage(layers, at: length, takesActivation: true, isConv: { $0 is DepthwiseConv2d }),
+            depthwise.activation == .relu6
+        else { return nil }
+        length += depthwise.layers.count
+        guard let projection = stage(layers, at: length, takesActivation: false, isConv: isPointwise) else {
+            return nil
+        }
+        length += projection.layers.count
+        stages += [depthwise, projection]
+        guard !activationFollows(layers, after: length), Set(stages.map(\.hasNorm)).count == 1 else { return nil }
+        let nested = try stages.dropLast().map { try Sequential($0.layers) as any Layer } + projection.layers
+        return (try Sequential(nested), length)
+    }
+
+    /// An inverted residual block without a shortcut (stride 2, or the channels change).
+    private static func invertedResidualWithoutShortcut(_ layers: [any Layer]) throws -> (any Layer, Int)? {
+        guard let stages = try invertedResidualStages(layers) else { return nil }
+        let block = try Residual(body: [NamedLayer("conv", stages.layer)], shortcut: .none, kind: "InvertedResidual")
+        return (block, stages.length)
+    }
+
+    /// A depthwise conv, optional BatchNorm and activation, then a 1x1 conv with the same.
+    private static func depthwiseSeparable(_ layers: [any Layer]) throws -> (any Layer, Int)? {
+        guard let depthwise = stage(layers, at: 0, takesActivation: true, isConv: { $0 is DepthwiseConv2d }),
+            let pointwise = stage(
+                layers, at: depthwise.layers.count, takesActivation: depthwise.activation != nil, isConv: isPointwise),
+            depthwise.hasNorm == pointwise.hasNorm, depthwise.activation == pointwise.activation,
+            let depthwiseConv = depthwise.layers[0] as? DepthwiseConv2d, let pointwiseConv = pointwise.layers[0] as? Conv2d
+        else { return nil }
+        var norms: (depthwise: BatchNorm2d, pointwise: BatchNorm2d)?
+        if let first = depthwise.layers.dropFirst().first as? BatchNorm2d,
+            let second = pointwise.layers.dropFirst().first as? BatchNorm2d
+        {
+            norms = (first, second)
+        }
+        let block = try DepthwiseSeparableConv2d(
+            depthwise: depthwiseConv, pointwise: pointwiseConv, norms: norms, activation: depthwise.activation)
+        return (block, depthwise.layers.count + pointwise.layers.count)
+    }
+
+    /// A 1x1 squeeze conv and its activation, then `Branches` of a 1x1 and a 3x3 expand conv with
+    /// the same activation.
+    private static func fire(_ layers: [any Layer]) throws -> (any Layer, Int)? {
+        guard let squeeze = stage(layers, at: 0, takesActivation: true, isConv: isPointwise), !squeeze.hasNorm,
+            squeeze.layers.count < layers.count, let branches = layers[squeeze.layers.count] as? Branches,
+            branches.branches.count == 2
+        else { return nil }
+        func expand(_ layer: any Layer) -> (conv: Conv2d, activation: Activation?)? {
+            if let conv = layer as? Conv2d { return (conv, nil) }
+            guard let chain = layer as? Sequential, chain.layers.count == 2, let conv = chain.layers[0] as? Conv2d,
+                let activation = activation(of: chain.layers[1])
+            else { return nil }
+            return (conv, activation)
+        }
+        guard let squeezeConv = squeeze.layers[0] as? Conv2d, let first = expand(branches.branches[0]),
+            let second = expand(branches.branches[1]), first.activation == squeeze.activation,
+            second.activation == squeeze.activation, first.conv.kernelSize == Size2D(1),
+            second.conv.kernelSize == Size2D(3)
+        else { return nil }
+        do {
+            let block = try Fire(
+                squeeze: squeezeConv, expand1x1: first.conv, expand3x3: second.conv, activation: squeeze.activation)
+            return (block, squeeze.layers.count + 1)
+        } catch {
+            return nil
+        }
+    }
+
+    /// ResNet's basic block body with torchvision's names: `conv1`, `bn1`, `relu`, `conv2`,
+    /// `bn2` (the BatchNorms optional together).
+    private static func basicBlockBody(_ layers: [any Layer]) -> [NamedLayer]? {
+        func isThreeByThree(_ layer: any Layer) -> Bool {
+            (layer as? Conv2d).map { $0.kernelSize == Size2D(3) && $0.groups == 1 } ?? false
+        }
+        guard let first = stage(layers, at: 0, takesActivation: true, isConv: isThreeByThree), first.activation == .relu,
+            let second = stage(layers, at: first.layers.count, takesActivation: false, isConv: isThreeByThree),
+            first.layers.count + second.layers.count == layers.count, first.hasNorm == second.hasNorm
+        else { return nil }
+        let names = first.hasNorm ? ["conv1", "bn1", "relu", "conv2", "bn2"] : ["conv1", "relu", "conv2"]
+        return zip(names, layers).map { NamedLayer($0, $1) }
+    }
+}
