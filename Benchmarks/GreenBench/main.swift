@@ -5,7 +5,8 @@ import Foundation
 let commands: [CommandEntry] = [
     CommandEntry(ModelsCommand.self), CommandEntry(TableCommand.self), CommandEntry(CompareCommand.self),
     CommandEntry(RunCommand.self), CommandEntry(BlocksCommand.self), CommandEntry(PeakCommand.self),
-    CommandEntry(TrainCommand.self), CommandEntry(InferCommand.self), CommandEntry(CompressCommand.self),
+    CommandEntry(TrainCommand.self), CommandEntry(InferCommand.self), CommandEntry(ExportCommand.self),
+    CommandEntry(CompressCommand.self),
 ]
 
 /// The top-level usage text, listing every command.

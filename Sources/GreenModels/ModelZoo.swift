@@ -28,6 +28,38 @@ public enum ModelZoo {
         public func make(using generator: inout SeededGenerator) throws -> Sequential {
             try build(&generator)
         }
+
+        /// A fresh model with weights from a generator seeded with `seed` (the zoo's models;
+        /// an entry made from a file ignores the seed).
+        /// - Throws: `LayerError` if a block cannot be built, or what `build` throws.
+        public func model(seed: UInt64 = 0) throws -> Sequential {
+            var generator = SeededGenerator(seed: seed)
+            return try build(&generator)
+        }
+
+        /// An entry for a model from elsewhere (an imported ONNX file), with no baseline:
+        /// `build` makes it afresh each time it is asked for.
+        public init(
+            name: String, imageShape: Shape, classes: Int, summary: String,
+            build: @escaping @Sendable () throws -> Sequential
+        ) {
+            self.init(name: name, baseline: nil, imageShape: imageShape, classes: classes, summary: summary) { _ in
+                try build()
+            }
+        }
+
+        /// The memberwise entry the zoo lists.
+        init(
+            name: String, baseline: String?, imageShape: Shape, classes: Int, summary: String,
+            build: @escaping @Sendable (inout SeededGenerator) throws -> Sequential
+        ) {
+            self.name = name
+            self.baseline = baseline
+            self.imageShape = imageShape
+            self.classes = classes
+            self.summary = summary
+            self.build = build
+        }
     }
 
     /// Every entry, baselines first, each followed by its variants.
@@ -106,8 +138,7 @@ public enum ModelZoo {
     /// A fresh model called `name`, with weights from a generator seeded with `seed`.
     /// - Throws: `ModelZooError.unknownModel`, or `LayerError` if a block cannot be built.
     public static func model(named name: String, seed: UInt64 = 0) throws -> Sequential {
-        var generator = SeededGenerator(seed: seed)
-        return try entry(named: name).make(using: &generator)
+        try entry(named: name).model(seed: seed)
     }
 }
 

@@ -24,8 +24,8 @@ struct CompareCommand: Command {
         }
         let batch = try options.integer("batch", default: 1, in: 1...1_000_000)
         let format: OutputFormat = try options.choice("format", default: .text)
-        let entries = try options.positionals.map { name throws(UsageError) in try ModelOptions.entry(name) }
-        let costs = try entries.map { try ModelZoo.model(named: $0.name).cost(for: $0.input(batch: batch)) }
+        let entries = try options.positionals.map { try ModelOptions.entry($0) }
+        let costs = try entries.map { try $0.model().cost(for: $0.input(batch: batch)) }
         let base = costs[0]
         func ratio(_ value: Int, _ reference: Int) -> Double {
             reference == 0 ? .nan : Double(value) / Double(reference)

@@ -128,7 +128,7 @@ struct CompressCommand: Command {
             Console.progress("compress: loading \(folder)")
             data = try training.loadData(from: folder, for: [entry])
         }
-        let model = try ModelZoo.model(named: entry.name, seed: training.seed)
+        let model = try entry.model(seed: training.seed)
         guard model.sublayer(at: scope) != nil else {
             throw UsageError(
                 "\(entry.name) has no layer at --scope '\(scope)' (greenbench table \(entry.name) lists them)")
@@ -182,7 +182,7 @@ struct CompressCommand: Command {
 
         var rows = [try measure(model, label: "baseline", report: nil, before: nil)]
         for selection in levels.selections {
-            let copy = try ModelZoo.model(named: entry.name, seed: training.seed)
+            let copy = try entry.model(seed: training.seed)
             try copy.loadStateDictionary(state)
             copy.eval()
             Console.progress("compress: factorising \(entry.name)\(scope.isEmpty ? "" : " " + scope) at \(selection)")

@@ -19,7 +19,8 @@ struct RunCommand: Command {
         usage: greenbench run [MODEL...] [--batch N] [--runs N] [--warmup N] [--threads N] [--layers] [--eager]
                               [--format text|markdown|csv|json] [--out DIR] [energy options]
 
-          MODEL...        model names (default: lenet5 and its variants; greenbench models lists them)
+          MODEL...        model names or ONNX files, FILE.onnx (default: lenet5 and its variants;
+                          greenbench models lists them)
           --batch N       batch size (default 1)
           --runs N        timed runs, at least (default 10; continues to 1 s)
           --warmup N      untimed runs first (default 3)
@@ -43,7 +44,7 @@ struct RunCommand: Command {
         let names =
             options.positionals.isEmpty
             ? ["lenet5"] + ModelZoo.entries.filter { $0.baseline == "lenet5" }.map(\.name) : options.positionals
-        let entries = try names.map { name throws(UsageError) in try ModelOptions.entry(name) }
+        let entries = try names.map { try ModelOptions.entry($0) }
         let batch = try options.integer("batch", default: 1, in: 1...100_000)
         let runs = try options.integer("runs", default: 10, in: 1...100_000)
         let warmup = try options.integer("warmup", default: 3, in: 0...100_000)

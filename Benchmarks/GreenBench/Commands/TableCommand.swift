@@ -3,14 +3,14 @@ import GreenModels
 /// greenbench table MODEL [--batch N] [--input CxHxW] [--depth D] [--format text|markdown|csv|json]
 ///
 /// Prints a model's per-layer cost table (parameters, MACs, FLOPs, output shapes) without
-/// running anything.
+/// running anything. MODEL may be an ONNX file (FILE.onnx), imported with its blocks recognised.
 struct TableCommand: Command {
     static let name = "table"
     static let summary = "print a model's per-layer cost table (nothing is run)"
     static let usage = """
         usage: greenbench table MODEL [--batch N] [--input CxHxW] [--depth D] [--format text|markdown|csv|json]
 
-          MODEL         a model name (greenbench models lists them)
+          MODEL         a model name (greenbench models lists them) or an ONNX file, FILE.onnx
           --batch N     batch size (default 1)
           --input CxHxW image shape (default: the model's own)
           --depth D     deepest level of nested blocks to show (default: all)
@@ -27,7 +27,7 @@ struct TableCommand: Command {
         let depth = options.value("depth") == nil ? nil : try options.integer("depth", default: 1, in: 1...64)
         let format: CostTableFormat = try options.choice("format", default: .text)
         let input = try ModelOptions.input(for: entry, batch: batch, override: options.value("input"))
-        let model = try ModelZoo.model(named: entry.name)
+        let model = try entry.model()
         let table: CostTable
         do {
             table = try CostTable(model, input: input, name: entry.name, depth: depth)

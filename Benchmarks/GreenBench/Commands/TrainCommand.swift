@@ -49,10 +49,10 @@ struct TrainCommand: Command {
         var out = "greenbench-train"
         var resume = false
 
-        static func parse(_ options: Arguments) throws(UsageError) -> Options {
+        static func parse(_ options: Arguments) throws -> Options {
             var parsed = Options()
             guard !options.positionals.isEmpty else { throw UsageError("expects at least one model (e.g. lenet5)") }
-            parsed.models = try options.positionals.map { name throws(UsageError) in try ModelOptions.entry(name) }
+            parsed.models = try options.positionals.map { try ModelOptions.entry($0) }
             guard let data = options.value("data") else {
                 throw UsageError(
                     "--data DIR is required (a folder with the MNIST IDX files, e.g. ../shared/data/mnist)")
@@ -111,7 +111,7 @@ struct TrainCommand: Command {
     static func train(
         _ entry: ModelZoo.Entry, training: ImageDataset, test: ImageDataset, options: Options, meter: any EnergyMeter
     ) throws -> Result {
-        let model = try ModelZoo.model(named: entry.name, seed: options.training.seed)
+        let model = try entry.model(seed: options.training.seed)
         let trainer = try Trainer(
             model: model, optimizer: try options.training.optimizer.make(learningRate: options.training.learningRate),
             epochs: options.training.epochs,

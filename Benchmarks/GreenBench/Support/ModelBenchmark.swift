@@ -72,7 +72,7 @@ struct ModelBenchmark {
         eager: Bool = false, meter: any EnergyMeter, machine: MachinePeak
     ) throws -> ModelBenchmark {
         let residentBefore = ResidentMemory.resetPeak()
-        let model = try ModelZoo.model(named: entry.name)
+        let model = try entry.model()
         model.eval()
         var generator = SeededGenerator(seed: 7)
         let input = try Tensor.uniform(entry.input(batch: batch), in: -1..<1, using: &generator)

@@ -1,14 +1,38 @@
+import Foundation
 import GreenModels
+import GreenONNX
 
 /// Parsing shared by the commands that take model names and input shapes.
 enum ModelOptions {
-    /// The zoo entry called `name`, or a usage error listing the valid names.
-    static func entry(_ name: String) throws(UsageError) -> ModelZoo.Entry {
+    /// The zoo entry called `name`, or for a name ending in ".onnx" an entry that imports that
+    /// file (its image shape and class count from the file).
+    /// - Throws: `UsageError` listing the valid names for an unknown one, or for an ONNX file
+    ///   whose input leaves a dimension after the batch symbolic; `ONNXError` when the file
+    ///   cannot be imported.
+    static func entry(_ name: String) throws -> ModelZoo.Entry {
+        if name.hasSuffix(".onnx") { return try onnxEntry(path: name) }
         do {
             return try ModelZoo.entry(named: name)
         } catch {
             throw UsageError(error.description)
         }
+    }
+
+    /// An entry for the ONNX file at `path`, imported once here to read its shapes and again
+    /// each time a model is made.
+    private static func onnxEntry(path: String) throws -> ModelZoo.Entry {
+        let url = URL(fileURLWithPath: path)
+        let onnx = try ONNXModel(contentsOf: url)
+        guard let image = onnx.imageShape else {
+            throw UsageError(
+                "\(path): its input \(onnx.inputDimensions.map { "\($0)" } ?? "(undeclared)") leaves a dimension after "
+                    + "the batch symbolic; GreenNN needs them fixed")
+        }
+        let output = try onnx.network.cost(for: Shape([1] + image.dimensions)).output
+        return ModelZoo.Entry(
+            name: url.lastPathComponent, imageShape: image, classes: output.dimensions.last ?? 1,
+            summary: "imported from \(path) (\(onnx.producer.isEmpty ? "unknown producer" : onnx.producer), opset \(onnx.opset))"
+        ) { try Sequential(onnx: url) }
     }
 
     /// `CxHxW` (e.g. "3x32x32") as a shape, or a usage error.
