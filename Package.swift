@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "GreenModelsTests", dependencies: ["GreenModels"]),
         .testTarget(name: "GreenEnergyTests", dependencies: ["GreenEnergy"]),
         .testTarget(name: "GreenProtobufTests", dependencies: ["GreenProtobuf"]),
-        .testTarget(name: "GreenONNXTests", dependencies: ["GreenONNX", "GreenModels"]),
+        .testTarget(name: "GreenONNXTests", dependencies: ["GreenONNX", "GreenModels", "GreenProtobuf"]),
         .testTarget(name: "GreenBenchTests", dependencies: ["GreenBench", "GreenNN", "GreenEnergy"]),
     ]
 )

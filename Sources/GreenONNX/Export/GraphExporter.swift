@@ -176,9 +176,8 @@ struct GraphExporter {
             let window = Size2D(height: height / outputHeight, width: width / outputWidth)
             return try node("AveragePool", path, input, layer, attributes: self.window(window, window, Size2D(0)))
         }
-        let columns = try tensor(
-            averaging(from: width, to: outputWidth, transposed: true), shape: [width, outputWidth])
-        let rows = try tensor(averaging(from: height, to: outputHeight, transposed: false), shape: [outputHeight, height])
+        let columns = try tensor(AveragingMatrix(input: width, output: outputWidth).columns, shape: [width, outputWidth])
+        let rows = try tensor(AveragingMatrix(input: height, output: outputHeight).rows, shape: [outputHeight, height])
         let columnName = try constant(columns, name: path + ".columns")
         let rowName = try constant(rows, name: path + ".rows")
         let across = unique(path + ".columns")
@@ -187,19 +186,6 @@ struct GraphExporter {
         let down = unique(path + ".rows")
         nodes.append(NodeProto(opType: "MatMul", name: down, inputs: [rowName, across + "_output"], outputs: [down + "_output"]))
         return Value(name: down + "_output", shape: shape)
-    }
-
-    /// The averaging matrix of adaptive pooling along one axis, `[output, input]` (cell `i`
-    /// averages `⌊i·input/output⌋ ..< ⌈(i+1)·input/output⌉`), or its transpose.
-    private func averaging(from input: Int, to output: Int, transposed: Bool) -> [Float] {
-        var matrix = [Float](repeating: 0, count: input * output)
-        for cell in 0..<output {
-            let start = cell * input / output, end = ((cell + 1) * input + output - 1) / output
-            for position in start..<end {
-                matrix[transposed ? position * output + cell : cell * input + position] = 1 / Float(end - start)
-            }
-        }
-        return matrix
     }
 
     /// `scalars` as a tensor of `shape`.

@@ -4,8 +4,13 @@ import GreenNN
 /// block rows: a depthwise conv then a 1x1 conv as `DepthwiseSeparableConv2d`, a squeeze conv
 /// then concatenated 1x1 and 3x3 expands as `Fire`, MobileNetV2's expand / depthwise / linear
 /// projection as an inverted residual, and ResNet's two-conv residual as a basic block.
-/// BatchNorm after a conv is optional throughout (exporters fold it).
-enum BlockRecognition {
+/// BatchNorm after a conv is optional throughout (exporters fold it). A run of layers repeated
+/// with the very same initializers (as GreenNN exports a `SharedBlock`) becomes a `SharedBlock`
+/// again, so its parameters count once.
+struct BlockRecognition {
+    /// The initializer names each imported layer with weights read, by layer identity.
+    let weightNames: [ObjectIdentifier: [String]]
+
     /// `layers` as one layer: the layer itself, or a `Sequential` of them.
     /// - Throws: `LayerError` when `layers` is empty.
     static func single(_ layers: [any Layer]) throws -> any Layer {
@@ -14,13 +19,13 @@ enum BlockRecognition {
 
     /// `layers` with every recognised run replaced by its block.
     /// - Throws: `LayerError` when a block cannot be built from the run.
-    static func grouped(_ layers: [any Layer]) throws -> [any Layer] {
+    func grouped(_ layers: [any Layer]) throws -> [any Layer] {
         var result: [any Layer] = []
         var index = 0
         while index < layers.count {
             let slice = Array(layers[index...])
-            if let (block, length) = try invertedResidualWithoutShortcut(slice) ?? depthwiseSeparable(slice)
-                ?? fire(slice)
+            if let (block, length) = try shared(slice) ?? Self.invertedResidualWithoutShortcut(slice)
+                ?? Self.depthwiseSeparable(slice) ?? Self.fire(slice)
             {
                 result.append(block)
                 index += length
@@ -36,20 +41,42 @@ enum BlockRecognition {
     /// an inverted residual or a basic block when the body has their form, else a plain
     /// `Residual` of the grouped body.
     /// - Throws: `LayerError` when the block cannot be built.
-    static func residual(body: [any Layer], shortcut: Residual.Shortcut, activation: Activation?) throws -> Residual {
-        if case .identity = shortcut, activation == nil, let stages = try invertedResidualStages(body),
+    func residual(body: [any Layer], shortcut: Residual.Shortcut, activation: Activation?) throws -> Residual {
+        if case .identity = shortcut, activation == nil, let stages = try Self.invertedResidualStages(body),
             stages.length == body.count
         {
             return try Residual(
                 body: [NamedLayer("conv", stages.layer)], shortcut: .identity, kind: "InvertedResidual")
         }
-        if activation == .relu, let named = basicBlockBody(body) {
+        if activation == .relu, let named = Self.basicBlockBody(body) {
             return try Residual(body: named, shortcut: shortcut, activation: .relu, kind: "BasicBlock")
         }
         let grouped = try grouped(body)
         return try Residual(
             body: grouped.enumerated().map { NamedLayer("\($0.offset)", $0.element) }, shortcut: shortcut,
             activation: activation)
+    }
+
+    /// A run at the start of `layers` that repeats, two times or more, with the same
+    /// initializers as a `SharedBlock` of its first repetition (the copies dropped).
+    private func shared(_ layers: [any Layer]) throws -> (any Layer, Int)? {
+        func signature(_ layer: any Layer) -> [String] { weightNames[ObjectIdentifier(layer)] ?? [layer.kind] }
+        for length in stride(from: layers.count / 2, through: 1, by: -1) {
+            let first = layers[0..<length]
+            guard first.contains(where: { weightNames[ObjectIdentifier($0)] != nil }) else { continue }
+            var repetitions = 1
+            while (repetitions + 1) * length <= layers.count,
+                zip(first, layers[(repetitions * length)..<((repetitions + 1) * length)]).allSatisfy({
+                    signature($0) == signature($1)
+                })
+            {
+                repetitions += 1
+            }
+            if repetitions >= 2 {
+                return (try SharedBlock(try Self.single(Array(first)), repetitions: repetitions), repetitions * length)
+            }
+        }
+        return nil
     }
 
     /// The activation a layer is, if it is one.

@@ -25,6 +25,8 @@ struct GraphImporter {
     private var nodes: [NodeProto] = []
     private var consumers: [String: [Int]] = [:]
     private var visited = Set<Int>()
+    /// The initializers each layer with weights was built from, for `BlockRecognition`.
+    private var weightNames: [ObjectIdentifier: [String]] = [:]
     /// The graph's one data input.
     let inputName: String
     /// Its declared dimensions (nil entries symbolic), nil when undeclared.
@@ -129,11 +131,14 @@ struct GraphImporter {
             throw imported(missed).unsupportedGraph("it is not on the path from the input '\(inputName)' to the output")
         }
         do {
-            return try BlockRecognition.grouped(walk.layers)
+            return try recognition.grouped(walk.layers)
         } catch {
             throw .invalidModel("the network's blocks cannot be built: \(error)")
         }
     }
+
+    /// The block recognition over the layers built so far.
+    private var recognition: BlockRecognition { BlockRecognition(weightNames: weightNames) }
 
     /// `nodes[index]` with the opset and constants.
     private func imported(_ index: Int) -> ImportedNode {
@@ -191,6 +196,10 @@ struct GraphImporter {
         if node.opType == "Add" || node.opType == "Concat" {
             throw node.unsupportedGraph("it has one computed input; GreenNN adds constants only as a MatMul's bias")
         }
+        if node.opType == "MatMul", let shape = walk.shape, shape.rank == 4 {
+            try adaptivePool(&walk, through: index, input: shape)
+            return
+        }
         var layer = try OperatorImport.layer(for: node, input: walk.shape, used: isUsed)
         var output = nodes[index].outputs[0]
         if node.opType == "MatMul", let users = consumers[output], users.count == 1, nodes[users[0]].opType == "Add",
@@ -208,8 +217,33 @@ struct GraphImporter {
             }
         }
         walk.shape = try walk.shape.map { (shape) throws(ONNXError) in try outputShape(of: layer, input: shape, node: node) }
+        let weights = node.node.inputs.filter { constants[$0] != nil }
+        if !layer.parameters.isEmpty { weightNames[ObjectIdentifier(layer)] = weights }
         walk.layers.append(layer)
         walk.value = output
+    }
+
+    /// `MatMul(X, columns)` then `MatMul(rows, ·)` by averaging matrices (as GreenNN exports an
+    /// adaptive pool whose windows do not tile the plane) as `AdaptiveAvgPool2d`.
+    private mutating func adaptivePool(_ walk: inout Walk, through index: Int, input: Shape) throws(ONNXError) {
+        let node = imported(index)
+        let reason = "GreenNN reads a MatMul on [N, C, H, W] only as half of an adaptive average pool"
+        let output = nodes[index].outputs[0]
+        guard let columns = try node.constant(1), columns.dimensions.count == 2, columns.dimensions[0] == input[3],
+            let users = consumers[output], users.count == 1, nodes[users[0]].opType == "MatMul",
+            nodes[users[0]].inputs.count == 2, nodes[users[0]].inputs[1] == output,
+            let rows = try imported(users[0]).constant(0), rows.dimensions.count == 2, rows.dimensions[1] == input[2]
+        else { throw node.unsupportedGraph(reason) }
+        let size = Size2D(height: Int(rows.dimensions[0]), width: Int(columns.dimensions[1]))
+        guard size.height >= 1, size.width >= 1,
+            AveragingMatrix(input: input[3], output: size.width).matches(columns.floats, transposed: true),
+            AveragingMatrix(input: input[2], output: size.height).matches(rows.floats, transposed: false)
+        else { throw node.unsupportedGraph(reason + ", and these are not its averaging matrices") }
+        let layer = try node.building { try AdaptiveAvgPool2d(outputSize: size) }
+        visited.formUnion([index, users[0]])
+        walk.shape = try outputShape(of: layer, input: input, node: node)
+        walk.layers.append(layer)
+        walk.value = nodes[users[0]].outputs[0]
     }
 
     /// `[M]` or `[1, M]` as `[M]`.
@@ -256,13 +290,13 @@ struct GraphImporter {
             guard ordered.allSatisfy({ !$0.layers.isEmpty }) else {
                 throw node.unsupportedGraph("it concatenates its input with itself or a branch's output unchanged")
             }
-            let branches = try node.building { try ordered.map { try BlockRecognition.single(BlockRecognition.grouped($0.layers)) } }
+            let branches = try node.building { try ordered.map { try BlockRecognition.single(recognition.grouped($0.layers)) } }
             let layer = try node.building { try Branches(branches) }
             walk.shape = try walk.shape.map { (shape) throws(ONNXError) in try outputShape(of: layer, input: shape, node: node) }
             walk.layers.append(layer)
             walk.value = node.node.outputs[0]
         default:
-            throw .unsupportedOperator(node: node.node.label, opType: node.opType, opset: opset)
+            throw node.unsupportedGraph("it reads \(inputs.count) computed values; only Add and Concat join branches")
         }
     }
 
@@ -286,11 +320,11 @@ struct GraphImporter {
             output = nodes[users[0]].outputs[0]
         }
         let shortcut = try node.building {
-            try other.layers.isEmpty ? Residual.Shortcut.identity
-                : .layer(NamedLayer("downsample", try BlockRecognition.single(BlockRecognition.grouped(other.layers))))
+            other.layers.isEmpty ? Residual.Shortcut.identity
+                : .layer(NamedLayer("downsample", try BlockRecognition.single(recognition.grouped(other.layers))))
         }
         let residual = try node.building {
-            try BlockRecognition.residual(body: body.layers, shortcut: shortcut, activation: activation)
+            try recognition.residual(body: body.layers, shortcut: shortcut, activation: activation)
         }
         walk.shape = body.shape
         walk.layers.append(residual)
