@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_CONFIG=${FUZZ_CONFIG:-release}
-read -r -a HARNESSES <<< "${FUZZ_HARNESSES:-FuzzSafeTensors FuzzIDX FuzzGzip FuzzStateDict FuzzArguments}"
+read -r -a HARNESSES <<< "${FUZZ_HARNESSES:-FuzzSafeTensors FuzzIDX FuzzGzip FuzzStateDict FuzzONNX FuzzArguments}"
 # --sanitize=fuzzer makes SwiftPM link libFuzzer's main (instead of the target's) and
 # instruments the C target; the Swift driver keeps only the last -sanitize= it is given, so
 # SwiftPM's two separate flags leave Swift code without coverage, hence -Xswiftc.

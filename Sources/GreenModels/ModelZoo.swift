@@ -103,16 +103,14 @@ public enum ModelZoo {
             ) {
                 try MobileNetV1.make(using: &$0)
             })
-        entries.append(
-            Entry(
-                name: "resnet18", baseline: nil, imageShape: [3, 224, 224], classes: 1000,
-                summary: "ResNet-18 (torchvision layout)"
-            ) { try ResNet.make18(using: &$0) })
-        entries.append(
-            Entry(
-                name: "mobilenet-v2", baseline: nil, imageShape: [3, 224, 224], classes: 1000,
-                summary: "MobileNet v2 1.0-224 (torchvision layout)"
-            ) { try MobileNetV2.make(using: &$0) })
+        family(
+            "resnet18", image: [3, 224, 224], classes: 1000, summary: "ResNet-18 (torchvision layout)",
+            variants: ResNet.variants
+        ) { try ResNet.make18(variant: $0, using: &$1) }
+        family(
+            "mobilenet-v2", image: [3, 224, 224], classes: 1000, summary: "MobileNet v2 1.0-224 (torchvision layout)",
+            variants: MobileNetV2.variants
+        ) { try MobileNetV2.make(variant: $0, using: &$1) }
         for version in SqueezeNet.Version.allCases {
             entries.append(
                 Entry(

@@ -56,6 +56,17 @@ import Testing
         #expect(block.activation == .relu)
     }
 
+    @Test func fixturesStaySmall() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: ONNXTesting.fixtures.path)
+        let bytes = try files.reduce(0) { total, file in
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: ONNXTesting.fixtures.appendingPathComponent(file).path)
+            return total + ((attributes[.size] as? Int) ?? 0)
+        }
+        #expect(files.count == 2 * Self.fixtures.count)
+        #expect(bytes < 2_000_000)
+    }
+
     @Test func sequentialImportsTheSameNetwork() throws {
         let url = ONNXTesting.fixtures.appendingPathComponent("fire.onnx")
         let model = try Sequential(onnx: url)

@@ -48,14 +48,24 @@ extension Residual {
     public static func basicBlock(
         _ input: Int, _ output: Int, stride: Int, using generator: inout SeededGenerator
     ) throws -> Residual {
+        try basicBlock(input, output, stride: stride, using: &generator) { input, output, stride, generator in
+            try Conv2d(
+                input, output, kernelSize: 3, stride: Size2D(stride), padding: 1, bias: false, using: &generator)
+        }
+    }
+
+    /// A `BasicBlock` whose two 3x3 convs are made by `convolution(input, output, stride,
+    /// generator)`: an efficient replacement (a depthwise-separable or flattened conv of the
+    /// same shape) for the variants of ResNet-18.
+    /// - Throws: `LayerError` for channel counts or a stride below 1, or what `convolution` throws.
+    public static func basicBlock(
+        _ input: Int, _ output: Int, stride: Int, using generator: inout SeededGenerator,
+        convolution: (Int, Int, Int, inout SeededGenerator) throws -> any Layer
+    ) throws -> Residual {
         let body = [
-            NamedLayer(
-                "conv1",
-                try Conv2d(
-                    input, output, kernelSize: 3, stride: Size2D(stride), padding: 1, bias: false, using: &generator)
-            ),
+            NamedLayer("conv1", try convolution(input, output, stride, &generator)),
             NamedLayer("bn1", try BatchNorm2d(output)), NamedLayer("relu", ReLU()),
-            NamedLayer("conv2", try Conv2d(output, output, kernelSize: 3, padding: 1, bias: false, using: &generator)),
+            NamedLayer("conv2", try convolution(output, output, 1, &generator)),
             NamedLayer("bn2", try BatchNorm2d(output)),
         ]
         let shortcut: Shortcut =

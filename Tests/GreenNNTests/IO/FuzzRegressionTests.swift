@@ -24,7 +24,7 @@ import Testing
     }
 
     /// Every harness keeps at least one input, so a moved folder cannot pass unnoticed.
-    @Test(arguments: ["FuzzSafeTensors", "FuzzIDX", "FuzzGzip", "FuzzStateDict", "FuzzArguments"])
+    @Test(arguments: ["FuzzSafeTensors", "FuzzIDX", "FuzzGzip", "FuzzStateDict", "FuzzArguments", "FuzzONNX"])
     func everyHarnessKeepsInputs(_ harness: String) {
         #expect(!Self.inputs(harness).isEmpty, "no inputs in \(Self.path(harness))")
     }
