@@ -66,7 +66,7 @@ docs: deps
 	$(SWIFT) package dump-symbol-graph --minimum-access-level public
 	rm -rf $(SYMBOLS) .build/docs && mkdir -p $(SYMBOLS) .build/docs
 	python3 Scripts/undocumented.py "$$(dirname $$($(SWIFT) build --show-bin-path))/symbolgraph" \
-		GreenTensor GreenNN GreenModels GreenEnergy
+		GreenTensor GreenNN GreenModels GreenEnergy GreenONNX GreenProtobuf
 	for module in GreenTensor GreenNN; do \
 		mkdir -p $(SYMBOLS)/$$module && \
 		cp "$$(dirname $$($(SWIFT) build --show-bin-path))/symbolgraph/$$module"*.symbols.json $(SYMBOLS)/$$module/ && \

@@ -27,19 +27,21 @@ public enum ResNet {
         }
         let builder = NetworkBuilder(variant: variant, input: (3, 224))
         let stem = builder.thinned(64)
-        var layers = try builder.resampling() + [
-            NamedLayer(
-                "conv1", try Conv2d(3, stem, kernelSize: 7, stride: 2, padding: 3, bias: false, using: &generator)),
-            NamedLayer("bn1", try BatchNorm2d(stem)), NamedLayer("relu", ReLU()),
-            NamedLayer("maxpool", try MaxPool2d(kernelSize: 3, stride: 2, padding: 1)),
-        ]
+        var layers =
+            try builder.resampling() + [
+                NamedLayer(
+                    "conv1", try Conv2d(3, stem, kernelSize: 7, stride: 2, padding: 3, bias: false, using: &generator)),
+                NamedLayer("bn1", try BatchNorm2d(stem)), NamedLayer("relu", ReLU()),
+                NamedLayer("maxpool", try MaxPool2d(kernelSize: 3, stride: 2, padding: 1)),
+            ]
         var channels = stem
         for (index, baseWidth) in [64, 128, 256, 512].enumerated() {
             let width = builder.thinned(baseWidth)
             var blocks: [any Layer] = []
             for (input, stride) in [(channels, index == 0 ? 1 : 2), (width, 1)] {
                 blocks.append(
-                    try Residual.basicBlock(input, width, stride: stride, using: &generator) { input, output, stride, generator in
+                    try Residual.basicBlock(input, width, stride: stride, using: &generator) {
+                        input, output, stride, generator in
                         try convolution(variant, input, output, stride: stride, using: &generator)
                     })
             }

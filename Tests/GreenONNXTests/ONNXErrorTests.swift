@@ -23,7 +23,9 @@ import Testing
     }
 
     @Test func namesAnUnsupportedOperator() {
-        let data = ONNXTesting.model(nodes: [NodeProto(opType: "LeakyRelu", name: "leaky", inputs: ["x"], outputs: ["y"])])
+        let data = ONNXTesting.model(nodes: [
+            NodeProto(opType: "LeakyRelu", name: "leaky", inputs: ["x"], outputs: ["y"])
+        ])
         #expect(importing(data) == .unsupportedOperator(node: "leaky", opType: "LeakyRelu", opset: 17))
         #expect(importing(data)?.description.contains("LeakyRelu (opset 17)") == true)
     }
@@ -39,7 +41,8 @@ import Testing
     }
 
     @Test func refusesOpsetsOutsideTheRange() {
-        let data = ONNXTesting.model(nodes: [NodeProto(opType: "Relu", name: "r", inputs: ["x"], outputs: ["y"])], opset: 9)
+        let data = ONNXTesting.model(
+            nodes: [NodeProto(opType: "Relu", name: "r", inputs: ["x"], outputs: ["y"])], opset: 9)
         #expect(importing(data) == .unsupportedOpset(domain: "", version: 9))
     }
 
@@ -86,7 +89,8 @@ import Testing
             NodeProto(opType: "Relu", name: "b", inputs: ["x"], outputs: ["z"]),
         ]
         guard case .unsupportedGraph = importing(ONNXTesting.model(nodes: nodes)) else {
-            Issue.record("expected unsupportedGraph, got \(String(describing: importing(ONNXTesting.model(nodes: nodes))))")
+            Issue.record(
+                "expected unsupportedGraph, got \(String(describing: importing(ONNXTesting.model(nodes: nodes))))")
             return
         }
     }

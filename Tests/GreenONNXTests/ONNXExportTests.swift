@@ -75,7 +75,8 @@ import Testing
             try LowRankLinear(4 * 8 * 8, 10, rank: 2, using: &generator),
         ])
         let graph = try decoded(network, image: [3, 8, 8])
-        #expect(graph.nodes.map(\.opType) == ["Conv", "Conv", "Conv", "Conv", "Conv", "Conv", "Flatten", "Gemm", "Gemm"])
+        #expect(
+            graph.nodes.map(\.opType) == ["Conv", "Conv", "Conv", "Conv", "Conv", "Conv", "Flatten", "Gemm", "Gemm"])
         #expect(Set(graph.nodes[3...5].map { $0.inputs[1] }).count == 1, "each use of the shared conv reads one weight")
         #expect(graph.initializers.count == network.parameters.count)
         #expect(graph.initializers.map(\.name).contains("1.block.weight"))
@@ -101,7 +102,8 @@ import Testing
                     var sum: Float = 0
                     for i in 0..<5 {
                         for j in 0..<4 {
-                            sum += rows.floats[row * 5 + i] * x[channel * 20 + i * 4 + j] * columns.floats[j * 3 + column]
+                            sum +=
+                                rows.floats[row * 5 + i] * x[channel * 20 + i * 4 + j] * columns.floats[j * 3 + column]
                         }
                     }
                     actual.append(sum)

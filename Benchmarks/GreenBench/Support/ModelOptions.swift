@@ -31,7 +31,8 @@ enum ModelOptions {
         let output = try onnx.network.cost(for: Shape([1] + image.dimensions)).output
         return ModelZoo.Entry(
             name: url.lastPathComponent, imageShape: image, classes: output.dimensions.last ?? 1,
-            summary: "imported from \(path) (\(onnx.producer.isEmpty ? "unknown producer" : onnx.producer), opset \(onnx.opset))"
+            summary:
+                "imported from \(path) (\(onnx.producer.isEmpty ? "unknown producer" : onnx.producer), opset \(onnx.opset))"
         ) { try Sequential(onnx: url) }
     }
 

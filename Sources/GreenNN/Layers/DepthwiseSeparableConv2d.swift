@@ -78,7 +78,9 @@ public final class DepthwiseSeparableConv2d: ChainedLayer {
                 "the pointwise stage must be a 1x1 conv of stride 1 on the depthwise stage's \(depthwise.channels) "
                     + "channels, got \(pointwise)")
         }
-        if let norms, norms.depthwise.channels != depthwise.channels || norms.pointwise.channels != pointwise.outputChannels {
+        if let norms,
+            norms.depthwise.channels != depthwise.channels || norms.pointwise.channels != pointwise.outputChannels
+        {
             throw LayerError.invalidConfiguration(
                 "DepthwiseSeparableConv2d",
                 "the BatchNorms must have \(depthwise.channels) and \(pointwise.outputChannels) channels, got "

@@ -47,12 +47,14 @@ public final class Fire: Layer {
     /// s → e3 with padding 1; all of stride 1, ungrouped and undilated.
     /// - Throws: `LayerError` when a conv has another shape or the channels do not chain.
     public init(squeeze: Conv2d, expand1x1: Conv2d, expand3x3: Conv2d, activation: Activation? = .relu) throws {
-        for (conv, name, kernel) in [(squeeze, "squeeze", 1), (expand1x1, "expand1x1", 1), (expand3x3, "expand3x3", 3)] {
+        for (conv, name, kernel) in [(squeeze, "squeeze", 1), (expand1x1, "expand1x1", 1), (expand3x3, "expand3x3", 3)]
+        {
             guard conv.kernelSize == Size2D(kernel), conv.stride == Size2D(1), conv.padding == Size2D(kernel / 2),
                 conv.dilation == Size2D(1), conv.groups == 1
             else {
                 throw LayerError.invalidConfiguration(
-                    "Fire", "\(name) must be a \(kernel)x\(kernel) conv of stride 1 and padding \(kernel / 2), got \(conv)")
+                    "Fire",
+                    "\(name) must be a \(kernel)x\(kernel) conv of stride 1 and padding \(kernel / 2), got \(conv)")
             }
         }
         guard expand1x1.inputChannels == squeeze.outputChannels, expand3x3.inputChannels == squeeze.outputChannels

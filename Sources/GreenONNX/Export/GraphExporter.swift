@@ -116,7 +116,9 @@ struct GraphExporter {
             return try export(activation.makeLayer(), path: child(path, name + "_activation"), input: output)
         }
         let squeezed = try stage(fire.squeeze, "squeeze", input)
-        let expanded = [try stage(fire.expand1x1, "expand1x1", squeezed), try stage(fire.expand3x3, "expand3x3", squeezed)]
+        let expanded = [
+            try stage(fire.expand1x1, "expand1x1", squeezed), try stage(fire.expand3x3, "expand3x3", squeezed),
+        ]
         return try concatenation(path, expanded, layer: fire, input: input)
     }
 
@@ -176,7 +178,8 @@ struct GraphExporter {
             let window = Size2D(height: height / outputHeight, width: width / outputWidth)
             return try node("AveragePool", path, input, layer, attributes: self.window(window, window, Size2D(0)))
         }
-        let columns = try tensor(AveragingMatrix(input: width, output: outputWidth).columns, shape: [width, outputWidth])
+        let columns = try tensor(
+            AveragingMatrix(input: width, output: outputWidth).columns, shape: [width, outputWidth])
         let rows = try tensor(AveragingMatrix(input: height, output: outputHeight).rows, shape: [outputHeight, height])
         let columnName = try constant(columns, name: path + ".columns")
         let rowName = try constant(rows, name: path + ".rows")
@@ -184,7 +187,8 @@ struct GraphExporter {
         nodes.append(
             NodeProto(opType: "MatMul", name: across, inputs: [input.name, columnName], outputs: [across + "_output"]))
         let down = unique(path + ".rows")
-        nodes.append(NodeProto(opType: "MatMul", name: down, inputs: [rowName, across + "_output"], outputs: [down + "_output"]))
+        nodes.append(
+            NodeProto(opType: "MatMul", name: down, inputs: [rowName, across + "_output"], outputs: [down + "_output"]))
         return Value(name: down + "_output", shape: shape)
     }
 

@@ -28,7 +28,10 @@ extension Layer {
         let graph = GraphProto(
             name: kind, nodes: nodes, initializers: exporter.initializers,
             inputs: [ValueInfoProto(name: "input", dimensions: [nil] + imageShape.dimensions.map { Optional($0) })],
-            outputs: [ValueInfoProto(name: "output", dimensions: [nil] + result.shape.dimensions.dropFirst().map { Optional($0) })])
+            outputs: [
+                ValueInfoProto(
+                    name: "output", dimensions: [nil] + result.shape.dimensions.dropFirst().map { Optional($0) })
+            ])
         let model = ModelProto(
             irVersion: GraphExporter.irVersion, opset: GraphExporter.opset, producer: "GreenNN", graph: graph)
         return Data(model.encoded())

@@ -167,7 +167,8 @@ struct BlockRecognition {
             let pointwise = stage(
                 layers, at: depthwise.layers.count, takesActivation: depthwise.activation != nil, isConv: isPointwise),
             depthwise.hasNorm == pointwise.hasNorm, depthwise.activation == pointwise.activation,
-            let depthwiseConv = depthwise.layers[0] as? DepthwiseConv2d, let pointwiseConv = pointwise.layers[0] as? Conv2d
+            let depthwiseConv = depthwise.layers[0] as? DepthwiseConv2d,
+            let pointwiseConv = pointwise.layers[0] as? Conv2d
         else { return nil }
         var norms: (depthwise: BatchNorm2d, pointwise: BatchNorm2d)?
         if let first = depthwise.layers.dropFirst().first as? BatchNorm2d,
@@ -214,7 +215,8 @@ struct BlockRecognition {
         func isThreeByThree(_ layer: any Layer) -> Bool {
             (layer as? Conv2d).map { $0.kernelSize == Size2D(3) && $0.groups == 1 } ?? false
         }
-        guard let first = stage(layers, at: 0, takesActivation: true, isConv: isThreeByThree), first.activation == .relu,
+        guard let first = stage(layers, at: 0, takesActivation: true, isConv: isThreeByThree),
+            first.activation == .relu,
             let second = stage(layers, at: first.layers.count, takesActivation: false, isConv: isThreeByThree),
             first.layers.count + second.layers.count == layers.count, first.hasNorm == second.hasNorm
         else { return nil }

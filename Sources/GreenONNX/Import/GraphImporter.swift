@@ -60,7 +60,9 @@ struct GraphImporter {
             switch node.opType {
             case "Constant": constants[output] = try Self.constantValue(of: node, opset: opset)
             case "Identity":
-                guard let input = node.inputs.first else { throw .invalidModel("Identity node \(node.label) has no input") }
+                guard let input = node.inputs.first else {
+                    throw .invalidModel("Identity node \(node.label) has no input")
+                }
                 if var tensor = constants[input] {
                     tensor.name = output
                     constants[output] = tensor
@@ -74,7 +76,8 @@ struct GraphImporter {
         let dataInputs = graph.inputs.filter { known[$0.name] == nil }
         guard dataInputs.count == 1, let input = dataInputs.first else {
             throw .invalidModel(
-                "the graph has \(dataInputs.count) inputs besides its initializers (\(dataInputs.map(\.name))); GreenNN models take one")
+                "the graph has \(dataInputs.count) inputs besides its initializers (\(dataInputs.map(\.name))); GreenNN models take one"
+            )
         }
         guard graph.outputs.count == 1, let output = graph.outputs.first else {
             throw .invalidModel("the graph has \(graph.outputs.count) outputs; GreenNN models give one")
@@ -86,7 +89,8 @@ struct GraphImporter {
         for (index, node) in nodes.enumerated() {
             for value in node.inputs where !value.isEmpty && constants[value] == nil {
                 guard produced.contains(value) else {
-                    throw .invalidModel("node \(node.label) (\(node.opType)) reads '\(value)' before anything produces it")
+                    throw .invalidModel(
+                        "node \(node.label) (\(node.opType)) reads '\(value)' before anything produces it")
                 }
                 consumers[value, default: []].append(index)
             }
@@ -173,7 +177,9 @@ struct GraphImporter {
                     }
                     return walk
                 }
-                guard !users.isEmpty else { throw .invalidModel("value '\(walk.value)' is never used and is not the output") }
+                guard !users.isEmpty else {
+                    throw .invalidModel("value '\(walk.value)' is never used and is not the output")
+                }
                 if users.count > 1 {
                     try fork(&walk, users: users)
                     continue
@@ -216,7 +222,9 @@ struct GraphImporter {
                 output = add.node.outputs[0]
             }
         }
-        walk.shape = try walk.shape.map { (shape) throws(ONNXError) in try outputShape(of: layer, input: shape, node: node) }
+        walk.shape = try walk.shape.map { (shape) throws(ONNXError) in
+            try outputShape(of: layer, input: shape, node: node)
+        }
         let weights = node.node.inputs.filter { constants[$0] != nil }
         if !layer.parameters.isEmpty { weightNames[ObjectIdentifier(layer)] = weights }
         walk.layers.append(layer)
@@ -290,9 +298,13 @@ struct GraphImporter {
             guard ordered.allSatisfy({ !$0.layers.isEmpty }) else {
                 throw node.unsupportedGraph("it concatenates its input with itself or a branch's output unchanged")
             }
-            let branches = try node.building { try ordered.map { try BlockRecognition.single(recognition.grouped($0.layers)) } }
+            let branches = try node.building {
+                try ordered.map { try BlockRecognition.single(recognition.grouped($0.layers)) }
+            }
             let layer = try node.building { try Branches(branches) }
-            walk.shape = try walk.shape.map { (shape) throws(ONNXError) in try outputShape(of: layer, input: shape, node: node) }
+            walk.shape = try walk.shape.map { (shape) throws(ONNXError) in
+                try outputShape(of: layer, input: shape, node: node)
+            }
             walk.layers.append(layer)
             walk.value = node.node.outputs[0]
         default:
@@ -304,7 +316,9 @@ struct GraphImporter {
     /// shortcut, else the first input is the body and the second the shortcut; a lone `Relu` or
     /// `Clip` after the add becomes its activation.
     private mutating func joinResidual(_ walk: inout Walk, node: ImportedNode, branches: [Walk]) throws(ONNXError) {
-        guard branches.count == 2 else { throw node.unsupportedGraph("it adds \(branches.count) values; GreenNN adds two") }
+        guard branches.count == 2 else {
+            throw node.unsupportedGraph("it adds \(branches.count) values; GreenNN adds two")
+        }
         let (body, other) = branches[0].layers.isEmpty ? (branches[1], branches[0]) : (branches[0], branches[1])
         if let bodyShape = body.shape, let otherShape = other.shape, bodyShape != otherShape {
             throw node.invalid("adds \(bodyShape) to \(otherShape); GreenNN's residual add needs equal shapes")
@@ -320,7 +334,8 @@ struct GraphImporter {
             output = nodes[users[0]].outputs[0]
         }
         let shortcut = try node.building {
-            other.layers.isEmpty ? Residual.Shortcut.identity
+            other.layers.isEmpty
+                ? Residual.Shortcut.identity
                 : .layer(NamedLayer("downsample", try BlockRecognition.single(recognition.grouped(other.layers))))
         }
         let residual = try node.building {

@@ -111,7 +111,9 @@ struct ImportedNode {
     /// `tensor` as a GreenNN tensor.
     /// - Throws: `unsupportedDataType` unless FLOAT (or DOUBLE, converted).
     func floatTensor(_ tensor: TensorProto) throws(ONNXError) -> Tensor {
-        guard tensor.dataType == TensorProto.DataType.float.rawValue || tensor.dataType == TensorProto.DataType.double.rawValue
+        guard
+            tensor.dataType == TensorProto.DataType.float.rawValue
+                || tensor.dataType == TensorProto.DataType.double.rawValue
         else {
             throw .unsupportedDataType(tensor: tensor.name, dataType: TensorProto.DataType.name(of: tensor.dataType))
         }

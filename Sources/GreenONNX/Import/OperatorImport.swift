@@ -37,7 +37,8 @@ enum OperatorImport {
             return try node.building {
                 try AvgPool2d(
                     kernelSize: try node.kernelSize(), stride: try node.size("strides", default: 1),
-                    padding: try node.padding(), countIncludesPadding: try node.integer("count_include_pad", default: 0) != 0,
+                    padding: try node.padding(),
+                    countIncludesPadding: try node.integer("count_include_pad", default: 0) != 0,
                     ceilMode: try node.integer("ceil_mode", default: 0) != 0)
             }
         case "GlobalAveragePool": return GlobalAvgPool2d()
@@ -63,7 +64,8 @@ enum OperatorImport {
             let axis = try node.integer("axis", default: node.opset < 13 ? 1 : -1)
             guard let input, input.rank == 2, axis == 1 || axis == -1 else {
                 throw node.unsupported(
-                    "axis", "\(axis) on a \(input.map { "rank-\($0.rank)" } ?? "tensor of unknown rank") input "
+                    "axis",
+                    "\(axis) on a \(input.map { "rank-\($0.rank)" } ?? "tensor of unknown rank") input "
                         + "(GreenNN's Softmax runs over the classes of [N, K])")
             }
             return Softmax()
@@ -95,7 +97,8 @@ enum OperatorImport {
         let padding = try node.padding()
         return try node.building {
             if groups > 1, groups == weight.shape[0], weight.shape[1] == 1 {
-                return try DepthwiseConv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
+                return try DepthwiseConv2d(
+                    weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
             }
             return try Conv2d(
                 weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
@@ -108,7 +111,8 @@ enum OperatorImport {
         let scale = try node.weight(1, "scale"), shift = try node.weight(2, "bias")
         let mean = try node.weight(3, "running mean"), variance = try node.weight(4, "running variance")
         let channels = scale.elementCount
-        for (tensor, role) in [(shift, "bias"), (mean, "mean"), (variance, "variance")] where tensor.elementCount != channels {
+        for (tensor, role) in [(shift, "bias"), (mean, "mean"), (variance, "variance")]
+        where tensor.elementCount != channels {
             throw node.invalid("\(role) has \(tensor.elementCount) values, scale has \(channels)")
         }
         let epsilon = try node.float("epsilon", default: 1e-5)
@@ -151,12 +155,15 @@ enum OperatorImport {
         switch (target.count == 2 ? target[0] : nil, target.count == 2 ? target[1] : nil) {
         case let (first?, -1): flattens = first == 0 || (batch.map { Int64($0) == first } ?? false)
         case let (-1, second?), let (0, second?): flattens = features.map { Int64($0) == second } ?? false
-        case let (first?, second?): flattens = batch.map { Int64($0) == first } == true && features.map { Int64($0) == second } == true
+        case let (first?, second?):
+            flattens = batch.map { Int64($0) == first } == true && features.map { Int64($0) == second } == true
         default: flattens = false
         }
         guard flattens else {
             throw node.unsupported(
-                "shape", "\(target) on input \(input.map { "\($0)" } ?? "of unknown shape") (GreenNN reshapes only to [N, features])")
+                "shape",
+                "\(target) on input \(input.map { "\($0)" } ?? "of unknown shape") (GreenNN reshapes only to [N, features])"
+            )
         }
         return Flatten()
     }

@@ -43,7 +43,10 @@ struct GraphProto {
     }
 
     /// A graph to export.
-    init(name: String, nodes: [NodeProto], initializers: [TensorProto], inputs: [ValueInfoProto], outputs: [ValueInfoProto]) {
+    init(
+        name: String, nodes: [NodeProto], initializers: [TensorProto], inputs: [ValueInfoProto],
+        outputs: [ValueInfoProto]
+    ) {
         self.name = name
         self.nodes = nodes
         self.initializers = initializers

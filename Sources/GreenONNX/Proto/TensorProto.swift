@@ -123,7 +123,8 @@ struct TensorProto {
         default: (integers, held) = (int32s, int32s.count)
         }
         guard held == count else {
-            throw .invalidTensor(name: name, reason: "dimensions \(dimensions) need \(count) values, the tensor holds \(held)")
+            throw .invalidTensor(
+                name: name, reason: "dimensions \(dimensions) need \(count) values, the tensor holds \(held)")
         }
     }
 
