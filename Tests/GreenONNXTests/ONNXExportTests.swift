@@ -64,6 +64,13 @@ import Testing
             try LowRankLinear(128, 32, rank: 8, using: &generator), ReLU(), try Dropout(probability: 0.3),
             try Linear(32, 10, using: &generator), Softmax(),
         ])
+        for norm in ONNXTesting.layers(in: network).compactMap({ $0 as? BatchNorm2d }) {
+            let channels = Shape([norm.channels])
+            norm.weight.value = try ONNXTesting.input(channels, seed: 11).map { 1 + $0 / 2 }
+            norm.bias.value = try ONNXTesting.input(channels, seed: 12)
+            try norm.setBuffer(named: "running_mean", to: try ONNXTesting.input(channels, seed: 13))
+            try norm.setBuffer(named: "running_var", to: try ONNXTesting.input(channels, seed: 14).map { 1 + $0 / 2 })
+        }
         try roundTrip(network, image: [3, 16, 16])
     }
 

@@ -23,6 +23,11 @@ enum ONNXTesting {
             shape: shape, scalars: (0..<shape.elementCount).map { _ in Float.random(in: -1...1, using: &generator) })
     }
 
+    /// `layer` and every layer below it, parents first.
+    static func layers(in layer: any Layer) -> [any Layer] {
+        [layer] + layer.children.flatMap { layers(in: $0.layer) }
+    }
+
     /// A serialized model of `nodes` on one input "x" of `dimensions`, output `output`.
     static func model(
         nodes: [NodeProto], initializers: [TensorProto] = [], input dimensions: [Int?] = [1, 2, 4, 4],
