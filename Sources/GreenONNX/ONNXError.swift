@@ -13,8 +13,8 @@ public enum ONNXError: Error, Equatable, CustomStringConvertible {
     case malformed(ProtobufError)
     /// The file decodes but is not a model this reader can take (no graph, no input, …).
     case invalidModel(String)
-    /// The standard operator set's version is outside 11...21, or the graph uses another domain.
-    case unsupportedOpset(domain: String, version: Int)
+    /// The standard operator set's version is outside `ONNXModel.supportedOpsets`.
+    case unsupportedOpset(version: Int)
     /// A node's operator has no GreenNN layer.
     case unsupportedOperator(node: String, opType: String, opset: Int)
     /// A node's attribute (or constant input) has a value GreenNN cannot run.
@@ -40,10 +40,9 @@ public enum ONNXError: Error, Equatable, CustomStringConvertible {
         case let .unwritable(error): "onnx: \(error)"
         case let .malformed(error): "onnx: not a valid ONNX protobuf file: \(error)"
         case let .invalidModel(reason): "onnx: \(reason)"
-        case let .unsupportedOpset(domain, version):
-            domain.isEmpty
-                ? "onnx: opset \(version) is not supported (GreenNN reads opsets 11 to 21)"
-                : "onnx: operator domain '\(domain)' (version \(version)) is not supported; only the standard ai.onnx domain is"
+        case let .unsupportedOpset(version):
+            "onnx: opset \(version) is not supported (GreenNN reads opsets \(ONNXModel.supportedOpsets.lowerBound) to "
+                + "\(ONNXModel.supportedOpsets.upperBound))"
         case let .unsupportedOperator(node, opType, opset):
             "onnx: node \(node): operator \(opType) (opset \(opset)) has no GreenNN layer"
         case let .unsupportedAttribute(node, opType, attribute, value, opset):

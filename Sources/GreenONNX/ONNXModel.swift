@@ -65,11 +65,19 @@ public struct ONNXModel {
         guard let opset = model.opsets[""] else {
             throw .invalidModel("the file imports no version of the standard operator set")
         }
-        guard Self.supportedOpsets.contains(opset) else { throw .unsupportedOpset(domain: "", version: opset) }
+        guard Self.supportedOpsets.contains(opset) else { throw .unsupportedOpset(version: opset) }
         guard let graph = model.graph else { throw .invalidModel("the file has no graph") }
         var importer = try GraphImporter(graph: graph, opset: opset)
         let dimensions = importer.inputDimensions
-        let layers = try importer.layers(input: Self.image(dimensions).map { Shape([1] + $0.dimensions) })
+        let shape = Self.image(dimensions).map { Shape([1] + $0.dimensions) }
+        if let shape {
+            do {
+                _ = try shape.validated(for: "the graph's input")
+            } catch {
+                throw .invalidModel("the input '\(importer.inputName)' is too large: \(error)")
+            }
+        }
+        let layers = try importer.layers(input: shape)
         do {
             network = try Sequential(named: layers.enumerated().map { NamedLayer("\($0.offset)", $0.element) })
         } catch {
@@ -106,7 +114,12 @@ extension Sequential {
     /// let model = try Sequential(onnx: URL(fileURLWithPath: "mobilenet_v2.onnx"))
     /// ```
     /// - Throws: `ONNXError` as `ONNXModel(contentsOf:)`.
-    public convenience init(onnx url: URL) throws {
-        try self.init(named: try ONNXModel(contentsOf: url).network.children)
+    public convenience init(onnx url: URL) throws(ONNXError) {
+        let children = try ONNXModel(contentsOf: url).network.children
+        do {
+            try self.init(named: children)
+        } catch {
+            throw .invalidModel("\(error)")
+        }
     }
 }

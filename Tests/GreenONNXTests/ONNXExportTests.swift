@@ -74,6 +74,39 @@ import Testing
         try roundTrip(network, image: [3, 16, 16])
     }
 
+    @Test func aResidualWithoutShortcutKeepsItsActivation() throws {
+        var generator = SeededGenerator(seed: 9)
+        let block = try Residual(
+            body: [NamedLayer("conv", try Conv2d(2, 2, kernelSize: 3, padding: 1, using: &generator))],
+            shortcut: .none, activation: .relu6)
+        try roundTrip(block, image: [2, 5, 5])
+    }
+
+    @Test func onlyIdenticalRunsBecomeSharedBlocks() throws {
+        let weight = ONNXTesting.weight("w", [2, 2, 3, 3])
+        func convolution(_ name: String, _ input: String, _ output: String, dilation: Int64) -> NodeProto {
+            NodeProto(
+                opType: "Conv", name: name, inputs: [input, "w"], outputs: [output],
+                attributes: [
+                    AttributeProto(name: "pads", integers: [dilation, dilation, dilation, dilation]),
+                    AttributeProto(name: "dilations", integers: [dilation, dilation]),
+                ])
+        }
+        func kinds(dilations: (Int64, Int64)) throws -> [String] {
+            let nodes = [
+                convolution("a", "x", "h", dilation: dilations.0),
+                NodeProto(opType: "Relu", name: "r1", inputs: ["h"], outputs: ["i"]),
+                convolution("b", "i", "j", dilation: dilations.1),
+                NodeProto(opType: "Relu", name: "r2", inputs: ["j"], outputs: ["y"]),
+            ]
+            let onnx = try ONNXModel(
+                serialized: ONNXTesting.model(nodes: nodes, initializers: [weight], input: [1, 2, 8, 8]))
+            return onnx.network.children.map(\.layer.kind)
+        }
+        #expect(try kinds(dilations: (1, 1)) == ["SharedBlock"])
+        #expect(try kinds(dilations: (1, 2)) == ["Conv2d", "ReLU", "Conv2d", "ReLU"])
+    }
+
     @Test func blocksKeepTheirStructureInTheFile() throws {
         var generator = SeededGenerator(seed: 5)
         let shared = try SharedBlock(try Conv2d(4, 4, kernelSize: 3, padding: 1, using: &generator), repetitions: 3)

@@ -20,12 +20,18 @@ struct GraphExporter {
     /// The IR version that goes with opset 17.
     static let irVersion = 8
 
+    /// The nodes written so far, in order.
     private(set) var nodes: [NodeProto] = []
+    /// The initializers written so far.
     private(set) var initializers: [TensorProto] = []
+    /// Each parameter's initializer, so a shared one is written once.
     private var parameterNames: [ObjectIdentifier: String] = [:]
+    /// Each BatchNorm's running-statistics initializers.
     private var bufferNames: [ObjectIdentifier: [String]] = [:]
+    /// The shared scalar initializers by key.
     private var constantNames: [String: String] = [:]
-    private var usedNames: Set<String> = []
+    /// Every node, value and initializer name taken ("input" and "output" from the start).
+    private var usedNames: Set<String> = ["input", "output"]
 
     /// A value flowing through the graph: its name and its shape at batch 1.
     struct Value {
@@ -57,7 +63,8 @@ struct GraphExporter {
         case is ReLU: return try node("Relu", path, input, layer)
         case is ReLU6:
             return try node(
-                "Clip", path, input, layer, inputs: [constant(0, name: "relu6.min"), constant(6, name: "relu6.max")])
+                "Clip", path, input, layer,
+                inputs: [sharedScalar(0, key: "relu6.min"), sharedScalar(6, key: "relu6.max")])
         case let pool as MaxPool2d:
             return try node(
                 "MaxPool", path, input, layer,
@@ -77,8 +84,8 @@ struct GraphExporter {
         case is Flatten:
             return try node("Flatten", path, input, layer, attributes: [AttributeProto(name: "axis", integer: 1)])
         case let linear as Linear:
-            var inputs = [try parameter(linear.weight, path + ".weight")]
-            if let bias = linear.bias { inputs.append(try parameter(bias, path + ".bias")) }
+            var inputs = [parameter(linear.weight, path + ".weight")]
+            if let bias = linear.bias { inputs.append(parameter(bias, path + ".bias")) }
             return try node(
                 "Gemm", path, input, layer, inputs: inputs, attributes: [AttributeProto(name: "transB", integer: 1)])
         case is Dropout: return input
@@ -128,13 +135,15 @@ struct GraphExporter {
         for named in residual.body {
             body = try export(named.layer, path: child(path, named.name), input: body)
         }
-        let shortcut: Value
+        let sum: Value
         switch residual.shortcut {
-        case .none: return body
-        case .identity: shortcut = input
-        case let .layer(named): shortcut = try export(named.layer, path: child(path, named.name), input: input)
+        case .none: sum = body
+        case .identity:
+            sum = try node("Add", path, body, residual, inputs: [input.name], output: body.shape, suffix: "add")
+        case let .layer(named):
+            let shortcut = try export(named.layer, path: child(path, named.name), input: input)
+            sum = try node("Add", path, body, residual, inputs: [shortcut.name], output: body.shape, suffix: "add")
         }
-        let sum = try node("Add", path, body, residual, inputs: [shortcut.name], output: body.shape, suffix: "add")
         guard let activation = residual.activation else { return sum }
         return try export(activation.makeLayer(), path: child(path, "activation"), input: sum)
     }
@@ -157,8 +166,8 @@ struct GraphExporter {
         _ path: String, _ input: Value, _ layer: any Layer, weight: Parameter, bias: Parameter?, kernel: Size2D,
         stride: Size2D, padding: Size2D, dilation: Size2D, groups: Int
     ) throws(ONNXError) -> Value {
-        var inputs = [try parameter(weight, path + ".weight")]
-        if let bias { inputs.append(try parameter(bias, path + ".bias")) }
+        var inputs = [parameter(weight, path + ".weight")]
+        if let bias { inputs.append(parameter(bias, path + ".bias")) }
         return try node(
             "Conv", path, input, layer, inputs: inputs,
             attributes: window(kernel, stride, padding) + [
@@ -181,8 +190,8 @@ struct GraphExporter {
         let columns = try tensor(
             AveragingMatrix(input: width, output: outputWidth).columns, shape: [width, outputWidth])
         let rows = try tensor(AveragingMatrix(input: height, output: outputHeight).rows, shape: [outputHeight, height])
-        let columnName = try constant(columns, name: path + ".columns")
-        let rowName = try constant(rows, name: path + ".rows")
+        let columnName = initializer(columns, name: path + ".columns")
+        let rowName = initializer(rows, name: path + ".rows")
         let across = unique(path + ".columns")
         nodes.append(
             NodeProto(opType: "MatMul", name: across, inputs: [input.name, columnName], outputs: [across + "_output"]))
@@ -240,7 +249,7 @@ struct GraphExporter {
     }
 
     /// The initializer holding `parameter` (added under `name` the first time it is met).
-    private mutating func parameter(_ parameter: Parameter, _ name: String) throws(ONNXError) -> String {
+    private mutating func parameter(_ parameter: Parameter, _ name: String) -> String {
         if let known = parameterNames[ObjectIdentifier(parameter)] { return known }
         let unique = unique(name)
         parameterNames[ObjectIdentifier(parameter)] = unique
@@ -260,17 +269,17 @@ struct GraphExporter {
         return names
     }
 
-    /// A scalar initializer holding `value`, shared by every node that needs it.
-    private mutating func constant(_ value: Float, name: String) throws(ONNXError) -> String {
-        if let known = constantNames[name] { return known }
+    /// A scalar initializer holding `value`, one for every node that needs it (`key` names it).
+    private mutating func sharedScalar(_ value: Float, key: String) -> String {
+        if let known = constantNames[key] { return known }
+        let name = unique(key)
         initializers.append(TensorProto(name: name, dimensions: [], floats: [value]))
-        usedNames.insert(name)
-        constantNames[name] = name
+        constantNames[key] = name
         return name
     }
 
     /// An initializer holding `tensor` under a name made unique from `name`.
-    private mutating func constant(_ tensor: Tensor, name: String) throws(ONNXError) -> String {
+    private mutating func initializer(_ tensor: Tensor, name: String) -> String {
         let unique = unique(name)
         initializers.append(TensorProto(name: unique, dimensions: tensor.shape.dimensions, floats: tensor.scalars))
         return unique
@@ -280,11 +289,11 @@ struct GraphExporter {
     private mutating func unique(_ base: String) -> String {
         var name = base
         var counter = 1
-        while usedNames.contains(name) {
+        while usedNames.contains(name) || usedNames.contains(name + "_output") {
             counter += 1
             name = "\(base)_\(counter)"
         }
-        usedNames.insert(name)
+        usedNames.formUnion([name, name + "_output"])
         return name
     }
 

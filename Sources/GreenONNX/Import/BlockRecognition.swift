@@ -8,8 +8,8 @@ import GreenNN
 /// with the very same initializers (as GreenNN exports a `SharedBlock`) becomes a `SharedBlock`
 /// again, so its parameters count once.
 struct BlockRecognition {
-    /// The initializer names each imported layer with weights read, by layer identity.
-    let weightNames: [ObjectIdentifier: [String]]
+    /// What made each layer imported from a single node, by layer identity.
+    let signatures: [ObjectIdentifier: NodeSignature]
 
     /// `layers` as one layer: the layer itself, or a `Sequential` of them.
     /// - Throws: `LayerError` when `layers` is empty.
@@ -57,23 +57,24 @@ struct BlockRecognition {
             activation: activation)
     }
 
-    /// A run at the start of `layers` that repeats, two times or more, with the same
-    /// initializers as a `SharedBlock` of its first repetition (the copies dropped).
+    /// A run at the start of `layers` that repeats, two times or more, node for node with the
+    /// same operators, attributes and initializers and the same input shape (so it keeps its
+    /// shape), as a `SharedBlock` of its first repetition (the copies dropped).
     private func shared(_ layers: [any Layer]) throws -> (any Layer, Int)? {
-        func signature(_ layer: any Layer) -> [String] { weightNames[ObjectIdentifier(layer)] ?? [layer.kind] }
-        for length in stride(from: layers.count / 2, through: 1, by: -1) {
-            let first = layers[0..<length]
-            guard first.contains(where: { weightNames[ObjectIdentifier($0)] != nil }) else { continue }
+        func signature(_ index: Int) -> NodeSignature? { signatures[ObjectIdentifier(layers[index])] }
+        guard let head = signature(0), head.input != nil else { return nil }
+        for length in 1...Swift.max(1, layers.count / 2) where length < layers.count && signature(length) == head {
+            let run = (0..<length).map(signature)
+            guard run.allSatisfy({ $0 != nil }), run.contains(where: { $0?.hasWeights == true }) else { continue }
             var repetitions = 1
             while (repetitions + 1) * length <= layers.count,
-                zip(first, layers[(repetitions * length)..<((repetitions + 1) * length)]).allSatisfy({
-                    signature($0) == signature($1)
-                })
+                (0..<length).allSatisfy({ signature(repetitions * length + $0) == run[$0] })
             {
                 repetitions += 1
             }
             if repetitions >= 2 {
-                return (try SharedBlock(try Self.single(Array(first)), repetitions: repetitions), repetitions * length)
+                let block = try SharedBlock(try Self.single(Array(layers[0..<length])), repetitions: repetitions)
+                return (block, repetitions * length)
             }
         }
         return nil

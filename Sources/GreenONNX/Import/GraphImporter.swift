@@ -20,13 +20,24 @@ struct GraphImporter {
         var shape: Shape?
     }
 
+    /// The standard opset.
     private let opset: Int
+    /// Every constant by value name: initializers, `Constant` outputs, aliases of them.
     private var constants: [String: TensorProto] = [:]
+    /// The names of `constants`.
+    private var constantNames: Set<String> = []
+    /// The nodes that compute, `Identity` and `Constant` resolved away, inputs through aliases.
     private var nodes: [NodeProto] = []
+    /// The nodes reading each computed value, by index into `nodes`.
     private var consumers: [String: [Int]] = [:]
+    /// The nodes the walk has taken.
     private var visited = Set<Int>()
-    /// The initializers each layer with weights was built from, for `BlockRecognition`.
-    private var weightNames: [ObjectIdentifier: [String]] = [:]
+    /// How many chains the walk is inside (each fork's branches one deeper).
+    private var depth = 0
+    /// The deepest nesting of branches imported (a file cannot exhaust the stack).
+    private static let maximumDepth = 256
+    /// What each layer made from single nodes was imported from, for `BlockRecognition`.
+    private var signatures: [ObjectIdentifier: NodeSignature] = [:]
     /// The graph's one data input.
     let inputName: String
     /// Its declared dimensions (nil entries symbolic), nil when undeclared.
@@ -48,6 +59,7 @@ struct GraphImporter {
             }
         }
         var aliases: [String: String] = [:]
+        var defined = Set(graph.initializers.map(\.name) + graph.inputs.map(\.name))
         for original in graph.nodes {
             var node = original
             guard node.domain.isEmpty || node.domain == "ai.onnx" else {
@@ -57,10 +69,16 @@ struct GraphImporter {
             guard let output = node.outputs.first, !output.isEmpty else {
                 throw .invalidModel("node \(node.label) (\(node.opType)) has no output")
             }
+            for value in node.outputs where !value.isEmpty {
+                guard defined.insert(value).inserted else {
+                    throw .invalidModel(
+                        "node \(node.label) (\(node.opType)) writes '\(value)', which is already defined")
+                }
+            }
             switch node.opType {
             case "Constant": constants[output] = try Self.constantValue(of: node, opset: opset)
             case "Identity":
-                guard let input = node.inputs.first else {
+                guard let input = node.inputs.first, !input.isEmpty else {
                     throw .invalidModel("Identity node \(node.label) has no input")
                 }
                 if var tensor = constants[input] {
@@ -73,6 +91,7 @@ struct GraphImporter {
             }
         }
         let known = constants
+        constantNames = Set(constants.keys)
         let dataInputs = graph.inputs.filter { known[$0.name] == nil }
         guard dataInputs.count == 1, let input = dataInputs.first else {
             throw .invalidModel(
@@ -142,11 +161,12 @@ struct GraphImporter {
     }
 
     /// The block recognition over the layers built so far.
-    private var recognition: BlockRecognition { BlockRecognition(weightNames: weightNames) }
+    private var recognition: BlockRecognition { BlockRecognition(signatures: signatures) }
 
     /// `nodes[index]` with the opset and constants.
     private func imported(_ index: Int) -> ImportedNode {
-        ImportedNode(node: nodes[index], opset: opset, constants: constants)
+        ImportedNode(
+            node: nodes[index], opset: opset, constants: constants, declaredBatch: inputDimensions?.first ?? nil)
     }
 
     /// The inputs of `nodes[index]` that are computed, not constant.
@@ -162,6 +182,11 @@ struct GraphImporter {
     /// Follows values from `start` (through `first`, when given, before anything else) until the
     /// graph's output or a node with several computed inputs.
     private mutating func chain(from start: String, first: Int?, shape: Shape?) throws(ONNXError) -> Walk {
+        guard depth < Self.maximumDepth else {
+            throw .invalidModel("branches nest more than \(Self.maximumDepth) deep at '\(start)'")
+        }
+        depth += 1
+        defer { depth -= 1 }
         var walk = Walk(layers: [], value: start, join: nil, shape: shape)
         var pending = first
         while true {
@@ -208,6 +233,7 @@ struct GraphImporter {
         }
         var layer = try OperatorImport.layer(for: node, input: walk.shape, used: isUsed)
         var output = nodes[index].outputs[0]
+        var sources = [nodes[index]]
         if node.opType == "MatMul", let users = consumers[output], users.count == 1, nodes[users[0]].opType == "Add",
             dataInputs(users[0]).count == 1
         {
@@ -220,13 +246,14 @@ struct GraphImporter {
                 layer = try OperatorImport.matrixProduct(node, bias: try vector(bias, node: add))
                 visited.insert(users[0])
                 output = add.node.outputs[0]
+                sources.append(add.node)
             }
         }
+        signatures[ObjectIdentifier(layer)] = NodeSignature(
+            layer: layer, nodes: sources, constants: constantNames, input: walk.shape)
         walk.shape = try walk.shape.map { (shape) throws(ONNXError) in
             try outputShape(of: layer, input: shape, node: node)
         }
-        let weights = node.node.inputs.filter { constants[$0] != nil }
-        if !layer.parameters.isEmpty { weightNames[ObjectIdentifier(layer)] = weights }
         walk.layers.append(layer)
         walk.value = output
     }
@@ -280,7 +307,9 @@ struct GraphImporter {
             join = reached
             ends.append(branch)
         }
-        guard let join else { return }
+        guard let join else {
+            throw imported(users[0]).unsupportedGraph("no branch from '\(walk.value)' goes anywhere")
+        }
         visited.insert(join)
         let node = imported(join)
         let inputs = dataInputs(join)

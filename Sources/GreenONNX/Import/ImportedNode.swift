@@ -9,6 +9,8 @@ struct ImportedNode {
     let opset: Int
     /// Every constant of the graph by value name (initializers and `Constant` outputs).
     let constants: [String: TensorProto]
+    /// The batch size the graph's input declares, nil when symbolic.
+    let declaredBatch: Int?
 
     /// The operator.
     var opType: String { node.opType }
@@ -99,6 +101,17 @@ struct ImportedNode {
         }
         guard !tensor.isExternal else { throw .externalData(tensor: tensor.name) }
         return tensor
+    }
+
+    /// The INT64, INT32 or BOOL constant at input `index` (a shape, a flag), nil when omitted.
+    /// - Throws: `unsupportedGraph` when computed, `unsupportedDataType` for another type.
+    func integers(_ index: Int) throws(ONNXError) -> [Int64]? {
+        guard let tensor = try constant(index) else { return nil }
+        let types: [TensorProto.DataType] = [.int64, .int32, .bool]
+        guard types.map(\.rawValue).contains(tensor.dataType) else {
+            throw .unsupportedDataType(tensor: tensor.name, dataType: TensorProto.DataType.name(of: tensor.dataType))
+        }
+        return tensor.integers
     }
 
     /// The FLOAT constant at input `index` as a tensor of its own dimensions.

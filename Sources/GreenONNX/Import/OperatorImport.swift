@@ -3,13 +3,6 @@ import GreenNN
 /// The layer each supported single-input ONNX operator becomes. `input` is the shape the node
 /// receives when the graph's input shape is known (batch 1), for the checks that need it.
 enum OperatorImport {
-    /// The operators with one data input that have a layer (Add and Concat join branches and are
-    /// handled by the graph walk; Identity and Constant are resolved before it).
-    static let supported: Set<String> = [
-        "Conv", "BatchNormalization", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
-        "Reshape", "Gemm", "MatMul", "Dropout", "Softmax",
-    ]
-
     /// The layer for `node`.
     /// - Throws: `ONNXError` naming the node for an unsupported attribute, a missing or computed
     ///   weight, or weights that do not fit the attributes.
@@ -52,9 +45,7 @@ enum OperatorImport {
         case "Gemm": return try gemm(node)
         case "MatMul": return try matrixProduct(node, bias: nil)
         case "Dropout":
-            if node.node.inputs.count > 2, let training = try node.constant(2),
-                training.integers.contains(where: { $0 != 0 })
-            {
+            if let training = try node.integers(2), training.contains(where: { $0 != 0 }) {
                 throw node.unsupported("training_mode", "true")
             }
             let ratio: Float
@@ -127,17 +118,9 @@ enum OperatorImport {
         }
     }
 
-    /// `Clip` to [0, 6] as `ReLU6`, to [0, ∞) as `ReLU`; bounds are attributes before opset 11
-    /// and inputs from it.
+    /// `Clip` to [0, 6] as `ReLU6`, to [0, ∞) as `ReLU` (from opset 11 the bounds are inputs).
     private static func clip(_ node: ImportedNode) throws(ONNXError) -> any Layer {
-        let lower: Float?, upper: Float?
-        if node.opset < 11 {
-            lower = try node.float("min", default: -.infinity)
-            upper = try node.float("max", default: .infinity)
-        } else {
-            lower = try node.scalar(1)
-            upper = try node.scalar(2)
-        }
+        let lower = try node.scalar(1), upper = try node.scalar(2)
         switch (lower ?? -.infinity, upper ?? .infinity) {
         case (0, 6): return ReLU6()
         case (0, .infinity): return ReLU()
@@ -148,9 +131,9 @@ enum OperatorImport {
     /// `Reshape` to `[N, features]` as `Flatten`: shape `[0, -1]`, `[-1, F]`, `[N, -1]` or
     /// `[N, F]` where F is everything after the batch.
     private static func reshape(_ node: ImportedNode, input: Shape?) throws(ONNXError) -> any Layer {
-        guard let target = try node.constant(1)?.integers else { throw node.unsupportedGraph("needs a constant shape") }
+        guard let target = try node.integers(1) else { throw node.unsupportedGraph("needs a constant shape") }
         let features = input.map { $0.dimensions.dropFirst().reduce(1, *) }
-        let batch = input?[0]
+        let batch = node.declaredBatch
         let flattens: Bool
         switch (target.count == 2 ? target[0] : nil, target.count == 2 ? target[1] : nil) {
         case let (first?, -1): flattens = first == 0 || (batch.map { Int64($0) == first } ?? false)

@@ -16,9 +16,6 @@ struct AttributeProto {
     var floats: [Float] = []
     /// An INTS attribute's values.
     var integers: [Int64] = []
-    /// Whether it holds a graph, graphs, tensors or sparse tensors (control flow and the like,
-    /// which no supported operator takes).
-    var hasUnsupportedValue = false
 
     /// Decodes one `AttributeProto` message.
     /// - Throws: `ProtobufError` or `ONNXError` from a tensor value.
@@ -36,14 +33,24 @@ struct AttributeProto {
             case 5:
                 var message = try reader.message(wire, field: field)
                 tensor = try TensorProto(decoding: &message)
-            case 6, 10, 11, 22, 23:
-                hasUnsupportedValue = true
-                try reader.skipField(wire)
             case 7: try reader.readRepeatedFloat(wireType: wire, field: field, into: &floats)
             case 8: try reader.readRepeatedInt64(wireType: wire, field: field, into: &integers)
             default: try reader.skipField(wire)
             }
         }
+    }
+
+    /// The attribute as text that is equal for equal attributes ("strides=i[2, 2]"), so that
+    /// two nodes can be compared by their attributes.
+    var canonical: String {
+        var parts = [name + "="]
+        if let float { parts.append("f\(float.bitPattern)") }
+        if let integer { parts.append("i\(integer)") }
+        if let string { parts.append("s\(string)") }
+        if !floats.isEmpty { parts.append("fs\(floats.map(\.bitPattern))") }
+        if !integers.isEmpty { parts.append("is\(integers)") }
+        if let tensor { parts.append("t\(tensor.dimensions)\(tensor.floats.map(\.bitPattern))\(tensor.integers)") }
+        return parts.joined()
     }
 
     /// An INT attribute.

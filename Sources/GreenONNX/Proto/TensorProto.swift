@@ -23,12 +23,10 @@ struct TensorProto {
     var dataType = 0
     /// The values of a FLOAT tensor.
     var floats: [Float] = []
-    /// The values of an INT64 or INT32 tensor.
+    /// The values of an INT64, INT32 or BOOL tensor (other types are not decoded).
     var integers: [Int64] = []
     /// Whether the data lives in a file beside the model (`data_location` EXTERNAL).
     var isExternal = false
-    /// The file offset of the tensor's message, for errors.
-    var offset = 0
 
     /// The number of elements the dimensions give, nil when a dimension is negative or the
     /// product overflows `Int`.
@@ -47,7 +45,6 @@ struct TensorProto {
     /// - Throws: `ProtobufError` for a broken wire format, `ONNXError.invalidTensor` when the
     ///   data does not hold the dimensions' element count.
     init(decoding reader: inout ProtobufReader) throws {
-        offset = reader.offset
         var raw: UnsafeRawBufferPointer?
         var int32s: [Int64] = []
         var doubles: [Float] = []
@@ -65,7 +62,11 @@ struct TensorProto {
                 raw = try reader.readBytes()
             case 10:
                 if wire == .lengthDelimited {
+                    let start = reader.offset
                     let run = try reader.readBytes()
+                    guard run.count % 8 == 0 else {
+                        throw ProtobufError.malformedPackedField(field: field, offset: start)
+                    }
                     doubles += (0..<run.count / 8).map {
                         Float(run.loadUnaligned(fromByteOffset: 8 * $0, as: Double.self))
                     }
@@ -91,9 +92,12 @@ struct TensorProto {
         let type = DataType(rawValue: dataType)
         let width: Int
         switch type {
+        case .bool: width = 1
         case .float, .int32: width = 4
         case .double, .int64: width = 8
-        default: throw .unsupportedDataType(tensor: name, dataType: TensorProto.DataType.name(of: dataType))
+        // Left empty: a node that reads it throws `unsupportedDataType` (`ImportedNode`), and
+        // one nobody reads does not stop the file from importing.
+        default: return
         }
         if let raw {
             let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
@@ -111,6 +115,7 @@ struct TensorProto {
                 }
             case .double: floats = (0..<count).map { Float(raw.loadUnaligned(fromByteOffset: 8 * $0, as: Double.self)) }
             case .int64: integers = (0..<count).map { raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self) }
+            case .bool: integers = raw.map { Int64($0) }
             default: integers = (0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
             }
             return
