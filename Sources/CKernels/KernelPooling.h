@@ -75,16 +75,19 @@ GN_TARGET static void GN_NAME(max_pool_2x2)(const float *restrict input, const g
 }
 #endif
 
-// 3x3 windows at stride 2 without padding or dilation (SqueezeNet's; with ceil mode the last window of a row or
-// column may be cut short by the plane's edge). In the separable path's order: per column the maximum down the
-// window's rows (a row past the plane repeats the last one, which changes nothing), then across the window's three
-// columns. A block of GN_LANES outputs from column x takes the column maxima of columns 2x..2x + 2·GN_LANES - 1
-// (-infinity past the plane), split into even and odd columns, and of the next GN_LANES columns (for the first of
-// them; they are the next block's first vector).
+// 3x3 windows at stride 2 without dilation, with padding 0 (SqueezeNet's; with ceil mode the last window of a row or
+// column may be cut short by the plane's edge) or 1 on either axis (ResNet's stem pool). In the separable path's
+// order: per column the maximum down the window's rows (a row past the plane repeats a row of the window, which
+// changes nothing), then across the window's three columns. A block of GN_LANES outputs from column x takes the
+// column maxima of columns 2x..2x + 2·GN_LANES - 1 (-infinity past the plane), split into even and odd columns, and
+// of the next GN_LANES columns (for the first of them; they are the next block's first vector). With padding 1
+// across, the first output's window is columns 0 and 1 (the padding is -infinity, which never wins), taken alone;
+// the other windows start at column 2x - 1, so they are the unpadded windows of the plane from column 1.
 GN_TARGET static void GN_NAME(max_pool_3x3_stride2)(const float *restrict input, const gn_window *g,
                                                    float *restrict output) {
     typedef GN_NAME(floats) floats;
-    const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    const int H = g->inputHeight, IW = g->inputWidth, OH = g->outputHeight, PH = g->paddingHeight;
+    const int PW = g->paddingWidth, W = IW - PW, OW = g->outputWidth - PW;
 #define GN_COLUMNS(c, LOAD)                                                                                            \
     GN_NAME(max_nan_lanes)(GN_NAME(max_nan_lanes)(LOAD(r0 + (c), W - (c)), LOAD(r1 + (c), W - (c))),                   \
                            LOAD(r2 + (c), W - (c)))
@@ -96,13 +99,22 @@ GN_TARGET static void GN_NAME(max_pool_3x3_stride2)(const float *restrict input,
         first = third;                                                                                                 \
     } while (0)
     for (int oy = 0; oy < OH; oy++) {
-        const int y = 2 * oy;
-        float *out = output + (size_t)oy * OW;
-        if (y >= H) {
-            for (int ox = 0; ox < OW; ox++) out[ox] = -__builtin_inff();
+        const int y = 2 * oy - PH, top = y < 0 ? 0 : y, bottom = y + 2 < H ? y + 2 : H - 1;
+        float *row = output + (size_t)oy * g->outputWidth;
+        if (top > bottom) {
+            for (int ox = 0; ox < g->outputWidth; ox++) row[ox] = -__builtin_inff();
             continue;
         }
-        const float *r0 = input + (size_t)y * W, *r1 = y + 1 < H ? r0 + W : r0, *r2 = y + 2 < H ? r1 + W : r1;
+        const float *p0 = input + (size_t)top * IW, *p1 = top + 1 <= bottom ? p0 + IW : p0;
+        const float *p2 = top + 2 <= bottom ? p1 + IW : p1;
+        if (PW == 1) {
+            float best = GN_MAX_NAN(GN_MAX_NAN(p0[0], p1[0]), p2[0]);
+            if (IW > 1) best = GN_MAX_NAN(best, GN_MAX_NAN(GN_MAX_NAN(p0[1], p1[1]), p2[1]));
+            row[0] = best;
+        }
+        if (OW <= 0) continue;
+        const float *r0 = p0 + PW, *r1 = p1 + PW, *r2 = p2 + PW;
+        float *out = row + PW;
         floats first = GN_COLUMNS(0, GN_LOAD_SOME);
         int x = 0;
         for (; 2 * x + 3 * GN_LANES <= W && x + GN_LANES <= OW; x += GN_LANES) GN_BLOCK(GN_LOAD_ALL, GN_STORE_ALL);
@@ -140,7 +152,7 @@ GN_TARGET static void GN_NAME(maxPoolPlane)(const float *restrict input, const g
     // (Rows wider than 4096 take the row-by-row loop at the end, in its order: ties of signed zeros and NaNs of
     // different bits resolve as they always have.)
     if (g->kernelHeight == 3 && g->kernelWidth == 3 && g->strideHeight == 2 && g->strideWidth == 2 &&
-        g->paddingHeight == 0 && g->paddingWidth == 0 && g->dilationHeight == 1 && g->dilationWidth == 1 &&
+        g->paddingHeight <= 1 && g->paddingWidth <= 1 && g->dilationHeight == 1 && g->dilationWidth == 1 &&
         W <= 4096) {
         GN_NAME(max_pool_3x3_stride2)(input, g, output);
         return;

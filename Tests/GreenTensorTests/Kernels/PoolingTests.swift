@@ -36,9 +36,13 @@ struct PoolingCase: CustomStringConvertible, Sendable {
 
     @Test(arguments: KernelInstructionSet.supported)
     func maxPoolPlaneOfEveryInstructionSetMatchesNaiveReference(_ instructionSet: KernelInstructionSet) throws {
-        // The separable path on a 7x9 plane and the direct path on a plane wider than 4096
-        // (NaN propagation: maxPoolPropagatesNaN).
-        let planes = [randomTensor([1, 1, 7, 9], seed: 21), randomTensor([1, 1, 6, 4100], seed: 22)]
+        // The separable path and the vectorised 3x3 stride-2 kernels on planes of one block and of
+        // several with a ragged end (9, 37 and 112 wide: ResNet's stem pool is 112x112, padding 1),
+        // and the direct path on a plane wider than 4096 (NaN propagation: maxPoolPropagatesNaN).
+        let planes = [
+            randomTensor([1, 1, 7, 9], seed: 21), randomTensor([1, 1, 9, 37], seed: 23),
+            randomTensor([1, 1, 12, 112], seed: 24), randomTensor([1, 1, 6, 4100], seed: 22),
+        ]
         for plane in planes {
             for c in PoolingCase.sweep {
                 let (height, width) = (plane.shape[2], plane.shape[3])
