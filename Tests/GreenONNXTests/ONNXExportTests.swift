@@ -74,6 +74,20 @@ import Testing
         try roundTrip(network, image: [3, 16, 16])
     }
 
+    @Test func factorisedBlocksComeBackAsTheSameBlocks() throws {
+        var generator = SeededGenerator(seed: 13)
+        let network = try Sequential([
+            try FlattenedConv2d(3, 8, kernelSize: 3, stride: 2, padding: 1, using: &generator), ReLU(),
+            try LowRankPointwiseConv2d(
+                down: try Conv2d(8, 2, kernelSize: 1, bias: false, using: &generator),
+                up: try Conv2d(2, 8, kernelSize: 1, using: &generator)),
+            Flatten(), try LowRankLinear(8 * 4 * 4, 10, rank: 3, using: &generator),
+        ])
+        let imported = try ONNXModel(serialized: try network.onnxData(imageShape: [3, 8, 8]))
+        #expect(imported.network.children.map(\.layer.kind) == network.children.map(\.layer.kind))
+        try roundTrip(network, image: [3, 8, 8])
+    }
+
     @Test func aResidualWithoutShortcutKeepsItsActivation() throws {
         var generator = SeededGenerator(seed: 9)
         let block = try Residual(

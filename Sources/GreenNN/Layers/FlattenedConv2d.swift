@@ -34,7 +34,7 @@ public final class FlattenedConv2d: ChainedLayer, EpilogueFusing {
 
     /// Creates the block with PyTorch's default initialisation drawn from `generator`.
     /// - Throws: `LayerError` for an invalid size, stride or padding.
-    public init(
+    public convenience init(
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
         bias: Bool = true, using generator: inout SeededGenerator
     ) throws {
@@ -45,19 +45,45 @@ public final class FlattenedConv2d: ChainedLayer, EpilogueFusing {
         guard padding >= 0 else {
             throw LayerError.invalidConfiguration("FlattenedConv2d", "padding must be >= 0, got \(padding)")
         }
-        self.inputChannels = inputChannels
-        self.outputChannels = outputChannels
-        self.kernelSize = kernelSize
-        self.stride = stride
-        self.padding = padding
-        self.hasBias = bias
-        lateral = try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)
-        vertical = try DepthwiseConv2d(
+        let lateral = try Conv2d(inputChannels, outputChannels, kernelSize: 1, bias: bias, using: &generator)
+        let vertical = try DepthwiseConv2d(
             outputChannels, kernelSize: Size2D(height: kernelSize, width: 1), stride: Size2D(height: stride, width: 1),
             padding: Size2D(height: padding, width: 0), bias: bias, using: &generator)
-        horizontal = try DepthwiseConv2d(
+        let horizontal = try DepthwiseConv2d(
             outputChannels, kernelSize: Size2D(height: 1, width: kernelSize), stride: Size2D(height: 1, width: stride),
             padding: Size2D(height: 0, width: padding), bias: bias, using: &generator)
+        try self.init(lateral: lateral, vertical: vertical, horizontal: horizontal)
+    }
+
+    /// Creates the block from given stages (an ONNX importer or a weight loader builds them):
+    /// `lateral` a 1x1 conv C → O of stride 1, ungrouped and unpadded; `vertical` a k x 1
+    /// depthwise conv on O channels of stride (s, 1) and padding (p, 0); `horizontal` a 1 x k one
+    /// of stride (1, s) and padding (0, p); all three with a bias or none.
+    /// - Throws: `LayerError` when a stage has another shape or the stages do not agree.
+    public init(lateral: Conv2d, vertical: DepthwiseConv2d, horizontal: DepthwiseConv2d) throws {
+        let (k, s, p) = (vertical.kernelSize.height, vertical.stride.height, vertical.padding.height)
+        let biases = [lateral.bias != nil, vertical.bias != nil, horizontal.bias != nil]
+        guard lateral.isPointwise, lateral.stride == Size2D(1), lateral.padding == Size2D(0),
+            vertical.channels == lateral.outputChannels, horizontal.channels == lateral.outputChannels,
+            vertical.kernelSize == Size2D(height: k, width: 1), horizontal.kernelSize == Size2D(height: 1, width: k),
+            vertical.stride == Size2D(height: s, width: 1), horizontal.stride == Size2D(height: 1, width: s),
+            vertical.padding == Size2D(height: p, width: 0), horizontal.padding == Size2D(height: 0, width: p),
+            vertical.dilation == Size2D(1), horizontal.dilation == Size2D(1), Set(biases).count == 1
+        else {
+            throw LayerError.invalidConfiguration(
+                "FlattenedConv2d",
+                "the stages must be a 1x1 conv, a k x 1 and a 1 x k depthwise conv of one stride and padding, all "
+                    + "with a bias or none; got \(lateral), \(vertical), \(horizontal)")
+        }
+        self.inputChannels = lateral.inputChannels
+        self.outputChannels = lateral.outputChannels
+        self.kernelSize = k
+        self.stride = s
+        self.padding = p
+        self.hasBias = biases[0]
+        self.lateral = lateral
+        self.vertical = vertical
+        self.horizontal = horizontal
     }
 
     /// The stages, in execution order: `lateral`, `vertical`, `horizontal`.

@@ -25,7 +25,8 @@ struct BlockRecognition {
         while index < layers.count {
             let slice = Array(layers[index...])
             if let (block, length) = try shared(slice) ?? Self.invertedResidualWithoutShortcut(slice)
-                ?? Self.depthwiseSeparable(slice) ?? Self.fire(slice)
+                ?? Self.depthwiseSeparable(slice) ?? Self.fire(slice) ?? Self.flattened(slice)
+                ?? Self.lowRank(slice)
             {
                 result.append(block)
                 index += length
@@ -208,6 +209,36 @@ struct BlockRecognition {
         } catch {
             return nil
         }
+    }
+
+    /// A lateral 1x1 conv, a vertical k x 1 and a horizontal 1 x k depthwise conv (as GreenNN
+    /// exports a `FlattenedConv2d`).
+    private static func flattened(_ layers: [any Layer]) -> (any Layer, Int)? {
+        guard layers.count >= 3, let lateral = layers[0] as? Conv2d, let vertical = layers[1] as? DepthwiseConv2d,
+            let horizontal = layers[2] as? DepthwiseConv2d,
+            let block = try? FlattenedConv2d(lateral: lateral, vertical: vertical, horizontal: horizontal)
+        else { return nil }
+        return (block, 3)
+    }
+
+    /// Two linear layers or two 1x1 convs in a row, the first without a bias, whose inner width is
+    /// below both outer ones: a product of low rank (as GreenNN exports `LowRankLinear` and
+    /// `LowRankPointwiseConv2d`).
+    private static func lowRank(_ layers: [any Layer]) -> (any Layer, Int)? {
+        guard layers.count >= 2 else { return nil }
+        if let down = layers[0] as? Linear, let up = layers[1] as? Linear, down.bias == nil,
+            down.outputFeatures < Swift.min(down.inputFeatures, up.outputFeatures),
+            let block = try? LowRankLinear(down: down, up: up)
+        {
+            return (block, 2)
+        }
+        if let down = layers[0] as? Conv2d, let up = layers[1] as? Conv2d, down.bias == nil,
+            down.outputChannels < Swift.min(down.inputChannels, up.outputChannels),
+            let block = try? LowRankPointwiseConv2d(down: down, up: up)
+        {
+            return (block, 2)
+        }
+        return nil
     }
 
     /// ResNet's basic block body with torchvision's names: `conv1`, `bn1`, `relu`, `conv2`,
