@@ -9,8 +9,9 @@ on the same input.
 
 Part "export": every zoo model (`greenbench models --format json`) is written by
 `greenbench export NAME --onnx FILE` with the zoo's seeded weights, checked by onnx's checker
-(full check, opset 17) and run by ONNX Runtime; `greenbench infer NAME` (the same seeded weights)
-runs the same input.
+(full check, opset 17), imported again by `greenbench table FILE` (its parameter and MAC totals
+must be the zoo model's) and run by ONNX Runtime; `greenbench infer NAME` (the same seeded
+weights) runs the same input.
 
 Each pair is compared by the relative error max|greenbench - ORT| / max|ORT|, which must be at
 most 1e-4. ONNX Runtime runs on the CPU with every graph optimisation off. One line is printed
@@ -84,6 +85,12 @@ def greenbench(binary, *arguments):
     return result.stdout
 
 
+def totals(binary, model):
+    """(parameters, MACs) of `greenbench table MODEL` (a zoo name or a file)."""
+    table = json.loads(greenbench(binary, "table", model, "--format", "json"))
+    return table["total"]["parameters"], table["total"]["macs"]
+
+
 def zoo_models(binary):
     """Every zoo model's name and image shape, in greenbench's listing order."""
     return [(row["model"], tuple(row["input"])) for row in json.loads(greenbench(binary, "models", "--format", "json"))]
@@ -128,6 +135,9 @@ def check_export(name, image, binary, scratch):
     opsets = {entry.domain: entry.version for entry in onnx.load(path, load_external_data=False).opset_import}
     if opsets.get("", opsets.get("ai.onnx")) != OPSET:
         raise CheckError(f"opset imports {opsets}, not ai.onnx {OPSET}")
+    zoo, imported = (totals(binary, model) for model in (name, path))
+    if zoo != imported:
+        raise CheckError(f"imported again the file has params and MACs {imported}, the zoo model {zoo}")
     torch.manual_seed(0)
     return compare(path, torch.randn(1, *image), [name], binary, scratch)
 
