@@ -9,6 +9,9 @@
 /// inputs and the network would have more parameters than the baseline; a 2-channel squeeze
 /// of 6 channels is no bottleneck worth having either).
 public enum LeNet5 {
+    /// The variants LeNet-5 has.
+    public static let variants: [Variant] = [.ds, .flattened, .shrinked, .lowrank, .green]
+
     /// The feature plan.
     static let plan: [NetworkBuilder.Feature] = [
         .conv(channels: 6, kernel: 5, padding: 2), .pool(size: 2), .conv(channels: 16, kernel: 5, padding: 0),
@@ -18,10 +21,7 @@ public enum LeNet5 {
     /// Builds LeNet-5 or one of its variants, weights drawn from `generator`.
     /// - Throws: `LayerError` for the variants that do not apply (shared, fire).
     public static func make(variant: Variant? = nil, using generator: inout SeededGenerator) throws -> Sequential {
-        if variant == .shared || variant == .fire {
-            throw LayerError.invalidConfiguration(
-                "LeNet5", "the \(variant!.rawValue) variant does not apply to LeNet-5 (see Docs/Models.md)")
-        }
+        try Variant.check(variant, among: variants, for: "LeNet5")
         return try build(NetworkBuilder(variant: variant, input: (1, 28)), using: &generator)
     }
 

@@ -26,9 +26,7 @@ public enum MobileNetV2 {
     /// Builds the network or one of its `variants` with weights drawn from `generator`.
     /// - Throws: `LayerError` for a variant it does not have, or if a block cannot be built.
     public static func make(variant: Variant?, using generator: inout SeededGenerator) throws -> Sequential {
-        if let variant, !variants.contains(variant) {
-            throw LayerError.invalidConfiguration("MobileNetV2", "mobilenet-v2 has no -\(variant.rawValue) variant")
-        }
+        try Variant.check(variant, among: variants, for: "MobileNetV2")
         let builder = NetworkBuilder(variant: variant, input: (3, 224))
         func width(_ channels: Int) -> Int { divisible(Float(channels) * builder.width) }
         let stem = width(32)

@@ -81,8 +81,7 @@ public enum ModelZoo {
                     ) { try build(variant, &$0) })
             }
         }
-        let lenetVariants: [Variant] = [.ds, .flattened, .shrinked, .lowrank, .green]
-        family("lenet5", image: [1, 28, 28], classes: 10, summary: "LeNet-5 for MNIST", variants: lenetVariants) {
+        family("lenet5", image: [1, 28, 28], classes: 10, summary: "LeNet-5 for MNIST", variants: LeNet5.variants) {
             try LeNet5.make(variant: $0, using: &$1)
         }
         family(

@@ -22,9 +22,7 @@ public enum ResNet {
     /// Builds ResNet-18 or one of its `variants` with weights drawn from `generator`.
     /// - Throws: `LayerError` for a variant it does not have, or if a block cannot be built.
     public static func make18(variant: Variant?, using generator: inout SeededGenerator) throws -> Sequential {
-        if let variant, !variants.contains(variant) {
-            throw LayerError.invalidConfiguration("ResNet", "resnet18 has no -\(variant.rawValue) variant")
-        }
+        try Variant.check(variant, among: variants, for: "ResNet")
         let builder = NetworkBuilder(variant: variant, input: (3, 224))
         let stem = builder.thinned(64)
         var layers =

@@ -1,3 +1,5 @@
+import GreenNN
+
 /// The matrix of adaptive average pooling along one axis, `[output, input]` row-major: cell `i`
 /// averages inputs `⌊i·input/output⌋ ..< ⌈(i+1)·input/output⌉` (PyTorch's windows). The exporter
 /// writes an adaptive pool whose windows do not tile the plane as two `MatMul`s by these
@@ -12,8 +14,8 @@ struct AveragingMatrix {
     var rows: [Float] {
         var matrix = [Float](repeating: 0, count: input * output)
         for cell in 0..<output {
-            let start = cell * input / output, end = ((cell + 1) * input + output - 1) / output
-            for position in start..<end { matrix[cell * input + position] = 1 / Float(end - start) }
+            let window = adaptivePoolingWindow(cell, input: input, output: output)
+            for position in window { matrix[cell * input + position] = 1 / Float(window.count) }
         }
         return matrix
     }

@@ -11,6 +11,13 @@ import Testing
 
     func fixture(_ name: String) -> String { Self.fixtures.appendingPathComponent(name).path }
 
+    /// max |actual − expected| / max |expected|.
+    func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
+        let scale = expected.scalars.map(abs).max() ?? 0
+        let difference = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        return difference / scale
+    }
+
     func temporary(_ suffix: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())\(suffix)").path
     }
@@ -30,9 +37,7 @@ import Testing
         #expect(result.status == 0, "\(result.errors)")
         let written = try #require(try SafeTensors.read(from: output)["output"])
         let expected = try #require(try SafeTensors.read(from: fixture("fire-io.safetensors"))["output"])
-        let scale = expected.scalars.map(abs).max() ?? 0
-        let difference = zip(written.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
-        #expect(difference <= 1e-4 * scale)
+        #expect(relativeError(written, expected) <= 1e-4)
     }
 
     @Test func exportedZooModelsRunToTheirOwnOutput() throws {
@@ -51,9 +56,7 @@ import Testing
         #expect(zoo.status == 0 && onnx.status == 0, "\(zoo.errors) \(onnx.errors)")
         let expected = try #require(try SafeTensors.read(from: fromZoo)["output"])
         let actual = try #require(try SafeTensors.read(from: fromFile)["output"])
-        let scale = expected.scalars.map(abs).max() ?? 0
-        let difference = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
-        #expect(difference <= 1e-5 * scale)
+        #expect(relativeError(actual, expected) <= 1e-5)
     }
 
     @Test func runTimesAFile() throws {

@@ -39,6 +39,15 @@ public enum Variant: String, Sendable, CaseIterable {
 
     /// The resolution multiplier ρ for an input of `size` pixels (only 224-pixel inputs shrink).
     func resolution(forInputSize size: Int) -> Float { self == .shrinked && size >= 224 ? 0.75 : 1 }
+
+    /// Checks that `variant` (nil: the baseline) is one of `applicable`, the variants the model
+    /// `kind` has.
+    /// - Throws: `LayerError.invalidConfiguration` naming the variant and Docs/Models.md otherwise.
+    static func check(_ variant: Variant?, among applicable: [Variant], for kind: String) throws {
+        guard let variant, !applicable.contains(variant) else { return }
+        throw LayerError.invalidConfiguration(
+            kind, "the \(variant.rawValue) variant does not apply to \(kind) (see Docs/Models.md)")
+    }
 }
 
 /// How one convolution of a network is built.

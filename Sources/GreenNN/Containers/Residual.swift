@@ -172,7 +172,7 @@ extension Residual: InferencePlanning {
     /// activation (and any BatchNorm or activation that follows) fused into it.
     /// - Throws: a child's `LayerError`, its path prefixed.
     public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
-        var sum: PlannedValue
+        let sum: PlannedValue
         if case .none = shortcut {
             sum = try body.reduce(input) { try builder.plan($1.layer, named: $1.name, input: $0) }
         } else {
@@ -184,11 +184,6 @@ extension Residual: InferencePlanning {
             }
             sum = try builder.added(main, added)
         }
-        switch activation {
-        case .relu: sum = builder.clamp(sum, lower: 0, upper: .infinity)
-        case .relu6: sum = builder.clamp(sum, lower: 0, upper: 6)
-        case nil: break
-        }
-        return sum
+        return activation.map { builder.clamp(sum, to: $0) } ?? sum
     }
 }

@@ -54,6 +54,6 @@ public final class ReLU: Layer {
 extension ReLU: InferencePlanning {
     /// A clamp at 0, applied by the step before it as it stores its output.
     public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
-        builder.clamp(input, lower: 0, upper: .infinity)
+        builder.clamp(input, to: .relu)
     }
 }

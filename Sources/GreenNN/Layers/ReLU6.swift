@@ -48,6 +48,6 @@ public final class ReLU6: Layer {
 extension ReLU6: InferencePlanning {
     /// A clamp to 0...6, applied by the step before it as it stores its output.
     public func plan(_ input: PlannedValue, in builder: PlanBuilder) throws -> PlannedValue {
-        builder.clamp(input, lower: 0, upper: 6)
+        builder.clamp(input, to: .relu6)
     }
 }

@@ -153,6 +153,11 @@ public final class PlanBuilder {
         return elementwise(input, finish)
     }
 
+    /// `activation` on `input`: the clamp it is (`clamp(_:lower:upper:)`).
+    func clamp(_ input: PlannedValue, to activation: Activation) -> PlannedValue {
+        clamp(input, lower: activation.bounds.lower, upper: activation.bounds.upper)
+    }
+
     /// `min(max(input, lower), upper)` (ReLU: 0 and +∞; ReLU6: 0 and 6): absorbed into the step
     /// that produced `input` when it can, else one elementwise pass.
     public func clamp(_ input: PlannedValue, lower: Float, upper: Float) -> PlannedValue {

@@ -240,10 +240,10 @@ struct GraphImporter {
             let add = imported(users[0])
             let biasIndex = add.node.inputs[0] == output ? 1 : 0
             let bias = try add.weight(biasIndex, "bias")
-            if let linear = layer as? Linear, bias.elementCount == linear.outputFeatures,
-                bias.shape.rank == 1 || bias.shape == [1, linear.outputFeatures]
+            if let linear = layer as? Linear,
+                let vector = OperatorImport.linearBias(bias, outputs: linear.outputFeatures)
             {
-                layer = try OperatorImport.matrixProduct(node, bias: try vector(bias, node: add))
+                layer = try OperatorImport.matrixProduct(node, bias: vector)
                 visited.insert(users[0])
                 output = add.node.outputs[0]
                 sources.append(add.node)
@@ -279,15 +279,6 @@ struct GraphImporter {
         walk.shape = try outputShape(of: layer, input: input, node: node)
         walk.layers.append(layer)
         walk.value = nodes[users[0]].outputs[0]
-    }
-
-    /// `[M]` or `[1, M]` as `[M]`.
-    private func vector(_ tensor: Tensor, node: ImportedNode) throws(ONNXError) -> Tensor {
-        do {
-            return try OperatorImport.vector(tensor)
-        } catch {
-            throw node.invalid("\(error)")
-        }
     }
 
     /// Follows every branch from `walk.value` to the node where they meet and adds that join to

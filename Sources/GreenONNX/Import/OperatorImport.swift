@@ -160,13 +160,16 @@ enum OperatorImport {
         let transposes = try node.integer("transB", default: 0) == 0
         let alpha = try node.float("alpha", default: 1), beta = try node.float("beta", default: 1)
         let outputs = given.shape[transposes ? 1 : 0]
-        let bias = try node.constant(2).map { (tensor) throws(ONNXError) in try node.floatTensor(tensor) }
-        if let bias, bias.shape != [outputs], bias.shape != [1, outputs] {
-            throw node.unsupported("input 2", "a bias of shape \(bias.shape) (Linear's bias is [\(outputs)])")
+        let bias = try node.constant(2).map { (tensor) throws(ONNXError) in
+            let given = try node.floatTensor(tensor)
+            guard let bias = linearBias(given, outputs: outputs) else {
+                throw node.unsupported("input 2", "a bias of shape \(given.shape) (Linear's bias is [\(outputs)])")
+            }
+            return bias
         }
         return try node.building {
             let weight = try scaled(transposes ? try transposed(given) : given, by: alpha)
-            return try Linear(weight: weight, bias: try bias.map { try scaled(try vector($0), by: beta) })
+            return try Linear(weight: weight, bias: try bias.map { try scaled($0, by: beta) })
         }
     }
 
@@ -187,8 +190,10 @@ enum OperatorImport {
         factor == 1 ? tensor : try Tensor(shape: tensor.shape, scalars: tensor.scalars.map { $0 * factor })
     }
 
-    /// A `[M]` or `[1, M]` tensor as `[M]`.
-    static func vector(_ tensor: Tensor) throws -> Tensor {
-        try Tensor(shape: [tensor.elementCount], scalars: tensor.scalars)
+    /// `tensor` as the bias `[outputs]` of a `Linear` when it is `[outputs]` or `[1, outputs]`
+    /// (Gemm's C, the constant added after a MatMul), nil for any other shape.
+    static func linearBias(_ tensor: Tensor, outputs: Int) -> Tensor? {
+        guard tensor.shape == [outputs] || tensor.shape == [1, outputs] else { return nil }
+        return try? tensor.reshaped(to: [outputs])
     }
 }

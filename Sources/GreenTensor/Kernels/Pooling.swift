@@ -138,6 +138,12 @@ public func globalAvgPool2d(_ input: Tensor) throws(TensorError) -> Tensor {
     return output
 }
 
+/// The input cells that adaptive pooling averages into output cell `cell` along an axis of `input`
+/// cells pooled to `output`: `⌊cell·input/output⌋ ..< ⌈(cell+1)·input/output⌉` (PyTorch's windows).
+package func adaptivePoolingWindow(_ cell: Int, input: Int, output: Int) -> Range<Int> {
+    (cell * input / output)..<(((cell + 1) * input + output - 1) / output)
+}
+
 /// Adaptive average pooling (PyTorch's `adaptive_avg_pool2d`, also "area" resampling):
 /// output cell (i, j) is the mean of input rows `⌊i·H/H'⌋ ..< ⌈(i+1)·H/H'⌉` and the
 /// matching columns, so any `H x W` maps onto `H' x W'`.
@@ -163,11 +169,9 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: Size2D) throws(Tensor
             let pixels = source.base + plane * height * width
             let cells = destination.base + plane * outputSize.height * outputSize.width
             for i in 0..<outputSize.height {
-                let rows =
-                    (i * height / outputSize.height)..<(((i + 1) * height + outputSize.height - 1) / outputSize.height)
+                let rows = adaptivePoolingWindow(i, input: height, output: outputSize.height)
                 for j in 0..<outputSize.width {
-                    let columns =
-                        (j * width / outputSize.width)..<(((j + 1) * width + outputSize.width - 1) / outputSize.width)
+                    let columns = adaptivePoolingWindow(j, input: width, output: outputSize.width)
                     var total: Float = 0
                     for row in rows {
                         for column in columns { total += pixels[row * width + column] }

@@ -164,11 +164,9 @@ public func adaptiveAvgPool2dBackward(_ outputGradient: Tensor, inputShape: Shap
             let outputs = gradient.base + plane * outputSize.height * outputSize.width
             cells.initialize(repeating: 0, count: height * width)
             for i in 0..<outputSize.height {
-                let rows =
-                    (i * height / outputSize.height)..<(((i + 1) * height + outputSize.height - 1) / outputSize.height)
+                let rows = adaptivePoolingWindow(i, input: height, output: outputSize.height)
                 for j in 0..<outputSize.width {
-                    let columns =
-                        (j * width / outputSize.width)..<(((j + 1) * width + outputSize.width - 1) / outputSize.width)
+                    let columns = adaptivePoolingWindow(j, input: width, output: outputSize.width)
                     let share = outputs[i * outputSize.width + j] / Float(rows.count * columns.count)
                     for row in rows {
                         for column in columns { cells[row * width + column] += share }

@@ -215,7 +215,7 @@ import Testing
                 corrupted[index] ^= UInt8(1 << bit)
                 do {
                     _ = try SafeTensors.decode(corrupted)
-                } catch is SafeTensorsError {
+                } catch {
                     flips += 1
                 }
             }
