@@ -27,8 +27,28 @@ public enum ComputeThreads {
 
     /// The current thread count: the setting, or fewer inside `withWorkers(_:_:)`.
     public static var count: Int {
-        let configured = setting.withLock { $0 }
+        let configured = threadOverride ?? setting.withLock { $0 }
         return workerLimit.map { Swift.min($0, configured) } ?? configured
+    }
+
+    /// This task's own thread count and minimum parallel work, replacing the process-wide ones.
+    @TaskLocal private static var threadOverride: Int?
+    @TaskLocal private static var parallelWorkOverride: Int?
+
+    /// Runs `body` with `threads` compute threads and, when given, `minimumParallelWork`, on this
+    /// task only: the process-wide settings stay as they are, and a `set(_:)` made meanwhile by
+    /// other work (tests running side by side) does not reach `body`.
+    /// - Throws: `TensorError.invalidArgument` unless `1 <= threads <= 1024`; what `body` throws.
+    package static func withSettings<Result>(
+        threads: Int, minimumParallelWork: Int? = nil, _ body: () throws -> Result
+    ) throws -> Result {
+        guard (1...1024).contains(threads) else {
+            throw TensorError.invalidArgument(
+                operation: "ComputeThreads.withSettings", message: "thread count must be in 1...1024, got \(threads)")
+        }
+        return try $threadOverride.withValue(threads) {
+            try $parallelWorkOverride.withValue(minimumParallelWork.map { Swift.max(0, $0) }, operation: body)
+        }
     }
 
     /// A lower thread count for the work of one scope (an inference plan's step whose timing
@@ -52,14 +72,25 @@ public enum ComputeThreads {
         setting.withLock { $0 = count }
     }
 
+    /// Held while OpenBLAS is threaded, so one-off LAPACK calls run one at a time and a reader
+    /// of `openBLASThreadCount` never sees another task's call in flight.
+    private static let openBLASThreading = NSLock()
+
     /// The thread count OpenBLAS is set to (1 outside `withOpenBLASThreads`).
-    static var openBLASThreadCount: Int { Int(openblas_get_num_threads()) }
+    static var openBLASThreadCount: Int {
+        openBLASThreading.lock()
+        defer { openBLASThreading.unlock() }
+        return Int(openblas_get_num_threads())
+    }
 
     /// Runs `body`, a one-off LAPACK call that cannot be split into our own blocks, with
     /// OpenBLAS threaded to `count`, and pins OpenBLAS back to one thread afterwards. GEMMs
     /// that other tasks run meanwhile are threaded by OpenBLAS too (correct, if oversubscribed).
     static func withOpenBLASThreads<Result>(_ body: () throws -> Result) rethrows -> Result {
-        openblas_set_num_threads(Int32(truncatingIfNeeded: count))  // count is in 1...1024 (set(_:) checks)
+        let threads = Int32(truncatingIfNeeded: count)  // count is in 1...1024 (set(_:) checks)
+        openBLASThreading.lock()
+        defer { openBLASThreading.unlock() }
+        openblas_set_num_threads(threads)
         defer { openblas_set_num_threads(1) }
         return try body()
     }
@@ -76,7 +107,7 @@ public enum ComputeThreads {
     /// threads against 10 µs on one). 2^20 by default; tests lower it to reach the parallel paths
     /// with small inputs.
     public static var minimumParallelWork: Int {
-        get { parallelWork.withLock { $0 } }
+        get { parallelWorkOverride ?? parallelWork.withLock { $0 } }
         set { parallelWork.withLock { $0 = Swift.max(0, newValue) } }
     }
 

@@ -33,24 +33,24 @@ import Testing
 
     @Test(arguments: [1, 2, 3])
     func workerCountDoesNotChangeTheSums(_ threads: Int) throws {
-        let previous = ComputeThreads.count
-        defer { try? ComputeThreads.set(previous) }
-        try ComputeThreads.set(threads)
-        let c = Self.cases[3]
-        let input = randomTensor([5, c.channels, c.height, c.width], seed: 304)
-        let weight = randomTensor([c.outputChannels, c.channels, 3, 3], seed: 305)
-        let outputGradient = randomTensor(
-            try conv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation).shape,
-            seed: 306)
-        let gradients = try conv2dBackward(
-            outputGradient, input: input, weight: weight, hasBias: true, stride: c.stride, padding: c.padding,
-            dilation: c.dilation, computesInputGradient: false)
-        let expected = Naive.conv2dBackward(
-            outputGradient, input: input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation,
-            groups: 1)
-        #expect(gradients.input == nil)
-        expectClose(gradients.weight, expected.weight, tolerance: 1e-4, "\(threads) threads")
-        expectClose(try #require(gradients.bias), expected.bias, tolerance: 1e-4, "\(threads) threads")
+        try ComputeThreads.withSettings(threads: threads) {
+            let c = Self.cases[3]
+            let input = randomTensor([5, c.channels, c.height, c.width], seed: 304)
+            let weight = randomTensor([c.outputChannels, c.channels, 3, 3], seed: 305)
+            let outputGradient = randomTensor(
+                try conv2d(input, weight: weight, stride: c.stride, padding: c.padding, dilation: c.dilation).shape,
+                seed: 306)
+            let gradients = try conv2dBackward(
+                outputGradient, input: input, weight: weight, hasBias: true, stride: c.stride, padding: c.padding,
+                dilation: c.dilation, computesInputGradient: false)
+            let expected = Naive.conv2dBackward(
+                outputGradient, input: input, weight: weight, stride: c.stride, padding: c.padding,
+                dilation: c.dilation,
+                groups: 1)
+            #expect(gradients.input == nil)
+            expectClose(gradients.weight, expected.weight, tolerance: 1e-4, "\(threads) threads")
+            expectClose(try #require(gradients.bias), expected.bias, tolerance: 1e-4, "\(threads) threads")
+        }
     }
 
     @Test(arguments: [cases[3], cases[9], cases[12], cases[14], cases[15]])

@@ -45,16 +45,8 @@ func expectTensorError(
 }
 
 /// Runs `body` with `threads` compute threads and no minimum parallel work (so small test shapes
-/// still take the parallel paths), then restores both settings. Suites calling it are serialized.
+/// still take the parallel paths), on this task only: suites running side by side keep theirs.
 /// - Throws: what `body` throws, or `TensorError` for a thread count outside 1...1024.
 func withParallelism(threads: Int, _ body: () throws -> Void) throws {
-    let previous = ComputeThreads.count
-    let work = ComputeThreads.minimumParallelWork
-    defer {
-        try? ComputeThreads.set(previous)
-        ComputeThreads.minimumParallelWork = work
-    }
-    try ComputeThreads.set(threads)
-    ComputeThreads.minimumParallelWork = 0
-    try body()
+    try ComputeThreads.withSettings(threads: threads, minimumParallelWork: 0, body)
 }
