@@ -6,7 +6,7 @@ let commands: [CommandEntry] = [
     CommandEntry(ModelsCommand.self), CommandEntry(TableCommand.self), CommandEntry(CompareCommand.self),
     CommandEntry(RunCommand.self), CommandEntry(BlocksCommand.self), CommandEntry(PeakCommand.self),
     CommandEntry(TrainCommand.self), CommandEntry(InferCommand.self), CommandEntry(ExportCommand.self),
-    CommandEntry(CompressCommand.self),
+    CommandEntry(CompressCommand.self), CommandEntry(QuantizeCommand.self),
 ]
 
 /// The top-level usage text, listing every command.

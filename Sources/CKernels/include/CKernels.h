@@ -140,6 +140,88 @@ void gn_pack_gemm_a(const float *a, size_t m, size_t k, size_t lda, float *packe
 /// Floats of workspace packedGEMM needs (its packed blocks of b), the same for every instruction set.
 size_t gn_gemm_workspace_size(void);
 
+// MARK: Int8
+
+/// Rows of the int8 weights per packed panel (every int8 GEMM micro-kernel's tile height).
+#define GN_INT8_PANEL_ROWS 4
+
+/// Instruction sets the int8 kernels are compiled for: plain C; AVX2 (u8 x s8 pairs by vpmaddubsw, kept exact by
+/// the sign trick below); AVX-VNNI (vpdpbusd on 256-bit vectors); AVX-512 VNNI (vpdpbusd on 512-bit vectors).
+typedef enum {
+    GN_INT8_GENERIC = 0,
+    GN_INT8_AVX2 = 1,
+    GN_INT8_AVXVNNI = 2,
+    GN_INT8_AVX512VNNI = 3
+} gn_int8_isa;
+
+/// How a kernel turns int32 sums into u8 codes, per output channel o:
+/// t = (float)(sum_o - inputZeroPoint * rowSum_o) * multiplier[o]; t = t + shift[o] (two roundings, never fused);
+/// t = min(max(t, lower), upper); code = t rounded half to even. multiplier = inputScale * weightScale[o] /
+/// outputScale, shift = bias[o] / outputScale + outputZeroPoint; lower and upper (0...255) carry a fused ReLU or
+/// ReLU6. Every instruction set computes exactly this, so their outputs are identical.
+typedef struct {
+    const float *multiplier;
+    const float *shift;
+    int inputZeroPoint;
+    float lower, upper;
+} gn_requantization;
+
+/// The int8 kernels of one instruction set. u8 activations carry their zero point; s8 weights lie in -127...127.
+typedef struct {
+    /// c [m, n] (u8, rows ldc bytes apart) = requantized A [m, k] · b [k, n] (u8, rows ldb bytes apart), A packed by
+    /// gn_pack_int8_a (s8 codes in -127...127 with their row sums; for a row range of a larger packed matrix, pass
+    /// the panel where the range starts and rows that start at a multiple of GN_INT8_PANEL_ROWS). The sums are exact
+    /// int32 (k * 255 * 127 < 2^31 for k < 66,000). workspace: gn_int8_workspace_size(k) bytes.
+    void (*gemm)(const signed char *packedA, int m, int k, const unsigned char *b, size_t ldb, int n,
+                 const gn_requantization *requantization, unsigned char *c, size_t ldc, void *workspace);
+    /// One channel: output[outH, outW] (u8) = requantized sum over the kH x kW taps of kernel (s8) times input
+    /// (u8 [H, W]), padding reading as inputZeroPoint; requantization's arrays are read at index 0 and its rowSum
+    /// is the sum of the taps. workspace: (H + 2*padH) * (W + 2*padW) + 4 * outW + 64 bytes.
+    void (*depthwisePlane)(const unsigned char *input, const signed char *kernel, const gn_window *window,
+                           const gn_requantization *requantization, void *workspace, unsigned char *output);
+    /// input [C, H, W] (u8) -> columns [C*kH*kW, outH*outW] (u8, rows ld bytes apart), padding as padValue.
+    void (*im2col)(const unsigned char *input, int channels, const gn_window *window, unsigned char padValue,
+                   unsigned char *columns, size_t ld);
+    /// One channel: output = the largest code in each window (padding never wins).
+    void (*maxPoolPlane)(const unsigned char *input, const gn_window *window, unsigned char *output);
+    /// One channel: output = the sum of each window's codes divided by its divisor, rounded half up (the codes
+    /// share one zero point, so this is the mean of the reals). With countPadding the divisor is kH*kW and padded
+    /// cells count as padValue (a real 0); without, it counts the cells inside the plane.
+    void (*averagePoolPlane)(const unsigned char *input, const gn_window *window, int countPadding,
+                             unsigned char padValue, unsigned char *output);
+    /// The mean of count codes, rounded half up.
+    unsigned char (*mean)(const unsigned char *values, size_t count);
+    /// output[i] = round(clamp(input[i] * inverseScale + zeroPoint)) into 0...255 (the clamp first, then rounding
+    /// half to even; NaN becomes zeroPoint): floats to codes.
+    void (*quantize)(const float *input, size_t count, float inverseScale, float zeroPoint, unsigned char *output);
+    /// output[i] = (input[i] - zeroPoint) * scale: codes to floats.
+    void (*dequantize)(const unsigned char *input, size_t count, float zeroPoint, float scale, float *output);
+    /// output[i] = round(clamp((first[i] - firstZero) * firstMultiplier + (second[i] - secondZero) *
+    /// secondMultiplier + outputZero, lower, upper)), rounded half to even, the products and sums rounded as written
+    /// left to right: a residual add of two codes into a third scale. second may be NULL (a requantizing copy).
+    void (*add)(const unsigned char *first, float firstZero, float firstMultiplier,
+                const unsigned char *_Nullable second, float secondZero, float secondMultiplier, size_t count,
+                float outputZero, float lower, float upper, unsigned char *output);
+} gn_int8_kernel_table;
+
+/// The int8 kernels compiled for `isa`, or NULL when this CPU (and its OS) cannot run them.
+const gn_int8_kernel_table *_Nullable gn_int8_kernels(gn_int8_isa isa);
+
+/// The widest int8 instruction set this CPU and OS support.
+gn_int8_isa gn_int8_best_isa(void);
+
+/// Bytes of a [m, k] matrix packed by gn_pack_int8_a: ceil(m / 4) panels of 16 * ceil(k / 4) codes, then one int32
+/// row sum per panel row.
+size_t gn_packed_int8_a_size(size_t m, size_t k);
+
+/// Packs a [m, k] (s8 in -127...127, rows lda apart) into panels of 4 rows: panel p holds, for each group of 4
+/// columns g < ceil(k / 4), the 4 codes a[4p + r][4g ... 4g + 3] of each row r in turn (0 past m or k); panels start
+/// 16 * ceil(k / 4) bytes apart; then the row sums as int32 (0 for rows past m).
+void gn_pack_int8_a(const signed char *a, size_t m, size_t k, size_t lda, signed char *packed);
+
+/// Bytes of workspace the int8 gemm kernels need for depth k (one packed block of b), every instruction set.
+size_t gn_int8_workspace_size(size_t k);
+
 #pragma clang assume_nonnull end
 
 #ifdef __cplusplus

@@ -43,4 +43,29 @@ struct ArenaLayout {
         self.offsets = offsets
         self.size = size
     }
+
+    /// The layout of `builder`'s buffers: each lives from the step that first writes it to the
+    /// last that reads it (the input from before the first step, the output past the last).
+    init(_ builder: PlanBuilder, input: PlannedValue, output: PlannedValue) {
+        let count = builder.steps.count
+        var live = builder.bufferSizes.map { Buffer(size: $0, firstWrite: count, lastRead: -1) }
+        func touch(_ value: PlannedValue, at index: Int, writing: Bool) {
+            let buffer = builder.root(of: value.id).buffer
+            if writing {
+                live[buffer].firstWrite = Swift.min(live[buffer].firstWrite, index)
+            } else {
+                live[buffer].lastRead = Swift.max(live[buffer].lastRead, index)
+            }
+        }
+        touch(input, at: -1, writing: true)
+        touch(output, at: count, writing: false)
+        for (index, step) in builder.steps.enumerated() {
+            for value in step.inputs { touch(value, at: index, writing: false) }
+            touch(step.output, at: index, writing: true)
+        }
+        for index in live.indices where live[index].lastRead < live[index].firstWrite {
+            live[index].lastRead = live[index].firstWrite
+        }
+        self.init(live)
+    }
 }

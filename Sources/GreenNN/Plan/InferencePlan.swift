@@ -65,6 +65,14 @@ public final class InferencePlan: CustomStringConvertible {
     private let input: StridedBatch
     private let output: StridedBatch
     private let workspace = Workspace()
+    /// The builder's buffer the input is copied into (calibration observes it by this index).
+    let inputBuffer: Int
+    /// The builder's buffer each step writes, and the region it writes.
+    let stepOutputs: [(buffer: Int, region: StridedBatch)]
+    /// Buffers of the builder.
+    let bufferCount: Int
+    /// For each pooling step that owns its output buffer: that buffer and its input's.
+    let poolingBuffers: [(output: Int, input: Int)]
 
     /// Plans `model` for inputs of shape `input`, each kernel picked by `kernelSelection`.
     /// - Throws: `LayerError` (with the failing layer's path) when the shape does not fit the model.
@@ -74,26 +82,7 @@ public final class InferencePlan: CustomStringConvertible {
         let inputValue = builder.input(input)
         let outputValue = try builder.planLayer(model, input: inputValue)
         builder.share(outputValue)
-        let count = builder.steps.count
-        var live = builder.bufferSizes.map { ArenaLayout.Buffer(size: $0, firstWrite: count, lastRead: -1) }
-        func touch(_ value: PlannedValue, at index: Int, writing: Bool) {
-            let buffer = builder.root(of: value.id).buffer
-            if writing {
-                live[buffer].firstWrite = Swift.min(live[buffer].firstWrite, index)
-            } else {
-                live[buffer].lastRead = Swift.max(live[buffer].lastRead, index)
-            }
-        }
-        touch(inputValue, at: -1, writing: true)
-        touch(outputValue, at: count, writing: false)
-        for (index, step) in builder.steps.enumerated() {
-            for value in step.inputs { touch(value, at: index, writing: false) }
-            touch(step.output, at: index, writing: true)
-        }
-        for index in live.indices where live[index].lastRead < live[index].firstWrite {
-            live[index].lastRead = live[index].firstWrite
-        }
-        let layout = ArenaLayout(live)
+        let layout = ArenaLayout(builder, input: inputValue, output: outputValue)
         let arena = PackedFloats(count: layout.size) { $0.initialize(repeating: 0, count: layout.size) }
         func resolve(_ value: PlannedValue) -> StridedBatch {
             let (buffer, offset, imageSize) = builder.root(of: value.id)
@@ -106,6 +95,13 @@ public final class InferencePlan: CustomStringConvertible {
         }
         self.arena = arena
         self.planned = builder.steps
+        self.inputBuffer = builder.root(of: inputValue.id).buffer
+        self.stepOutputs = builder.steps.map { (builder.root(of: $0.output.id).buffer, resolve($0.output)) }
+        self.bufferCount = builder.bufferSizes.count
+        self.poolingBuffers = builder.steps.compactMap { step in
+            guard step is PoolingStep, builder.records[step.output.id].parent == nil else { return nil }
+            return (builder.root(of: step.output.id).buffer, builder.root(of: step.inputs[0].id).buffer)
+        }
         self.input = resolve(inputValue)
         self.output = resolve(outputValue)
         self.inputShape = input

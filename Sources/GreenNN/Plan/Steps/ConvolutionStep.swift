@@ -46,10 +46,14 @@ final class ConvolutionStep: FinishingStep {
     let inputs: [PlannedValue]
     let output: PlannedValue
     var finish = ChannelFinish()
-    private let weight: [Float]
-    private let bias: [Float]?
-    private let groups: Int
-    private let geometry: WindowGeometry
+    /// The layer's weights `[O, C/groups·kH·kW]`, as the model holds them.
+    let weight: [Float]
+    /// Its bias, or nil.
+    let bias: [Float]?
+    /// Its groups.
+    let groups: Int
+    /// Its window.
+    let geometry: WindowGeometry
     /// The algorithms that can compute this conv, the shape's choice first.
     let candidates: [Algorithm]
     /// The algorithm it runs.

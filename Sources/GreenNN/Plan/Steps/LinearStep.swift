@@ -5,8 +5,10 @@ final class LinearStep: FinishingStep {
     let inputs: [PlannedValue]
     let output: PlannedValue
     var finish = ChannelFinish()
-    private let weight: [Float]
-    private let bias: [Float]?
+    /// The layer's weights `[out, in]`.
+    let weight: [Float]
+    /// Its bias, or nil.
+    let bias: [Float]?
     private var packed: (weights: PackedFloats, shift: PackedFloats?)?
     private var buffers: (source: StridedBatch, target: StridedBatch)?
 

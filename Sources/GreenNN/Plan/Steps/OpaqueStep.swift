@@ -5,7 +5,8 @@ final class OpaqueStep: PlanStep {
     var origin: PlanStepOrigin
     let inputs: [PlannedValue]
     let output: PlannedValue
-    private let layer: any Layer
+    /// The layer whose `forward(_:)` it runs.
+    let layer: any Layer
     private let macs: Int
     private var buffers: (source: StridedBatch, target: StridedBatch)?
 

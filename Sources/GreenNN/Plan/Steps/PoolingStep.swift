@@ -13,7 +13,8 @@ final class PoolingStep: PlanStep {
     var origin: PlanStepOrigin
     let inputs: [PlannedValue]
     let output: PlannedValue
-    private let mode: Mode
+    /// Which pooling, over which window.
+    let mode: Mode
     private var buffers: (source: StridedBatch, target: StridedBatch)?
 
     /// Pools `input` into `output`.

@@ -1,0 +1,402 @@
+// The int8 kernel bodies (no include guard: included once per int8 instruction set by Int8Kernels.c, with
+// GN_I8_TARGET, GN_I8_NAME(x) and GN_I8_KIND defined). u8 activations with a zero point, s8 weights in -127...127,
+// exact int32 sums, and one requantization formula (gn_requantization in CKernels.h) that every instruction set
+// computes with the same float operations in the same order, so that their outputs are identical.
+//
+// gemm: c = requantize(A · b), A packed once (gn_pack_int8_a: groups of 4 codes along k per row), b packed per call
+// into the workspace, a tile of GN_I8_NR columns at a time, as groups of 4 codes along k per column: one 32-bit lane
+// holds the 4 codes one vpdpbusd (or a vpmaddubsw + vpmaddwd pair) multiplies by a row's 4 broadcast weights.
+//   AVX-512 VNNI: 4 rows x 64 columns in 16 zmm accumulators.
+//   AVX-VNNI: 4 rows x 24 columns in 12 ymm accumulators.
+//   AVX2: 4 rows x 16 columns. vpmaddubsw multiplies u8 by s8 and adds pairs into s16, which saturates for u8
+//     codes: 255·127·2 > 32767. So b is packed as s8 (code - 128, by flipping the top bit) and the kernel computes
+//     |b| · (a · sign(b)): |b| <= 128 and |a| <= 127 (never -128) keep each pair within 2·128·127 = 32512, exactly.
+//     The 128 it subtracted comes back as 128 · rowSum.
+//   generic: plain loops over the same packing.
+
+#if GN_I8_KIND == 3
+#define GN_I8_LANES 16
+#define GN_I8_NV 4
+#elif GN_I8_KIND == 2
+#define GN_I8_LANES 8
+#define GN_I8_NV 3
+#elif GN_I8_KIND == 1
+#define GN_I8_LANES 8
+#define GN_I8_NV 2
+#else
+#define GN_I8_LANES 8
+#define GN_I8_NV 1
+#endif
+#define GN_I8_NR (GN_I8_LANES * GN_I8_NV)
+
+// Rounds a float in [-2^22, 2^22] half to even, as cvtps2dq does: adding and subtracting 1.5 * 2^23 leaves the
+// nearest integer (float adds round to nearest even and this file never lets the compiler reassociate them).
+GN_I8_TARGET static inline int GN_I8_NAME(roundEven)(float value) {
+    const float magic = 12582912.0f;
+    return (int)((value + magic) - magic);
+}
+
+// The requantization of one row of int32 sums (the scalar form of what the gemm tiles do with vectors).
+GN_I8_TARGET static inline void GN_I8_NAME(requantizeRow)(const int32_t *sums, int count, int32_t correction,
+                                                          float multiplier, float shift, float lower, float upper,
+                                                          unsigned char *output) {
+#pragma clang fp contract(off)
+    for (int i = 0; i < count; i++) {
+        float t = (float)(sums[i] + correction) * multiplier;
+        t = t + shift;
+        t = t > lower ? t : lower;
+        t = t < upper ? t : upper;
+        output[i] = (unsigned char)GN_I8_NAME(roundEven)(t);
+    }
+}
+
+// Copies columns [0, cols) of b [k, *] into the workspace as [ceil(k/4)][GN_I8_NR][4] (columns past cols and
+// depths past k as 0); AVX2 flips each code's top bit (code - 128 as s8).
+GN_I8_TARGET static void GN_I8_NAME(packB)(const unsigned char *restrict b, size_t ldb, int k, int cols,
+                                           unsigned char *restrict packed) {
+    const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
+    const int groups = (k + 3) / 4;
+    for (int g = 0; g < groups; g++) {
+        unsigned char *restrict out = packed + (size_t)g * GN_I8_NR * 4;
+        for (int i = 0; i < 4; i++) {
+            const int t = 4 * g + i;
+            if (t < k) {
+                const unsigned char *restrict row = b + (size_t)t * ldb;
+                for (int j = 0; j < cols; j++) out[4 * j + i] = row[j] ^ flip;
+            } else {
+                for (int j = 0; j < cols; j++) out[4 * j + i] = flip;
+            }
+            for (int j = cols; j < GN_I8_NR; j++) out[4 * j + i] = flip;
+        }
+    }
+}
+
+#if GN_I8_KIND >= 1
+// One tile of rows < rows (of GN_INT8_PANEL_ROWS) and columns < cols, nv vectors wide (a constant once inlined).
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(tile)(const int nv, const signed char *restrict a, const unsigned char *restrict b, int groups,
+                 const int32_t *restrict rowSums, const gn_requantization *restrict rq, int row0, int rows,
+                 unsigned char *restrict c, size_t ldc, int cols) {
+#if GN_I8_KIND == 3
+    typedef __m512i ivec;
+#define GN_I8_ZERO() _mm512_setzero_si512()
+#define GN_I8_LOAD(p) _mm512_load_si512((const void *)(p))
+#define GN_I8_SET1(x) _mm512_set1_epi32(x)
+#define GN_I8_ADD(x, y) _mm512_add_epi32(x, y)
+#else
+    typedef __m256i ivec;
+#define GN_I8_ZERO() _mm256_setzero_si256()
+#define GN_I8_LOAD(p) _mm256_load_si256((const ivec *)(p))
+#define GN_I8_SET1(x) _mm256_set1_epi32(x)
+#define GN_I8_ADD(x, y) _mm256_add_epi32(x, y)
+#endif
+    ivec acc[GN_INT8_PANEL_ROWS][GN_I8_NV];
+#pragma unroll
+    for (int r = 0; r < GN_INT8_PANEL_ROWS; r++)
+#pragma unroll
+        for (int v = 0; v < nv; v++) acc[r][v] = GN_I8_ZERO();
+#if GN_I8_KIND == 1
+    const __m256i ones = _mm256_set1_epi16(1);
+#endif
+    for (int g = 0; g < groups; g++) {
+        ivec y[GN_I8_NV];
+#pragma unroll
+        for (int v = 0; v < nv; v++) y[v] = GN_I8_LOAD(b + (size_t)g * GN_I8_NR * 4 + v * GN_I8_LANES * 4);
+#if GN_I8_KIND == 1
+        ivec magnitude[GN_I8_NV];
+#pragma unroll
+        for (int v = 0; v < nv; v++) magnitude[v] = _mm256_abs_epi8(y[v]);
+#endif
+#pragma unroll
+        for (int r = 0; r < GN_INT8_PANEL_ROWS; r++) {
+            int32_t quad;
+            memcpy(&quad, a + ((size_t)g * GN_INT8_PANEL_ROWS + r) * 4, sizeof quad);
+            const ivec x = GN_I8_SET1(quad);
+#pragma unroll
+            for (int v = 0; v < nv; v++) {
+#if GN_I8_KIND == 3
+                acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], y[v], x);
+#elif GN_I8_KIND == 2
+                acc[r][v] = _mm256_dpbusd_avx_epi32(acc[r][v], y[v], x);
+#else
+                const __m256i pairs = _mm256_maddubs_epi16(magnitude[v], _mm256_sign_epi8(x, y[v]));
+                acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(pairs, ones));
+#endif
+            }
+        }
+    }
+    const int offset = GN_I8_KIND == 1 ? 128 : 0;
+    for (int r = 0; r < rows; r++) {
+        const int32_t correction = (offset - rq->inputZeroPoint) * rowSums[r];
+        const float multiplier = rq->multiplier[row0 + r], shift = rq->shift[row0 + r];
+        unsigned char *restrict out = c + (size_t)r * ldc;
+#pragma unroll
+        for (int v = 0; v < nv; v++) {
+            const int done = v * GN_I8_LANES;
+            if (done >= cols) break;
+            const int count = cols - done < GN_I8_LANES ? cols - done : GN_I8_LANES;
+            const ivec sums = GN_I8_ADD(acc[r][v], GN_I8_SET1(correction));
+#if GN_I8_KIND == 3
+            __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(sums), _mm512_set1_ps(multiplier));
+            t = _mm512_add_ps(t, _mm512_set1_ps(shift));
+            t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(rq->lower)), _mm512_set1_ps(rq->upper));
+            _mm512_mask_cvtepi32_storeu_epi8(out + done, (__mmask16)((1u << count) - 1), _mm512_cvtps_epi32(t));
+#else
+            __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_set1_ps(multiplier));
+            t = _mm256_add_ps(t, _mm256_set1_ps(shift));
+            t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(rq->lower)), _mm256_set1_ps(rq->upper));
+            const __m256i codes = _mm256_cvtps_epi32(t);
+            const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(codes), _mm256_extracti128_si256(codes, 1));
+            const __m128i bytes = _mm_packus_epi16(words, words);
+            if (count == GN_I8_LANES) {
+                _mm_storel_epi64((__m128i *)(out + done), bytes);
+            } else {
+                unsigned char lane[16];
+                _mm_storeu_si128((__m128i *)lane, bytes);
+                memcpy(out + done, lane, (size_t)count);
+            }
+#endif
+        }
+    }
+#undef GN_I8_ZERO
+#undef GN_I8_LOAD
+#undef GN_I8_SET1
+#undef GN_I8_ADD
+}
+#else
+// The generic tile: plain loops, sums of the true u8 codes.
+GN_I8_TARGET static void GN_I8_NAME(tile)(const int nv, const signed char *restrict a, const unsigned char *restrict b,
+                                          int groups, const int32_t *restrict rowSums,
+                                          const gn_requantization *restrict rq, int row0, int rows,
+                                          unsigned char *restrict c, size_t ldc, int cols) {
+    (void)nv;
+    int32_t sums[GN_INT8_PANEL_ROWS][GN_I8_NR] = {{0}};
+    for (int g = 0; g < groups; g++) {
+        const unsigned char *restrict column = b + (size_t)g * GN_I8_NR * 4;
+        for (int r = 0; r < GN_INT8_PANEL_ROWS; r++) {
+            const signed char *restrict quad = a + ((size_t)g * GN_INT8_PANEL_ROWS + r) * 4;
+            for (int j = 0; j < GN_I8_NR; j++) {
+                sums[r][j] += quad[0] * column[4 * j] + quad[1] * column[4 * j + 1] + quad[2] * column[4 * j + 2] +
+                              quad[3] * column[4 * j + 3];
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        GN_I8_NAME(requantizeRow)(sums[r], cols, -rq->inputZeroPoint * rowSums[r], rq->multiplier[row0 + r],
+                                  rq->shift[row0 + r], rq->lower, rq->upper, c + (size_t)r * ldc);
+    }
+}
+#endif
+
+GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int k, const unsigned char *b,
+                                          size_t ldb, int n, const gn_requantization *rq, unsigned char *c,
+                                          size_t ldc, void *workspace) {
+    if (m <= 0 || n <= 0) return;
+    const int groups = (k + 3) / 4, panels = (m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
+    const int32_t *rowSums = (const int32_t *)(const void *)(packedA + (size_t)panels * GN_INT8_PANEL_ROWS * 4 *
+                                                                           (size_t)groups);
+    unsigned char *packed = (unsigned char *)(((uintptr_t)workspace + 63) & ~(uintptr_t)63);
+    for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
+        const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
+        GN_I8_NAME(packB)(b + j0, ldb, k, cols, packed);
+        const int nv = (cols + GN_I8_LANES - 1) / GN_I8_LANES;
+        for (int p = 0; p < panels; p++) {
+            const int row0 = p * GN_INT8_PANEL_ROWS;
+            const int rows = m - row0 < GN_INT8_PANEL_ROWS ? m - row0 : GN_INT8_PANEL_ROWS;
+            const signed char *panel = packedA + (size_t)p * GN_INT8_PANEL_ROWS * 4 * (size_t)groups;
+            unsigned char *out = c + (size_t)row0 * ldc + (size_t)j0;
+            switch (nv) {
+#if GN_I8_NV >= 4
+            case 4:
+                GN_I8_NAME(tile)(4, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
+                break;
+#endif
+#if GN_I8_NV >= 3
+            case 3:
+                GN_I8_NAME(tile)(3, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
+                break;
+#endif
+#if GN_I8_NV >= 2
+            case 2:
+                GN_I8_NAME(tile)(2, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
+                break;
+#endif
+            default:
+                GN_I8_NAME(tile)(1, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
+                break;
+            }
+        }
+    }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restrict input,
+                                                    const signed char *restrict kernel, const gn_window *w,
+                                                    const gn_requantization *rq, void *workspace,
+                                                    unsigned char *restrict output) {
+    const int paddedHeight = w->inputHeight + 2 * w->paddingHeight;
+    const int paddedWidth = w->inputWidth + 2 * w->paddingWidth;
+    unsigned char *restrict padded = workspace;
+    int32_t *restrict sums = (int32_t *)(((uintptr_t)(padded + (size_t)paddedHeight * paddedWidth) + 63) &
+                                         ~(uintptr_t)63);
+    memset(padded, rq->inputZeroPoint, (size_t)paddedHeight * paddedWidth);
+    for (int y = 0; y < w->inputHeight; y++) {
+        memcpy(padded + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth,
+               input + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
+    }
+    int32_t tapSum = 0;
+    for (int t = 0; t < w->kernelHeight * w->kernelWidth; t++) tapSum += kernel[t];
+    const int32_t correction = -rq->inputZeroPoint * tapSum;
+    for (int oy = 0; oy < w->outputHeight; oy++) {
+        for (int ox = 0; ox < w->outputWidth; ox++) sums[ox] = 0;
+        for (int ky = 0; ky < w->kernelHeight; ky++) {
+            const unsigned char *restrict row =
+                padded + (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth;
+            for (int kx = 0; kx < w->kernelWidth; kx++) {
+                const int32_t tap = kernel[ky * w->kernelWidth + kx];
+                const unsigned char *restrict source = row + kx * w->dilationWidth;
+                if (w->strideWidth == 1) {
+                    for (int ox = 0; ox < w->outputWidth; ox++) sums[ox] += tap * source[ox];
+                } else {
+                    for (int ox = 0; ox < w->outputWidth; ox++) sums[ox] += tap * source[(size_t)ox * w->strideWidth];
+                }
+            }
+        }
+        GN_I8_NAME(requantizeRow)(sums, w->outputWidth, correction, rq->multiplier[0], rq->shift[0], rq->lower,
+                                  rq->upper, output + (size_t)oy * w->outputWidth);
+    }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input, int channels, const gn_window *w,
+                                            unsigned char padValue, unsigned char *restrict columns, size_t ld) {
+    for (int ch = 0; ch < channels; ch++) {
+        const unsigned char *restrict plane = input + (size_t)ch * w->inputHeight * w->inputWidth;
+        for (int ky = 0; ky < w->kernelHeight; ky++) {
+            for (int kx = 0; kx < w->kernelWidth; kx++) {
+                unsigned char *restrict out =
+                    columns + ((size_t)(ch * w->kernelHeight + ky) * w->kernelWidth + kx) * ld;
+                for (int oy = 0; oy < w->outputHeight; oy++) {
+                    const int y = oy * w->strideHeight - w->paddingHeight + ky * w->dilationHeight;
+                    unsigned char *restrict line = out + (size_t)oy * w->outputWidth;
+                    if (y < 0 || y >= w->inputHeight) {
+                        memset(line, padValue, (size_t)w->outputWidth);
+                        continue;
+                    }
+                    const unsigned char *restrict source = plane + (size_t)y * w->inputWidth;
+                    for (int ox = 0; ox < w->outputWidth; ox++) {
+                        const int x = ox * w->strideWidth - w->paddingWidth + kx * w->dilationWidth;
+                        line[ox] = x >= 0 && x < w->inputWidth ? source[x] : padValue;
+                    }
+                }
+            }
+        }
+    }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(maxPoolPlane)(const unsigned char *restrict input, const gn_window *w,
+                                                  unsigned char *restrict output) {
+    for (int oy = 0; oy < w->outputHeight; oy++) {
+        for (int ox = 0; ox < w->outputWidth; ox++) {
+            unsigned char best = 0;
+            for (int ky = 0; ky < w->kernelHeight; ky++) {
+                const int y = oy * w->strideHeight - w->paddingHeight + ky * w->dilationHeight;
+                if (y < 0 || y >= w->inputHeight) continue;
+                for (int kx = 0; kx < w->kernelWidth; kx++) {
+                    const int x = ox * w->strideWidth - w->paddingWidth + kx * w->dilationWidth;
+                    if (x < 0 || x >= w->inputWidth) continue;
+                    const unsigned char value = input[(size_t)y * w->inputWidth + x];
+                    best = value > best ? value : best;
+                }
+            }
+            output[(size_t)oy * w->outputWidth + ox] = best;
+        }
+    }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(averagePoolPlane)(const unsigned char *restrict input, const gn_window *w,
+                                                      int countPadding, unsigned char padValue,
+                                                      unsigned char *restrict output) {
+    for (int oy = 0; oy < w->outputHeight; oy++) {
+        for (int ox = 0; ox < w->outputWidth; ox++) {
+            uint32_t sum = 0, inside = 0, padded = 0;
+            for (int ky = 0; ky < w->kernelHeight; ky++) {
+                const int y = oy * w->strideHeight - w->paddingHeight + ky;
+                for (int kx = 0; kx < w->kernelWidth; kx++) {
+                    const int x = ox * w->strideWidth - w->paddingWidth + kx;
+                    if (y >= 0 && y < w->inputHeight && x >= 0 && x < w->inputWidth) {
+                        sum += input[(size_t)y * w->inputWidth + x];
+                        inside += 1;
+                    } else if (y < w->inputHeight + w->paddingHeight && x < w->inputWidth + w->paddingWidth) {
+                        padded += 1;
+                    }
+                }
+            }
+            uint32_t divisor = inside;
+            if (countPadding) {
+                sum += padded * padValue;
+                divisor += padded;
+            }
+            divisor = divisor ? divisor : 1;
+            output[(size_t)oy * w->outputWidth + ox] = (unsigned char)((2 * sum + divisor) / (2 * divisor));
+        }
+    }
+}
+
+GN_I8_TARGET static unsigned char GN_I8_NAME(mean)(const unsigned char *restrict values, size_t count) {
+    uint64_t sum = 0;
+    for (size_t i = 0; i < count; i++) sum += values[i];
+    const uint64_t divisor = count ? count : 1;
+    return (unsigned char)((2 * sum + divisor) / (2 * divisor));
+}
+
+GN_I8_TARGET static void GN_I8_NAME(quantize)(const float *restrict input, size_t count, float inverseScale,
+                                              float zeroPoint, unsigned char *restrict output) {
+#pragma clang fp contract(off)
+    for (size_t i = 0; i < count; i++) {
+        float t = input[i] * inverseScale;
+        t = t + zeroPoint;
+        t = t == t ? t : zeroPoint;
+        t = t > 0 ? t : 0;
+        t = t < 255 ? t : 255;
+        output[i] = (unsigned char)GN_I8_NAME(roundEven)(t);
+    }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(dequantize)(const unsigned char *restrict input, size_t count, float zeroPoint,
+                                                float scale, float *restrict output) {
+#pragma clang fp contract(off)
+    for (size_t i = 0; i < count; i++) output[i] = ((float)input[i] - zeroPoint) * scale;
+}
+
+GN_I8_TARGET static void GN_I8_NAME(add)(const unsigned char *restrict first, float firstZero, float firstMultiplier,
+                                         const unsigned char *restrict second, float secondZero,
+                                         float secondMultiplier, size_t count, float outputZero, float lower,
+                                         float upper, unsigned char *restrict output) {
+#pragma clang fp contract(off)
+    for (size_t i = 0; i < count; i++) {
+        float t = ((float)first[i] - firstZero) * firstMultiplier;
+        if (second) {
+            const float u = ((float)second[i] - secondZero) * secondMultiplier;
+            t = t + u;
+        }
+        t = t + outputZero;
+        t = t > lower ? t : lower;
+        t = t < upper ? t : upper;
+        output[i] = (unsigned char)GN_I8_NAME(roundEven)(t);
+    }
+}
+
+static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
+    .gemm = GN_I8_NAME(gemm),
+    .depthwisePlane = GN_I8_NAME(depthwisePlane),
+    .im2col = GN_I8_NAME(im2col),
+    .maxPoolPlane = GN_I8_NAME(maxPoolPlane),
+    .averagePoolPlane = GN_I8_NAME(averagePoolPlane),
+    .mean = GN_I8_NAME(mean),
+    .quantize = GN_I8_NAME(quantize),
+    .dequantize = GN_I8_NAME(dequantize),
+    .add = GN_I8_NAME(add),
+};
+
+#undef GN_I8_LANES
+#undef GN_I8_NV
+#undef GN_I8_NR

@@ -1,0 +1,176 @@
+import Foundation
+
+/// A quantized model compiled for inference on one input shape: the float plan's graph (BatchNorm
+/// folded, activations fused, concatenations in place, one arena) with every tensor held as u8
+/// codes and every conv, linear layer, pool and add on the int8 kernels of `instructionSet`.
+///
+/// A call quantizes the input with its calibrated scale, runs the steps, and dequantizes the
+/// output. After the first call it allocates nothing unless the model has opaque layers.
+///
+/// ```swift
+/// let plan = try model.quantized(calibratingOn: batches).inferencePlan(for: [1, 3, 32, 32])
+/// let logits = try plan(image)
+/// print(plan)      // each step, its int8 kernel, its MACs
+/// ```
+public final class QuantizedPlan: CustomStringConvertible {
+    /// The input shape the plan was built for.
+    public let inputShape: Shape
+    /// The shape of its output.
+    public let outputShape: Shape
+    /// The steps in execution order (model MACs equal executed MACs: no Winograd in int8).
+    public let steps: [InferencePlan.Step]
+    /// Bytes of the u8 activation arena.
+    public let arenaBytes: Int
+    /// Bytes of the weights it holds: int8 codes (packed) and per-channel requantization floats.
+    public let weightBytes: Int
+    /// The int8 kernels it runs.
+    public let instructionSet: Int8InstructionSet
+    /// The scale and zero point of the input and of the output.
+    public let inputQuantization: QuantizationParameters
+    /// The scale and zero point of the output.
+    public let outputQuantization: QuantizationParameters
+
+    private let planned: [any Int8PlanStep]
+    private let arena: ByteArena
+    private let input: Int8Batch
+    private let output: Int8Batch
+    private let workspace = Workspace()
+
+    init(_ quantized: QuantizedModel, input shape: Shape, instructionSet: Int8InstructionSet) throws {
+        _ = try quantized.model.cost(for: shape)
+        let builder = PlanBuilder()
+        let inputValue = builder.input(shape)
+        let outputValue = try builder.planLayer(quantized.model, input: inputValue)
+        builder.share(outputValue)
+        guard builder.bufferSizes.count == quantized.bufferCount else {
+            throw LayerError.invalidConfiguration(
+                "QuantizedPlan",
+                "the model plans \(builder.bufferSizes.count) tensors, calibration saw \(quantized.bufferCount):"
+                    + " quantize it again after changing its layers")
+        }
+        let layout = ArenaLayout(builder, input: inputValue, output: outputValue)
+        let arena = ByteArena(bytes: layout.size)
+        func resolve(_ value: PlannedValue) -> Int8Batch {
+            let (buffer, offset, imageSize) = builder.root(of: value.id)
+            return Int8Batch(
+                base: arena.base + layout.offsets[buffer] + offset, shape: value.shape, imageStride: imageSize)
+        }
+        func parameters(_ value: PlannedValue) -> QuantizationParameters {
+            quantized.activations[builder.root(of: value.id).buffer] ?? QuantizationParameters(covering: 0, 1)
+        }
+        let binding = Int8Binding(resolve: resolve, parameters: parameters, instructionSet: instructionSet)
+        var planned: [any Int8PlanStep] = []
+        for step in builder.steps {
+            switch step {
+            case let step as ConvolutionStep: planned.append(Int8ConvolutionStep(step, binding: binding))
+            case let step as LinearStep: planned.append(Int8LinearStep(step, binding: binding))
+            case let step as PoolingStep: planned.append(Int8PoolingStep(step, binding: binding))
+            case let step as AffineClampStep: planned.append(Int8ElementwiseStep(step, binding: binding))
+            case let step as CopyStep: planned.append(Int8ElementwiseStep(step, binding: binding))
+            case let step as OpaqueStep: planned.append(Int8OpaqueStep(step, binding: binding))
+            default:
+                throw LayerError.invalidConfiguration(
+                    "QuantizedPlan", "\(step.origin.path) (\(step.origin.kind)) has no int8 step")
+            }
+        }
+        self.inputShape = shape
+        self.outputShape = outputValue.shape
+        self.instructionSet = instructionSet
+        self.arena = arena
+        self.planned = planned
+        self.input = resolve(inputValue)
+        self.output = resolve(outputValue)
+        self.inputQuantization = parameters(inputValue)
+        self.outputQuantization = parameters(outputValue)
+        self.arenaBytes = layout.size
+        self.weightBytes = planned.reduce(0) { $0 + $1.weightBytes }
+        self.steps = planned.map { step in
+            InferencePlan.Step(
+                path: step.origin.path, kind: step.origin.kind, fused: step.origin.fused, kernel: step.kernel,
+                outputShape: step.outputShape, modelMACs: step.modelMACs, executedMACs: step.modelMACs)
+        }
+    }
+
+    /// Runs the plan on `input` and returns a new float tensor.
+    /// - Throws: `LayerError` when `input` does not have `inputShape`, or an opaque layer's error.
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        var result = Tensor(uninitializedShape: outputShape)
+        try run(input, into: &result)
+        return result
+    }
+
+    /// Runs the plan on `input`, writing `output` (of `outputShape`) in place.
+    /// - Throws: `LayerError` naming both shapes when `input` or `output` has another shape than
+    ///   the plan was built for, or an opaque layer's error.
+    public func run(_ input: Tensor, into output: inout Tensor) throws {
+        try run(input, into: &output) { _, body in try body() }
+    }
+
+    /// `run(_:into:)` with each step wrapped by `around(index, body)`, which must call `body`
+    /// once: how `greenbench run --layers` times the steps.
+    /// - Throws: as `run(_:into:)`, or what `around` throws.
+    public func run(
+        _ input: Tensor, into output: inout Tensor, around: (Int, () throws -> Void) throws -> Void
+    ) throws {
+        guard input.shape == inputShape else {
+            throw LayerError.inputShape(
+                "QuantizedPlan", expected: "\(inputShape) (the shape the plan was built for)", actual: input.shape)
+        }
+        guard output.shape == outputShape else {
+            throw LayerError.inputShape(
+                "QuantizedPlan", expected: "an output tensor of \(outputShape)", actual: output.shape)
+        }
+        let (source, scale, isa) = (self.input, inputQuantization, instructionSet)
+        input.withUnsafeBufferPointer { buffer in
+            for image in 0..<source.batch {
+                int8Quantize(
+                    buffer.baseAddress! + image * source.imageSize, count: source.imageSize,
+                    inverseScale: 1 / scale.scale, zeroPoint: scale.zeroPoint, into: source.image(image),
+                    instructionSet: isa)
+            }
+        }
+        for (index, step) in planned.enumerated() {
+            try around(index) { try step.run(workspace: workspace) }
+        }
+        let (result, outputScale) = (self.output, outputQuantization)
+        output.withUnsafeMutableBufferPointer { buffer in
+            for image in 0..<result.batch {
+                int8Dequantize(
+                    result.image(image), count: result.imageSize, zeroPoint: outputScale.zeroPoint,
+                    scale: outputScale.scale, into: buffer.baseAddress! + image * result.imageSize, instructionSet: isa)
+            }
+        }
+    }
+
+    /// Model MACs of the whole plan, all executed in int8.
+    public var modelMACs: Int { steps.reduce(0) { $0 + $1.modelMACs } }
+
+    /// One line per step (path, kind with what was fused, kernel, output shape, MACs), then the
+    /// arena and weight bytes and the input and output quantization.
+    public var description: String {
+        var lines = ["QuantizedPlan \(inputShape) -> \(outputShape): \(steps.count) steps, \(instructionSet.rawValue)"]
+        for (index, step) in steps.enumerated() {
+            let kind = ([step.kind] + step.fused).joined(separator: "+")
+            lines.append(
+                "  \(index): \(step.path.isEmpty ? "-" : step.path) \(kind) [\(step.kernel)] -> \(step.outputShape)"
+                    + " MACs \(step.modelMACs)")
+        }
+        lines.append("arena \(arenaBytes) bytes, weights \(weightBytes) bytes")
+        lines.append("input \(inputQuantization), output \(outputQuantization)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The bytes of a quantized plan's arena, zeroed, 64-byte aligned.
+private final class ByteArena {
+    let base: UnsafeMutablePointer<UInt8>
+
+    init(bytes: Int) {
+        base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(64, bytes), alignment: 64)
+            .initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(64, bytes))
+    }
+
+    deinit {
+        base.deallocate()
+    }
+}

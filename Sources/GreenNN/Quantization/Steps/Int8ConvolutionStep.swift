@@ -1,0 +1,77 @@
+/// A convolution in a quantized plan: the float step's weights, with its BatchNorm scale folded
+/// in, quantized per output channel; its bias, BatchNorm shift, activation clamp and the output's
+/// scale applied in the requantization as codes are stored. Depthwise convs run on the direct
+/// int8 kernel, the others through im2col (none for 1x1) and the int8 GEMM.
+final class Int8ConvolutionStep: Int8PlanStep {
+    let origin: PlanStepOrigin
+    let outputShape: Shape
+    let modelMACs: Int
+    let weightBytes: Int
+    private let geometry: WindowGeometry
+    private let requantization: Int8Requantization
+    private let codes: [Int8]
+    private let packed: [PackedInt8Matrix]
+    private let depthwise: Bool
+    private let source: Int8Batch
+    private let target: Int8Batch
+    private let instructionSet: Int8InstructionSet
+
+    /// Quantizes `step` with `binding`'s scales.
+    init(_ step: ConvolutionStep, binding: Int8Binding) {
+        let (input, output) = (step.inputs[0], step.output)
+        let outputChannels = output.shape[1]
+        let rowLength = step.weight.count / outputChannels
+        let (folded, shift) = step.finish.folding(weights: step.weight, rowLength: rowLength, bias: step.bias)
+        let weights = ChannelWeights(quantizing: folded, rows: outputChannels)
+        let (inputScale, outputScale) = (binding.parameters(input), binding.parameters(output))
+        let bounds = binding.codeBounds(step.finish, output: outputScale)
+        requantization = Int8Requantization(
+            multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
+            shifts: (0..<outputChannels).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
+            inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
+        origin = step.origin
+        outputShape = output.shape
+        modelMACs = step.modelMACs
+        geometry = step.geometry
+        depthwise = step.groups > 1 && step.groups == input.shape[1] && step.groups == outputChannels
+        codes = weights.codes
+        let groupRows = outputChannels / step.groups
+        packed =
+            depthwise
+            ? []
+            : weights.codes.withUnsafeBufferPointer { buffer in
+                (0..<step.groups).map { group in
+                    PackedInt8Matrix(
+                        codes: buffer.baseAddress! + group * groupRows * rowLength, rows: groupRows,
+                        columns: rowLength, leadingDimension: rowLength)
+                }
+            }
+        weightBytes =
+            (depthwise ? codes.count : packed.reduce(0) { $0 + $1.byteCount }) + 8 * outputChannels
+        source = binding.resolve(input)
+        target = binding.resolve(output)
+        instructionSet = binding.instructionSet
+    }
+
+    var kernel: String {
+        let name =
+            depthwise
+            ? "int8 depthwise direct"
+            : geometry.isPointwise && geometry.stride == 1 ? "int8 gemm (1x1)" : "int8 im2col+gemm"
+        return "\(name) \(instructionSet.rawValue)"
+    }
+
+    func run(workspace: Workspace) throws {
+        if depthwise {
+            codes.withUnsafeBufferPointer { codes in
+                int8DepthwiseConvolve(
+                    source, weights: codes.baseAddress!, geometry: geometry, requantization: requantization,
+                    into: target, workspace: workspace, instructionSet: instructionSet)
+            }
+        } else {
+            int8Convolve(
+                source, weights: packed, geometry: geometry, requantization: requantization, into: target,
+                workspace: workspace, instructionSet: instructionSet)
+        }
+    }
+}

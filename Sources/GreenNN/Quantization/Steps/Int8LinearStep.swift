@@ -1,0 +1,45 @@
+/// A fully connected layer in a quantized plan: the float step's (folded) weights quantized per
+/// output feature, its bias and clamp in the requantization.
+final class Int8LinearStep: Int8PlanStep {
+    let origin: PlanStepOrigin
+    let outputShape: Shape
+    let modelMACs: Int
+    let weightBytes: Int
+    private let requantization: Int8Requantization
+    private let packed: PackedInt8Matrix
+    private let source: Int8Batch
+    private let target: Int8Batch
+    private let instructionSet: Int8InstructionSet
+
+    /// Quantizes `step` with `binding`'s scales.
+    init(_ step: LinearStep, binding: Int8Binding) {
+        let (input, output) = (step.inputs[0], step.output)
+        let (inputs, outputs) = (input.shape[1], output.shape[1])
+        let (folded, shift) = step.finish.folding(weights: step.weight, rowLength: inputs, bias: step.bias)
+        let weights = ChannelWeights(quantizing: folded, rows: outputs)
+        let (inputScale, outputScale) = (binding.parameters(input), binding.parameters(output))
+        let bounds = binding.codeBounds(step.finish, output: outputScale)
+        requantization = Int8Requantization(
+            multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
+            shifts: (0..<outputs).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
+            inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
+        packed = weights.codes.withUnsafeBufferPointer {
+            PackedInt8Matrix(codes: $0.baseAddress!, rows: outputs, columns: inputs, leadingDimension: inputs)
+        }
+        origin = step.origin
+        outputShape = output.shape
+        modelMACs = step.modelMACs
+        weightBytes = packed.byteCount + 8 * outputs
+        source = binding.resolve(input)
+        target = binding.resolve(output)
+        instructionSet = binding.instructionSet
+    }
+
+    var kernel: String { "int8 gemm \(instructionSet.rawValue)" }
+
+    func run(workspace: Workspace) throws {
+        int8Linear(
+            source, weights: packed, requantization: requantization, into: target, workspace: workspace,
+            instructionSet: instructionSet)
+    }
+}
