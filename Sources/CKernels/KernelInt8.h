@@ -51,23 +51,36 @@ GN_I8_TARGET static inline void GN_I8_NAME(requantizeRow)(const int32_t *sums, i
 }
 
 // Copies columns [0, cols) of b [k, *] into the workspace as [ceil(k/4)][GN_I8_NR][4] (columns past cols and
-// depths past k as 0); AVX2 flips each code's top bit (code - 128 as s8).
+// depths past k as 0); AVX2 flips each code's top bit (code - 128 as s8). 16 columns at a time are interleaved by
+// byte and word unpacks (a 4 x 16 transpose), the rest one by one.
 GN_I8_TARGET static void GN_I8_NAME(packB)(const unsigned char *restrict b, size_t ldb, int k, int cols,
                                            unsigned char *restrict packed) {
     const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
     const int groups = (k + 3) / 4;
     for (int g = 0; g < groups; g++) {
         unsigned char *restrict out = packed + (size_t)g * GN_I8_NR * 4;
-        for (int i = 0; i < 4; i++) {
-            const int t = 4 * g + i;
-            if (t < k) {
-                const unsigned char *restrict row = b + (size_t)t * ldb;
-                for (int j = 0; j < cols; j++) out[4 * j + i] = row[j] ^ flip;
-            } else {
-                for (int j = 0; j < cols; j++) out[4 * j + i] = flip;
+        const unsigned char *rows[4];
+        for (int i = 0; i < 4; i++) rows[i] = 4 * g + i < k ? b + (size_t)(4 * g + i) * ldb : 0;
+        int j = 0;
+#if GN_I8_KIND >= 1
+        const __m128i flips = _mm_set1_epi8((char)flip);
+        for (; j + 16 <= cols; j += 16) {
+            __m128i r[4];
+            for (int i = 0; i < 4; i++) {
+                r[i] = rows[i] ? _mm_xor_si128(_mm_loadu_si128((const __m128i *)(rows[i] + j)), flips) : flips;
             }
-            for (int j = cols; j < GN_I8_NR; j++) out[4 * j + i] = flip;
+            const __m128i ab0 = _mm_unpacklo_epi8(r[0], r[1]), ab1 = _mm_unpackhi_epi8(r[0], r[1]);
+            const __m128i cd0 = _mm_unpacklo_epi8(r[2], r[3]), cd1 = _mm_unpackhi_epi8(r[2], r[3]);
+            _mm_storeu_si128((__m128i *)(out + 4 * j), _mm_unpacklo_epi16(ab0, cd0));
+            _mm_storeu_si128((__m128i *)(out + 4 * j + 16), _mm_unpackhi_epi16(ab0, cd0));
+            _mm_storeu_si128((__m128i *)(out + 4 * j + 32), _mm_unpacklo_epi16(ab1, cd1));
+            _mm_storeu_si128((__m128i *)(out + 4 * j + 48), _mm_unpackhi_epi16(ab1, cd1));
         }
+#endif
+        for (; j < cols; j++) {
+            for (int i = 0; i < 4; i++) out[4 * j + i] = rows[i] ? rows[i][j] ^ flip : flip;
+        }
+        memset(out + 4 * cols, flip, (size_t)(GN_I8_NR - cols) * 4);
     }
 }
 
@@ -229,6 +242,53 @@ GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int
     }
 }
 
+// One output row of a depthwise plane, 16 outputs at a time, their sums in float registers across every tap: exact,
+// since every product and partial sum is an integer below 2^24 (255 · 127 · taps for up to 518 taps), so the float
+// sums are the int32 sums bit for bit, at the speed of the float kernel. stride, kh and kw are constants once inlined
+// (3x3 at stride 1 and 2 unroll; stride 2 loads 32 codes and keeps the even ones). The last chunk reads past the row
+// (the padded copy has the slack) and stores only the outputs inside.
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(depthwiseRow)(const int stride, const int kh, const int kw, const gn_int8_row_job *restrict job,
+                         const unsigned char *restrict corner, const float *restrict taps,
+                         unsigned char *restrict out) {
+    typedef float floats __attribute__((ext_vector_type(16)));
+    typedef int ints __attribute__((ext_vector_type(16)));
+    typedef unsigned char codes16 __attribute__((ext_vector_type(16), aligned(1)));
+    typedef unsigned char codes32 __attribute__((ext_vector_type(32), aligned(1)));
+    const float magic = 12582912.0f;
+    const int ow = job->outputWidth;
+    for (int ox0 = 0; ox0 < ow; ox0 += 16) {
+        floats acc = 0;
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                const unsigned char *restrict source =
+                    corner + (size_t)ky * job->rowStep + (size_t)kx * job->dw + (size_t)ox0 * stride;
+                codes16 x;
+                if (stride == 1) {
+                    x = *(const codes16 *)source;
+                } else if (stride == 2) {
+                    const codes32 pair = *(const codes32 *)source;
+                    x = __builtin_shufflevector(pair, pair, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                } else {
+                    for (int i = 0; i < 16; i++) x[i] = source[(size_t)i * stride];
+                }
+                acc += taps[ky * kw + kx] * __builtin_convertvector(__builtin_convertvector(x, ints), floats);
+            }
+        }
+        floats t = (acc + job->correction) * job->multiplier;
+        t = t + job->shift;
+        t = __builtin_elementwise_min(__builtin_elementwise_max(t, (floats)job->lower), (floats)job->upper);
+        t = (t + magic) - magic;
+        const codes16 q = __builtin_convertvector(__builtin_convertvector(t, ints), codes16);
+        const int count = ow - ox0 < 16 ? ow - ox0 : 16;
+        if (count == 16) {
+            *(codes16 *)(out + ox0) = q;
+        } else {
+            for (int i = 0; i < count; i++) out[ox0 + i] = q[i];
+        }
+    }
+}
+
 GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restrict input,
                                                     const signed char *restrict kernel, const gn_window *w,
                                                     const gn_requantization *rq, void *workspace,
@@ -236,9 +296,8 @@ GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restric
     const int paddedHeight = w->inputHeight + 2 * w->paddingHeight;
     const int paddedWidth = w->inputWidth + 2 * w->paddingWidth;
     unsigned char *restrict padded = workspace;
-    int32_t *restrict sums = (int32_t *)(((uintptr_t)(padded + (size_t)paddedHeight * paddedWidth) + 63) &
-                                         ~(uintptr_t)63);
-    memset(padded, rq->inputZeroPoint, (size_t)paddedHeight * paddedWidth);
+    const size_t slack = 32 * (size_t)w->strideWidth;
+    memset(padded, rq->inputZeroPoint, (size_t)paddedHeight * paddedWidth + slack);
     for (int y = 0; y < w->inputHeight; y++) {
         memcpy(padded + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth,
                input + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
@@ -246,45 +305,81 @@ GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restric
     int32_t tapSum = 0;
     for (int t = 0; t < w->kernelHeight * w->kernelWidth; t++) tapSum += kernel[t];
     const int32_t correction = -rq->inputZeroPoint * tapSum;
+    // The window's fields as locals: the int32 stores below could alias *w, which would make every loop
+    // re-read its bound and stop it vectorising.
+    const int ow = w->outputWidth, sw = w->strideWidth, kh = w->kernelHeight, kw = w->kernelWidth;
+    const int sh = w->strideHeight, dh = w->dilationHeight, dw = w->dilationWidth;
+    const float multiplier = rq->multiplier[0], shift = rq->shift[0], lower = rq->lower, upper = rq->upper;
+    // Sums in float, exactly: every product and partial sum is an integer below 2^24 (255 · 127 · taps, for up to
+    // 518 taps), so float multiply-adds over u8 codes converted to float give the int32 sums bit for bit, at the
+    // speed of the float kernel. 16 outputs of a row at a time, their sums in registers across every tap; stride 2
+    // loads 32 codes and keeps the even ones. The last chunk of a row reads past it (the padded copy has the slack)
+    // and stores only the outputs inside.
+    float *restrict weights =
+        (float *)(void *)(padded + (((size_t)paddedHeight * paddedWidth + slack + 63) & ~(size_t)63));
+    for (int t = 0; t < kh * kw; t++) weights[t] = kernel[t];
+    const gn_int8_row_job job = {
+        .padded = padded, .rowStep = dh * paddedWidth, .dw = dw, .correction = (float)correction,
+        .multiplier = multiplier, .shift = shift, .lower = lower, .upper = upper, .outputWidth = ow};
     for (int oy = 0; oy < w->outputHeight; oy++) {
-        for (int ox = 0; ox < w->outputWidth; ox++) sums[ox] = 0;
-        for (int ky = 0; ky < w->kernelHeight; ky++) {
-            const unsigned char *restrict row =
-                padded + (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth;
-            for (int kx = 0; kx < w->kernelWidth; kx++) {
-                const int32_t tap = kernel[ky * w->kernelWidth + kx];
-                const unsigned char *restrict source = row + kx * w->dilationWidth;
-                if (w->strideWidth == 1) {
-                    for (int ox = 0; ox < w->outputWidth; ox++) sums[ox] += tap * source[ox];
-                } else {
-                    for (int ox = 0; ox < w->outputWidth; ox++) sums[ox] += tap * source[(size_t)ox * w->strideWidth];
-                }
-            }
+        const unsigned char *restrict corner = padded + (size_t)oy * sh * paddedWidth;
+        unsigned char *restrict out = output + (size_t)oy * ow;
+        if (kh == 3 && kw == 3 && sw == 1) {
+            GN_I8_NAME(depthwiseRow)(1, 3, 3, &job, corner, weights, out);
+        } else if (kh == 3 && kw == 3 && sw == 2) {
+            GN_I8_NAME(depthwiseRow)(2, 3, 3, &job, corner, weights, out);
+        } else {
+            GN_I8_NAME(depthwiseRow)(sw, kh, kw, &job, corner, weights, out);
         }
-        GN_I8_NAME(requantizeRow)(sums, w->outputWidth, correction, rq->multiplier[0], rq->shift[0], rq->lower,
-                                  rq->upper, output + (size_t)oy * w->outputWidth);
     }
 }
 
+// The outputs [first, last) of a row whose tap at offset (kx*dilation - padding) lands inside the input row:
+// x = ox*stride + offset in [0, width).
+GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, int width, int outputWidth,
+                                                        int *first, int *last) {
+    int begin = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+    int end = width - offset <= 0 ? 0 : (width - offset + stride - 1) / stride;
+    begin = begin < outputWidth ? begin : outputWidth;
+    end = end < outputWidth ? end : outputWidth;
+    *first = begin;
+    *last = end > begin ? end : begin;
+}
+
+// Columns from a copy of each plane padded with the zero point (no bounds checks per cell). Stride 1 copies each
+// line in 8-byte chunks, the last chunk running up to 7 bytes past the line (into the next line, written after it,
+// or the slack after the columns) and past the copied row (into the copy's slack): lines of a few bytes cost more in
+// memcpy calls than in bytes.
 GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input, int channels, const gn_window *w,
-                                            unsigned char padValue, unsigned char *restrict columns, size_t ld) {
+                                            unsigned char padValue, unsigned char *restrict columns, size_t ld,
+                                            void *workspace) {
+    const int paddedWidth = w->inputWidth + 2 * w->paddingWidth;
+    const int paddedHeight = w->inputHeight + 2 * w->paddingHeight;
+    const int sw = w->strideWidth, ow = w->outputWidth;
+    unsigned char *restrict copy = workspace;
+    memset(copy, padValue, (size_t)paddedHeight * paddedWidth + 8);
     for (int ch = 0; ch < channels; ch++) {
         const unsigned char *restrict plane = input + (size_t)ch * w->inputHeight * w->inputWidth;
+        for (int y = 0; y < w->inputHeight; y++) {
+            memcpy(copy + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth,
+                   plane + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
+        }
         for (int ky = 0; ky < w->kernelHeight; ky++) {
             for (int kx = 0; kx < w->kernelWidth; kx++) {
                 unsigned char *restrict out =
                     columns + ((size_t)(ch * w->kernelHeight + ky) * w->kernelWidth + kx) * ld;
                 for (int oy = 0; oy < w->outputHeight; oy++) {
-                    const int y = oy * w->strideHeight - w->paddingHeight + ky * w->dilationHeight;
-                    unsigned char *restrict line = out + (size_t)oy * w->outputWidth;
-                    if (y < 0 || y >= w->inputHeight) {
-                        memset(line, padValue, (size_t)w->outputWidth);
-                        continue;
-                    }
-                    const unsigned char *restrict source = plane + (size_t)y * w->inputWidth;
-                    for (int ox = 0; ox < w->outputWidth; ox++) {
-                        const int x = ox * w->strideWidth - w->paddingWidth + kx * w->dilationWidth;
-                        line[ox] = x >= 0 && x < w->inputWidth ? source[x] : padValue;
+                    const unsigned char *restrict source = copy +
+                        (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth + kx * w->dilationWidth;
+                    unsigned char *restrict line = out + (size_t)oy * ow;
+                    if (sw == 1) {
+                        for (int ox = 0; ox < ow; ox += 8) {
+                            uint64_t chunk;
+                            memcpy(&chunk, source + ox, sizeof chunk);
+                            memcpy(line + ox, &chunk, sizeof chunk);
+                        }
+                    } else {
+                        for (int ox = 0; ox < ow; ox++) line[ox] = source[(size_t)ox * sw];
                     }
                 }
             }
@@ -294,20 +389,23 @@ GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input,
 
 GN_I8_TARGET static void GN_I8_NAME(maxPoolPlane)(const unsigned char *restrict input, const gn_window *w,
                                                   unsigned char *restrict output) {
+    const int sw = w->strideWidth, ow = w->outputWidth;
     for (int oy = 0; oy < w->outputHeight; oy++) {
-        for (int ox = 0; ox < w->outputWidth; ox++) {
-            unsigned char best = 0;
-            for (int ky = 0; ky < w->kernelHeight; ky++) {
-                const int y = oy * w->strideHeight - w->paddingHeight + ky * w->dilationHeight;
-                if (y < 0 || y >= w->inputHeight) continue;
-                for (int kx = 0; kx < w->kernelWidth; kx++) {
-                    const int x = ox * w->strideWidth - w->paddingWidth + kx * w->dilationWidth;
-                    if (x < 0 || x >= w->inputWidth) continue;
-                    const unsigned char value = input[(size_t)y * w->inputWidth + x];
-                    best = value > best ? value : best;
+        unsigned char *restrict best = output + (size_t)oy * ow;
+        for (int ox = 0; ox < ow; ox++) best[ox] = 0;
+        for (int ky = 0; ky < w->kernelHeight; ky++) {
+            const int y = oy * w->strideHeight - w->paddingHeight + ky * w->dilationHeight;
+            if (y < 0 || y >= w->inputHeight) continue;
+            const unsigned char *restrict row = input + (size_t)y * w->inputWidth;
+            for (int kx = 0; kx < w->kernelWidth; kx++) {
+                const int offset = kx * w->dilationWidth - w->paddingWidth;
+                int first, last;
+                GN_I8_NAME(insideRange)(offset, sw, w->inputWidth, ow, &first, &last);
+                for (int ox = first; ox < last; ox++) {
+                    const unsigned char value = row[(ptrdiff_t)ox * sw + offset];
+                    best[ox] = value > best[ox] ? value : best[ox];
                 }
             }
-            output[(size_t)oy * w->outputWidth + ox] = best;
         }
     }
 }

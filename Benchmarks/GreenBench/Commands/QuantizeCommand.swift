@@ -9,7 +9,8 @@ import GreenModels
 /// on MNIST-format data (or loads --weights, or keeps random weights), calibrates the activation
 /// ranges on N training images (random inputs without --data), and prints for the float plan and
 /// the int8 plan: test accuracy, top-1 agreement and logit cosine similarity with the float model,
-/// weight bytes, median latency and joules per image.
+/// weight bytes, median latency and joules per image. `--steps` adds each plan's steps with
+/// their kernels and median times.
 struct QuantizeCommand: Command {
     static let name = "quantize"
     static let summary = "int8 post-training quantization: accuracy, agreement, bytes, latency and joules"
@@ -28,6 +29,7 @@ struct QuantizeCommand: Command {
           --latency-batch N  batch of the timed passes (default 1)
           --runs N           timed passes, at least (default 20; runs continue to 1 s)
           --format F         text (default), markdown, csv or json
+          --steps            also list each plan's steps: kernel, MACs and median microseconds (text output)
           (training options as for greenbench train: --epochs, --batch, --lr, --optimizer, --seed, --limit, --threads)
         \(EnergyOptions.usage)
         """
@@ -48,7 +50,7 @@ struct QuantizeCommand: Command {
             arguments,
             valueOptions: Set(["weights", "data", "calibrate", "method", "latency-batch", "runs", "format"])
                 .union(TrainingOptions.valueOptions).union(EnergyOptions.valueOptions),
-            flagOptions: EnergyOptions.flagOptions)
+            flagOptions: EnergyOptions.flagOptions.union(["steps"]))
         guard parsed.positionals.count == 1 else {
             throw UsageError("expects exactly one model name, got \(parsed.positionals.count) (see greenbench models)")
         }
@@ -157,6 +159,42 @@ struct QuantizeCommand: Command {
             try render(
                 rows, format: format, model: entry.name, method: method, calibration: calibrationCount,
                 latencyBatch: latencyBatch, instructionSet: int8Plan.instructionSet, energySource: meter.description))
+        if parsed.flag("steps") {
+            var output = try Tensor.zeros(floatPlan.outputShape)
+            let floatTimes = try stepTimes(floatPlan.steps.count, runs: runs) {
+                try floatPlan.run(sample, into: &output, around: $0)
+            }
+            let int8Times = try stepTimes(int8Plan.steps.count, runs: runs) {
+                try int8Plan.run(sample, into: &output, around: $0)
+            }
+            print("\nfloat32 plan\n" + stepTable(floatPlan.steps, floatTimes).rendered(as: .text))
+            print("\nint8 plan\n" + stepTable(int8Plan.steps, int8Times).rendered(as: .text))
+        }
+    }
+
+    /// The median seconds of each of `count` steps over `runs` passes of `pass`, which hands its
+    /// step wrapper to a plan's `run(_:into:around:)`.
+    static func stepTimes(
+        _ count: Int, runs: Int, _ pass: ((Int, () throws -> Void) throws -> Void) throws -> Void
+    ) throws -> [Double] {
+        var samples = [[Double]](repeating: [], count: count)
+        for _ in 0..<Swift.max(runs, 5) {
+            try pass { index, body in samples[index].append(try Stopwatch.seconds(body)) }
+        }
+        return samples.map { $0.sorted()[$0.count / 2] }
+    }
+
+    /// Steps with their kernels, MACs and median microseconds.
+    static func stepTable(_ steps: [InferencePlan.Step], _ seconds: [Double]) -> Table {
+        var table = Table(headers: ["step", "path", "kind", "kernel", "MACs", "median us"], rows: [])
+        for (index, step) in steps.enumerated() {
+            table.rows.append([
+                "\(index)", step.path, ([step.kind] + step.fused).joined(separator: "+"), step.kernel,
+                Format.grouped(step.modelMACs), Format.fixed(seconds[index] * 1e6, 1),
+            ])
+        }
+        table.rows.append(["", "total", "", "", "", Format.fixed(seconds.reduce(0, +) * 1e6, 1)])
+        return table
     }
 
     /// The fraction of images whose largest logit is the label.

@@ -121,7 +121,8 @@ struct Int8KernelTests {
     static let convolutions: [(Int, Int, Int, Int, Int, Int, Int, Int, Int)] = [
         (3, 8, 1, 9, 11, 3, 1, 1, 1), (5, 7, 1, 7, 6, 3, 2, 1, 1), (4, 6, 2, 8, 8, 3, 1, 2, 2),
         (16, 9, 1, 5, 5, 1, 1, 0, 1), (6, 6, 6, 10, 9, 3, 1, 1, 1), (7, 7, 7, 11, 12, 3, 2, 1, 1),
-        (5, 5, 5, 9, 9, 5, 1, 2, 1), (3, 4, 1, 28, 28, 5, 1, 2, 1),
+        (5, 5, 5, 9, 9, 5, 1, 2, 1), (3, 4, 1, 28, 28, 5, 1, 2, 1), (4, 4, 4, 9, 10, 3, 3, 1, 1),
+        (4, 4, 4, 12, 11, 3, 1, 2, 2), (3, 3, 3, 40, 37, 3, 2, 1, 1), (2, 5, 1, 9, 9, 3, 3, 0, 2),
     ]
 
     @Test(arguments: Int8InstructionSet.supported)
@@ -136,7 +137,7 @@ struct Int8KernelTests {
             let seed = UInt64(900 + 13 * index)
             let weights = Self.codes(outputs * channels / groups * kernel * kernel, seed: seed, in: -127...127)
             let inputs = Self.codes(batch * channels * height * width, seed: seed + 1, in: 0...255)
-            let zeroPoint = 3 + index * 29
+            let zeroPoint = (3 + index * 29) % 256
             let requantization = Int8Requantization(
                 multipliers: (0..<outputs).map { Float($0 + 1) * 2e-4 },
                 shifts: (0..<outputs).map { Float($0) * 3 + 90 },

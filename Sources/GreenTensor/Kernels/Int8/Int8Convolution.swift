@@ -68,7 +68,9 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     let positions: Int
     /// Whether the input planes are the column matrix (1x1, stride 1, no padding).
     let direct: Bool
+    /// Bytes of scratch for the column matrix, then a padded copy of one plane.
     let columnBytes: Int
+    let matrixBytes: Int
     let gemmBytes: Int
 
     init(
@@ -84,7 +86,9 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         reduction = groupChannels * geometry.taps
         positions = geometry.outputPositions
         direct = geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0 && input.planeSize == positions
-        columnBytes = direct ? 0 : (reduction * positions + 63) / 64 * 64
+        matrixBytes = (reduction * positions + 8 + 63) / 64 * 64
+        let padded = (geometry.input.height + 2 * geometry.padding.height) * (geometry.input.width + 2 * geometry.padding.width)
+        columnBytes = direct ? 0 : matrixBytes + (padded + 8 + 63) / 64 * 64
         gemmBytes = (gn_int8_workspace_size(reduction) + 63) / 64 * 64
     }
 
@@ -95,7 +99,7 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         var window = window
         table.im2col(
             source, Int32(groupChannels), &window, UInt8(truncatingIfNeeded: requantization.inputZeroPoint), scratch,
-            positions)
+            positions, scratch + matrixBytes)
         return UnsafePointer(scratch)
     }
 
@@ -125,7 +129,7 @@ package func int8DepthwiseConvolve(
     let paddedBytes =
         (geometry.input.height + 2 * geometry.padding.height)
         * (geometry.input.width + 2 * geometry.padding.width)
-    let perWorker = (paddedBytes + 4 * geometry.output.width + 64 + 63) / 64 * 64
+    let perWorker = (paddedBytes + 32 * geometry.stride.width + 4 * geometry.taps + 64 + 63) / 64 * 64
     let workers = ComputeThreads.workers(for: planes, work: planes * geometry.outputPositions * geometry.taps)
     let scratch = SharedBytes(workspace, bytes: perWorker * workers)
     let table = Int8Kernels.table(for: instructionSet)
