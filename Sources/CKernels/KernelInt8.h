@@ -346,10 +346,16 @@ GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, 
     *last = end > begin ? end : begin;
 }
 
+// 8 bytes from source to target, as one load and one store.
+GN_I8_TARGET static inline void GN_I8_NAME(copy8)(unsigned char *restrict target, const unsigned char *restrict source) {
+    uint64_t chunk;
+    memcpy(&chunk, source, sizeof chunk);
+    memcpy(target, &chunk, sizeof chunk);
+}
+
 // Columns from a copy of each plane padded with the zero point (no bounds checks per cell). Stride 1 copies each
-// line in 8-byte chunks, the last chunk running up to 7 bytes past the line (into the next line, written after it,
-// or the slack after the columns) and past the copied row (into the copy's slack): lines of a few bytes cost more in
-// memcpy calls than in bytes.
+// line of 8 or more bytes in 8-byte chunks, the last one overlapping the one before: lines of a few bytes cost more
+// in memcpy calls than in bytes.
 GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input, int channels, const gn_window *w,
                                             unsigned char padValue, unsigned char *restrict columns, size_t ld,
                                             void *workspace) {
@@ -357,7 +363,7 @@ GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input,
     const int paddedHeight = w->inputHeight + 2 * w->paddingHeight;
     const int sw = w->strideWidth, ow = w->outputWidth;
     unsigned char *restrict copy = workspace;
-    memset(copy, padValue, (size_t)paddedHeight * paddedWidth + 8);
+    memset(copy, padValue, (size_t)paddedHeight * paddedWidth);
     for (int ch = 0; ch < channels; ch++) {
         const unsigned char *restrict plane = input + (size_t)ch * w->inputHeight * w->inputWidth;
         for (int y = 0; y < w->inputHeight; y++) {
@@ -372,12 +378,9 @@ GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input,
                     const unsigned char *restrict source = copy +
                         (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth + kx * w->dilationWidth;
                     unsigned char *restrict line = out + (size_t)oy * ow;
-                    if (sw == 1) {
-                        for (int ox = 0; ox < ow; ox += 8) {
-                            uint64_t chunk;
-                            memcpy(&chunk, source + ox, sizeof chunk);
-                            memcpy(line + ox, &chunk, sizeof chunk);
-                        }
+                    if (sw == 1 && ow >= 8) {
+                        for (int ox = 0; ox + 8 <= ow; ox += 8) GN_I8_NAME(copy8)(line + ox, source + ox);
+                        GN_I8_NAME(copy8)(line + ow - 8, source + ow - 8);
                     } else {
                         for (int ox = 0; ox < ow; ox++) line[ox] = source[(size_t)ox * sw];
                     }
@@ -389,6 +392,34 @@ GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input,
 
 GN_I8_TARGET static void GN_I8_NAME(maxPoolPlane)(const unsigned char *restrict input, const gn_window *w,
                                                   unsigned char *restrict output) {
+    // 2x2 windows at stride 2 without padding (VGG's and LeNet's pools): 16 outputs from 32 codes of two rows, the
+    // vertical maximum, then the larger of each even and odd code.
+    if (w->kernelHeight == 2 && w->kernelWidth == 2 && w->strideHeight == 2 && w->strideWidth == 2 &&
+        w->paddingHeight == 0 && w->paddingWidth == 0 && w->dilationHeight == 1 && w->dilationWidth == 1) {
+        typedef unsigned char codes16 __attribute__((ext_vector_type(16), aligned(1)));
+        typedef unsigned char codes32 __attribute__((ext_vector_type(32), aligned(1)));
+        const int ow = w->outputWidth, whole = ow - ow % 16;
+        for (int oy = 0; oy < w->outputHeight; oy++) {
+            const unsigned char *restrict top = input + (size_t)(2 * oy) * w->inputWidth;
+            const unsigned char *restrict bottom = top + w->inputWidth;
+            unsigned char *restrict out = output + (size_t)oy * ow;
+            for (int ox = 0; ox < whole; ox += 16) {
+                const codes32 rows =
+                    __builtin_elementwise_max(*(const codes32 *)(top + 2 * ox), *(const codes32 *)(bottom + 2 * ox));
+                const codes16 even =
+                    __builtin_shufflevector(rows, rows, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                const codes16 odd =
+                    __builtin_shufflevector(rows, rows, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+                *(codes16 *)(out + ox) = __builtin_elementwise_max(even, odd);
+            }
+            for (int ox = whole; ox < ow; ox++) {
+                const unsigned char a = top[2 * ox] > top[2 * ox + 1] ? top[2 * ox] : top[2 * ox + 1];
+                const unsigned char b = bottom[2 * ox] > bottom[2 * ox + 1] ? bottom[2 * ox] : bottom[2 * ox + 1];
+                out[ox] = a > b ? a : b;
+            }
+        }
+        return;
+    }
     const int sw = w->strideWidth, ow = w->outputWidth;
     for (int oy = 0; oy < w->outputHeight; oy++) {
         unsigned char *restrict best = output + (size_t)oy * ow;

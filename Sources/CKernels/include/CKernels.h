@@ -179,9 +179,8 @@ typedef struct {
     /// is the sum of the taps. workspace: (H + 2*padH) * (W + 2*padW) + 32 * strideW + 4 * kH * kW + 64 bytes.
     void (*depthwisePlane)(const unsigned char *input, const signed char *kernel, const gn_window *window,
                            const gn_requantization *requantization, void *workspace, unsigned char *output);
-    /// input [C, H, W] (u8) -> columns [C*kH*kW, outH*outW] (u8, rows ld bytes apart), padding as padValue. Up to 7
-    /// bytes past the last column row may be written. workspace: (H + 2*padH) * (W + 2*padW) + 8 bytes (a padded
-    /// copy of one plane).
+    /// input [C, H, W] (u8) -> columns [C*kH*kW, outH*outW] (u8, rows ld bytes apart), padding as padValue.
+    /// workspace: (H + 2*padH) * (W + 2*padW) bytes (a padded copy of one plane).
     void (*im2col)(const unsigned char *input, int channels, const gn_window *window, unsigned char padValue,
                    unsigned char *columns, size_t ld, void *workspace);
     /// One channel: output = the largest code in each window (padding never wins).

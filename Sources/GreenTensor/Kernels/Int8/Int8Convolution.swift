@@ -4,7 +4,11 @@
 //     GEMM of each group's packed weights [O/g, C/g·kH·kW] by its columns [C/g·kH·kW, H'·W'];
 //   depthwise: the direct per-plane kernel.
 // MACs: N · O · H'·W' · (C/g)·kH·kW (depthwise: N · C · H'·W' · kH·kW), as the float kernels.
-// Images run in parallel when there are as many as workers, else column blocks of one image.
+// Small planes in a batch (fewer than 128 output positions) put every image's columns side by side
+// into one matrix, so one GEMM reads the weights once for the batch (a deep layer's weights are
+// larger than its activations) and fills whole column tiles; its [O/g, N·H'·W'] result is then
+// copied into each image's planes. Otherwise images run in parallel when there are as many as
+// workers, else column blocks of one image.
 internal import CKernels
 
 /// The int8 GEMM's column tile: workers split an image's positions at multiples of it.
@@ -22,6 +26,10 @@ package func int8Convolve(
         table: Int8Kernels.table(for: instructionSet))
     let (columnBytes, gemmBytes, positions) = (job.columnBytes, job.gemmBytes, geometry.outputPositions)
     let work = input.batch * output.channels * positions * job.reduction
+    if input.batch > 1 && positions < 128 {
+        convolveSideBySide(job, workspace: workspace, work: work)
+        return
+    }
     let workers = ComputeThreads.workers(for: Swift.max(input.batch, positions / columnBlock), work: work)
     if input.batch >= workers {
         let scratch = SharedBytes(workspace, bytes: workers * (columnBytes + gemmBytes))
@@ -48,6 +56,40 @@ package func int8Convolve(
                 job.multiply(
                     image, group: group, columns: UnsafePointer(matrix.base), range: columnRange,
                     scratch: scratch.base + columnBytes + worker * gemmBytes)
+            }
+        }
+    }
+}
+
+/// `job` with every image's columns side by side: gathered image by image, then one GEMM per
+/// group over column blocks in parallel into `[O/g, N·H'·W']`, then copied into the output planes.
+private func convolveSideBySide(_ job: Int8ConvolutionJob, workspace: Workspace, work: Int) {
+    let (batch, positions) = (job.input.batch, job.positions)
+    let width = batch * positions
+    let blocks = (width + columnBlock - 1) / columnBlock
+    let workers = ComputeThreads.workers(for: blocks, work: work)
+    let matrixBytes = (job.reduction * width + 63) / 64 * 64
+    let productBytes = (job.groupOutputs * width + 63) / 64 * 64
+    let scratch = SharedBytes(workspace, bytes: matrixBytes + productBytes + job.paddedBytes + workers * job.gemmBytes)
+    let (matrix, product) = (scratch.base, scratch.base + matrixBytes)
+    for group in 0..<job.weights.count {
+        for image in 0..<batch {
+            job.gatherColumns(
+                image, group: group, into: matrix + image * positions, ld: width, padded: product + productBytes)
+        }
+        let columns = SharedBytes(pointer: matrix)
+        let target = SharedBytes(pointer: product)
+        parallelFor(blocks, workers: workers) { worker, range in
+            let columnRange = range.lowerBound * columnBlock..<Swift.min(width, range.upperBound * columnBlock)
+            job.multiply(
+                columns: UnsafePointer(columns.base), ld: width, group: group, range: columnRange,
+                into: target.base, ldc: width,
+                scratch: scratch.base + matrixBytes + productBytes + job.paddedBytes + worker * job.gemmBytes)
+        }
+        for image in 0..<batch {
+            for row in 0..<job.groupOutputs {
+                job.output.plane(image, channel: group * job.groupOutputs + row).update(
+                    from: product + row * width + image * positions, count: positions)
             }
         }
     }
@@ -86,10 +128,49 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         reduction = groupChannels * geometry.taps
         positions = geometry.outputPositions
         direct = geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0 && input.planeSize == positions
-        matrixBytes = (reduction * positions + 8 + 63) / 64 * 64
-        let padded = (geometry.input.height + 2 * geometry.padding.height) * (geometry.input.width + 2 * geometry.padding.width)
-        columnBytes = direct ? 0 : matrixBytes + (padded + 8 + 63) / 64 * 64
+        matrixBytes = (reduction * positions + 63) / 64 * 64
+        let padded =
+            (geometry.input.height + 2 * geometry.padding.height) * (geometry.input.width + 2 * geometry.padding.width)
+        columnBytes = direct ? 0 : matrixBytes + (padded + 63) / 64 * 64
         gemmBytes = (gn_int8_workspace_size(reduction) + 63) / 64 * 64
+    }
+
+    /// Bytes of a padded copy of one input plane (im2col's workspace).
+    var paddedBytes: Int {
+        (Int(window.inputHeight) + 2 * Int(window.paddingHeight))
+            * (Int(window.inputWidth) + 2 * Int(window.paddingWidth))
+    }
+
+    /// Writes the columns of group `group` of image `image` at `target`, rows `ld` bytes apart
+    /// (im2col through `padded`, or the input planes' rows when direct).
+    func gatherColumns(
+        _ image: Int, group: Int, into target: UnsafeMutablePointer<UInt8>, ld: Int, padded: UnsafeMutablePointer<UInt8>
+    ) {
+        let source = input.plane(image, channel: group * groupChannels)
+        if direct {
+            for row in 0..<groupChannels {
+                (target + row * ld).update(from: source + row * input.planeSize, count: positions)
+            }
+            return
+        }
+        var window = window
+        table.im2col(
+            source, Int32(groupChannels), &window, UInt8(truncatingIfNeeded: requantization.inputZeroPoint), target, ld,
+            padded)
+    }
+
+    /// Columns `range` of `columns` (`[C/g·kH·kW, *]`, rows `ld` apart) times group `group`'s
+    /// weights, requantized into the same columns of `target` (`[O/g, *]`, rows `ldc` apart).
+    func multiply(
+        columns: UnsafePointer<UInt8>, ld: Int, group: Int, range: Range<Int>, into target: UnsafeMutablePointer<UInt8>,
+        ldc: Int, scratch: UnsafeMutablePointer<UInt8>
+    ) {
+        requantization.withCValue(from: group * groupOutputs) { cRequantization in
+            table.gemm(
+                weights[group].base.assumingMemoryBound(to: Int8.self), Int32(groupOutputs), Int32(reduction),
+                columns + range.lowerBound, ld, Int32(range.count), cRequantization, target + range.lowerBound, ldc,
+                UnsafeMutableRawPointer(scratch))
+        }
     }
 
     /// Columns of group `group` of image `image` (the plane itself when direct), built in `scratch`.
@@ -107,13 +188,9 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     func multiply(
         _ image: Int, group: Int, columns: UnsafePointer<UInt8>, range: Range<Int>, scratch: UnsafeMutablePointer<UInt8>
     ) {
-        requantization.withCValue(from: group * groupOutputs) { cRequantization in
-            table.gemm(
-                weights[group].base.assumingMemoryBound(to: Int8.self), Int32(groupOutputs), Int32(reduction),
-                columns + range.lowerBound, positions, Int32(range.count), cRequantization,
-                output.plane(image, channel: group * groupOutputs) + range.lowerBound, output.planeSize,
-                UnsafeMutableRawPointer(scratch))
-        }
+        multiply(
+            columns: columns, ld: positions, group: group, range: range,
+            into: output.plane(image, channel: group * groupOutputs), ldc: output.planeSize, scratch: scratch)
     }
 }
 
