@@ -15,7 +15,7 @@ struct QuantizeCommand: Command {
     static let name = "quantize"
     static let summary = "int8 post-training quantization: accuracy, agreement, bytes, latency and joules"
     static let usage = """
-        usage: greenbench quantize MODEL [--weights W] [--data DIR] [--calibrate N] [--method M]
+        usage: greenbench quantize MODEL [--weights W] [--data DIR] [--calibrate N] [--method M] [--save-weights F]
                                    [--latency-batch N] [--runs N] [--epochs N] [--batch N] [--lr X]
                                    [--optimizer adam|sgd] [--seed N] [--limit N] [--threads N]
                                    [--format text|markdown|csv|json] [energy options]
@@ -29,6 +29,7 @@ struct QuantizeCommand: Command {
           --latency-batch N  batch of the timed passes (default 1)
           --runs N           timed passes, at least (default 20; runs continue to 1 s)
           --format F         text (default), markdown, csv or json
+          --save-weights F   write the float model's weights (as trained or loaded) to F.safetensors
           --steps            also list each plan's steps: kernel, MACs and median microseconds (text output)
           (training options as for greenbench train: --epochs, --batch, --lr, --optimizer, --seed, --limit, --threads)
         \(EnergyOptions.usage)
@@ -48,8 +49,10 @@ struct QuantizeCommand: Command {
     static func run(_ arguments: [String]) throws {
         let parsed = try Arguments(
             arguments,
-            valueOptions: Set(["weights", "data", "calibrate", "method", "latency-batch", "runs", "format"])
-                .union(TrainingOptions.valueOptions).union(EnergyOptions.valueOptions),
+            valueOptions: Set([
+                "weights", "data", "calibrate", "method", "latency-batch", "runs", "format", "save-weights",
+            ])
+            .union(TrainingOptions.valueOptions).union(EnergyOptions.valueOptions),
             flagOptions: EnergyOptions.flagOptions.union(["steps"]))
         guard parsed.positionals.count == 1 else {
             throw UsageError("expects exactly one model name, got \(parsed.positionals.count) (see greenbench models)")
@@ -86,6 +89,7 @@ struct QuantizeCommand: Command {
             Console.progress("quantize: no --data or --weights: random weights, accuracy not measured")
         }
         model.eval()
+        if let path = parsed.value("save-weights") { try model.saveWeights(to: path) }
 
         var generator = SeededGenerator(seed: training.seed + 11)
         let calibration: [Tensor] =

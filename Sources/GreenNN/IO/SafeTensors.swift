@@ -37,6 +37,40 @@ public enum SafeTensors {
         return try tensors(entries, in: try bytes(of: file, count: dataSize), dataStart: 0)
     }
 
+    /// Reads every tensor of the file at `path` with the element type it was stored as, and the
+    /// header's `__metadata__` strings.
+    /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation, or
+    ///   `.badHeader` when the metadata is not an object of strings.
+    public static func contents(of path: String) throws(SafeTensorsError) -> SafeTensorsContents {
+        let file: ReadOnlyFile
+        do {
+            file = try ReadOnlyFile(path: path)
+        } catch {
+            throw .unreadable(path: path, reason: error.reason)
+        }
+        let length = try headerLength(of: try bytes(of: file, count: Swift.min(file.size, 8)), fileSize: file.size)
+        let dataSize = file.size - 8 - length
+        let header = try bytes(of: file, count: length)
+        let entries = try layout(header: header, dataSize: dataSize)
+        let tensors = try tensors(entries, in: try bytes(of: file, count: dataSize), dataStart: 0)
+        return SafeTensorsContents(
+            tensors: tensors,
+            elementTypes: Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.dtype) }),
+            metadata: try metadata(of: header))
+    }
+
+    /// The `__metadata__` strings of a header already parsed by `layout` (empty when absent).
+    /// - Throws: `SafeTensorsError.badHeader` when the metadata is not an object of strings.
+    static func metadata(of header: [UInt8]) throws(SafeTensorsError) -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any],
+            let value = object["__metadata__"]
+        else { return [:] }
+        guard let strings = value as? [String: String] else {
+            throw .badHeader(reason: "__metadata__ must be an object of strings")
+        }
+        return strings
+    }
+
     /// Decodes the tensors of a safetensors byte buffer.
     /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation.
     public static func decode(_ data: Data) throws(SafeTensorsError) -> [String: Tensor] {
@@ -47,16 +81,17 @@ public enum SafeTensors {
         return try tensors(entries, in: data, dataStart: 8 + length)
     }
 
-    /// Writes `tensors` as F32, names sorted, with optional string `metadata`, atomically: on
-    /// failure the file at `path` is as it was.
+    /// Writes `tensors` as F32 (or as `elementTypes` says), names sorted, with optional string
+    /// `metadata`, atomically: on failure the file at `path` is as it was.
     /// - Throws: `SafeTensorsError.unwritable` when the file cannot be saved, `.unencodable`
-    ///   as `encode(_:metadata:)`.
+    ///   as `encode(_:metadata:elementTypes:)`.
     public static func write(
-        _ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String
+        _ tensors: [String: Tensor], metadata: [String: String] = [:],
+        elementTypes: [String: ElementType] = [:], to path: String
     )
         throws(SafeTensorsError)
     {
-        let data = try encode(tensors, metadata: metadata)
+        let data = try encode(tensors, metadata: metadata, elementTypes: elementTypes)
         do {
             try AtomicFile.write(data, to: path)
         } catch {
@@ -64,12 +99,14 @@ public enum SafeTensors {
         }
     }
 
-    /// The safetensors bytes of `tensors` (F32, names sorted, header padded with spaces to a
-    /// multiple of 8 bytes as the reference implementation does).
+    /// The safetensors bytes of `tensors` (F32, or the integer type `elementTypes` names for a
+    /// tensor; names sorted, header padded with spaces to a multiple of 8 bytes as the reference
+    /// implementation does).
     /// - Throws: `SafeTensorsError.unencodable` for a tensor named `__metadata__` (the
-    ///   header's metadata key) or a header that cannot be encoded as JSON; never a fallback.
+    ///   header's metadata key), a type other than F32, I32, I8 or U8, a value that is not an
+    ///   integer in its type's range, or a header that cannot be encoded as JSON; never a fallback.
     public static func encode(
-        _ tensors: [String: Tensor], metadata: [String: String] = [:]
+        _ tensors: [String: Tensor], metadata: [String: String] = [:], elementTypes: [String: ElementType] = [:]
     ) throws(SafeTensorsError) -> Data {
         guard tensors["__metadata__"] == nil else {
             throw .unencodable(reason: "'__metadata__' is the header's metadata key, not a tensor name")
@@ -78,9 +115,21 @@ public enum SafeTensors {
         var offset = 0
         let names = tensors.keys.sorted()
         for name in names {
-            let (end, overflow) = offset.addingReportingOverflow(4 * tensors[name]!.elementCount)
+            let type = elementTypes[name] ?? .f32
+            if type != .f32 {
+                guard let range = type.integerRange else {
+                    throw .unencodable(
+                        reason: "'\(name)': writing \(type.rawValue) is not supported (F32, I32, I8, U8)")
+                }
+                if let bad = tensors[name]!.scalars.first(where: { !range.contains($0) || $0.rounded() != $0 }) {
+                    throw .unencodable(reason: "'\(name)': \(bad) is not a \(type.rawValue) value")
+                }
+            }
+            let (end, overflow) = offset.addingReportingOverflow(type.size * tensors[name]!.elementCount)
             guard !overflow else { throw .unencodable(reason: "the data section's size overflows at '\(name)'") }
-            header[name] = ["dtype": "F32", "shape": tensors[name]!.shape.dimensions, "data_offsets": [offset, end]]
+            header[name] = [
+                "dtype": type.rawValue, "shape": tensors[name]!.shape.dimensions, "data_offsets": [offset, end],
+            ]
             offset = end
         }
         guard JSONSerialization.isValidJSONObject(header) else {
@@ -98,7 +147,13 @@ public enum SafeTensors {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { output.append(contentsOf: $0) }
         output.append(json)
         for name in names {
-            tensors[name]!.scalars.map(\.bitPattern.littleEndian).withUnsafeBytes { output.append(contentsOf: $0) }
+            let scalars = tensors[name]!.scalars
+            switch elementTypes[name] ?? .f32 {
+            case .i32: scalars.map { Int32($0).littleEndian }.withUnsafeBytes { output.append(contentsOf: $0) }
+            case .i8: scalars.map { Int8($0) }.withUnsafeBytes { output.append(contentsOf: $0) }
+            case .u8: output.append(contentsOf: scalars.map { UInt8($0) })
+            default: scalars.map(\.bitPattern.littleEndian).withUnsafeBytes { output.append(contentsOf: $0) }
+            }
         }
         return output
     }
@@ -179,7 +234,7 @@ public enum SafeTensors {
     /// One header entry, validated except for its offsets.
     struct Entry {
         let name: String
-        let dtype: DataType
+        let dtype: ElementType
         let shape: Shape
         /// The shape's element count, computed with overflow checks.
         let elementCount: Int
@@ -189,16 +244,42 @@ public enum SafeTensors {
         let end: Int
     }
 
-    /// The element types read. Integers (PyTorch's BatchNorm `num_batches_tracked` is I64) are
-    /// widened to Float like the half types.
-    enum DataType: String {
-        case f32 = "F32", f16 = "F16", bf16 = "BF16", i64 = "I64", i32 = "I32"
+    /// The element types a file can store. Reading widens every one to Float (integers such as
+    /// PyTorch's BatchNorm `num_batches_tracked`, I64, and int8 codes, I8 and U8, exactly);
+    /// writing stores F32, or I32, I8 and U8 for tensors of integers in their range.
+    public enum ElementType: String, Sendable {
+        /// 32-bit float.
+        case f32 = "F32"
+        /// IEEE half.
+        case f16 = "F16"
+        /// bfloat16.
+        case bf16 = "BF16"
+        /// 64-bit signed integer.
+        case i64 = "I64"
+        /// 32-bit signed integer.
+        case i32 = "I32"
+        /// 8-bit signed integer (int8 weight codes).
+        case i8 = "I8"
+        /// 8-bit unsigned integer (u8 activation zero points).
+        case u8 = "U8"
 
-        var size: Int {
+        /// Bytes per element.
+        public var size: Int {
             switch self {
             case .f32, .i32: 4
             case .f16, .bf16: 2
             case .i64: 8
+            case .i8, .u8: 1
+            }
+        }
+
+        /// The range of a writable integer type, nil for the float types and I64.
+        var integerRange: ClosedRange<Float>? {
+            switch self {
+            case .i32: -2_147_483_648...2_147_483_520
+            case .i8: -128...127
+            case .u8: 0...255
+            default: nil
             }
         }
 
@@ -235,6 +316,10 @@ public enum SafeTensors {
                         buffer[index] = Float(
                             Int32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
                     }
+                case .i8:
+                    for index in 0..<count { buffer[index] = Float(source.load(fromByteOffset: index, as: Int8.self)) }
+                case .u8:
+                    for index in 0..<count { buffer[index] = Float(source[index]) }
                 }
                 initialized = count
             }
@@ -256,9 +341,10 @@ public enum SafeTensors {
             guard let fields = value as? [String: Any] else {
                 throw .badEntry(name: name, reason: "entry is not an object")
             }
-            guard let dtypeName = fields["dtype"] as? String, let dtype = DataType(rawValue: dtypeName) else {
+            guard let dtypeName = fields["dtype"] as? String, let dtype = ElementType(rawValue: dtypeName) else {
                 throw .badEntry(
-                    name: name, reason: "dtype must be F32, F16, BF16, I64 or I32, got \(fields["dtype"] ?? "nothing")")
+                    name: name,
+                    reason: "dtype must be F32, F16, BF16, I64, I32, I8 or U8, got \(fields["dtype"] ?? "nothing")")
             }
             guard let dimensions = fields["shape"] as? [Int], dimensions.allSatisfy({ $0 >= 0 }) else {
                 throw .badEntry(
@@ -283,7 +369,7 @@ public enum SafeTensors {
     /// some of the dimensions (a stride) can overflow either.
     /// - Throws: `SafeTensorsError.badEntry` naming the tensor when a product overflows `Int`.
     static func checkedCounts(
-        of dimensions: [Int], dtype: DataType, name: String
+        of dimensions: [Int], dtype: ElementType, name: String
     ) throws(SafeTensorsError) -> (elements: Int, bytes: Int) {
         var nonzeroProduct = 1
         for dimension in dimensions {

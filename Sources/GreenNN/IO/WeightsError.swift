@@ -7,6 +7,9 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
     /// A layer lists a buffer (`directBuffers`) that its `setBuffer(named:to:)` refuses; nothing
     /// was loaded.
     case unsettableBuffer(name: String, reason: String)
+    /// A quantized model's file lacks or garbles a metadata entry (its format, input shape or
+    /// calibration method); nothing was loaded.
+    case invalidMetadata(key: String, reason: String)
 
     /// "weights: …" with the file's error, or every missing, unexpected, mis-shaped and
     /// non-finite tensor.
@@ -16,6 +19,8 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
         case let .mismatch(mismatch): "weights do not fit the model (nothing was loaded): \(mismatch)"
         case let .unsettableBuffer(name, reason):
             "weights: buffer '\(name)' cannot be set (nothing was loaded): \(reason)"
+        case let .invalidMetadata(key, reason):
+            "weights: metadata '\(key)' \(reason) (nothing was loaded)"
         }
     }
 }
@@ -41,9 +46,16 @@ public struct WeightsMismatch: Equatable, Sendable, CustomStringConvertible {
     public var misshaped: [ShapeDifference] = []
     /// Tensors holding NaN or infinity.
     public var nonFinite: [String] = []
+    /// Tensors stored as another element type than the model reads ("conv.weight: expected I8, got F32").
+    public var mistyped: [String] = []
+    /// Tensors with values outside their range (int8 weight codes beyond ±127, scales that are not positive).
+    public var outOfRange: [String] = []
 
     /// Whether nothing is wrong.
-    public var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && misshaped.isEmpty && nonFinite.isEmpty }
+    public var isEmpty: Bool {
+        missing.isEmpty && unexpected.isEmpty && misshaped.isEmpty && nonFinite.isEmpty && mistyped.isEmpty
+            && outOfRange.isEmpty
+    }
 
     /// "missing [a, b]; unexpected [c]; mis-shaped d: expected [6, 1, 5, 5], got [6, 1, 3, 3]".
     public var description: String {
@@ -54,6 +66,8 @@ public struct WeightsMismatch: Equatable, Sendable, CustomStringConvertible {
             parts.append("mis-shaped \(difference.name): expected \(difference.expected), got \(difference.actual)")
         }
         if !nonFinite.isEmpty { parts.append("NaN or infinity in \(nonFinite)") }
+        if !mistyped.isEmpty { parts.append("mistyped \(mistyped)") }
+        if !outOfRange.isEmpty { parts.append("out of range \(outOfRange)") }
         return parts.joined(separator: "; ")
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// A model with int8 activation ranges calibrated on sample inputs: post-training static
 /// quantization. Weights are quantized symmetrically per output channel (after BatchNorm is
-/// folded into them) when a plan is built; every tensor the plan holds gets one scale and zero
-/// point from the values calibration saw in it (`CalibrationMethod`).
+/// folded into them) when the model is quantized; every tensor its plans hold gets one scale and
+/// zero point from the values calibration saw in it (`CalibrationMethod`). `save(to:)` and
+/// `init(_:contentsOf:)` keep both in a safetensors file.
 ///
 /// ```swift
 /// model.eval()
@@ -13,8 +14,8 @@ import Foundation
 /// ```
 ///
 /// The calibration is tied to the model's structure, not its batch size: a plan can be built
-/// for any batch. Rebuild the plan after changing the weights, and calibrate again when the
-/// change is large.
+/// for any batch. The float model's later weight changes do not reach the int8 weights:
+/// quantize it again.
 public final class QuantizedModel {
     /// The float model.
     public let model: any Layer
@@ -26,10 +27,14 @@ public final class QuantizedModel {
     let activations: [Int: QuantizationParameters]
     /// Buffers of the model's plan (a plan built later must have as many).
     let bufferCount: Int
+    /// The int8 weights of every conv and linear layer, by layer path.
+    public let weights: [String: QuantizedWeights]
+    /// The shape of one input image, batch 1 (what a saved model records).
+    public let imageShape: Shape
 
     /// Calibrates `model` on `batches` (each `[N, ...]`, the model's input shape with any batch).
     /// - Throws: `LayerError` when there is no batch, or a batch does not fit the model.
-    public init(_ model: any Layer, calibratingOn batches: [Tensor], method: CalibrationMethod) throws {
+    public convenience init(_ model: any Layer, calibratingOn batches: [Tensor], method: CalibrationMethod) throws {
         guard !batches.isEmpty else {
             throw LayerError.invalidConfiguration("QuantizedModel", "calibration needs at least one batch")
         }
@@ -59,11 +64,32 @@ public final class QuantizedModel {
                 if let parameters = activations[input] { activations[buffer] = parameters }
             }
         }
-        self.model = model
-        self.method = method
-        self.calibrationImages = batches.reduce(0) { $0 + ($1.shape.rank > 0 ? $1.shape[0] : 1) }
-        self.activations = activations
-        self.bufferCount = bufferCount
+        let imageShape = Shape([1] + batches[0].shape.dimensions.dropFirst())
+        let graph = try QuantizationGraph(model, input: imageShape)
+        self.init(
+            model: model, method: method,
+            calibrationImages: batches.reduce(0) { $0 + ($1.shape.rank > 0 ? $1.shape[0] : 1) },
+            activations: activations, bufferCount: bufferCount,
+            weights: Dictionary(
+                uniqueKeysWithValues: graph.weighted.map { layer in
+                    (
+                        layer.path,
+                        QuantizedWeights(
+                            shape: layer.shape, codes: ChannelWeights(quantizing: layer.weights, rows: layer.shape[0]),
+                            bias: layer.bias)
+                    )
+                }), imageShape: imageShape)
+    }
+
+    /// A quantized model from its parts (calibrated, or read from a file).
+    init(
+        model: any Layer, method: CalibrationMethod, calibrationImages: Int, activations: [Int: QuantizationParameters],
+        bufferCount: Int, weights: [String: QuantizedWeights], imageShape: Shape
+    ) {
+        (self.model, self.method, self.calibrationImages) = (model, method, calibrationImages)
+        (self.activations, self.bufferCount, self.weights, self.imageShape) = (
+            activations, bufferCount, weights, imageShape
+        )
     }
 
     /// The model compiled to int8 kernels for inputs of shape `input` (see `QuantizedPlan`).

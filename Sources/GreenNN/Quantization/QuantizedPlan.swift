@@ -21,7 +21,8 @@ public final class QuantizedPlan: CustomStringConvertible {
     public let steps: [InferencePlan.Step]
     /// Bytes of the u8 activation arena.
     public let arenaBytes: Int
-    /// Bytes of the weights it holds: int8 codes (packed) and per-channel requantization floats.
+    /// Bytes of its weights as stored: one per int8 code, plus a float scale and bias per output
+    /// channel of each conv and linear layer (and per channel of a standalone affine map).
     public let weightBytes: Int
     /// The int8 kernels it runs.
     public let instructionSet: Int8InstructionSet
@@ -37,11 +38,8 @@ public final class QuantizedPlan: CustomStringConvertible {
     private let workspace = Workspace()
 
     init(_ quantized: QuantizedModel, input shape: Shape, instructionSet: Int8InstructionSet) throws {
-        _ = try quantized.model.cost(for: shape)
-        let builder = PlanBuilder()
-        let inputValue = builder.input(shape)
-        let outputValue = try builder.planLayer(quantized.model, input: inputValue)
-        builder.share(outputValue)
+        let graph = try QuantizationGraph(quantized.model, input: shape)
+        let (builder, inputValue, outputValue) = (graph.builder, graph.input, graph.output)
         guard builder.bufferSizes.count == quantized.bufferCount else {
             throw LayerError.invalidConfiguration(
                 "QuantizedPlan",
@@ -58,12 +56,20 @@ public final class QuantizedPlan: CustomStringConvertible {
         func parameters(_ value: PlannedValue) -> QuantizationParameters {
             quantized.activations[builder.root(of: value.id).buffer] ?? QuantizationParameters(covering: 0, 1)
         }
-        let binding = Int8Binding(resolve: resolve, parameters: parameters, instructionSet: instructionSet)
+        func weights(_ path: String) throws -> QuantizedWeights {
+            guard let layer = quantized.weights[path] else {
+                throw LayerError.invalidConfiguration(
+                    "QuantizedPlan", "no int8 weights for the layer at '\(path)': quantize the model again")
+            }
+            return layer
+        }
+        let binding = Int8Binding(
+            resolve: resolve, parameters: parameters, instructionSet: instructionSet, weights: weights)
         var planned: [any Int8PlanStep] = []
         for step in builder.steps {
             switch step {
-            case let step as ConvolutionStep: planned.append(Int8ConvolutionStep(step, binding: binding))
-            case let step as LinearStep: planned.append(Int8LinearStep(step, binding: binding))
+            case let step as ConvolutionStep: planned.append(try Int8ConvolutionStep(step, binding: binding))
+            case let step as LinearStep: planned.append(try Int8LinearStep(step, binding: binding))
             case let step as PoolingStep: planned.append(Int8PoolingStep(step, binding: binding))
             case let step as AffineClampStep: planned.append(Int8ElementwiseStep(step, binding: binding))
             case let step as CopyStep: planned.append(Int8ElementwiseStep(step, binding: binding))
@@ -83,7 +89,11 @@ public final class QuantizedPlan: CustomStringConvertible {
         self.inputQuantization = parameters(inputValue)
         self.outputQuantization = parameters(outputValue)
         self.arenaBytes = layout.size
-        self.weightBytes = planned.reduce(0) { $0 + $1.weightBytes }
+        // A shared block's steps repeat at one path with one set of weights: count them once.
+        var counted = Set<String>()
+        self.weightBytes = planned.reduce(0) { total, step in
+            counted.insert(step.origin.path + "|" + step.kernel).inserted ? total + step.weightBytes : total
+        }
         self.steps = planned.map { step in
             InferencePlan.Step(
                 path: step.origin.path, kind: step.origin.kind, fused: step.origin.fused, kernel: step.kernel,

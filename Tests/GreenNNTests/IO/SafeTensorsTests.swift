@@ -71,8 +71,8 @@ import Testing
         expectError("not JSON", file("{not json", data: []))
         expectError("not a JSON object", file("[1,2]", data: []))
         expectError(
-            "dtype must be F32, F16, BF16, I64 or I32",
-            file(#"{"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, data: Array(repeating: 0, count: 8)))
+            "dtype must be F32, F16, BF16, I64, I32, I8 or U8",
+            file(#"{"x":{"dtype":"U16","shape":[1],"data_offsets":[0,2]}}"#, data: Array(repeating: 0, count: 8)))
         expectError(
             "shape must be",
             file(#"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: Array(repeating: 0, count: 4)))

@@ -16,18 +16,19 @@ final class Int8ConvolutionStep: Int8PlanStep {
     private let target: Int8Batch
     private let instructionSet: Int8InstructionSet
 
-    /// Quantizes `step` with `binding`'s scales.
-    init(_ step: ConvolutionStep, binding: Int8Binding) {
+    /// `step` on the int8 weights `binding` holds for its layer, with `binding`'s scales.
+    /// - Throws: `LayerError` when the quantized model has no weights for the layer.
+    init(_ step: ConvolutionStep, binding: Int8Binding) throws {
         let (input, output) = (step.inputs[0], step.output)
         let outputChannels = output.shape[1]
         let rowLength = step.weight.count / outputChannels
-        let (folded, shift) = step.finish.folding(weights: step.weight, rowLength: rowLength, bias: step.bias)
-        let weights = ChannelWeights(quantizing: folded, rows: outputChannels)
+        let layer = try binding.weights(step.origin.path)
+        let (weights, shift) = (layer.channels, layer.bias)
         let (inputScale, outputScale) = (binding.parameters(input), binding.parameters(output))
         let bounds = binding.codeBounds(step.finish, output: outputScale)
         requantization = Int8Requantization(
             multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
-            shifts: (0..<outputChannels).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
+            shifts: (0..<outputChannels).map { shift[$0] / outputScale.scale + Float(outputScale.zeroPoint) },
             inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
         origin = step.origin
         outputShape = output.shape
@@ -46,8 +47,7 @@ final class Int8ConvolutionStep: Int8PlanStep {
                         columns: rowLength, leadingDimension: rowLength)
                 }
             }
-        weightBytes =
-            (depthwise ? codes.count : packed.reduce(0) { $0 + $1.byteCount }) + 8 * outputChannels
+        weightBytes = weights.codes.count + 8 * outputChannels
         source = binding.resolve(input)
         target = binding.resolve(output)
         instructionSet = binding.instructionSet

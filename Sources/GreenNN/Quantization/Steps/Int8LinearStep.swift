@@ -11,17 +11,18 @@ final class Int8LinearStep: Int8PlanStep {
     private let target: Int8Batch
     private let instructionSet: Int8InstructionSet
 
-    /// Quantizes `step` with `binding`'s scales.
-    init(_ step: LinearStep, binding: Int8Binding) {
+    /// `step` on the int8 weights `binding` holds for its layer, with `binding`'s scales.
+    /// - Throws: `LayerError` when the quantized model has no weights for the layer.
+    init(_ step: LinearStep, binding: Int8Binding) throws {
         let (input, output) = (step.inputs[0], step.output)
         let (inputs, outputs) = (input.shape[1], output.shape[1])
-        let (folded, shift) = step.finish.folding(weights: step.weight, rowLength: inputs, bias: step.bias)
-        let weights = ChannelWeights(quantizing: folded, rows: outputs)
+        let layer = try binding.weights(step.origin.path)
+        let (weights, shift) = (layer.channels, layer.bias)
         let (inputScale, outputScale) = (binding.parameters(input), binding.parameters(output))
         let bounds = binding.codeBounds(step.finish, output: outputScale)
         requantization = Int8Requantization(
             multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
-            shifts: (0..<outputs).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
+            shifts: (0..<outputs).map { shift[$0] / outputScale.scale + Float(outputScale.zeroPoint) },
             inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
         packed = weights.codes.withUnsafeBufferPointer {
             PackedInt8Matrix(codes: $0.baseAddress!, rows: outputs, columns: inputs, leadingDimension: inputs)
@@ -29,7 +30,7 @@ final class Int8LinearStep: Int8PlanStep {
         origin = step.origin
         outputShape = output.shape
         modelMACs = step.modelMACs
-        weightBytes = packed.byteCount + 8 * outputs
+        weightBytes = weights.codes.count + 8 * outputs
         source = binding.resolve(input)
         target = binding.resolve(output)
         instructionSet = binding.instructionSet

@@ -9,7 +9,8 @@ protocol Int8PlanStep: AnyObject {
     var outputShape: Shape { get }
     /// Multiply-accumulates of the layer, as the cost tables count them (all executed in int8).
     var modelMACs: Int { get }
-    /// Bytes of the weights it holds (codes, and the per-channel floats of its requantization).
+    /// Bytes of its weights as stored: one per int8 code, and a float scale and bias per output
+    /// channel (the packed copy it runs from pads rows to 4 and adds row sums).
     var weightBytes: Int { get }
     /// Computes its output from its inputs.
     /// - Throws: only opaque steps (a layer's own `forward(_:)`) can fail.
@@ -25,6 +26,8 @@ struct Int8Binding {
     let parameters: (PlannedValue) -> QuantizationParameters
     /// The int8 kernels' instruction set.
     let instructionSet: Int8InstructionSet
+    /// The int8 weights of the layer at a path.
+    let weights: (String) throws -> QuantizedWeights
 
     /// The codes `finish`'s clamp bounds become in `output`'s quantization (0 and 255 for none).
     func codeBounds(_ finish: ChannelFinish, output: QuantizationParameters) -> (lower: Float, upper: Float) {

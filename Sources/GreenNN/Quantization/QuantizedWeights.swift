@@ -1,0 +1,15 @@
+/// One conv or linear layer's int8 weights in a quantized model: the codes and per-output-channel
+/// scales of its weights (BatchNorm folded in first), and its folded bias in float.
+public struct QuantizedWeights: Sendable, Equatable {
+    /// The layer's weight shape (`[O, C/groups, kH, kW]` or `[out, in]`).
+    public let shape: Shape
+    /// The codes (−127...127) and one scale per output channel.
+    public let channels: ChannelWeights
+    /// The bias plus the folded BatchNorm shift, one per output channel.
+    public let bias: [Float]
+
+    /// The layer's weights of `shape`, quantized per output channel.
+    public init(shape: Shape, codes: ChannelWeights, bias: [Float]) {
+        (self.shape, self.channels, self.bias) = (shape, codes, bias)
+    }
+}
