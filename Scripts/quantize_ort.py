@@ -15,7 +15,7 @@ calibration), in int8. Both sides calibrate on the same data:
 - vgg16-cifar (batch 32) and mobilenet-v1 (batch 1) keep the zoo's seed-0 random weights and
   calibrate on uniform [-1, 1) inputs: greenbench draws its own, this script draws the same
   number from numpy (the same distribution, not the same tensors); agreement and logit cosine
-  are over 400 such inputs.
+  are over 64 such inputs.
 
 Latency is the median of repeated runs at the model's batch (warm-up, then at least --runs
 runs and 1 s); ORT's is timed from Python around `session.run`, so it includes the call's
@@ -58,7 +58,7 @@ MODELS = {
     "mobilenet-v1": ((3, 224, 224), 1),
 }
 RANDOM_CALIBRATION = 64  # images for the random-weight models, as the brief's greenbench runs use
-RANDOM_AGREEMENT = 400  # random inputs for agreement and cosine, as greenbench uses
+RANDOM_AGREEMENT = 64  # random inputs for agreement and cosine, as greenbench uses
 MEAN, STD = 0.1307, 0.3081  # GreenNN's MNIST.standardised, for MNIST and Fashion-MNIST alike
 CPU_FLAGS = ["avx2", "avx512f", "avx512_vnni", "avx_vnni"]
 

@@ -6,7 +6,7 @@
 // gemm: c = requantize(A · b), A packed once (gn_pack_int8_a: groups of 4 codes along k per row), b packed per call
 // into the workspace, a tile of GN_I8_NR columns at a time, as groups of 4 codes along k per column: one 32-bit lane
 // holds the 4 codes one vpdpbusd (or a vpmaddubsw + vpmaddwd pair) multiplies by a row's 4 broadcast weights.
-//   AVX-512 VNNI: 4 rows x 64 columns in 16 zmm accumulators.
+//   AVX-512 VNNI: 8 rows (two panels) x 48 columns in 24 zmm accumulators: each load of b serves 8 vpdpbusd.
 //   AVX-VNNI: 4 rows x 24 columns in 12 ymm accumulators.
 //   AVX2: 4 rows x 16 columns. vpmaddubsw multiplies u8 by s8 and adds pairs into s16, which saturates for u8
 //     codes: 255·127·2 > 32767. So b is packed as s8 (code - 128, by flipping the top bit) and the kernel computes
@@ -14,9 +14,11 @@
 //     The 128 it subtracted comes back as 128 · rowSum.
 //   generic: plain loops over the same packing.
 
+// GN_I8_NP: panels of A (4 rows each) a tile covers.
 #if GN_I8_KIND == 3
 #define GN_I8_LANES 16
-#define GN_I8_NV 4
+#define GN_I8_NV 3
+#define GN_I8_NP 2
 #elif GN_I8_KIND == 2
 #define GN_I8_LANES 8
 #define GN_I8_NV 3
@@ -26,6 +28,9 @@
 #else
 #define GN_I8_LANES 8
 #define GN_I8_NV 1
+#endif
+#ifndef GN_I8_NP
+#define GN_I8_NP 1
 #endif
 #define GN_I8_NR (GN_I8_LANES * GN_I8_NV)
 
@@ -85,11 +90,13 @@ GN_I8_TARGET static void GN_I8_NAME(packB)(const unsigned char *restrict b, size
 }
 
 #if GN_I8_KIND >= 1
-// One tile of rows < rows (of GN_INT8_PANEL_ROWS) and columns < cols, nv vectors wide (a constant once inlined).
+// One tile of rows < rows (of np panels of GN_INT8_PANEL_ROWS, the second panelBytes after the first) and columns
+// < cols, nv vectors wide (nv and np are constants once inlined).
 GN_I8_TARGET static inline __attribute__((always_inline)) void
-GN_I8_NAME(tile)(const int nv, const signed char *restrict a, const unsigned char *restrict b, int groups,
-                 const int32_t *restrict rowSums, const gn_requantization *restrict rq, int row0, int rows,
-                 unsigned char *restrict c, size_t ldc, int cols) {
+GN_I8_NAME(tile)(const int nv, const int np, const signed char *restrict a, size_t panelBytes,
+                 const unsigned char *restrict b, int groups, const int32_t *restrict rowSums,
+                 const gn_requantization *restrict rq, int row0, int rows, unsigned char *restrict c, size_t ldc,
+                 int cols) {
 #if GN_I8_KIND == 3
     typedef __m512i ivec;
 #define GN_I8_ZERO() _mm512_setzero_si512()
@@ -103,9 +110,9 @@ GN_I8_NAME(tile)(const int nv, const signed char *restrict a, const unsigned cha
 #define GN_I8_SET1(x) _mm256_set1_epi32(x)
 #define GN_I8_ADD(x, y) _mm256_add_epi32(x, y)
 #endif
-    ivec acc[GN_INT8_PANEL_ROWS][GN_I8_NV];
+    ivec acc[GN_I8_NP * GN_INT8_PANEL_ROWS][GN_I8_NV];
 #pragma unroll
-    for (int r = 0; r < GN_INT8_PANEL_ROWS; r++)
+    for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++)
 #pragma unroll
         for (int v = 0; v < nv; v++) acc[r][v] = GN_I8_ZERO();
 #if GN_I8_KIND == 1
@@ -121,9 +128,12 @@ GN_I8_NAME(tile)(const int nv, const signed char *restrict a, const unsigned cha
         for (int v = 0; v < nv; v++) magnitude[v] = _mm256_abs_epi8(y[v]);
 #endif
 #pragma unroll
-        for (int r = 0; r < GN_INT8_PANEL_ROWS; r++) {
+        for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++) {
             int32_t quad;
-            memcpy(&quad, a + ((size_t)g * GN_INT8_PANEL_ROWS + r) * 4, sizeof quad);
+            memcpy(&quad,
+                   a + (size_t)(r / GN_INT8_PANEL_ROWS) * panelBytes +
+                       ((size_t)g * GN_INT8_PANEL_ROWS + r % GN_INT8_PANEL_ROWS) * 4,
+                   sizeof quad);
             const ivec x = GN_I8_SET1(quad);
 #pragma unroll
             for (int v = 0; v < nv; v++) {
@@ -178,11 +188,13 @@ GN_I8_NAME(tile)(const int nv, const signed char *restrict a, const unsigned cha
 }
 #else
 // The generic tile: plain loops, sums of the true u8 codes.
-GN_I8_TARGET static void GN_I8_NAME(tile)(const int nv, const signed char *restrict a, const unsigned char *restrict b,
-                                          int groups, const int32_t *restrict rowSums,
-                                          const gn_requantization *restrict rq, int row0, int rows,
-                                          unsigned char *restrict c, size_t ldc, int cols) {
+GN_I8_TARGET static void GN_I8_NAME(tile)(const int nv, const int np, const signed char *restrict a,
+                                          size_t panelBytes, const unsigned char *restrict b, int groups,
+                                          const int32_t *restrict rowSums, const gn_requantization *restrict rq,
+                                          int row0, int rows, unsigned char *restrict c, size_t ldc, int cols) {
     (void)nv;
+    (void)np;
+    (void)panelBytes;
     int32_t sums[GN_INT8_PANEL_ROWS][GN_I8_NR] = {{0}};
     for (int g = 0; g < groups; g++) {
         const unsigned char *restrict column = b + (size_t)g * GN_I8_NR * 4;
@@ -213,31 +225,36 @@ GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int
         const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
         GN_I8_NAME(packB)(b + j0, ldb, k, cols, packed);
         const int nv = (cols + GN_I8_LANES - 1) / GN_I8_LANES;
-        for (int p = 0; p < panels; p++) {
+        const size_t panelBytes = (size_t)GN_INT8_PANEL_ROWS * 4 * (size_t)groups;
+        for (int p = 0; p < panels; p += GN_I8_NP) {
             const int row0 = p * GN_INT8_PANEL_ROWS;
-            const int rows = m - row0 < GN_INT8_PANEL_ROWS ? m - row0 : GN_INT8_PANEL_ROWS;
-            const signed char *panel = packedA + (size_t)p * GN_INT8_PANEL_ROWS * 4 * (size_t)groups;
+            const int np = panels - p < GN_I8_NP ? panels - p : GN_I8_NP;
+            const int span = np * GN_INT8_PANEL_ROWS;
+            const int rows = m - row0 < span ? m - row0 : span;
+            const signed char *panel = packedA + (size_t)p * panelBytes;
             unsigned char *out = c + (size_t)row0 * ldc + (size_t)j0;
-            switch (nv) {
-#if GN_I8_NV >= 4
-            case 4:
-                GN_I8_NAME(tile)(4, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
-                break;
+#define GN_I8_TILE(NV, NP)                                                                                             \
+    GN_I8_NAME(tile)(NV, NP, panel, panelBytes, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols)
+#if GN_I8_NP == 2
+            if (np == 2) {
+                switch (nv) {
+                case 1: GN_I8_TILE(1, 2); break;
+                case 2: GN_I8_TILE(2, 2); break;
+                default: GN_I8_TILE(GN_I8_NV, 2); break;
+                }
+                continue;
+            }
 #endif
+            switch (nv) {
 #if GN_I8_NV >= 3
-            case 3:
-                GN_I8_NAME(tile)(3, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
-                break;
+            case 3: GN_I8_TILE(3, 1); break;
 #endif
 #if GN_I8_NV >= 2
-            case 2:
-                GN_I8_NAME(tile)(2, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
-                break;
+            case 2: GN_I8_TILE(2, 1); break;
 #endif
-            default:
-                GN_I8_NAME(tile)(1, panel, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols);
-                break;
+            default: GN_I8_TILE(1, 1); break;
             }
+#undef GN_I8_TILE
         }
     }
 }
@@ -528,4 +545,5 @@ static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
 
 #undef GN_I8_LANES
 #undef GN_I8_NV
+#undef GN_I8_NP
 #undef GN_I8_NR

@@ -106,7 +106,7 @@ struct QuantizeCommand: Command {
         Console.progress("quantize: calibrating on \(calibrationCount) image(s), \(method)")
         let quantized = try model.quantized(calibratingOn: calibration, method: method)
 
-        // Agreement and accuracy on the test set (or on random inputs), in batches of 100.
+        // Agreement and accuracy on the test set in batches of 100, or on 64 random inputs.
         let evaluation: (images: [Tensor], labels: [[Int]]) =
             if let data {
                 try stride(from: 0, to: data.test.count, by: 100).reduce(into: ([], [])) { result, start in
@@ -116,7 +116,7 @@ struct QuantizeCommand: Command {
                 }
             } else {
                 (
-                    try (0..<4).map { _ in try Tensor.uniform(entry.input(batch: 100), in: -1..<1, using: &generator) },
+                    try (0..<4).map { _ in try Tensor.uniform(entry.input(batch: 16), in: -1..<1, using: &generator) },
                     []
                 )
             }
