@@ -8,12 +8,14 @@ struct CSVTable {
     var rendered: String {
         func shape(_ shape: Shape) -> String { shape.dimensions.map(String.init).joined(separator: "x") }
         func line(_ path: String, _ depth: Int, _ cost: LayerCost) -> String {
-            [
+            ([
                 path, cost.kind, "\(depth)", "\(cost.applications)", shape(cost.input), shape(cost.output),
                 "\(cost.parameters)", "\(cost.macs)", "\(cost.flops)", "\(cost.weightBytes)", "\(cost.activationBytes)",
-            ].joined(separator: ",")
+            ] + (table.microjoules(of: cost).map { ["\($0.arithmetic)", "\($0.memory)"] } ?? [])).joined(separator: ",")
         }
-        let header = "name,kind,depth,applications,input,output,parameters,macs,flops,weight_bytes,activation_bytes"
+        let header =
+            "name,kind,depth,applications,input,output,parameters,macs,flops,weight_bytes,activation_bytes"
+            + (table.energy != nil ? ",arithmetic_uj,memory_uj" : "")
         let rows = table.rows.map { line($0.path, $0.depth, $0.cost) }
         return ([header] + rows + [line("total", 0, table.total)]).joined(separator: "\n")
     }

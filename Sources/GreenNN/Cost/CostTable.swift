@@ -31,17 +31,27 @@ public struct CostTable: Sendable {
     public let rows: [Row]
     /// Deepest level shown (nil: all).
     public let depth: Int?
+    /// The energy model of the modelled-energy columns, or nil for none.
+    public let energy: EnergyModel?
+    /// The precision the energy columns assume.
+    public let precision: NumericPrecision
 
     /// Costs `layer` on `input` and lays out its rows down to `depth` (1 = direct children only;
-    /// nil = every level).
+    /// nil = every level); with `energy`, every row also gets its modelled arithmetic and memory
+    /// energy at `precision` (`EnergyModel`).
     /// - Throws: `LayerError` when the model cannot take `input`, or when `depth < 1`.
-    public init(_ layer: any Layer, input: Shape, name: String? = nil, depth: Int? = nil) throws {
+    public init(
+        _ layer: any Layer, input: Shape, name: String? = nil, depth: Int? = nil, energy: EnergyModel? = nil,
+        precision: NumericPrecision = .float32
+    ) throws {
         if let depth, depth < 1 {
             throw LayerError.invalidConfiguration("CostTable", "depth must be >= 1, got \(depth)")
         }
         self.model = name ?? layer.kind
         self.input = input
         self.depth = depth
+        self.energy = energy
+        self.precision = precision
         self.total = try layer.cost(for: input)
         var rows: [Row] = []
         func visit(_ cost: LayerCost, level: Int) {
@@ -73,6 +83,23 @@ public struct CostTable: Sendable {
         total.macs == 0 ? 0 : 100 * Double(cost.macs) / Double(total.macs)
     }
 
+    /// The modelled energy of `cost`'s layer, in microjoules (arithmetic, memory), when the table
+    /// has an energy model.
+    func microjoules(of cost: LayerCost) -> (arithmetic: Double, memory: Double)? {
+        guard let energy else { return nil }
+        let estimate = energy.estimate(cost, precision: precision)
+        return (estimate.arithmeticPicojoules * 1e-6, estimate.memoryPicojoules * 1e-6)
+    }
+
+    /// "Modelled energy (float32, EnergyModel): …" for the totals, when the table has an energy model.
+    var energySummary: String? {
+        microjoules(of: total).map {
+            "Modelled energy per pass (\(precision.rawValue), pJ per operation and byte from EnergyModel): "
+                + "arithmetic \(CostNumber.microjoules($0.arithmetic)) µJ + memory \(CostNumber.microjoules($0.memory)) µJ"
+                + " = \(CostNumber.microjoules($0.arithmetic + $0.memory)) µJ"
+        }
+    }
+
     /// "SharedBlock ×3" for a repeated block, else the kind.
     public static func kindLabel(_ cost: LayerCost) -> String {
         cost.applications > 1 ? "\(cost.kind) ×\(cost.applications)" : cost.kind
@@ -102,6 +129,15 @@ public enum CostNumber {
             result.append(character)
         }
         return value < 0 ? "-" + result : result
+    }
+
+    /// Microjoules with three decimals below 1,000 ("0.042", "123.456"), grouped whole ones above ("12,345").
+    public static func microjoules(_ value: Double) -> String {
+        guard value.isFinite else { return "--" }
+        if value >= 1000 { return grouped(Int(value.rounded())) }
+        let thousandths = Int((value * 1000).rounded())
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// A percentage with two decimals: "5.88%".

@@ -7,7 +7,10 @@ struct TextTable {
     init(_ table: CostTable) { self.table = table }
 
     var rendered: String {
-        let headers = ["Layer (path: kind)", "Output shape", "Params", "MACs", "FLOPs", "MACs %"]
+        let energy = table.energy != nil
+        let headers =
+            ["Layer (path: kind)", "Output shape", "Params", "MACs", "FLOPs", "MACs %"]
+            + (energy ? ["Arith µJ", "Memory µJ"] : [])
         var lastAtDepth: [Int: Bool] = [:]
         let cells: [[String]] = table.rows.map { row in
             lastAtDepth[row.depth] = row.isLastChild
@@ -21,6 +24,9 @@ struct TextTable {
                 CostNumber.grouped(row.cost.flops),
                 CostNumber.percent(table.macShare(of: row.cost)),
             ]
+                + (table.microjoules(of: row.cost).map {
+                    [CostNumber.microjoules($0.arithmetic), CostNumber.microjoules($0.memory)]
+                } ?? [])
         }
         let widths = headers.indices.map { column in
             ([headers[column]] + cells.map { $0[column] }).map(\.count).max() ?? 0
@@ -34,14 +40,15 @@ struct TextTable {
         let width = widths.reduce(0, +) + 3 * (widths.count - 1)
         let rule = String(repeating: "=", count: width)
         let total = table.total
-        let totals = [
-            "Model: \(table.model)   Input: \(table.input)   Output: \(total.output)",
-            "Total params: \(CostNumber.grouped(total.parameters)) (\(CostNumber.grouped(total.weightBytes)) weight bytes)"
-                + "   Total MACs: \(CostNumber.grouped(total.macs))   Total FLOPs: \(CostNumber.grouped(total.flops))",
-            "Activation bytes written: \(CostNumber.grouped(total.activationBytes))",
-            "Backward MACs: \(CostNumber.grouped(total.backwardMACs))   Backward FLOPs: \(CostNumber.grouped(total.backwardFLOPs))"
-                + "   (a training step is forward + backward)",
-        ]
+        let totals =
+            [
+                "Model: \(table.model)   Input: \(table.input)   Output: \(total.output)",
+                "Total params: \(CostNumber.grouped(total.parameters)) (\(CostNumber.grouped(total.weightBytes)) weight bytes)"
+                    + "   Total MACs: \(CostNumber.grouped(total.macs))   Total FLOPs: \(CostNumber.grouped(total.flops))",
+                "Activation bytes written: \(CostNumber.grouped(total.activationBytes))",
+                "Backward MACs: \(CostNumber.grouped(total.backwardMACs))   Backward FLOPs: \(CostNumber.grouped(total.backwardFLOPs))"
+                    + "   (a training step is forward + backward)",
+            ] + (table.energySummary.map { [$0] } ?? [])
         return ([rule, line(headers), rule] + cells.map(line) + [rule] + totals + [rule]).joined(separator: "\n")
     }
 }
