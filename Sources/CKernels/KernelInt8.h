@@ -341,13 +341,23 @@ GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restric
     for (int oy = 0; oy < w->outputHeight; oy++) {
         const unsigned char *restrict corner = padded + (size_t)oy * sh * paddedWidth;
         unsigned char *restrict out = output + (size_t)oy * ow;
-        if (kh == 3 && kw == 3 && sw == 1) {
-            GN_I8_NAME(depthwiseRow)(1, 3, 3, &job, corner, weights, out);
-        } else if (kh == 3 && kw == 3 && sw == 2) {
-            GN_I8_NAME(depthwiseRow)(2, 3, 3, &job, corner, weights, out);
-        } else {
-            GN_I8_NAME(depthwiseRow)(sw, kh, kw, &job, corner, weights, out);
-        }
+        // The common windows with constant sizes (their tap loops unroll): 3x3 and 5x5, and the k x 1
+        // and 1 x k stages of flattened convs.
+#define GN_I8_DEPTHWISE(S, H, W)                                                                                       \
+    if (sw == S && kh == H && kw == W) {                                                                               \
+        GN_I8_NAME(depthwiseRow)(S, H, W, &job, corner, weights, out);                                                 \
+        continue;                                                                                                      \
+    }
+        GN_I8_DEPTHWISE(1, 3, 3)
+        GN_I8_DEPTHWISE(2, 3, 3)
+        GN_I8_DEPTHWISE(1, 5, 5)
+        GN_I8_DEPTHWISE(2, 5, 5)
+        GN_I8_DEPTHWISE(1, 3, 1)
+        GN_I8_DEPTHWISE(1, 1, 3)
+        GN_I8_DEPTHWISE(1, 5, 1)
+        GN_I8_DEPTHWISE(1, 1, 5)
+#undef GN_I8_DEPTHWISE
+        GN_I8_NAME(depthwiseRow)(sw, kh, kw, &job, corner, weights, out);
     }
 }
 

@@ -29,6 +29,7 @@ struct QuantizeCommand: Command {
           --latency-batch N  batch of the timed passes (default 1)
           --runs N           timed passes, at least (default 20; runs continue to 1 s)
           --format F         text (default), markdown, csv or json
+          --evaluate N       without --data: random inputs for top-1 agreement and cosine (default 64; 0: none)
           --save-weights F   write the float model's weights (as trained or loaded) to F.safetensors
           --steps            also list each plan's steps: kernel, MACs and median microseconds (text output)
           (training options as for greenbench train: --epochs, --batch, --lr, --optimizer, --seed, --limit, --threads)
@@ -50,7 +51,7 @@ struct QuantizeCommand: Command {
         let parsed = try Arguments(
             arguments,
             valueOptions: Set([
-                "weights", "data", "calibrate", "method", "latency-batch", "runs", "format", "save-weights",
+                "weights", "data", "calibrate", "method", "latency-batch", "runs", "format", "save-weights", "evaluate",
             ])
             .union(TrainingOptions.valueOptions).union(EnergyOptions.valueOptions),
             flagOptions: EnergyOptions.flagOptions.union(["steps"]))
@@ -67,6 +68,7 @@ struct QuantizeCommand: Command {
         }
         let latencyBatch = try parsed.integer("latency-batch", default: 1, in: 1...100_000)
         let runs = try parsed.integer("runs", default: 20, in: 1...100_000)
+        let evaluated = try parsed.integer("evaluate", default: 64, in: 0...100_000)
         let format: OutputFormat = try parsed.choice("format", default: .text)
         let meter = try EnergyOptions.meter(parsed)
         try ComputeThreads.set(training.threads)
@@ -106,7 +108,7 @@ struct QuantizeCommand: Command {
         Console.progress("quantize: calibrating on \(calibrationCount) image(s), \(method)")
         let quantized = try model.quantized(calibratingOn: calibration, method: method)
 
-        // Agreement and accuracy on the test set in batches of 100, or on 64 random inputs.
+        // Agreement and accuracy on the test set in batches of 100, or on random inputs.
         let evaluation: (images: [Tensor], labels: [[Int]]) =
             if let data {
                 try stride(from: 0, to: data.test.count, by: 100).reduce(into: ([], [])) { result, start in
@@ -116,7 +118,9 @@ struct QuantizeCommand: Command {
                 }
             } else {
                 (
-                    try (0..<4).map { _ in try Tensor.uniform(entry.input(batch: 16), in: -1..<1, using: &generator) },
+                    try stride(from: 0, to: evaluated, by: 16).map {
+                        try Tensor.uniform(entry.input(batch: Swift.min(16, evaluated - $0)), in: -1..<1, using: &generator)
+                    },
                     []
                 )
             }

@@ -17,8 +17,8 @@ struct QuantizationGraph {
         let shape: Shape
         /// The weights with the following BatchNorm's scale folded in, row by output channel.
         let weights: [Float]
-        /// The bias with the BatchNorm's shift folded in (zeros for none).
-        let bias: [Float]
+        /// The bias with the BatchNorm's shift folded in, nil when the layer has neither.
+        let bias: [Float]?
     }
 
     /// Plans `model` for inputs of `shape`.
@@ -65,7 +65,7 @@ struct QuantizationGraph {
     ) -> Weighted {
         let (folded, shift) = finish.folding(weights: weights, rowLength: weights.count / shape[0], bias: bias)
         return Weighted(
-            path: path, shape: shape, weights: folded, bias: shift ?? [Float](repeating: 0, count: shape[0]))
+            path: path, shape: shape, weights: folded, bias: shift)
     }
 
     /// A name for every buffer that holds a tensor: "input", then "<path>.output" after the

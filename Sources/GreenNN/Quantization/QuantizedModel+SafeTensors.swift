@@ -2,8 +2,8 @@ import Foundation
 
 /// Quantized models in safetensors files. For each conv and linear layer at path P:
 /// `P.weight` (I8, the layer's weight shape, codes in −127...127), `P.weight_scale` (F32 `[O]`,
-/// one per output channel: weight ≈ code · scale) and `P.bias` (F32 `[O]`, the bias with any
-/// folded BatchNorm shift). For each tensor the plan holds: `T.scale` (F32 `[1]`) and
+/// one per output channel: weight ≈ code · scale) and, when the layer has a bias or a folded
+/// BatchNorm, `P.bias` (F32 `[O]`, the bias with the BatchNorm's shift folded in). For each tensor the plan holds: `T.scale` (F32 `[1]`) and
 /// `T.zero_point` (U8 `[1]`), where T is `input` for the input and `P.output` for the tensor the
 /// layer at P writes first (`P.output.1`, … when one layer writes several). Metadata: `format`
 /// (`greenbench-int8`), `input_shape` (one image, e.g. `1,3,32,32`), `method` (`minmax` or
@@ -24,7 +24,7 @@ extension QuantizedModel {
             tensors[path + ".weight"] = try Tensor(shape: layer.shape, scalars: layer.channels.codes.map(Float.init))
             types[path + ".weight"] = .i8
             tensors[path + ".weight_scale"] = try Tensor(shape: [layer.shape[0]], scalars: layer.channels.scales)
-            tensors[path + ".bias"] = try Tensor(shape: [layer.shape[0]], scalars: layer.bias)
+            if let bias = layer.bias { tensors[path + ".bias"] = try Tensor(shape: [layer.shape[0]], scalars: bias) }
         }
         for (buffer, name) in graph.bufferNames {
             guard let parameters = activations[buffer] else { continue }
@@ -102,18 +102,18 @@ extension QuantizedModel {
             let rows = layer.shape[0]
             let codes = tensor(layer.path + ".weight", .i8, layer.shape)
             let scales = tensor(layer.path + ".weight_scale", .f32, [rows])
-            let bias = tensor(layer.path + ".bias", .f32, [rows])
+            let bias = layer.bias == nil ? nil : tensor(layer.path + ".bias", .f32, [rows])
             if let codes, codes.scalars.contains(-128) { mismatch.outOfRange.append(layer.path + ".weight") }
             if let scales, !scales.scalars.allSatisfy({ $0 > 0 }) {
                 mismatch.outOfRange.append(layer.path + ".weight_scale")
             }
-            guard let codes, let scales, let bias else { continue }
+            guard let codes, let scales, layer.bias == nil || bias != nil else { continue }
             weights[layer.path] = QuantizedWeights(
                 shape: layer.shape,
                 codes: ChannelWeights(
                     codes: codes.scalars.map { Int8($0) }, scales: scales.scalars,
                     rowLength: layer.shape.elementCount / rows),
-                bias: bias.scalars)
+                bias: bias?.scalars)
         }
         var activations: [Int: QuantizationParameters] = [:]
         for (buffer, name) in graph.bufferNames {

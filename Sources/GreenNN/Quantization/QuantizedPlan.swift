@@ -21,8 +21,9 @@ public final class QuantizedPlan: CustomStringConvertible {
     public let steps: [InferencePlan.Step]
     /// Bytes of the u8 activation arena.
     public let arenaBytes: Int
-    /// Bytes of its weights as stored: one per int8 code, plus a float scale and bias per output
-    /// channel of each conv and linear layer (and per channel of a standalone affine map).
+    /// Bytes of its weights as stored: one per int8 code, plus a float scale per output channel
+    /// of each conv and linear layer and a float bias where it has one (and a scale and shift per
+    /// channel of a standalone affine map).
     public let weightBytes: Int
     /// The int8 kernels it runs.
     public let instructionSet: Int8InstructionSet

@@ -5,11 +5,16 @@ public struct QuantizedWeights: Sendable, Equatable {
     public let shape: Shape
     /// The codes (−127...127) and one scale per output channel.
     public let channels: ChannelWeights
-    /// The bias plus the folded BatchNorm shift, one per output channel.
-    public let bias: [Float]
+    /// The bias plus the folded BatchNorm shift, one per output channel; nil when the layer has
+    /// neither.
+    public let bias: [Float]?
 
     /// The layer's weights of `shape`, quantized per output channel.
-    public init(shape: Shape, codes: ChannelWeights, bias: [Float]) {
+    public init(shape: Shape, codes: ChannelWeights, bias: [Float]?) {
         (self.shape, self.channels, self.bias) = (shape, codes, bias)
     }
+
+    /// Bytes as stored: one per code, a float scale per output channel, and a float bias per
+    /// output channel when there is one.
+    public var byteCount: Int { channels.codes.count + 4 * shape[0] + (bias == nil ? 0 : 4 * shape[0]) }
 }

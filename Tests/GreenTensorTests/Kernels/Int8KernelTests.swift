@@ -190,6 +190,47 @@ struct Int8KernelTests {
         }
     }
 
+    /// The k x 1 and 1 x k stages of flattened convs, and a 5 x 1 without padding.
+    @Test(arguments: Int8InstructionSet.supported)
+    func rectangularDepthwiseKernelsMatchNaiveSums(_ instructionSet: Int8InstructionSet) throws {
+        for (index, (kernel, padding)) in [
+            (Size2D(height: 3, width: 1), Size2D(height: 1, width: 0)),
+            (Size2D(height: 1, width: 3), Size2D(height: 0, width: 1)),
+            (Size2D(height: 5, width: 1), Size2D(height: 0, width: 0)),
+            (Size2D(height: 1, width: 5), Size2D(height: 0, width: 2)),
+        ].enumerated() {
+            let (channels, height, width) = (3, 9, 21)
+            let geometry = try WindowGeometry(
+                input: Size2D(height: height, width: width), kernel: kernel, padding: padding, operation: "test")
+            let weights = Self.codes(channels * kernel.height * kernel.width, seed: UInt64(960 + index), in: -127...127)
+            let inputs = Self.codes(channels * height * width, seed: UInt64(970 + index), in: 0...255)
+            let requantization = Int8Requantization(
+                multipliers: [3e-4, 5e-4, 7e-4], shifts: [100, 120, 140], inputZeroPoint: 41, lower: 0, upper: 255)
+            let input = inputs.map { UInt8($0) }
+            let codes = weights.map { Int8($0) }
+            var output = [UInt8](repeating: 0, count: channels * geometry.outputPositions)
+            input.withUnsafeBufferPointer { source in
+                output.withUnsafeMutableBufferPointer { target in
+                    codes.withUnsafeBufferPointer {
+                        int8DepthwiseConvolve(
+                            Int8Batch(
+                                base: UnsafeMutablePointer(mutating: source.baseAddress!),
+                                shape: [1, channels, height, width]),
+                            weights: $0.baseAddress!, geometry: geometry, requantization: requantization,
+                            into: Int8Batch(
+                                base: target.baseAddress!,
+                                shape: [1, channels, geometry.output.height, geometry.output.width]),
+                            workspace: Workspace(), instructionSet: instructionSet)
+                    }
+                }
+            }
+            let expected = Self.naiveConvolution(
+                inputs, channels: channels, height: height, width: width, weights: weights, outputChannels: channels,
+                groups: channels, geometry: geometry, zeroPoint: 41, requantization: requantization)
+            #expect(output == expected, "\(instructionSet) \(kernel)")
+        }
+    }
+
     @Test(arguments: Int8InstructionSet.supported)
     func linearMatchesNaiveSums(_ instructionSet: Int8InstructionSet) {
         for (batch, inputs, outputs) in [(1, 7, 5), (3, 64, 10), (8, 100, 33)] {

@@ -28,7 +28,7 @@ final class Int8ConvolutionStep: Int8PlanStep {
         let bounds = binding.codeBounds(step.finish, output: outputScale)
         requantization = Int8Requantization(
             multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
-            shifts: (0..<outputChannels).map { shift[$0] / outputScale.scale + Float(outputScale.zeroPoint) },
+            shifts: (0..<outputChannels).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
             inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
         origin = step.origin
         outputShape = output.shape
@@ -47,7 +47,7 @@ final class Int8ConvolutionStep: Int8PlanStep {
                         columns: rowLength, leadingDimension: rowLength)
                 }
             }
-        weightBytes = weights.codes.count + 8 * outputChannels
+        weightBytes = layer.byteCount
         source = binding.resolve(input)
         target = binding.resolve(output)
         instructionSet = binding.instructionSet

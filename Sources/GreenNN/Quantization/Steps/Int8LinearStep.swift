@@ -22,7 +22,7 @@ final class Int8LinearStep: Int8PlanStep {
         let bounds = binding.codeBounds(step.finish, output: outputScale)
         requantization = Int8Requantization(
             multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
-            shifts: (0..<outputs).map { shift[$0] / outputScale.scale + Float(outputScale.zeroPoint) },
+            shifts: (0..<outputs).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
             inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
         packed = weights.codes.withUnsafeBufferPointer {
             PackedInt8Matrix(codes: $0.baseAddress!, rows: outputs, columns: inputs, leadingDimension: inputs)
@@ -30,7 +30,7 @@ final class Int8LinearStep: Int8PlanStep {
         origin = step.origin
         outputShape = output.shape
         modelMACs = step.modelMACs
-        weightBytes = weights.codes.count + 8 * outputs
+        weightBytes = layer.byteCount
         source = binding.resolve(input)
         target = binding.resolve(output)
         instructionSet = binding.instructionSet

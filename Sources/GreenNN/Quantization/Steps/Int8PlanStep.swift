@@ -9,8 +9,8 @@ protocol Int8PlanStep: AnyObject {
     var outputShape: Shape { get }
     /// Multiply-accumulates of the layer, as the cost tables count them (all executed in int8).
     var modelMACs: Int { get }
-    /// Bytes of its weights as stored: one per int8 code, and a float scale and bias per output
-    /// channel (the packed copy it runs from pads rows to 4 and adds row sums).
+    /// Bytes of its weights as stored (`QuantizedWeights.byteCount`; the packed copy it runs from
+    /// pads rows to 4 and adds row sums).
     var weightBytes: Int { get }
     /// Computes its output from its inputs.
     /// - Throws: only opaque steps (a layer's own `forward(_:)`) can fail.
