@@ -119,7 +119,8 @@ struct QuantizeCommand: Command {
             } else {
                 (
                     try stride(from: 0, to: evaluated, by: 16).map {
-                        try Tensor.uniform(entry.input(batch: Swift.min(16, evaluated - $0)), in: -1..<1, using: &generator)
+                        try Tensor.uniform(
+                            entry.input(batch: Swift.min(16, evaluated - $0)), in: -1..<1, using: &generator)
                     },
                     []
                 )
