@@ -213,6 +213,46 @@ GN_I8_TARGET static void GN_I8_NAME(tile)(const int nv, const int np, const sign
 }
 #endif
 
+// Every panel of A times the packed block of b (cols columns), requantized into c (rows ldc apart): the tiles of
+// one column block.
+GN_I8_TARGET static void GN_I8_NAME(multiplyBlock)(const signed char *packedA, int m, int groups,
+                                                   const int32_t *rowSums, const unsigned char *packed, int cols,
+                                                   const gn_requantization *rq, unsigned char *c, size_t ldc) {
+    const int panels = (m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
+    const int nv = (cols + GN_I8_LANES - 1) / GN_I8_LANES;
+    const size_t panelBytes = (size_t)GN_INT8_PANEL_ROWS * 4 * (size_t)groups;
+    for (int p = 0; p < panels; p += GN_I8_NP) {
+        const int row0 = p * GN_INT8_PANEL_ROWS;
+        const int np = panels - p < GN_I8_NP ? panels - p : GN_I8_NP;
+        const int span = np * GN_INT8_PANEL_ROWS;
+        const int rows = m - row0 < span ? m - row0 : span;
+        const signed char *panel = packedA + (size_t)p * panelBytes;
+        unsigned char *out = c + (size_t)row0 * ldc;
+#define GN_I8_TILE(NV, NP)                                                                                             \
+GN_I8_NAME(tile)(NV, NP, panel, panelBytes, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols)
+#if GN_I8_NP == 2
+        if (np == 2) {
+            switch (nv) {
+            case 1: GN_I8_TILE(1, 2); break;
+            case 2: GN_I8_TILE(2, 2); break;
+            default: GN_I8_TILE(GN_I8_NV, 2); break;
+            }
+            continue;
+        }
+#endif
+        switch (nv) {
+#if GN_I8_NV >= 3
+        case 3: GN_I8_TILE(3, 1); break;
+#endif
+#if GN_I8_NV >= 2
+        case 2: GN_I8_TILE(2, 1); break;
+#endif
+        default: GN_I8_TILE(1, 1); break;
+        }
+#undef GN_I8_TILE
+    }
+}
+
 GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int k, const unsigned char *b,
                                           size_t ldb, int n, const gn_requantization *rq, unsigned char *c,
                                           size_t ldc, void *workspace) {
@@ -224,38 +264,7 @@ GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int
     for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
         const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
         GN_I8_NAME(packB)(b + j0, ldb, k, cols, packed);
-        const int nv = (cols + GN_I8_LANES - 1) / GN_I8_LANES;
-        const size_t panelBytes = (size_t)GN_INT8_PANEL_ROWS * 4 * (size_t)groups;
-        for (int p = 0; p < panels; p += GN_I8_NP) {
-            const int row0 = p * GN_INT8_PANEL_ROWS;
-            const int np = panels - p < GN_I8_NP ? panels - p : GN_I8_NP;
-            const int span = np * GN_INT8_PANEL_ROWS;
-            const int rows = m - row0 < span ? m - row0 : span;
-            const signed char *panel = packedA + (size_t)p * panelBytes;
-            unsigned char *out = c + (size_t)row0 * ldc + (size_t)j0;
-#define GN_I8_TILE(NV, NP)                                                                                             \
-    GN_I8_NAME(tile)(NV, NP, panel, panelBytes, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols)
-#if GN_I8_NP == 2
-            if (np == 2) {
-                switch (nv) {
-                case 1: GN_I8_TILE(1, 2); break;
-                case 2: GN_I8_TILE(2, 2); break;
-                default: GN_I8_TILE(GN_I8_NV, 2); break;
-                }
-                continue;
-            }
-#endif
-            switch (nv) {
-#if GN_I8_NV >= 3
-            case 3: GN_I8_TILE(3, 1); break;
-#endif
-#if GN_I8_NV >= 2
-            case 2: GN_I8_TILE(2, 1); break;
-#endif
-            default: GN_I8_TILE(1, 1); break;
-            }
-#undef GN_I8_TILE
-        }
+        GN_I8_NAME(multiplyBlock)(packedA, m, groups, rowSums, packed, cols, rq, c + j0, ldc);
     }
 }
 
@@ -373,16 +382,33 @@ GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, 
     *last = end > begin ? end : begin;
 }
 
-// 8 bytes from source to target, as one load and one store.
-GN_I8_TARGET static inline void GN_I8_NAME(copy8)(unsigned char *restrict target, const unsigned char *restrict source) {
-    uint64_t chunk;
-    memcpy(&chunk, source, sizeof chunk);
-    memcpy(target, &chunk, sizeof chunk);
+// count >= 8 bytes from source to target in chunks of 32, 16 or 8 (the widest that fits), the last chunk
+// overlapping the one before, each XORed with zero (a runtime value the caller reads from a volatile, so the compiler
+// cannot turn the loop into a memmove call: rows of a few dozen bytes cost more in calls than in bytes).
+GN_I8_TARGET static inline void GN_I8_NAME(copyLine)(unsigned char *restrict target,
+                                                     const unsigned char *restrict source, int count,
+                                                     unsigned char zero) {
+    typedef unsigned char chunk32 __attribute__((ext_vector_type(32), aligned(1)));
+    typedef unsigned char chunk16 __attribute__((ext_vector_type(16), aligned(1)));
+    if (count >= 32) {
+        int i = 0;
+        for (; i + 32 <= count; i += 32) *(chunk32 *)(target + i) = *(const chunk32 *)(source + i) ^ zero;
+        if (i < count) *(chunk32 *)(target + count - 32) = *(const chunk32 *)(source + count - 32) ^ zero;
+    } else if (count >= 16) {
+        *(chunk16 *)target = *(const chunk16 *)source ^ zero;
+        if (count > 16) *(chunk16 *)(target + count - 16) = *(const chunk16 *)(source + count - 16) ^ zero;
+    } else {
+        uint64_t head, tail;
+        memcpy(&head, source, sizeof head);
+        memcpy(&tail, source + count - 8, sizeof tail);
+        memcpy(target, &head, sizeof head);
+        memcpy(target + count - 8, &tail, sizeof tail);
+    }
 }
 
 // Columns from a copy of each plane padded with the zero point (no bounds checks per cell). Stride 1 copies each
-// line of 8 or more bytes in 8-byte chunks, the last one overlapping the one before: lines of a few bytes cost more
-// in memcpy calls than in bytes.
+// line of 8 or more bytes in whole chunks (copyLine): lines of a few dozen bytes cost more in memcpy calls than in
+// bytes.
 GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input, int channels, const gn_window *w,
                                             unsigned char padValue, unsigned char *restrict columns, size_t ld,
                                             void *workspace) {
@@ -390,12 +416,18 @@ GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input,
     const int paddedHeight = w->inputHeight + 2 * w->paddingHeight;
     const int sw = w->strideWidth, ow = w->outputWidth;
     unsigned char *restrict copy = workspace;
+    static volatile unsigned char volatileZero = 0;
+    const unsigned char zero = volatileZero;
     memset(copy, padValue, (size_t)paddedHeight * paddedWidth);
     for (int ch = 0; ch < channels; ch++) {
         const unsigned char *restrict plane = input + (size_t)ch * w->inputHeight * w->inputWidth;
         for (int y = 0; y < w->inputHeight; y++) {
-            memcpy(copy + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth,
-                   plane + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
+            unsigned char *row = copy + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth;
+            if (w->inputWidth >= 8) {
+                GN_I8_NAME(copyLine)(row, plane + (size_t)y * w->inputWidth, w->inputWidth, zero);
+            } else {
+                memcpy(row, plane + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
+            }
         }
         for (int ky = 0; ky < w->kernelHeight; ky++) {
             for (int kx = 0; kx < w->kernelWidth; kx++) {
@@ -406,8 +438,7 @@ GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input,
                         (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth + kx * w->dilationWidth;
                     unsigned char *restrict line = out + (size_t)oy * ow;
                     if (sw == 1 && ow >= 8) {
-                        for (int ox = 0; ox + 8 <= ow; ox += 8) GN_I8_NAME(copy8)(line + ox, source + ox);
-                        GN_I8_NAME(copy8)(line + ow - 8, source + ow - 8);
+                        GN_I8_NAME(copyLine)(line, source, ow, zero);
                     } else {
                         for (int ox = 0; ox < ow; ox++) line[ox] = source[(size_t)ox * sw];
                     }
