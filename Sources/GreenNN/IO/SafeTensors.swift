@@ -25,23 +25,17 @@ public enum SafeTensors {
     /// Reads every tensor of the file at `path`.
     /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation.
     public static func read(from path: String) throws(SafeTensorsError) -> [String: Tensor] {
-        let file: ReadOnlyFile
-        do {
-            file = try ReadOnlyFile(path: path)
-        } catch {
-            throw .unreadable(path: path, reason: error.reason)
-        }
-        let length = try headerLength(of: try bytes(of: file, count: Swift.min(file.size, 8)), fileSize: file.size)
-        let dataSize = file.size - 8 - length
-        let entries = try layout(header: try bytes(of: file, count: length), dataSize: dataSize)
-        return try tensors(entries, in: try bytes(of: file, count: dataSize), dataStart: 0)
+        let (_, entries, data) = try load(path)
+        return try tensors(entries, in: data, dataStart: 0)
     }
 
-    /// Reads every tensor of the file at `path` with the element type it was stored as, and the
-    /// header's `__metadata__` strings.
-    /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation, or
-    ///   `.badHeader` when the metadata is not an object of strings.
-    public static func contents(of path: String) throws(SafeTensorsError) -> SafeTensorsContents {
+    /// The header bytes, the checked entries and the data section of the file at `path`.
+    /// - Throws: `SafeTensorsError` for an unreadable file, a bad header length, header or entry.
+    private static func load(
+        _ path: String
+    ) throws(SafeTensorsError) -> (
+        header: [UInt8], entries: [Entry], data: [UInt8]
+    ) {
         let file: ReadOnlyFile
         do {
             file = try ReadOnlyFile(path: path)
@@ -52,7 +46,16 @@ public enum SafeTensors {
         let dataSize = file.size - 8 - length
         let header = try bytes(of: file, count: length)
         let entries = try layout(header: header, dataSize: dataSize)
-        let tensors = try tensors(entries, in: try bytes(of: file, count: dataSize), dataStart: 0)
+        return (header, entries, try bytes(of: file, count: dataSize))
+    }
+
+    /// Reads every tensor of the file at `path` with the element type it was stored as, and the
+    /// header's `__metadata__` strings.
+    /// - Throws: `SafeTensorsError` naming the tensor and byte offsets for any violation, or
+    ///   `.badHeader` when the metadata is not an object of strings.
+    public static func contents(of path: String) throws(SafeTensorsError) -> SafeTensorsContents {
+        let (header, entries, data) = try load(path)
+        let tensors = try tensors(entries, in: data, dataStart: 0)
         return SafeTensorsContents(
             tensors: tensors,
             elementTypes: Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.dtype) }),

@@ -137,20 +137,27 @@ public final class InferencePlan: CustomStringConvertible {
     public func run(
         _ input: Tensor, into output: inout Tensor, around: (Int, () throws -> Void) throws -> Void
     ) throws {
-        guard input.shape == inputShape else {
-            throw LayerError.inputShape(
-                "InferencePlan", expected: "\(inputShape) (the shape the plan was built for)", actual: input.shape)
-        }
-        guard output.shape == outputShape else {
-            throw LayerError.inputShape(
-                "InferencePlan", expected: "an output tensor of \(outputShape)", actual: output.shape)
-        }
+        try Self.check(input, output, inputShape: inputShape, outputShape: outputShape, plan: "InferencePlan")
         withExtendedLifetime(input) { StridedBatch(tensor: input).copy(into: self.input) }
         for (index, step) in planned.enumerated() {
             try around(index) { try step.run(workspace: workspace) }
         }
         let (result, shape) = (self.output, outputShape)
         output.withUnsafeMutableBufferPointer { result.copy(into: StridedBatch(base: $0.baseAddress!, shape: shape)) }
+    }
+
+    /// Checks that a call's `input` and `output` have the shapes `plan` (a plan's kind) was built for.
+    /// - Throws: `LayerError` naming both shapes.
+    static func check(
+        _ input: Tensor, _ output: Tensor, inputShape: Shape, outputShape: Shape, plan: String
+    ) throws(LayerError) {
+        guard input.shape == inputShape else {
+            throw LayerError.inputShape(
+                plan, expected: "\(inputShape) (the shape the plan was built for)", actual: input.shape)
+        }
+        guard output.shape == outputShape else {
+            throw LayerError.inputShape(plan, expected: "an output tensor of \(outputShape)", actual: output.shape)
+        }
     }
 
     /// Model MACs of the whole plan, as the cost tables count them.

@@ -123,14 +123,7 @@ public final class QuantizedPlan: CustomStringConvertible {
     public func run(
         _ input: Tensor, into output: inout Tensor, around: (Int, () throws -> Void) throws -> Void
     ) throws {
-        guard input.shape == inputShape else {
-            throw LayerError.inputShape(
-                "QuantizedPlan", expected: "\(inputShape) (the shape the plan was built for)", actual: input.shape)
-        }
-        guard output.shape == outputShape else {
-            throw LayerError.inputShape(
-                "QuantizedPlan", expected: "an output tensor of \(outputShape)", actual: output.shape)
-        }
+        try InferencePlan.check(input, output, inputShape: inputShape, outputShape: outputShape, plan: "QuantizedPlan")
         let (source, scale, isa) = (self.input, inputQuantization, instructionSet)
         input.withUnsafeBufferPointer { buffer in
             for image in 0..<source.batch {

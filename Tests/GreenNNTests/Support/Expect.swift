@@ -61,3 +61,15 @@ func expectLayerError(
 
 /// A generator for reproducible layer weights.
 func generator(_ seed: UInt64) -> SeededGenerator { SeededGenerator(seed: seed) }
+
+/// Whether some call of `body` (of up to 5,000) leaves `BufferAllocations` unchanged. The counter
+/// is process-wide and other tests allocate in parallel, so one quiet call is the evidence: code
+/// that allocated on every call would never show one.
+func someCallAllocatesNothing(_ body: () throws -> Void) rethrows -> Bool {
+    for _ in 0..<5000 {
+        let before = BufferAllocations.count
+        try body()
+        if BufferAllocations.count == before { return true }
+    }
+    return false
+}

@@ -23,13 +23,8 @@ final class Int8ConvolutionStep: Int8PlanStep {
         let outputChannels = output.shape[1]
         let rowLength = step.weight.count / outputChannels
         let layer = try binding.weights(step.origin.path)
-        let (weights, shift) = (layer.channels, layer.bias)
-        let (inputScale, outputScale) = (binding.parameters(input), binding.parameters(output))
-        let bounds = binding.codeBounds(step.finish, output: outputScale)
-        requantization = Int8Requantization(
-            multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
-            shifts: (0..<outputChannels).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
-            inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
+        let weights = layer.channels
+        requantization = binding.requantization(from: input, to: output, layer: layer, finish: step.finish)
         origin = step.origin
         outputShape = output.shape
         modelMACs = step.modelMACs

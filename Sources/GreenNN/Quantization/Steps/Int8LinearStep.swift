@@ -17,13 +17,8 @@ final class Int8LinearStep: Int8PlanStep {
         let (input, output) = (step.inputs[0], step.output)
         let (inputs, outputs) = (input.shape[1], output.shape[1])
         let layer = try binding.weights(step.origin.path)
-        let (weights, shift) = (layer.channels, layer.bias)
-        let (inputScale, outputScale) = (binding.parameters(input), binding.parameters(output))
-        let bounds = binding.codeBounds(step.finish, output: outputScale)
-        requantization = Int8Requantization(
-            multipliers: weights.scales.map { inputScale.scale * $0 / outputScale.scale },
-            shifts: (0..<outputs).map { (shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint) },
-            inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
+        let weights = layer.channels
+        requantization = binding.requantization(from: input, to: output, layer: layer, finish: step.finish)
         packed = weights.codes.withUnsafeBufferPointer {
             PackedInt8Matrix(codes: $0.baseAddress!, rows: outputs, columns: inputs, leadingDimension: inputs)
         }

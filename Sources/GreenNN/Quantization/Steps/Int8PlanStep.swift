@@ -29,6 +29,22 @@ struct Int8Binding {
     /// The int8 weights of the layer at a path.
     let weights: (String) throws -> QuantizedWeights
 
+    /// The requantization of a conv or linear step from `input` to `output` on `layer`'s int8
+    /// weights: each channel's scale ratio, its bias and the output zero point, and `finish`'s
+    /// clamp in code space.
+    func requantization(
+        from input: PlannedValue, to output: PlannedValue, layer: QuantizedWeights, finish: ChannelFinish
+    ) -> Int8Requantization {
+        let (inputScale, outputScale) = (parameters(input), parameters(output))
+        let bounds = codeBounds(finish, output: outputScale)
+        return Int8Requantization(
+            multipliers: layer.channels.scales.map { inputScale.scale * $0 / outputScale.scale },
+            shifts: (0..<layer.shape[0]).map {
+                (layer.bias?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint)
+            },
+            inputZeroPoint: inputScale.zeroPoint, lower: bounds.lower, upper: bounds.upper)
+    }
+
     /// The codes `finish`'s clamp bounds become in `output`'s quantization (0 and 255 for none).
     func codeBounds(_ finish: ChannelFinish, output: QuantizationParameters) -> (lower: Float, upper: Float) {
         func code(_ value: Float, _ fallback: Float) -> Float {
