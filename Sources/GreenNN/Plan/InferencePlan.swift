@@ -20,7 +20,7 @@ import Foundation
 /// let logits = try plan(image)              // [1, 1000]
 /// print(plan)                               // each step, its kernel and its MACs
 /// ```
-public final class InferencePlan: CustomStringConvertible {
+public final class InferencePlan: CompiledPlan, CustomStringConvertible {
     /// How a plan picks each step's kernel where there is a choice (Winograd or im2col for a
     /// 3x3 stride-1 conv).
     public enum KernelSelection: Sendable {
@@ -113,22 +113,6 @@ public final class InferencePlan: CustomStringConvertible {
                 path: step.origin.path, kind: step.origin.kind, fused: step.origin.fused, kernel: step.kernel,
                 outputShape: step.output.shape, modelMACs: step.modelMACs, executedMACs: step.executedMACs)
         }
-    }
-
-    /// Runs the plan on `input` and returns a new tensor (the one buffer a call allocates).
-    /// - Throws: `LayerError` when `input` does not have `inputShape`, or an opaque layer's error.
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        var result = Tensor(uninitializedShape: outputShape)
-        try run(input, into: &result)
-        return result
-    }
-
-    /// Runs the plan on `input`, writing `output` (of `outputShape`) in place: once the plan
-    /// has run once, a call allocates nothing.
-    /// - Throws: `LayerError` naming both shapes when `input` or `output` has another shape
-    ///   than the plan was built for, or an opaque layer's error.
-    public func run(_ input: Tensor, into output: inout Tensor) throws {
-        try run(input, into: &output) { _, body in try body() }
     }
 
     /// `run(_:into:)` with each step wrapped by `around(index, body)`, which must call `body`

@@ -12,7 +12,7 @@ import Foundation
 /// let logits = try plan(image)
 /// print(plan)      // each step, its int8 kernel, its MACs
 /// ```
-public final class QuantizedPlan: CustomStringConvertible {
+public final class QuantizedPlan: CompiledPlan, CustomStringConvertible {
     /// The input shape the plan was built for.
     public let inputShape: Shape
     /// The shape of its output.
@@ -100,21 +100,6 @@ public final class QuantizedPlan: CustomStringConvertible {
                 path: step.origin.path, kind: step.origin.kind, fused: step.origin.fused, kernel: step.kernel,
                 outputShape: step.outputShape, modelMACs: step.modelMACs, executedMACs: step.modelMACs)
         }
-    }
-
-    /// Runs the plan on `input` and returns a new float tensor.
-    /// - Throws: `LayerError` when `input` does not have `inputShape`, or an opaque layer's error.
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        var result = Tensor(uninitializedShape: outputShape)
-        try run(input, into: &result)
-        return result
-    }
-
-    /// Runs the plan on `input`, writing `output` (of `outputShape`) in place.
-    /// - Throws: `LayerError` naming both shapes when `input` or `output` has another shape than
-    ///   the plan was built for, or an opaque layer's error.
-    public func run(_ input: Tensor, into output: inout Tensor) throws {
-        try run(input, into: &output) { _, body in try body() }
     }
 
     /// `run(_:into:)` with each step wrapped by `around(index, body)`, which must call `body`
