@@ -41,6 +41,30 @@ GN_I8_TARGET static inline int GN_I8_NAME(roundEven)(float value) {
     return (int)((value + magic) - magic);
 }
 
+// count >= 8 bytes from source to target in chunks of 32, 16 or 8 (the widest that fits), the last chunk
+// overlapping the one before, each XORed with zero (a runtime value the caller reads from a volatile, so the compiler
+// cannot turn the loop into a memmove call: rows of a few dozen bytes cost more in calls than in bytes).
+GN_I8_TARGET static inline void GN_I8_NAME(copyLine)(unsigned char *restrict target,
+                                                     const unsigned char *restrict source, int count,
+                                                     unsigned char zero) {
+    typedef unsigned char chunk32 __attribute__((ext_vector_type(32), aligned(1)));
+    typedef unsigned char chunk16 __attribute__((ext_vector_type(16), aligned(1)));
+    if (count >= 32) {
+        int i = 0;
+        for (; i + 32 <= count; i += 32) *(chunk32 *)(target + i) = *(const chunk32 *)(source + i) ^ zero;
+        if (i < count) *(chunk32 *)(target + count - 32) = *(const chunk32 *)(source + count - 32) ^ zero;
+    } else if (count >= 16) {
+        *(chunk16 *)target = *(const chunk16 *)source ^ zero;
+        if (count > 16) *(chunk16 *)(target + count - 16) = *(const chunk16 *)(source + count - 16) ^ zero;
+    } else {
+        uint64_t head, tail;
+        memcpy(&head, source, sizeof head);
+        memcpy(&tail, source + count - 8, sizeof tail);
+        memcpy(target, &head, sizeof head);
+        memcpy(target + count - 8, &tail, sizeof tail);
+    }
+}
+
 // The requantization of one row of int32 sums (the scalar form of what the gemm tiles do with vectors).
 GN_I8_TARGET static inline void GN_I8_NAME(requantizeRow)(const int32_t *sums, int count, int32_t correction,
                                                           float multiplier, float shift, float lower, float upper,
@@ -281,7 +305,6 @@ GN_I8_NAME(depthwiseRow)(const int stride, const int kh, const int kw, const gn_
     typedef int ints __attribute__((ext_vector_type(16)));
     typedef unsigned char codes16 __attribute__((ext_vector_type(16), aligned(1)));
     typedef unsigned char codes32 __attribute__((ext_vector_type(32), aligned(1)));
-    const float magic = 12582912.0f;
     const int ow = job->outputWidth;
     for (int ox0 = 0; ox0 < ow; ox0 += 16) {
         floats acc = 0;
@@ -303,15 +326,23 @@ GN_I8_NAME(depthwiseRow)(const int stride, const int kh, const int kw, const gn_
         }
         floats t = (acc + job->correction) * job->multiplier;
         t = t + job->shift;
+        const int count = ow - ox0 < 16 ? ow - ox0 : 16;
+#if GN_I8_KIND == 3
+        // The same clamp and rounding (cvtps2dq rounds half to even), stored through a byte mask.
+        const __m512 clamped = _mm512_min_ps(_mm512_max_ps((__m512)t, _mm512_set1_ps(job->lower)),
+                                             _mm512_set1_ps(job->upper));
+        _mm512_mask_cvtepi32_storeu_epi8(out + ox0, (__mmask16)((1u << count) - 1), _mm512_cvtps_epi32(clamped));
+#else
+        const float magic = 12582912.0f;
         t = __builtin_elementwise_min(__builtin_elementwise_max(t, (floats)job->lower), (floats)job->upper);
         t = (t + magic) - magic;
         const codes16 q = __builtin_convertvector(__builtin_convertvector(t, ints), codes16);
-        const int count = ow - ox0 < 16 ? ow - ox0 : 16;
         if (count == 16) {
             *(codes16 *)(out + ox0) = q;
         } else {
             for (int i = 0; i < count; i++) out[ox0 + i] = q[i];
         }
+#endif
     }
 }
 
@@ -324,9 +355,15 @@ GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restric
     unsigned char *restrict padded = workspace;
     const size_t slack = 32 * (size_t)w->strideWidth;
     memset(padded, rq->inputZeroPoint, (size_t)paddedHeight * paddedWidth + slack);
+    static volatile unsigned char volatileZero = 0;
+    const unsigned char zero = volatileZero;
     for (int y = 0; y < w->inputHeight; y++) {
-        memcpy(padded + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth,
-               input + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
+        unsigned char *row = padded + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth;
+        if (w->inputWidth >= 8) {
+            GN_I8_NAME(copyLine)(row, input + (size_t)y * w->inputWidth, w->inputWidth, zero);
+        } else {
+            memcpy(row, input + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
+        }
     }
     int32_t tapSum = 0;
     for (int t = 0; t < w->kernelHeight * w->kernelWidth; t++) tapSum += kernel[t];
@@ -382,29 +419,6 @@ GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, 
     *last = end > begin ? end : begin;
 }
 
-// count >= 8 bytes from source to target in chunks of 32, 16 or 8 (the widest that fits), the last chunk
-// overlapping the one before, each XORed with zero (a runtime value the caller reads from a volatile, so the compiler
-// cannot turn the loop into a memmove call: rows of a few dozen bytes cost more in calls than in bytes).
-GN_I8_TARGET static inline void GN_I8_NAME(copyLine)(unsigned char *restrict target,
-                                                     const unsigned char *restrict source, int count,
-                                                     unsigned char zero) {
-    typedef unsigned char chunk32 __attribute__((ext_vector_type(32), aligned(1)));
-    typedef unsigned char chunk16 __attribute__((ext_vector_type(16), aligned(1)));
-    if (count >= 32) {
-        int i = 0;
-        for (; i + 32 <= count; i += 32) *(chunk32 *)(target + i) = *(const chunk32 *)(source + i) ^ zero;
-        if (i < count) *(chunk32 *)(target + count - 32) = *(const chunk32 *)(source + count - 32) ^ zero;
-    } else if (count >= 16) {
-        *(chunk16 *)target = *(const chunk16 *)source ^ zero;
-        if (count > 16) *(chunk16 *)(target + count - 16) = *(const chunk16 *)(source + count - 16) ^ zero;
-    } else {
-        uint64_t head, tail;
-        memcpy(&head, source, sizeof head);
-        memcpy(&tail, source + count - 8, sizeof tail);
-        memcpy(target, &head, sizeof head);
-        memcpy(target + count - 8, &tail, sizeof tail);
-    }
-}
 
 // Columns from a copy of each plane padded with the zero point (no bounds checks per cell). Stride 1 copies each
 // line of 8 or more bytes in whole chunks (copyLine): lines of a few dozen bytes cost more in memcpy calls than in
