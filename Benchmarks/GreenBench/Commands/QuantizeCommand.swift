@@ -40,8 +40,9 @@ struct QuantizeCommand: Command {
     struct Row {
         let label: String
         let accuracy: Double?
-        let agreement: Double
-        let cosine: Double
+        /// nil when no image was evaluated (`--evaluate 0`).
+        let agreement: Double?
+        let cosine: Double?
         let weightBytes: Int
         let timing: Timing
         let joulesPerImage: Double
@@ -156,12 +157,14 @@ struct QuantizeCommand: Command {
         let labels = evaluation.labels.isEmpty ? nil : evaluation.labels
         let rows = [
             Row(
-                label: "float32", accuracy: labels.map { accuracy(floatLogits, $0) }, agreement: 1, cosine: 1,
+                label: "float32", accuracy: labels.map { accuracy(floatLogits, $0) },
+                agreement: floatLogits.isEmpty ? nil : 1, cosine: floatLogits.isEmpty ? nil : 1,
                 weightBytes: try model.cost(for: entry.input(batch: 1)).parameters * 4, timing: floatTiming.0,
                 joulesPerImage: floatTiming.1),
             Row(
                 label: "int8", accuracy: labels.map { accuracy(int8Logits, $0) },
-                agreement: agreement(int8Logits, floatLogits), cosine: cosine(int8Logits, floatLogits),
+                agreement: int8Logits.isEmpty ? nil : agreement(int8Logits, floatLogits),
+                cosine: int8Logits.isEmpty ? nil : cosine(int8Logits, floatLogits),
                 weightBytes: int8Plan.weightBytes, timing: int8Timing.0, joulesPerImage: int8Timing.1),
         ]
         print(
@@ -267,8 +270,9 @@ struct QuantizeCommand: Command {
                 "int8InstructionSet": instructionSet.rawValue, "energySource": energySource,
                 "rows": rows.map { row in
                     [
-                        "label": row.label, "testAccuracy": row.accuracy ?? NSNull(), "top1Agreement": row.agreement,
-                        "logitCosine": row.cosine, "weightBytes": row.weightBytes,
+                        "label": row.label, "testAccuracy": row.accuracy ?? NSNull(),
+                        "top1Agreement": row.agreement ?? NSNull(),
+                        "logitCosine": row.cosine ?? NSNull(), "weightBytes": row.weightBytes,
                         "medianSeconds": row.timing.median, "p10Seconds": row.timing.p10,
                         "p90Seconds": row.timing.p90, "joulesPerImage": row.joulesPerImage,
                     ] as [String: Any]
@@ -283,7 +287,8 @@ struct QuantizeCommand: Command {
             ], rows: [])
         for row in rows {
             table.rows.append([
-                row.label, percent(row.accuracy), percent(row.agreement), Format.fixed(row.cosine, 5),
+                row.label, percent(row.accuracy), percent(row.agreement),
+                row.cosine.map { Format.fixed($0, 5) } ?? "--",
                 Format.grouped(row.weightBytes),
                 Format.fixed(100 * Double(row.weightBytes) / Double(Swift.max(baseline.weightBytes, 1)), 1),
                 Format.fixed(1000 * row.timing.median, 3),
