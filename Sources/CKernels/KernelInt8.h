@@ -59,9 +59,11 @@ GN_I8_TARGET static inline void GN_I8_NAME(copyLine)(unsigned char *restrict tar
     } else {
         uint64_t head, tail;
         memcpy(&head, source, sizeof head);
-        memcpy(&tail, source + count - 8, sizeof tail);
         memcpy(target, &head, sizeof head);
-        memcpy(target + count - 8, &tail, sizeof tail);
+        if (count > 8) {
+            memcpy(&tail, source + count - 8, sizeof tail);
+            memcpy(target + count - 8, &tail, sizeof tail);
+        }
     }
 }
 
@@ -426,35 +428,44 @@ GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, 
 GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input, int channels, const gn_window *w,
                                             unsigned char padValue, unsigned char *restrict columns, size_t ld,
                                             void *workspace) {
-    const int paddedWidth = w->inputWidth + 2 * w->paddingWidth;
-    const int paddedHeight = w->inputHeight + 2 * w->paddingHeight;
-    const int sw = w->strideWidth, ow = w->outputWidth;
+    // The window's fields as locals: byte stores may alias *w, which would make every loop re-read them.
+    const int height = w->inputHeight, width = w->inputWidth, top = w->paddingHeight, left = w->paddingWidth;
+    const int kh = w->kernelHeight, kw = w->kernelWidth, oh = w->outputHeight, ow = w->outputWidth;
+    const int sh = w->strideHeight, sw = w->strideWidth, dh = w->dilationHeight, dw = w->dilationWidth;
+    const int paddedWidth = width + 2 * left, paddedHeight = height + 2 * top;
     unsigned char *restrict copy = workspace;
     static volatile unsigned char volatileZero = 0;
     const unsigned char zero = volatileZero;
     memset(copy, padValue, (size_t)paddedHeight * paddedWidth);
     for (int ch = 0; ch < channels; ch++) {
-        const unsigned char *restrict plane = input + (size_t)ch * w->inputHeight * w->inputWidth;
-        for (int y = 0; y < w->inputHeight; y++) {
-            unsigned char *row = copy + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth;
-            if (w->inputWidth >= 8) {
-                GN_I8_NAME(copyLine)(row, plane + (size_t)y * w->inputWidth, w->inputWidth, zero);
+        const unsigned char *restrict plane = input + (size_t)ch * height * width;
+        for (int y = 0; y < height; y++) {
+            unsigned char *row = copy + (size_t)(y + top) * paddedWidth + left;
+            if (width >= 8) {
+                GN_I8_NAME(copyLine)(row, plane + (size_t)y * width, width, zero);
             } else {
-                memcpy(row, plane + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
+                for (int x = 0; x < width; x++) row[x] = plane[(size_t)y * width + x] ^ zero;
             }
         }
-        for (int ky = 0; ky < w->kernelHeight; ky++) {
-            for (int kx = 0; kx < w->kernelWidth; kx++) {
-                unsigned char *restrict out =
-                    columns + ((size_t)(ch * w->kernelHeight + ky) * w->kernelWidth + kx) * ld;
-                for (int oy = 0; oy < w->outputHeight; oy++) {
-                    const unsigned char *restrict source = copy +
-                        (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth + kx * w->dilationWidth;
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                unsigned char *restrict out = columns + ((size_t)(ch * kh + ky) * kw + kx) * ld;
+                const unsigned char *restrict corner = copy + (size_t)ky * dh * paddedWidth + (size_t)kx * dw;
+                for (int oy = 0; oy < oh; oy++) {
+                    const unsigned char *restrict source = corner + (size_t)oy * sh * paddedWidth;
                     unsigned char *restrict line = out + (size_t)oy * ow;
                     if (sw == 1 && ow >= 8) {
                         GN_I8_NAME(copyLine)(line, source, ow, zero);
+                    } else if (sw == 1 && ow == 4) {
+                        uint32_t four;
+                        memcpy(&four, source, sizeof four);
+                        memcpy(line, &four, sizeof four);
+                    } else if (sw == 1 && ow == 2) {
+                        uint16_t two;
+                        memcpy(&two, source, sizeof two);
+                        memcpy(line, &two, sizeof two);
                     } else {
-                        for (int ox = 0; ox < ow; ox++) line[ox] = source[(size_t)ox * sw];
+                        for (int ox = 0; ox < ow; ox++) line[ox] = source[(size_t)ox * sw] ^ zero;
                     }
                 }
             }
