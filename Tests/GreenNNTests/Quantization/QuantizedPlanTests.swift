@@ -109,6 +109,31 @@ import Testing
         #expect(plan.steps.contains { $0.kernel.hasPrefix("int8 max pool") })
     }
 
+    /// A pool writing into a concatenation takes the concatenation's scale, not its input's: here
+    /// the conv branch spans about ±40 and the pooled input ±1, so pooled codes read in the wrong
+    /// scale would be off by a factor of about 40.
+    @Test func aPoolInsideAConcatenationIsRequantized() throws {
+        var random = generator(845)
+        let conv = try Conv2d(2, 3, kernelSize: 1, using: &random)
+        conv.weight.value = try Tensor(
+            shape: conv.weight.value.shape, scalars: conv.weight.value.scalars.map { $0 * 40 })
+        let model = try Sequential {
+            try Branches {
+                conv
+                try MaxPool2d(kernelSize: 3, stride: 1, padding: 1)
+            }
+        }
+        model.eval()
+        let input = randomTensor([2, 2, 6, 7], seed: 846)
+        let plan = try model.quantized(calibratingOn: [input], method: .minMax).inferencePlan(for: input.shape)
+        let (quantized, float) = (try plan(input), try model(input))
+        // One output step (the concatenation's scale, ~80/255) and one input step of rounding.
+        let limit = plan.outputQuantization.scale + plan.inputQuantization.scale
+        let largest = zip(quantized.scalars, float.scalars).map { abs($0 - $1) }.max()!
+        #expect(largest <= limit, "max |diff| \(largest) against \(limit)")
+        #expect(plan.steps.contains { $0.kernel == "int8 max pool" })
+    }
+
     @Test func everyInstructionSetWritesTheSameCodes() throws {
         let model = try Self.makeNetwork()
         model.eval()
