@@ -67,6 +67,28 @@ GN_I8_TARGET static inline void GN_I8_NAME(copyLine)(unsigned char *restrict tar
     }
 }
 
+// Copies the height x width plane into the middle of a padded plane whose frame (top rows, left columns) the
+// caller has filled: row by row, whole chunks where rows are 8 or more bytes wide.
+GN_I8_TARGET static inline void GN_I8_NAME(framePlane)(const unsigned char *restrict plane, int height, int width,
+                                                       int top, int left, int paddedWidth,
+                                                       unsigned char *restrict padded, unsigned char zero) {
+    for (int y = 0; y < height; y++) {
+        unsigned char *restrict row = padded + (size_t)(y + top) * paddedWidth + left;
+        const unsigned char *restrict source = plane + (size_t)y * width;
+        if (width >= 8) {
+            GN_I8_NAME(copyLine)(row, source, width, zero);
+        } else {
+            for (int x = 0; x < width; x++) row[x] = source[x] ^ zero;
+        }
+    }
+}
+
+// The sum of count codes divided by count, rounded half up (sums of codes are never negative).
+GN_I8_TARGET static inline unsigned char GN_I8_NAME(roundedMean)(uint64_t sum, uint64_t count) {
+    const uint64_t divisor = count ? count : 1;
+    return (unsigned char)((2 * sum + divisor) / (2 * divisor));
+}
+
 // The requantization of one row of int32 sums (the scalar form of what the gemm tiles do with vectors).
 GN_I8_TARGET static inline void GN_I8_NAME(requantizeRow)(const int32_t *sums, int count, int32_t correction,
                                                           float multiplier, float shift, float lower, float upper,
@@ -358,20 +380,13 @@ GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restric
     const size_t slack = 32 * (size_t)w->strideWidth;
     memset(padded, rq->inputZeroPoint, (size_t)paddedHeight * paddedWidth + slack);
     static volatile unsigned char volatileZero = 0;
-    const unsigned char zero = volatileZero;
-    for (int y = 0; y < w->inputHeight; y++) {
-        unsigned char *row = padded + (size_t)(y + w->paddingHeight) * paddedWidth + w->paddingWidth;
-        if (w->inputWidth >= 8) {
-            GN_I8_NAME(copyLine)(row, input + (size_t)y * w->inputWidth, w->inputWidth, zero);
-        } else {
-            memcpy(row, input + (size_t)y * w->inputWidth, (size_t)w->inputWidth);
-        }
-    }
+    GN_I8_NAME(framePlane)(input, w->inputHeight, w->inputWidth, w->paddingHeight, w->paddingWidth, paddedWidth,
+                           padded, volatileZero);
     int32_t tapSum = 0;
     for (int t = 0; t < w->kernelHeight * w->kernelWidth; t++) tapSum += kernel[t];
     const int32_t correction = -rq->inputZeroPoint * tapSum;
-    // The window's fields as locals: the int32 stores below could alias *w, which would make every loop
-    // re-read its bound and stop it vectorising.
+    // The window's fields as locals: the byte stores below could alias *w, which would make every loop re-read
+    // its bounds.
     const int ow = w->outputWidth, sw = w->strideWidth, kh = w->kernelHeight, kw = w->kernelWidth;
     const int sh = w->strideHeight, dh = w->dilationHeight, dw = w->dilationWidth;
     const float multiplier = rq->multiplier[0], shift = rq->shift[0], lower = rq->lower, upper = rq->upper;
@@ -421,7 +436,6 @@ GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, 
     *last = end > begin ? end : begin;
 }
 
-
 // Columns from a copy of each plane padded with the zero point (no bounds checks per cell). Stride 1 copies each
 // line of 8 or more bytes in whole chunks (copyLine): lines of a few dozen bytes cost more in memcpy calls than in
 // bytes.
@@ -438,15 +452,7 @@ GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input,
     const unsigned char zero = volatileZero;
     memset(copy, padValue, (size_t)paddedHeight * paddedWidth);
     for (int ch = 0; ch < channels; ch++) {
-        const unsigned char *restrict plane = input + (size_t)ch * height * width;
-        for (int y = 0; y < height; y++) {
-            unsigned char *row = copy + (size_t)(y + top) * paddedWidth + left;
-            if (width >= 8) {
-                GN_I8_NAME(copyLine)(row, plane + (size_t)y * width, width, zero);
-            } else {
-                for (int x = 0; x < width; x++) row[x] = plane[(size_t)y * width + x] ^ zero;
-            }
-        }
+        GN_I8_NAME(framePlane)(input + (size_t)ch * height * width, height, width, top, left, paddedWidth, copy, zero);
         for (int ky = 0; ky < kh; ky++) {
             for (int kx = 0; kx < kw; kx++) {
                 unsigned char *restrict out = columns + ((size_t)(ch * kh + ky) * kw + kx) * ld;
@@ -542,13 +548,9 @@ GN_I8_TARGET static void GN_I8_NAME(averagePoolPlane)(const unsigned char *restr
                     }
                 }
             }
-            uint32_t divisor = inside;
-            if (countPadding) {
-                sum += padded * padValue;
-                divisor += padded;
-            }
-            divisor = divisor ? divisor : 1;
-            output[(size_t)oy * w->outputWidth + ox] = (unsigned char)((2 * sum + divisor) / (2 * divisor));
+            const uint32_t divisor = countPadding ? inside + padded : inside;
+            if (countPadding) sum += padded * padValue;
+            output[(size_t)oy * w->outputWidth + ox] = GN_I8_NAME(roundedMean)(sum, divisor);
         }
     }
 }
@@ -556,8 +558,7 @@ GN_I8_TARGET static void GN_I8_NAME(averagePoolPlane)(const unsigned char *restr
 GN_I8_TARGET static unsigned char GN_I8_NAME(mean)(const unsigned char *restrict values, size_t count) {
     uint64_t sum = 0;
     for (size_t i = 0; i < count; i++) sum += values[i];
-    const uint64_t divisor = count ? count : 1;
-    return (unsigned char)((2 * sum + divisor) / (2 * divisor));
+    return GN_I8_NAME(roundedMean)(sum, count);
 }
 
 GN_I8_TARGET static void GN_I8_NAME(quantize)(const float *restrict input, size_t count, float inverseScale,

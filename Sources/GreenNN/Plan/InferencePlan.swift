@@ -69,10 +69,6 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
     let inputBuffer: Int
     /// The builder's buffer each step writes, and the region it writes.
     let stepOutputs: [(buffer: Int, region: StridedBatch)]
-    /// Buffers of the builder.
-    let bufferCount: Int
-    /// For each pooling step that owns its output buffer: that buffer and its input's.
-    let poolingBuffers: [(output: Int, input: Int)]
 
     /// Plans `model` for inputs of shape `input`, each kernel picked by `kernelSelection`.
     /// - Throws: `LayerError` (with the failing layer's path) when the shape does not fit the model.
@@ -97,11 +93,6 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
         self.planned = builder.steps
         self.inputBuffer = builder.root(of: inputValue.id).buffer
         self.stepOutputs = builder.steps.map { (builder.root(of: $0.output.id).buffer, resolve($0.output)) }
-        self.bufferCount = builder.bufferSizes.count
-        self.poolingBuffers = builder.steps.compactMap { step in
-            guard step is PoolingStep, builder.records[step.output.id].parent == nil else { return nil }
-            return (builder.root(of: step.output.id).buffer, builder.root(of: step.inputs[0].id).buffer)
-        }
         self.input = resolve(inputValue)
         self.output = resolve(outputValue)
         self.inputShape = input

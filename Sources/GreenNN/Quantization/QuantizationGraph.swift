@@ -35,6 +35,17 @@ struct QuantizationGraph {
     /// The buffer `value` lives in.
     func buffer(of value: PlannedValue) -> Int { builder.root(of: value.id).buffer }
 
+    /// Buffers of the plan (the same for every batch size).
+    var bufferCount: Int { builder.bufferSizes.count }
+
+    /// For each pooling step that owns its output buffer: that buffer and its input's.
+    var poolingBuffers: [(output: Int, input: Int)] {
+        builder.steps.compactMap { step in
+            guard step is PoolingStep, builder.records[step.output.id].parent == nil else { return nil }
+            return (buffer(of: step.output), buffer(of: step.inputs[0]))
+        }
+    }
+
     /// The conv and linear steps, each path once (a shared block's repeats share their weights).
     var weighted: [Weighted] {
         var seen = Set<String>()

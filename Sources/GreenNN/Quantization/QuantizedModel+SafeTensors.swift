@@ -128,7 +128,7 @@ extension QuantizedModel {
         guard mismatch.isEmpty else { throw WeightsError.mismatch(mismatch) }
         self.init(
             model: model, method: method, calibrationImages: Int(metadata["calibration_images"] ?? "") ?? 0,
-            activations: activations, bufferCount: graph.builder.bufferSizes.count, weights: weights,
+            activations: activations, bufferCount: graph.bufferCount, weights: weights,
             imageShape: imageShape)
     }
 }

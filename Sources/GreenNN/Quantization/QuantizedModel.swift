@@ -38,9 +38,10 @@ public final class QuantizedModel {
         guard !batches.isEmpty else {
             throw LayerError.invalidConfiguration("QuantizedModel", "calibration needs at least one batch")
         }
+        let imageShape = Shape([1] + batches[0].shape.dimensions.dropFirst())
+        let graph = try QuantizationGraph(model, input: imageShape)
         var observers: [Int: ActivationObserver] = [:]
         var plans: [Shape: InferencePlan] = [:]
-        var bufferCount = 0
         for batch in batches {
             let plan = try plans[batch.shape] ?? InferencePlan(model, input: batch.shape)
             plans[batch.shape] = plan
@@ -54,22 +55,17 @@ public final class QuantizedModel {
                         UnsafeBufferPointer(start: region.image(image), count: region.imageSize))
                 }
             }
-            bufferCount = plan.bufferCount
         }
         var activations = observers.mapValues { $0.parameters(method) }
         // Pooling keeps its input's scale (max pooling is then exact): its output takes the
         // input's parameters wherever it owns its buffer.
-        if let plan = plans.values.first {
-            for (buffer, input) in plan.poolingBuffers {
-                if let parameters = activations[input] { activations[buffer] = parameters }
-            }
+        for (buffer, input) in graph.poolingBuffers {
+            if let parameters = activations[input] { activations[buffer] = parameters }
         }
-        let imageShape = Shape([1] + batches[0].shape.dimensions.dropFirst())
-        let graph = try QuantizationGraph(model, input: imageShape)
         self.init(
             model: model, method: method,
             calibrationImages: batches.reduce(0) { $0 + ($1.shape.rank > 0 ? $1.shape[0] : 1) },
-            activations: activations, bufferCount: bufferCount,
+            activations: activations, bufferCount: graph.bufferCount,
             weights: Dictionary(
                 uniqueKeysWithValues: graph.weighted.map { layer in
                     (

@@ -41,10 +41,10 @@ public final class QuantizedPlan: CompiledPlan, CustomStringConvertible {
     init(_ quantized: QuantizedModel, input shape: Shape, instructionSet: Int8InstructionSet) throws {
         let graph = try QuantizationGraph(quantized.model, input: shape)
         let (builder, inputValue, outputValue) = (graph.builder, graph.input, graph.output)
-        guard builder.bufferSizes.count == quantized.bufferCount else {
+        guard graph.bufferCount == quantized.bufferCount else {
             throw LayerError.invalidConfiguration(
                 "QuantizedPlan",
-                "the model plans \(builder.bufferSizes.count) tensors, calibration saw \(quantized.bufferCount):"
+                "the model plans \(graph.bufferCount) tensors, calibration saw \(quantized.bufferCount):"
                     + " quantize it again after changing its layers")
         }
         let layout = ArenaLayout(builder, input: inputValue, output: outputValue)
@@ -109,26 +109,11 @@ public final class QuantizedPlan: CompiledPlan, CustomStringConvertible {
         _ input: Tensor, into output: inout Tensor, around: (Int, () throws -> Void) throws -> Void
     ) throws {
         try InferencePlan.check(input, output, inputShape: inputShape, outputShape: outputShape, plan: "QuantizedPlan")
-        let (source, scale, isa) = (self.input, inputQuantization, instructionSet)
-        input.withUnsafeBufferPointer { buffer in
-            for image in 0..<source.batch {
-                int8Quantize(
-                    buffer.baseAddress! + image * source.imageSize, count: source.imageSize,
-                    inverseScale: 1 / scale.scale, zeroPoint: scale.zeroPoint, into: source.image(image),
-                    instructionSet: isa)
-            }
-        }
+        inputQuantization.quantize(input, into: self.input, instructionSet: instructionSet)
         for (index, step) in planned.enumerated() {
             try around(index) { try step.run(workspace: workspace) }
         }
-        let (result, outputScale) = (self.output, outputQuantization)
-        output.withUnsafeMutableBufferPointer { buffer in
-            for image in 0..<result.batch {
-                int8Dequantize(
-                    result.image(image), count: result.imageSize, zeroPoint: outputScale.zeroPoint,
-                    scale: outputScale.scale, into: buffer.baseAddress! + image * result.imageSize, instructionSet: isa)
-            }
-        }
+        outputQuantization.dequantize(self.output, into: &output, instructionSet: instructionSet)
     }
 
     /// Model MACs of the whole plan, all executed in int8.

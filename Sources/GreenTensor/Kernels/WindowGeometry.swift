@@ -138,16 +138,17 @@ public struct WindowGeometry: Hashable, Sendable {
         kernel == 1 && stride == 1 && padding == 0
     }
 
-    /// Floats of workspace the forward depthwise kernel needs per plane: a zero-padded copy of
-    /// the input plane, a 16-float gap and an accumulator as large as the copy (KernelBody.h).
-    var depthwiseWorkspaceCount: Int {
-        2 * (input.height + 2 * padding.height) * (input.width + 2 * padding.width) + 32
+    /// Cells of one input plane with its padding: (H + 2·padH) · (W + 2·padW).
+    var paddedInputSize: Int {
+        (input.height + 2 * padding.height) * (input.width + 2 * padding.width)
     }
 
+    /// Floats of workspace the forward depthwise kernel needs per plane: a zero-padded copy of
+    /// the input plane, a 16-float gap and an accumulator as large as the copy (KernelBody.h).
+    var depthwiseWorkspaceCount: Int { 2 * paddedInputSize + 32 }
+
     /// Floats of the zero-padded copy of one input plane that the depthwise kernel builds.
-    var paddedPlaneCount: Int {
-        padding == 0 ? 0 : (input.height + 2 * padding.height) * (input.width + 2 * padding.width)
-    }
+    var paddedPlaneCount: Int { padding == 0 ? 0 : paddedInputSize }
 
     /// An uninitialised `[batch, channels, H', W']` output for this window, its size checked
     /// before it is allocated: padding can make it far larger than the input.

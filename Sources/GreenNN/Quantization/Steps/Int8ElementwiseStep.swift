@@ -1,6 +1,7 @@
-/// An elementwise step of a quantized plan, plane by plane: a residual add (two inputs), a
-/// standalone channel affine map or clamp (one input), or a copy into a concatenation (one input,
-/// no map), each requantizing into the output's scale with the clamp in code space.
+/// An elementwise step of a quantized plan: a residual add (two inputs), a standalone channel
+/// affine map or clamp (one input), or a copy into a concatenation (one input, no map), each
+/// requantizing into the output's scale with the clamp in code space. A per-channel map runs
+/// plane by plane, anything else image by image.
 final class Int8ElementwiseStep: Int8PlanStep {
     let origin: PlanStepOrigin
     let outputShape: Shape
@@ -12,6 +13,8 @@ final class Int8ElementwiseStep: Int8PlanStep {
     /// Per channel: the factor on the inputs' multipliers and the output zero point plus shift.
     private let channelScales: [Float]
     private let channelOffsets: [Float]
+    /// Whether a BatchNorm's scale or shift differs from channel to channel.
+    private let perChannel: Bool
     private let bounds: (lower: Float, upper: Float)
     private let instructionSet: Int8InstructionSet
 
@@ -47,7 +50,8 @@ final class Int8ElementwiseStep: Int8PlanStep {
         channelOffsets = (0..<channels).map {
             (finish.shift?[$0] ?? 0) / outputScale.scale + Float(outputScale.zeroPoint)
         }
-        weightBytes = finish.scale == nil && finish.shift == nil ? 0 : 8 * channels
+        perChannel = finish.scale != nil || finish.shift != nil
+        weightBytes = perChannel ? 8 * channels : 0
         bounds = binding.codeBounds(finish, output: outputScale)
         instructionSet = binding.instructionSet
     }
@@ -55,6 +59,18 @@ final class Int8ElementwiseStep: Int8PlanStep {
     func run(workspace: Workspace) throws {
         let first = sources[0]
         let second = sources.count > 1 ? sources[1] : nil
+        guard perChannel else {
+            for image in 0..<target.batch {
+                int8Add(
+                    Int8Addend(first.batch.image(image), zeroPoint: first.zeroPoint, multiplier: first.multiplier),
+                    second.map {
+                        Int8Addend($0.batch.image(image), zeroPoint: $0.zeroPoint, multiplier: $0.multiplier)
+                    },
+                    count: target.imageSize, outputZero: channelOffsets[0], lower: bounds.lower, upper: bounds.upper,
+                    into: target.image(image), instructionSet: instructionSet)
+            }
+            return
+        }
         let planeSize = target.planeSize
         for image in 0..<target.batch {
             for channel in 0..<target.channels {

@@ -26,27 +26,13 @@ final class Int8OpaqueStep: Int8PlanStep {
 
     func run(workspace: Workspace) throws {
         var input = Tensor(uninitializedShape: inputShape)
-        input.withUnsafeMutableBufferPointer { buffer in
-            for image in 0..<source.batch.batch {
-                int8Dequantize(
-                    source.batch.image(image), count: source.batch.imageSize, zeroPoint: source.scale.zeroPoint,
-                    scale: source.scale.scale, into: buffer.baseAddress! + image * source.batch.imageSize,
-                    instructionSet: instructionSet)
-            }
-        }
+        source.scale.dequantize(source.batch, into: &input, instructionSet: instructionSet)
         let result = try layer.forward(input)
         guard result.shape == outputShape else {
             throw LayerError.inputShape(
                 "QuantizedPlan", expected: "\(origin.path) to return \(outputShape) as its cost reported",
                 actual: result.shape)
         }
-        result.withUnsafeBufferPointer { buffer in
-            for image in 0..<target.batch.batch {
-                int8Quantize(
-                    buffer.baseAddress! + image * target.batch.imageSize, count: target.batch.imageSize,
-                    inverseScale: 1 / target.scale.scale, zeroPoint: target.scale.zeroPoint,
-                    into: target.batch.image(image), instructionSet: instructionSet)
-            }
-        }
+        target.scale.quantize(result, into: target.batch, instructionSet: instructionSet)
     }
 }

@@ -110,6 +110,8 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     let positions: Int
     /// Whether the input planes are the column matrix (1x1, stride 1, no padding).
     let direct: Bool
+    /// Bytes of a padded copy of one input plane (im2col's workspace).
+    let paddedBytes: Int
     /// Bytes of scratch for the column matrix, then a padded copy of one plane.
     let columnBytes: Int
     let matrixBytes: Int
@@ -129,16 +131,9 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         positions = geometry.outputPositions
         direct = geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0 && input.planeSize == positions
         matrixBytes = (reduction * positions + 63) / 64 * 64
-        let padded =
-            (geometry.input.height + 2 * geometry.padding.height) * (geometry.input.width + 2 * geometry.padding.width)
-        columnBytes = direct ? 0 : matrixBytes + (padded + 63) / 64 * 64
+        paddedBytes = geometry.paddedInputSize
+        columnBytes = direct ? 0 : matrixBytes + (paddedBytes + 63) / 64 * 64
         gemmBytes = (gn_int8_workspace_size(reduction) + 63) / 64 * 64
-    }
-
-    /// Bytes of a padded copy of one input plane (im2col's workspace).
-    var paddedBytes: Int {
-        (Int(window.inputHeight) + 2 * Int(window.paddingHeight))
-            * (Int(window.inputWidth) + 2 * Int(window.paddingWidth))
     }
 
     /// Writes the columns of group `group` of image `image` at `target`, rows `ld` bytes apart
@@ -175,12 +170,8 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
 
     /// Columns of group `group` of image `image` (the plane itself when direct), built in `scratch`.
     func columns(_ image: Int, group: Int, scratch: UnsafeMutablePointer<UInt8>) -> UnsafePointer<UInt8> {
-        let source = input.plane(image, channel: group * groupChannels)
-        if direct { return UnsafePointer(source) }
-        var window = window
-        table.im2col(
-            source, Int32(groupChannels), &window, UInt8(truncatingIfNeeded: requantization.inputZeroPoint), scratch,
-            positions, scratch + matrixBytes)
+        if direct { return UnsafePointer(input.plane(image, channel: group * groupChannels)) }
+        gatherColumns(image, group: group, into: scratch, ld: positions, padded: scratch + matrixBytes)
         return UnsafePointer(scratch)
     }
 
@@ -203,10 +194,7 @@ package func int8DepthwiseConvolve(
 ) {
     let channels = input.channels
     let planes = input.batch * channels
-    let paddedBytes =
-        (geometry.input.height + 2 * geometry.padding.height)
-        * (geometry.input.width + 2 * geometry.padding.width)
-    let perWorker = (paddedBytes + 32 * geometry.stride.width + 4 * geometry.taps + 64 + 63) / 64 * 64
+    let perWorker = (geometry.paddedInputSize + 32 * geometry.stride.width + 4 * geometry.taps + 64 + 63) / 64 * 64
     let workers = ComputeThreads.workers(for: planes, work: planes * geometry.outputPositions * geometry.taps)
     let scratch = SharedBytes(workspace, bytes: perWorker * workers)
     let table = Int8Kernels.table(for: instructionSet)
