@@ -25,6 +25,12 @@ import Testing
         #expect(abs(timing.p90 - 0.46) < 1e-12)
     }
 
+    @Test func progressNeverCountsPastTheRunsAsked() {
+        #expect(Timing.runLabel(3, runs: 10) == "run 3 of 10")
+        #expect(Timing.runLabel(10, runs: 10) == "run 10 of 10")
+        #expect(Timing.runLabel(14, runs: 10) == "run 14 (10 asked, continuing to the minimum time)")
+    }
+
     @Test func tablesRenderAlignedTextMarkdownAndCSV() {
         let table = Table(headers: ["model", "MACs"], rows: [["lenet5", "416,520"], ["x,y", "1"]])
         #expect(table.rendered(as: .markdown).split(separator: "\n")[1] == "| --- | --- |")

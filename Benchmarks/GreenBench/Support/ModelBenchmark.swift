@@ -94,7 +94,7 @@ struct ModelBenchmark {
         let span = try meter.start()
         let timing = try Timing.measure(
             warmup: 0, minimumRuns: runs, minimumSeconds: minimumSeconds, maximumRuns: 10 * runs,
-            progress: { Console.progress("  \(entry.name) batch \(batch): run \($0) of \(runs)") }, pass)
+            progress: { Console.progress("  \(entry.name) batch \(batch): " + Timing.runLabel($0, runs: runs)) }, pass)
         let energy = try meter.stop(span)
         let faults = Double(MinorFaults.count - faultsBefore) / Double(timing.samples.count)
         let buffers = Double(BufferAllocations.count - buffersBefore) / Double(timing.samples.count)

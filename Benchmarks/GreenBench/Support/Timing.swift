@@ -26,6 +26,13 @@ struct Timing {
         }
     }
 
+    /// The progress line for timed run `run` of a loop asked for at least `runs`: "run 3 of
+    /// 10", then, once the loop keeps going to reach its minimum time, "run 14 (10 asked,
+    /// continuing to the minimum time)", so the count never reads as past its end.
+    static func runLabel(_ run: Int, runs: Int) -> String {
+        run <= runs ? "run \(run) of \(runs)" : "run \(run) (\(runs) asked, continuing to the minimum time)"
+    }
+
     /// Times `bodies` taking turns (one call of each per round, so drift on a noisy machine
     /// hits them alike): `warmup` untimed rounds, then rounds until every body has at least
     /// `minimumRuns` samples and the rounds have spent `minimumSeconds` (at most `maximumRuns`).

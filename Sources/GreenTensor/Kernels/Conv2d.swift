@@ -185,6 +185,9 @@ package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
     let bandRows = (geometry.output.height + bands - 1) / bands
     let columnsPerWorker = pointwise ? 0 : reduction * bandRows * outputWidth
     let packed = operands.packedWeight
+    // The packed GEMM applies the shift and clamp as it stores; a scale (eager BatchNorm) needs
+    // the separate pass.
+    let finishesInGEMM = packed != nil && operands.scale == nil
     let perWorker = columnsPerWorker + (packed == nil ? 0 : packedMultiplyWorkspaceCount)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue
@@ -377,6 +380,9 @@ package func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Wor
     // Per worker: the columns of its images [K, images·span] and the product [O, images·span].
     let wide = imagesPerGEMM * span
     let packed = operands.packedWeight
+    // The packed GEMM applies the shift and clamp as it stores; a scale (eager BatchNorm) needs
+    // the separate pass.
+    let finishesInGEMM = packed != nil && operands.scale == nil
     let perWorker = (reduction + outputChannels) * wide + (packed == nil ? 0 : packedMultiplyWorkspaceCount)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue
@@ -406,23 +412,30 @@ package func convolveSmallPlanes(_ operands: ConvolutionOperands, workspace: Wor
             if let packed {
                 packedMultiply(
                     packed, rows: 0..<outputChannels, b: columns, ldb: width, n: width, c: product, ldc: width,
-                    shift: nil, lower: -.infinity, upper: .infinity, workspace: product + outputChannels * wide)
+                    shift: finishesInGEMM ? operands.shift : nil, lower: finishesInGEMM ? operands.lower : -.infinity,
+                    upper: finishesInGEMM ? operands.upper : .infinity, workspace: product + outputChannels * wide)
             } else {
                 GEMM.multiplyUnchecked(
                     transposeA: .none, transposeB: .none, m: outputChannels, n: width, k: reduction, alpha: 1,
                     a: operands.weight, lda: reduction, b: columns, ldb: width, beta: 0, c: product, ldc: width)
             }
+            // Each image's block of the product into its NCHW planes, row by row (the columns past
+            // each output row dropped), then the epilogue where the GEMM did not apply it.
             for (slot, image) in images.enumerated() {
                 for channel in 0..<outputChannels {
-                    let (multiplier, addend) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)
                     let target = operands.outputPlane(image, channel: channel)
                     let block = product + channel * width + slot * span
-                    for oy in 0..<outputHeight {
-                        for ox in 0..<outputWidth {
-                            target[oy * outputWidth + ox] = Swift.min(
-                                Swift.max(block[oy * rowStride + ox] * multiplier + addend, operands.lower),
-                                operands.upper)
+                    if rowStride == outputWidth {
+                        target.update(from: block, count: geometry.outputPositions)
+                    } else {
+                        for oy in 0..<outputHeight {
+                            (target + oy * outputWidth).update(from: block + oy * rowStride, count: outputWidth)
                         }
+                    }
+                    if !finishesInGEMM {
+                        Kernels.table.affineClamp(
+                            target, geometry.outputPositions, operands.scale?[channel] ?? 1,
+                            operands.shift?[channel] ?? 0, operands.lower, operands.upper)
                     }
                 }
             }

@@ -134,7 +134,15 @@ import Testing
                 let input = randomTensor([batch, channels, size, size + 1], seed: seed)
                 let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 1)
                 let shift = randomTensor([outputs], seed: seed + 2)
+                let scale = randomTensor([outputs], seed: seed + 3)
                 let expected = Naive.clampedConv2d(input, weight: weight, bias: shift, padding: Size2D(padding))
+                let scaledWeight = try Tensor(
+                    shape: weight.shape,
+                    scalars: weight.scalars.enumerated().map {
+                        $1 * scale.scalars[$0 / (weight.elementCount / outputs)]
+                    })
+                let expectedScaled = Naive.clampedConv2d(
+                    input, weight: scaledWeight, bias: shift, padding: Size2D(padding))
                 let geometry = try WindowGeometry(
                     input: Size2D(height: size, width: size + 1), kernel: Size2D(kernel), padding: Size2D(padding))
                 let output = Tensor(uninitializedShape: [batch, outputs, geometry.output.height, geometry.output.width])
@@ -160,8 +168,10 @@ import Testing
         }
     }
 
-    /// Several images side by side, with and without packed weights: unpadded stride-1 windows
-    /// (the column matrix numbered across the input's full width) and padded ones (im2col).
+    /// Several images side by side, with and without packed weights (packed, the shift and
+    /// clamp run in the GEMM's stores; with an eager BatchNorm's scale, in a pass after it):
+    /// unpadded stride-1 windows (the column matrix numbered across the input's full width) and
+    /// padded ones (im2col).
     @Test(arguments: [1, 2])
     func imagesSideBySideMatchTheDirectConvolution(threads: Int) throws {
         try withParallelism(threads: threads) {
@@ -172,28 +182,38 @@ import Testing
                 let input = randomTensor([3, channels, height, width], seed: seed)
                 let weight = randomTensor([outputs, channels, kernel, kernel], seed: seed + 1)
                 let shift = randomTensor([outputs], seed: seed + 2)
+                let scale = randomTensor([outputs], seed: seed + 3)
                 let expected = Naive.clampedConv2d(input, weight: weight, bias: shift, padding: Size2D(padding))
+                let scaledWeight = try Tensor(
+                    shape: weight.shape,
+                    scalars: weight.scalars.enumerated().map {
+                        $1 * scale.scalars[$0 / (weight.elementCount / outputs)]
+                    })
+                let expectedScaled = Naive.clampedConv2d(
+                    input, weight: scaledWeight, bias: shift, padding: Size2D(padding))
                 let geometry = try WindowGeometry(
                     input: Size2D(height: height, width: width), kernel: Size2D(kernel), padding: Size2D(padding))
                 let reduction = channels * kernel * kernel
-                for packs in [false, true] {
+                for (packs, scales) in [(false, false), (true, false), (true, true), (false, true)] {
                     let output = Tensor(uninitializedShape: [
                         3, outputs, geometry.output.height, geometry.output.width,
                     ])
                     var operands = ConvolutionOperands(
                         input: input.storage.base, inputImageStride: input.elementCount / 3,
-                        weight: weight.storage.base, scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0,
+                        weight: weight.storage.base, scale: scales ? UnsafePointer(scale.storage.base) : nil,
+                        shift: UnsafePointer(shift.storage.base), lower: 0,
                         upper: .infinity, output: output.storage.base, outputImageStride: output.elementCount / 3,
                         batch: 3, channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
                     if packs {
                         operands.packedWeight = PackedMatrix(
                             weight.storage.base, rows: outputs, columns: reduction, leadingDimension: reduction)
                     }
-                    withExtendedLifetime((input, weight, shift)) {
+                    withExtendedLifetime((input, weight, shift, scale)) {
                         convolveSmallPlanes(operands, workspace: Workspace())
                     }
-                    let error = Self.relativeError(output.scalars, expected)
-                    #expect(error <= 1e-5, "threads \(threads) case \(index) packed \(packs): \(error)")
+                    let error = Self.relativeError(output.scalars, scales ? expectedScaled : expected)
+                    #expect(
+                        error <= 1e-5, "threads \(threads) case \(index) packed \(packs) scaled \(scales): \(error)")
                 }
             }
         }
