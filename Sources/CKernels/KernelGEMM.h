@@ -78,25 +78,26 @@ GN_TARGET static void GN_NAME(thinProduct)(const float *restrict a, int m, int k
 #define GN_GEMM_UNROLL 1
 #endif
 
-// The micro-kernel, for a tile of nv vectors' columns (nv <= GN_GEMM_NV; nv and packing are constants once
-// inlined): acc[r][j] = sum over t < kc of a[6t + r] * b[t*ldb + j]; with packing, b's rows are also copied to
-// store, nv*GN_LANES floats apart. Then written to the rows < rows and columns < cols of c: stored (first), or added
-// to c (not first); the last depth block adds shift[r] (shift may be NULL) and clamps. The pragma lets `acc += x * y`
-// fuse into one FMA whatever flags the file is compiled with (a multiply and an add where there is no FMA).
+// The micro-kernel, for a tile of mr rows (mr <= 6) and nv vectors' columns (nv <= GN_GEMM_NV; nv, mr and packing
+// are constants once inlined): acc[r][j] = sum over t < kc of a[6t + r] * b[t*ldb + j]; with packing, b's rows are
+// also copied to store, nv*GN_LANES floats apart. Then written to the mr rows and columns < cols of c: stored
+// (first), or added to c (not first); the last depth block adds shift[r] (shift may be NULL) and clamps. The pragma
+// lets `acc += x * y` fuse into one FMA whatever flags the file is compiled with (a multiply and an add where there
+// is no FMA).
 // Each step also prefetches the same depth of next, the panel of A the following tile reads: panels lie 6*k floats
 // apart, so a depth block's stream of A jumps at every panel and the hardware prefetcher misses the start of each
 // (weights too big for L2, as in MobileNet's late 1x1 convs or VGG's wide 3x3s, stalled on L3 there: prefetching
 // took mobilenet-v1 from 6.4 to 6.0 ms and vgg16-cifar at batch 32 from 62 to 54 ms on 1 thread).
 GN_TARGET static inline __attribute__((always_inline)) void
-GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, const float *restrict b, size_t ldb,
-                  float *restrict store, int kc, float *restrict c, size_t ldc, int rows, int cols, int first,
+GN_NAME(gemmTile)(const int nv, const int mr, const int packing, const float *restrict a, const float *restrict b,
+                  size_t ldb, float *restrict store, int kc, float *restrict c, size_t ldc, int cols, int first,
                   int last, const float *restrict shift, float lower, float upper, const float *next) {
 #pragma clang fp contract(fast)
     typedef float vector __attribute__((ext_vector_type(GN_LANES), aligned(4)));
     const int width = nv * GN_LANES;
     vector acc[GN_GEMM_PANEL_ROWS][GN_GEMM_NV];
 #pragma unroll
-    for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++)
+    for (int r = 0; r < mr; r++)
 #pragma unroll
         for (int v = 0; v < nv; v++) acc[r][v] = 0;
 #pragma unroll GN_GEMM_UNROLL
@@ -109,7 +110,7 @@ GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, cons
 #pragma unroll
             for (int v = 0; v < nv; v++) *(vector *)(store + (size_t)t * width + v * GN_LANES) = y[v];
 #pragma unroll
-        for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
+        for (int r = 0; r < mr; r++) {
             const vector x = a[(size_t)t * GN_GEMM_PANEL_ROWS + r];
 #pragma unroll
             for (int v = 0; v < nv; v++) acc[r][v] += x * y[v];
@@ -125,8 +126,7 @@ GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, cons
 #endif
     const vector low = lower, high = upper;
 #pragma unroll
-    for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) {
-        if (r >= rows) break;
+    for (int r = 0; r < mr; r++) {
         const float s = last && shift ? shift[r] : 0;
 #pragma unroll
         for (int v = 0; v < nv; v++) {
@@ -164,10 +164,43 @@ GN_NAME(gemmTile)(const int nv, const int packing, const float *restrict a, cons
     }
 }
 
+// A last panel of A with height < 6 rows (its padding rows are zeros): a tile of only those rows, so that the
+// common channel counts (32, 64, 128, ... are 2 or 4 past a multiple of 6) do not pay for 6 (M = 32 computed 36
+// rows, M = 128 132). nv and height become constants in each case of the switch.
+GN_TARGET static __attribute__((noinline)) void
+GN_NAME(gemmRowTail)(int nv, int height, const float *a, const float *b, size_t ldb, int kc, float *c, size_t ldc,
+                     int cols, int first, int last, const float *shift, float lower, float upper, const float *next) {
+#define GN_GEMM_ROWS(v, h)                                                                                  \
+    case h:                                                                                                 \
+        GN_NAME(gemmTile)(v, h, 0, a, b, ldb, 0, kc, c, ldc, cols, first, last, shift, lower, upper, next); \
+        return;
+#define GN_GEMM_HEIGHTS(v)                                                                                  \
+    case v:                                                                                                 \
+        switch (height) {                                                                                   \
+            GN_GEMM_ROWS(v, 1)                                                                              \
+            GN_GEMM_ROWS(v, 2)                                                                              \
+            GN_GEMM_ROWS(v, 3)                                                                              \
+            GN_GEMM_ROWS(v, 4)                                                                              \
+        default:                                                                                            \
+            GN_GEMM_ROWS(v, 5)                                                                              \
+        }
+    switch (nv) {
+        GN_GEMM_HEIGHTS(1)
+#if GN_GEMM_NV > 2
+        GN_GEMM_HEIGHTS(2)
+        GN_GEMM_HEIGHTS(3)
+#endif
+    default:
+        GN_GEMM_HEIGHTS(GN_GEMM_NV)
+    }
+#undef GN_GEMM_ROWS
+#undef GN_GEMM_HEIGHTS
+}
+
 // The tiles of rows [0, rows) of c against one panel of b (cols columns): a0 is the first of the panels of A (6*k
 // floats apart, kc deep), c and shift start at its row. mode 0: every panel of A reads b where it lies (rows ldb
 // apart); mode 1: the first reads it there and packs it into panel, the others read panel; mode 2: all read panel,
-// packed already.
+// packed already. A last panel of fewer than 6 rows runs gemmRowTail, on the packed panel where one was packed.
 GN_TARGET static inline __attribute__((always_inline)) void
 GN_NAME(gemmColumn)(const int nv, const int mode, const float *a0, int k, int rows, const float *b, size_t ldb,
                     float *panel, int kc, float *c, size_t ldc, int cols, int first, int last, const float *shift,
@@ -176,16 +209,18 @@ GN_NAME(gemmColumn)(const int nv, const int mode, const float *a0, int k, int ro
         const float *a = a0 + (size_t)i * k, *s = shift ? shift + i : 0;
         // The last panel's successor is the first, read again by the next panel of b.
         const float *next = i + GN_GEMM_PANEL_ROWS < rows ? a + (size_t)GN_GEMM_PANEL_ROWS * k : a0;
-        const int height = rows - i < GN_GEMM_PANEL_ROWS ? rows - i : GN_GEMM_PANEL_ROWS;
         float *out = c + (size_t)i * ldc;
-        if (mode == 0)
-            GN_NAME(gemmTile)(nv, 0, a, b, ldb, 0, kc, out, ldc, height, cols, first, last, s, lower, upper, next);
+        if (rows - i < GN_GEMM_PANEL_ROWS) {
+            const int packed = mode == 2 || (mode == 1 && i > 0);
+            GN_NAME(gemmRowTail)(nv, rows - i, a, packed ? panel : b, packed ? (size_t)nv * GN_LANES : ldb, kc, out,
+                                 ldc, cols, first, last, s, lower, upper, next);
+        } else if (mode == 0)
+            GN_NAME(gemmTile)(nv, 6, 0, a, b, ldb, 0, kc, out, ldc, cols, first, last, s, lower, upper, next);
         else if (mode == 1 && i == 0)
-            GN_NAME(gemmTile)(nv, 1, a, b, ldb, panel, kc, out, ldc, height, cols, first, last, s, lower, upper,
-                              next);
+            GN_NAME(gemmTile)(nv, 6, 1, a, b, ldb, panel, kc, out, ldc, cols, first, last, s, lower, upper, next);
         else
-            GN_NAME(gemmTile)(nv, 0, a, panel, nv * GN_LANES, 0, kc, out, ldc, height, cols, first, last, s, lower,
-                              upper, next);
+            GN_NAME(gemmTile)(nv, 6, 0, a, panel, nv * GN_LANES, 0, kc, out, ldc, cols, first, last, s, lower, upper,
+                              next);
     }
 }
 
