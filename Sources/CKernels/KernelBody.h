@@ -29,6 +29,7 @@ static const gn_kernel_table GN_NAME(table) = {
     .sgdUpdate = GN_NAME(sgdUpdate),
     .thinProduct = GN_NAME(thinProduct),
     .packedGEMM = GN_NAME(packedGEMM),
+    .transposeFinish = GN_NAME(transposeFinish),
     .winogradInput4x4 = GN_NAME(winogradInput4x4),
     .winogradOutput4x4 = GN_NAME(winogradOutput4x4),
 };

@@ -301,6 +301,98 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
     }
 }
 
+// The lane indices of one step of transposeFinish's in-register transpose: rows i and i + b of a block (i & b == 0)
+// swap the b x b blocks off their 2b x 2b block's diagonal, lane l of the pair's first new row taking lane l of row
+// i, or lane l - b of row i + b where l & b; of the second, lane l + b of row i, or lane l of row i + b. After the
+// steps for b = 1, 2, 4, ... every row holds a column.
+#if GN_LANES == 16
+#define GN_SWAP_LO_1 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define GN_SWAP_HI_1 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
+#define GN_SWAP_LO_2 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define GN_SWAP_HI_2 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define GN_SWAP_LO_4 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define GN_SWAP_HI_4 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define GN_SWAP_LO_8 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define GN_SWAP_HI_8 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#elif GN_LANES == 8
+#define GN_SWAP_LO_1 0, 8, 2, 10, 4, 12, 6, 14
+#define GN_SWAP_HI_1 1, 9, 3, 11, 5, 13, 7, 15
+#define GN_SWAP_LO_2 0, 1, 8, 9, 4, 5, 12, 13
+#define GN_SWAP_HI_2 2, 3, 10, 11, 6, 7, 14, 15
+#define GN_SWAP_LO_4 0, 1, 2, 3, 8, 9, 10, 11
+#define GN_SWAP_HI_4 4, 5, 6, 7, 12, 13, 14, 15
+#else
+#define GN_SWAP_LO_1 0, 4, 2, 6
+#define GN_SWAP_HI_1 1, 5, 3, 7
+#define GN_SWAP_LO_2 0, 1, 4, 5
+#define GN_SWAP_HI_2 2, 3, 6, 7
+#endif
+#define GN_SWAP_STEP(b)                                                                                               \
+    for (int i = 0; i < GN_LANES; i++) {                                                                              \
+        if (i & (b)) continue;                                                                                        \
+        const vector first = rows[i], second = rows[i + (b)];                                                         \
+        rows[i] = __builtin_shufflevector(first, second, GN_SWAP_LO_##b);                                             \
+        rows[i + (b)] = __builtin_shufflevector(first, second, GN_SWAP_HI_##b);                                       \
+    }
+
+// The product of convolveStreamingWeights ([positions, channels]) into NCHW planes: blocks of GN_LANES x GN_LANES
+// loaded as rows, transposed in registers, finished and stored as rows of the output; the edges one by one.
+GN_TARGET static void GN_NAME(transposeFinish)(const float *product, size_t m, size_t n, size_t ldp,
+                                               const float *scale, const float *shift, float lower, float upper,
+                                               float *output, size_t ldo) {
+    typedef float vector __attribute__((ext_vector_type(GN_LANES), aligned(4)));
+    const size_t wholeM = m - m % GN_LANES, wholeN = n - n % GN_LANES;
+    const vector low = lower, high = upper;
+    for (size_t j0 = 0; j0 < wholeN; j0 += GN_LANES) {
+        for (size_t i0 = 0; i0 < wholeM; i0 += GN_LANES) {
+            vector rows[GN_LANES];
+#pragma unroll
+            for (int i = 0; i < GN_LANES; i++) rows[i] = *(const vector *)(product + (i0 + i) * ldp + j0);
+#pragma unroll
+            GN_SWAP_STEP(1)
+#pragma unroll
+            GN_SWAP_STEP(2)
+#if GN_LANES >= 8
+#pragma unroll
+            GN_SWAP_STEP(4)
+#endif
+#if GN_LANES >= 16
+#pragma unroll
+            GN_SWAP_STEP(8)
+#endif
+#pragma unroll
+            for (int j = 0; j < GN_LANES; j++) {
+                vector z = rows[j] * (scale ? scale[j0 + j] : 1) + (shift ? shift[j0 + j] : 0);
+                z = z < low ? low : z;
+                z = z > high ? high : z;
+                *(vector *)(output + (j0 + j) * ldo + i0) = z;
+            }
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        const float multiplier = scale ? scale[j] : 1, addend = shift ? shift[j] : 0;
+        for (size_t i = j < wholeN ? wholeM : 0; i < m; i++) {
+            float value = product[i * ldp + j] * multiplier + addend;
+            value = value < lower ? lower : value;
+            output[j * ldo + i] = value > upper ? upper : value;
+        }
+    }
+}
+
+#undef GN_SWAP_STEP
+#undef GN_SWAP_LO_1
+#undef GN_SWAP_HI_1
+#undef GN_SWAP_LO_2
+#undef GN_SWAP_HI_2
+#if GN_LANES >= 8
+#undef GN_SWAP_LO_4
+#undef GN_SWAP_HI_4
+#endif
+#if GN_LANES >= 16
+#undef GN_SWAP_LO_8
+#undef GN_SWAP_HI_8
+#endif
+
 #undef GN_GEMM_NV
 #undef GN_GEMM_NR
 #undef GN_GEMM_UNROLL

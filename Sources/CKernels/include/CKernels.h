@@ -101,6 +101,10 @@ typedef struct {
     /// gn_gemm_workspace_size() floats. c is overwritten (no accumulation into its old contents).
     void (*packedGEMM)(const float *packedA, int m, int k, const float *b, size_t ldb, int n, float *c, size_t ldc,
                        const float *_Nullable shift, float lower, float upper, float *workspace);
+    /// output[j*ldo + i] = min(max(product[i*ldp + j] * scale[j] + shift[j], lower), upper) for i < m, j < n: a
+    /// product [m, n] stored transposed, with a per-column affine map and clamp (scale, shift NULL meaning 1, 0).
+    void (*transposeFinish)(const float *product, size_t m, size_t n, size_t ldp, const float *_Nullable scale,
+                            const float *_Nullable shift, float lower, float upper, float *output, size_t ldo);
     /// Winograd F(4x4,3x3) input transform of tiles [tileBegin, tileEnd) of one image. input [channels, height,
     /// width]; tile t covers output rows 4*(t / tilesAcross).. and columns 4*(t % tilesAcross).., reading input rows
     /// from 4*ty - paddingHeight (6 rows, cells outside the plane read 0), columns likewise. transformed: 36
@@ -139,6 +143,10 @@ void gn_pack_gemm_a(const float *a, size_t m, size_t k, size_t lda, float *packe
 
 /// Floats of workspace packedGEMM needs (its packed blocks of b), the same for every instruction set.
 size_t gn_gemm_workspace_size(void);
+
+/// Packs the transpose of x [k, m] (rows ldx apart) as gn_pack_gemm_a packs a [m, k]: panel p holds, for each
+/// t < k, x[t*ldx + 6p + r] for r = 0..5 contiguous (zero past m), and starts at packed + 6*p*k.
+void gn_pack_gemm_a_transposed(const float *x, size_t m, size_t k, size_t ldx, float *packed);
 
 // MARK: Int8
 

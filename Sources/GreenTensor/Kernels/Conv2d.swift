@@ -185,9 +185,6 @@ package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
     let bandRows = (geometry.output.height + bands - 1) / bands
     let columnsPerWorker = pointwise ? 0 : reduction * bandRows * outputWidth
     let packed = operands.packedWeight
-    // The packed GEMM applies the shift and clamp as it stores; a scale (eager BatchNorm) needs
-    // the separate pass.
-    let finishesInGEMM = packed != nil && operands.scale == nil
     let perWorker = columnsPerWorker + (packed == nil ? 0 : packedMultiplyWorkspaceCount)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue

@@ -114,16 +114,7 @@ package func convolveStreamingWeights(
                 positions)
         }
         // Panel p of columnsᵀ holds, for each t < K, positions 6p..6p+5 of row t (zero past P).
-        for panel in 0..<(packedSize / (PackedMatrix.panelRows * reduction)) {
-            let first = panel * PackedMatrix.panelRows
-            let valid = Swift.min(PackedMatrix.panelRows, positions - first)
-            var target = packed + panel * PackedMatrix.panelRows * reduction
-            for t in 0..<reduction {
-                let row = matrix + t * positions + first
-                for r in 0..<PackedMatrix.panelRows { target[r] = r < valid ? row[r] : 0 }
-                target += PackedMatrix.panelRows
-            }
-        }
+        gn_pack_gemm_a_transposed(matrix, positions, reduction, positions, packed)
         let source = SharedPointer(packed)
         parallelFor(workers, workers: workers) { worker, _ in
             let begin = chunks * worker / workers * 16
@@ -135,14 +126,10 @@ package func convolveStreamingWeights(
                 gemmScratch.base + worker * packedMultiplyWorkspaceCount)
         }
         parallelFor(outputChannels, workers: workers) { _, range in
-            for channel in range {
-                let target = operands.outputPlane(image, channel: channel)
-                let (scale, shift) = (operands.scale?[channel] ?? 1, operands.shift?[channel] ?? 0)
-                for position in 0..<positions {
-                    let value = product.base[position * outputChannels + channel] * scale + shift
-                    target[position] = Swift.min(Swift.max(value, operands.lower), operands.upper)
-                }
-            }
+            Kernels.table.transposeFinish(
+                product.base + range.lowerBound, positions, range.count, outputChannels,
+                operands.scale.map { $0 + range.lowerBound }, operands.shift.map { $0 + range.lowerBound },
+                operands.lower, operands.upper, operands.outputPlane(image, channel: range.lowerBound), positions)
         }
     }
 }

@@ -154,21 +154,79 @@ import Testing
                 let transposed = (0..<(reduction * outputs)).map {
                     weight.scalars[($0 % outputs) * reduction + $0 / outputs]
                 }
-                let operands = ConvolutionOperands(
-                    input: input.storage.base, inputImageStride: input.elementCount / batch,
-                    weight: weight.storage.base,
-                    scale: nil, shift: UnsafePointer(shift.storage.base), lower: 0, upper: .infinity,
-                    output: output.storage.base, outputImageStride: output.elementCount / batch, batch: batch,
-                    channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
-                withExtendedLifetime((input, weight, shift)) {
-                    transposed.withUnsafeBufferPointer {
-                        convolveStreamingWeights(operands, transposedWeight: $0.baseAddress!, workspace: Workspace())
+                for scales in [false, true] {
+                    let operands = ConvolutionOperands(
+                        input: input.storage.base, inputImageStride: input.elementCount / batch,
+                        weight: weight.storage.base, scale: scales ? UnsafePointer(scale.storage.base) : nil,
+                        shift: UnsafePointer(shift.storage.base), lower: 0, upper: .infinity,
+                        output: output.storage.base, outputImageStride: output.elementCount / batch, batch: batch,
+                        channels: channels, outputChannels: outputs, groups: 1, geometry: geometry)
+                    withExtendedLifetime((input, weight, shift, scale)) {
+                        transposed.withUnsafeBufferPointer {
+                            convolveStreamingWeights(
+                                operands, transposedWeight: $0.baseAddress!, workspace: Workspace())
+                        }
+                    }
+                    let error = Self.relativeError(output.scalars, scales ? expectedScaled : expected)
+                    #expect(
+                        error <= 1e-5,
+                        "threads \(threads) N\(batch) C\(channels)->\(outputs) \(size) k\(kernel) \(scales): \(error)")
+                }
+            }
+        }
+    }
+
+    /// The transposed store of the weight-streaming product, every instruction set, against a loop:
+    /// whole blocks of a vector's lanes square and the edges past them, with and without the
+    /// per-channel scale and shift, clamped and not; a row pitch wider than the row and an output
+    /// pitch wider than the column (whose gaps must keep their sentinel). Tolerance 1e-6 absolute
+    /// on values below 3.
+    @Test(arguments: KernelInstructionSet.supported)
+    func transposeFinishMatchesALoop(_ instructionSet: KernelInstructionSet) {
+        let table = Kernels.table(for: instructionSet)
+        for (index, (m, n)) in [(1, 1), (16, 16), (17, 35), (49, 64), (33, 8), (5, 70)].enumerated() {
+            let seed = UInt64(470 + 4 * index)
+            let (ldp, ldo) = (n + index % 2, m + 3 * (index % 3))
+            let product = randomTensor([m, ldp], seed: seed).scalars
+            let scale = randomTensor([n], seed: seed + 1).scalars
+            let shift = randomTensor([n], seed: seed + 2).scalars
+            for (scaled, lower, upper) in [(false, -Float.infinity, Float.infinity), (true, 0, 0.5)] {
+                let sentinel: Float = 1234
+                var output = [Float](repeating: sentinel, count: n * ldo)
+                scale.withUnsafeBufferPointer { scales in
+                    shift.withUnsafeBufferPointer { shifts in
+                        table.transposeFinish(
+                            product, m, n, ldp, scaled ? scales.baseAddress : nil, scaled ? shifts.baseAddress : nil,
+                            lower, upper, &output, ldo)
                     }
                 }
-                let error = Self.relativeError(output.scalars, expected)
-                #expect(
-                    error <= 1e-5, "threads \(threads) N\(batch) C\(channels)->\(outputs) \(size) k\(kernel): \(error)")
+                var expected = [Float](repeating: sentinel, count: n * ldo)
+                for j in 0..<n {
+                    for i in 0..<m {
+                        let value = product[i * ldp + j] * (scaled ? scale[j] : 1) + (scaled ? shift[j] : 0)
+                        expected[j * ldo + i] = Swift.min(Swift.max(value, lower), upper)
+                    }
+                }
+                // The kernel may fuse the multiply and add into one FMA (one rounding, not two).
+                let error = zip(output, expected).map { abs($0 - $1) }.max()!
+                #expect(error <= 1e-6, "\(instructionSet) \(m)x\(n) scaled \(scaled): \(error)")
             }
+        }
+    }
+
+    /// Packing a matrix's transpose as A (the weight-streaming GEMM's positions) equals packing
+    /// the transpose written out, panels of 6 positions with the last one zero-padded.
+    @Test func packingATransposeEqualsPackingTheTranspose() {
+        for (m, k, ldx) in [(13, 7, 15), (6, 3, 6), (1, 4, 2), (20, 9, 20)] {
+            let x = randomTensor([k, ldx], seed: UInt64(490 + m)).scalars
+            let transpose = (0..<(m * k)).map { x[($0 % k) * ldx + $0 / k] }
+            let expected = transpose.withUnsafeBufferPointer {
+                let packed = PackedMatrix($0.baseAddress!, rows: m, columns: k, leadingDimension: k)
+                return Array(UnsafeBufferPointer(start: packed.panel(at: 0), count: packed.count))
+            }
+            var packed = [Float](repeating: .nan, count: expected.count)
+            gn_pack_gemm_a_transposed(x, m, k, ldx, &packed)
+            #expect(packed == expected, "m \(m) k \(k) ldx \(ldx)")
         }
     }
 
