@@ -32,9 +32,26 @@ package struct StridedBatch: @unchecked Sendable {
         base + image * imageStride + channel * planeSize
     }
 
-    /// Copies every image of `self` into `target` (same sizes, any strides).
+    /// Copies every image of `self` into `target` (same sizes, any strides): in pieces of 64 Ki
+    /// floats shared among the workers where the whole copy is large (a copied float counted as
+    /// four multiply-adds' worth of time; the 1.6 MB in and out of a 128x56x56 block took 0.05 ms
+    /// of its 0.30 on one thread of two).
     package func copy(into target: StridedBatch) {
-        for image in 0..<batch { target.image(image).update(from: self.image(image), count: imageSize) }
+        let pieceSize = 1 << 16
+        let pieces = (imageSize + pieceSize - 1) / pieceSize
+        let workers = ComputeThreads.workers(for: batch * pieces, work: batch * imageSize * 4)
+        guard workers > 1 else {
+            for image in 0..<batch { target.image(image).update(from: self.image(image), count: imageSize) }
+            return
+        }
+        parallelFor(batch * pieces, workers: workers) { _, range in
+            for task in range {
+                let (image, piece) = task.quotientAndRemainder(dividingBy: pieces)
+                let offset = piece * pieceSize
+                (target.image(image) + offset).update(
+                    from: self.image(image) + offset, count: Swift.min(pieceSize, imageSize - offset))
+            }
+        }
     }
 }
 
