@@ -71,6 +71,9 @@ GN_TARGET static void GN_NAME(im2col)(const float *restrict input, int channels,
                     for (int ox = 0; ox < lo; ox++) out[ox] = 0;
                     if (sw == 1) {
                         for (int ox = lo; ox < hi; ox++) out[ox] = in[ox];
+                    } else if (sw == 2) {
+                        // A constant stride: the even or odd lanes of two vectors, not a gather.
+                        for (int ox = lo; ox < hi; ox++) out[ox] = in[2 * ox];
                     } else {
                         for (int ox = lo; ox < hi; ox++) out[ox] = in[ox * sw];
                     }
