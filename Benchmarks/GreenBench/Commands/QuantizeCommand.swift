@@ -142,7 +142,9 @@ struct QuantizeCommand: Command {
         }
 
         let sample = try Tensor.uniform(entry.input(batch: latencyBatch), in: -1..<1, using: &generator)
-        let floatPlan = try model.inferencePlan(for: sample.shape)
+        // The float plan timed with the kernels `greenbench run` picks (each candidate timed),
+        // so the int8 speed-up is against the fastest float plan, not the shape's first guess.
+        let floatPlan = try model.inferencePlan(for: sample.shape, kernelSelection: .measured)
         let int8Plan = try quantized.inferencePlan(for: sample.shape)
         func measure(_ body: () throws -> Void) throws -> (Timing, Double) {
             for _ in 0..<3 { try body() }
