@@ -17,6 +17,14 @@ import Testing
         (27, 40, 70), (4, 5, 1024), (35, 9, 130),
     ]
 
+    /// `weight` `[O, ...]` with output channel `o` multiplied by `scale[o]`: the conv an eager
+    /// BatchNorm's scale, applied after it, amounts to.
+    static func scaledByChannel(_ weight: Tensor, _ scale: Tensor) throws -> Tensor {
+        let rowLength = weight.elementCount / weight.shape[0]
+        return try Tensor(
+            shape: weight.shape, scalars: weight.scalars.enumerated().map { $1 * scale.scalars[$0 / rowLength] })
+    }
+
     static func relativeError(_ actual: [Float], _ expected: [Float]) -> Float {
         let scale = Swift.max(expected.map(abs).max() ?? 1, 1e-30)
         return zip(actual, expected).map { abs($0 - $1) }.max()! / scale
@@ -140,13 +148,8 @@ import Testing
                 let shift = randomTensor([outputs], seed: seed + 2)
                 let scale = randomTensor([outputs], seed: seed + 3)
                 let expected = Naive.clampedConv2d(input, weight: weight, bias: shift, padding: Size2D(padding))
-                let scaledWeight = try Tensor(
-                    shape: weight.shape,
-                    scalars: weight.scalars.enumerated().map {
-                        $1 * scale.scalars[$0 / (weight.elementCount / outputs)]
-                    })
                 let expectedScaled = Naive.clampedConv2d(
-                    input, weight: scaledWeight, bias: shift, padding: Size2D(padding))
+                    input, weight: try Self.scaledByChannel(weight, scale), bias: shift, padding: Size2D(padding))
                 let geometry = try WindowGeometry(
                     input: Size2D(height: size, width: size + 1), kernel: Size2D(kernel), padding: Size2D(padding))
                 let output = Tensor(uninitializedShape: [batch, outputs, geometry.output.height, geometry.output.width])
@@ -246,13 +249,8 @@ import Testing
                 let shift = randomTensor([outputs], seed: seed + 2)
                 let scale = randomTensor([outputs], seed: seed + 3)
                 let expected = Naive.clampedConv2d(input, weight: weight, bias: shift, padding: Size2D(padding))
-                let scaledWeight = try Tensor(
-                    shape: weight.shape,
-                    scalars: weight.scalars.enumerated().map {
-                        $1 * scale.scalars[$0 / (weight.elementCount / outputs)]
-                    })
                 let expectedScaled = Naive.clampedConv2d(
-                    input, weight: scaledWeight, bias: shift, padding: Size2D(padding))
+                    input, weight: try Self.scaledByChannel(weight, scale), bias: shift, padding: Size2D(padding))
                 let geometry = try WindowGeometry(
                     input: Size2D(height: height, width: width), kernel: Size2D(kernel), padding: Size2D(padding))
                 let reduction = channels * kernel * kernel
