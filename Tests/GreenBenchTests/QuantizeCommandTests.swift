@@ -26,8 +26,9 @@ import Testing
         #expect(float["testAccuracy"] is Double && int8["testAccuracy"] is Double)
         #expect((int8["top1Agreement"] as? Double ?? 0) > 0.5)
         #expect((int8["logitCosine"] as? Double ?? 0) > 0.99)
-        // 61,470 codes plus a scale and a bias for each of lenet5's 236 output channels.
-        #expect(float["weightBytes"] as? Int == 246_824 && int8["weightBytes"] as? Int == 61_470 + 8 * 236)
+        // 61,470 codes plus a half-precision scale (2 bytes) and a float bias (4) for each of
+        // lenet5's 236 output channels.
+        #expect(float["weightBytes"] as? Int == 246_824 && int8["weightBytes"] as? Int == 61_470 + 6 * 236)
         #expect((int8["medianSeconds"] as? Double ?? 0) > 0 && (int8["joulesPerImage"] as? Double ?? 0) > 0)
         let saved = try SafeTensors.read(from: weights.path)
         #expect(saved["0.weight"]?.shape == [6, 1, 5, 5])

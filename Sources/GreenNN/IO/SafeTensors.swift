@@ -102,12 +102,14 @@ public enum SafeTensors {
         }
     }
 
-    /// The safetensors bytes of `tensors` (F32, or the integer type `elementTypes` names for a
-    /// tensor; names sorted, header padded with spaces to a multiple of 8 bytes as the reference
-    /// implementation does).
+    /// The safetensors bytes of `tensors` (F32, or the type `elementTypes` names for a tensor:
+    /// F16 for values that are all exact half-precision numbers, I32, I8 or U8 for integers in
+    /// their range; names sorted, header padded with spaces to a multiple of 8 bytes as the
+    /// reference implementation does).
     /// - Throws: `SafeTensorsError.unencodable` for a tensor named `__metadata__` (the
-    ///   header's metadata key), a type other than F32, I32, I8 or U8, a value that is not an
-    ///   integer in its type's range, or a header that cannot be encoded as JSON; never a fallback.
+    ///   header's metadata key), a type other than F32, F16, I32, I8 or U8, a value that F16
+    ///   would round or that is not an integer in its type's range, or a header that cannot be
+    ///   encoded as JSON; never a fallback.
     public static func encode(
         _ tensors: [String: Tensor], metadata: [String: String] = [:], elementTypes: [String: ElementType] = [:]
     ) throws(SafeTensorsError) -> Data {
@@ -119,10 +121,14 @@ public enum SafeTensors {
         let names = tensors.keys.sorted()
         for name in names {
             let type = elementTypes[name] ?? .f32
-            if type != .f32 {
+            if type == .f16 {
+                if let bad = tensors[name]!.scalars.first(where: { Float(Float16($0)) != $0 }) {
+                    throw .unencodable(reason: "'\(name)': \(bad) is not a half-precision value")
+                }
+            } else if type != .f32 {
                 guard let range = type.integerRange else {
                     throw .unencodable(
-                        reason: "'\(name)': writing \(type.rawValue) is not supported (F32, I32, I8, U8)")
+                        reason: "'\(name)': writing \(type.rawValue) is not supported (F32, F16, I32, I8, U8)")
                 }
                 if let bad = tensors[name]!.scalars.first(where: { !range.contains($0) || $0.rounded() != $0 }) {
                     throw .unencodable(reason: "'\(name)': \(bad) is not a \(type.rawValue) value")
@@ -155,6 +161,8 @@ public enum SafeTensors {
             case .i32: scalars.map { Int32($0).littleEndian }.withUnsafeBytes { output.append(contentsOf: $0) }
             case .i8: scalars.map { Int8($0) }.withUnsafeBytes { output.append(contentsOf: $0) }
             case .u8: output.append(contentsOf: scalars.map { UInt8($0) })
+            case .f16:
+                scalars.map { Float16($0).bitPattern.littleEndian }.withUnsafeBytes { output.append(contentsOf: $0) }
             default: scalars.map(\.bitPattern.littleEndian).withUnsafeBytes { output.append(contentsOf: $0) }
             }
         }
@@ -249,7 +257,8 @@ public enum SafeTensors {
 
     /// The element types a file can store. Reading widens every one to Float (integers such as
     /// PyTorch's BatchNorm `num_batches_tracked`, I64, and int8 codes, I8 and U8, exactly);
-    /// writing stores F32, or I32, I8 and U8 for tensors of integers in their range.
+    /// writing stores F32, F16 for tensors of exact half-precision values, or I32, I8 and U8 for
+    /// tensors of integers in their range.
     public enum ElementType: String, Sendable {
         /// 32-bit float.
         case f32 = "F32"

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Quantized models in safetensors files. For each conv and linear layer at path P:
-/// `P.weight` (I8, the layer's weight shape, codes in −127...127), `P.weight_scale` (F32 `[O]`,
-/// one per output channel: weight ≈ code · scale) and, when the layer has a bias or a folded
+/// `P.weight` (I8, the layer's weight shape, codes in −127...127), `P.weight_scale` (F16 `[O]`,
+/// or F32 where a scale falls outside half precision's normal range; one per output channel:
+/// weight ≈ code · scale) and, when the layer has a bias or a folded
 /// BatchNorm, `P.bias` (F32 `[O]`, the bias with the BatchNorm's shift folded in). For each tensor the plan holds: `T.scale` (F32 `[1]`) and
 /// `T.zero_point` (U8 `[1]`), where T is `input` for the input and `P.output` for the tensor the
 /// layer at P writes first (`P.output.1`, … when one layer writes several). Metadata: `format`
@@ -24,6 +25,7 @@ extension QuantizedModel {
             tensors[path + ".weight"] = try Tensor(shape: layer.shape, scalars: layer.channels.codes.map(Float.init))
             types[path + ".weight"] = .i8
             tensors[path + ".weight_scale"] = try Tensor(shape: [layer.shape[0]], scalars: layer.channels.scales)
+            types[path + ".weight_scale"] = layer.channels.hasHalfPrecisionScales ? .f16 : .f32
             if let bias = layer.bias { tensors[path + ".bias"] = try Tensor(shape: [layer.shape[0]], scalars: bias) }
         }
         for (buffer, name) in graph.bufferNames {
@@ -75,16 +77,17 @@ extension QuantizedModel {
         let graph = try QuantizationGraph(model, input: imageShape)
         var mismatch = WeightsMismatch()
         var expected = Set<String>()
-        /// The tensor `name` if it has `type` and `shape`, else nil with the problem recorded.
-        func tensor(_ name: String, _ type: SafeTensors.ElementType, _ shape: Shape) -> Tensor? {
+        /// The tensor `name` if it has one of `types` and `shape`, else nil with the problem recorded.
+        func tensor(_ name: String, _ types: [SafeTensors.ElementType], _ shape: Shape) -> Tensor? {
             expected.insert(name)
             guard let value = contents.tensors[name] else {
                 mismatch.missing.append(name)
                 return nil
             }
-            guard contents.elementTypes[name] == type else {
+            guard let type = contents.elementTypes[name], types.contains(type) else {
                 mismatch.mistyped.append(
-                    "\(name): expected \(type.rawValue), got \(contents.elementTypes[name]?.rawValue ?? "?")")
+                    "\(name): expected \(types.map(\.rawValue).joined(separator: " or ")), got "
+                        + (contents.elementTypes[name]?.rawValue ?? "?"))
                 return nil
             }
             guard value.shape == shape else {
@@ -100,9 +103,9 @@ extension QuantizedModel {
         var weights: [String: QuantizedWeights] = [:]
         for layer in graph.weighted {
             let rows = layer.shape[0]
-            let codes = tensor(layer.path + ".weight", .i8, layer.shape)
-            let scales = tensor(layer.path + ".weight_scale", .f32, [rows])
-            let bias = layer.bias == nil ? nil : tensor(layer.path + ".bias", .f32, [rows])
+            let codes = tensor(layer.path + ".weight", [.i8], layer.shape)
+            let scales = tensor(layer.path + ".weight_scale", [.f16, .f32], [rows])
+            let bias = layer.bias == nil ? nil : tensor(layer.path + ".bias", [.f32], [rows])
             if let codes, codes.scalars.contains(-128) { mismatch.outOfRange.append(layer.path + ".weight") }
             if let scales, !scales.scalars.allSatisfy({ $0 > 0 }) {
                 mismatch.outOfRange.append(layer.path + ".weight_scale")
@@ -117,8 +120,8 @@ extension QuantizedModel {
         }
         var activations: [Int: QuantizationParameters] = [:]
         for (buffer, name) in graph.bufferNames {
-            let scale = tensor(name + ".scale", .f32, [1])
-            let zeroPoint = tensor(name + ".zero_point", .u8, [1])
+            let scale = tensor(name + ".scale", [.f32], [1])
+            let zeroPoint = tensor(name + ".zero_point", [.u8], [1])
             if let scale, !(scale.scalars[0] > 0) { mismatch.outOfRange.append(name + ".scale") }
             guard let scale, let zeroPoint else { continue }
             activations[buffer] = QuantizationParameters(

@@ -14,7 +14,9 @@ public struct QuantizedWeights: Sendable, Equatable {
         (self.shape, self.channels, self.bias) = (shape, codes, bias)
     }
 
-    /// Bytes as stored: one per code, a float scale per output channel, and a float bias per
-    /// output channel when there is one.
-    public var byteCount: Int { channels.codes.count + 4 * shape[0] + (bias == nil ? 0 : 4 * shape[0]) }
+    /// Bytes as stored: one per code, a scale per output channel (2 bytes in half precision, else
+    /// 4), and a float bias per output channel when there is one.
+    public var byteCount: Int {
+        channels.codes.count + (channels.hasHalfPrecisionScales ? 2 : 4) * shape[0] + (bias == nil ? 0 : 4 * shape[0])
+    }
 }

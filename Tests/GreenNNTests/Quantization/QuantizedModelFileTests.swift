@@ -46,7 +46,7 @@ import Testing
         #expect(contents.metadata["input_shape"] == "1,3,10,14")
         #expect(contents.elementTypes["0.0.weight"] == .i8)
         #expect(contents.tensors["0.0.weight"]?.shape == [8, 3, 3, 3])
-        #expect(contents.elementTypes["0.0.weight_scale"] == .f32)
+        #expect(contents.elementTypes["0.0.weight_scale"] == .f16)
         #expect(contents.elementTypes["input.zero_point"] == .u8)
         #expect(contents.tensors.keys.contains("0.0.output.scale"))
         let codes = try #require(contents.tensors["0.0.weight"]).scalars
@@ -90,6 +90,15 @@ import Testing
         #expect(mistyped.mistyped == ["0.0.weight: expected I8, got F32"])
 
         try quantized.save(to: path)
+        try Self.rewrite(path) { tensors, types, _ in
+            let scales = tensors["0.0.weight_scale"]!
+            tensors["0.0.weight_scale"] = try! Tensor(shape: scales.shape, scalars: scales.scalars.map { _ in 1 })
+            types["0.0.weight_scale"] = .u8
+        }
+        guard case let .mismatch(badScale) = load() else { Issue.record("expected a mismatch"); return }
+        #expect(badScale.mistyped == ["0.0.weight_scale: expected F16 or F32, got U8"])
+
+        try quantized.save(to: path)
         try Self.rewrite(path) { tensors, _, _ in
             var codes = tensors["0.0.weight"]!.scalars
             codes[0] = -128
@@ -105,6 +114,33 @@ import Testing
         try quantized.save(to: path)
         try Self.rewrite(path) { _, _, metadata in metadata["format"] = "something-else" }
         guard case .invalidMetadata(key: "format", _) = load() else { Issue.record("expected bad metadata"); return }
+    }
+
+    /// Scales written in single precision (as a file of layers with tiny weights has them) load
+    /// to the same model: the loader takes F16 or F32 for `weight_scale`.
+    @Test func singlePrecisionScalesLoadToo() throws {
+        let (quantized, input) = try Self.quantizedNetwork()
+        let path = Self.temporaryFile("f32-scales")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try quantized.save(to: path)
+        try Self.rewrite(path) { _, types, _ in
+            for name in types.keys where name.hasSuffix(".weight_scale") { types[name] = .f32 }
+        }
+        #expect(try SafeTensors.contents(of: path).elementTypes["0.0.weight_scale"] == .f32)
+        let reloaded = try QuantizedModel(quantized.model, contentsOf: path)
+        let (first, second) = (
+            try quantized.inferencePlan(for: input.shape), try reloaded.inferencePlan(for: input.shape)
+        )
+        #expect(try first(input).scalars == second(input).scalars)
+    }
+
+    @Test func halfPrecisionRoundTripsAndRefusesWhatItWouldRound() throws {
+        let exact = try Tensor(shape: [4], scalars: [1548 / 65536, 1, -65504, Float(Float16.leastNormalMagnitude)])
+        let data = try SafeTensors.encode(["h": exact], elementTypes: ["h": .f16])
+        #expect(try SafeTensors.decode(data)["h"]?.scalars == exact.scalars)
+        #expect(throws: SafeTensorsError.self) {
+            try SafeTensors.encode(["h": try Tensor(shape: [1], scalars: [Float(3) / 127])], elementTypes: ["h": .f16])
+        }
     }
 
     @Test func integerTypesRoundTripAndRefuseFractions() throws {
