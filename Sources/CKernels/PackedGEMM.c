@@ -1,8 +1,7 @@
 // The plain parts of packedGEMM, compiled once: packing the constant matrix A (a convolution's weights, packed
 // when its plan is made) into panels of GN_GEMM_PANEL_ROWS rows, and the workspace the kernels need to pack b;
 // for the transposed products of convolveStreamingWeights, packing an activation matrix's transpose as A. The
-// kernels, one per instruction set, are in
-// KernelGEMM.h.
+// kernels, one per instruction set, are in KernelGEMM.h.
 #include "CKernels.h"
 #include "GEMMBlocking.h"
 

@@ -73,8 +73,8 @@ public enum GEMM {
         let blocks = splitColumns ? (n + 15) / 16 : m
         // In Double: m·n·k of sizes below 2^31 may overflow Int. A matrix-vector product (m = 1)
         // streams its matrix once at memory speed, a multiply-add per 4 bytes: each costs about
-        // eight of a GEMM's (mobilenet-v1's 1024 -> 1000 classifier, 1 M of them, 0.10 ms on one
-        // thread, 0.06 on two).
+        // eight of a GEMM's (mobilenet-v1's 1024 -> 1000 classifier, 1 M of them, stayed on one
+        // thread: 0.100 ms, 0.077-0.089 on two).
         let work = Double(m) * Double(n) * Double(k) * (m == 1 ? 8 : 1)
         let small = work < Double(parallelThreshold)
         let workers = small ? 1 : ComputeThreads.workers(for: blocks)
