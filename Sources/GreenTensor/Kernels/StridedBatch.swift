@@ -40,10 +40,6 @@ package struct StridedBatch: @unchecked Sendable {
         let pieceSize = 1 << 16
         let pieces = (imageSize + pieceSize - 1) / pieceSize
         let workers = ComputeThreads.workers(for: batch * pieces, work: batch * imageSize * 4)
-        guard workers > 1 else {
-            for image in 0..<batch { target.image(image).update(from: self.image(image), count: imageSize) }
-            return
-        }
         parallelFor(batch * pieces, workers: workers) { _, range in
             for task in range {
                 let (image, piece) = task.quotientAndRemainder(dividingBy: pieces)
