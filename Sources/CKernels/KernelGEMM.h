@@ -230,6 +230,118 @@ GN_NAME(gemmColumn)(const int nv, const int mode, const float *a0, int k, int ro
     }
 }
 
+// Tails of at most GN_GEMM_THIN columns. The micro-kernel's narrowest tile (6 x one vector) is bound by the FMA's
+// latency (6 accumulator chains where the pipes need 8) and fills few of its lanes: on AVX-512 the 4 columns past
+// 192 (MobileNet's 14x14 1x1 convs) cost as much as 16, a third of a whole 64-column tile, and the 1 column past 48
+// (its 7x7 ones) 40% of the product. This tile runs along the panel of A instead, as it lies (a[6t + r], 6 rows
+// interleaved per step of depth): each column of b is expanded by packThinB so that e[6t + r] = b[t][j], and
+// acc += a * e runs over whole vectors of both, 3 vectors (GN_LANES/2 steps of depth, a whole number of rows' worth)
+// per turn, then the lanes of each row are summed (lane i of the 3 holds row i % 6). Its cost grows with the
+// columns it computes, not with a vector's width.
+#define GN_GEMM_THIN 4
+
+// Expands columns [0, cols) of rows [0, kc) of b (rows ldb apart) for gemmThinTail: column j at e + j*stride,
+// e[j*stride + 6t + r] = b[t*ldb + j] for r < 6, zeros from 6*kc to stride.
+GN_TARGET static void GN_NAME(packThinB)(const float *restrict b, size_t ldb, int kc, int cols, size_t stride,
+                                         float *restrict e) {
+    for (int j = 0; j < cols; j++) {
+        float *column = e + (size_t)j * stride;
+        for (int t = 0; t < kc; t++) {
+            const float value = b[(size_t)t * ldb + j];
+            for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) column[t * GN_GEMM_PANEL_ROWS + r] = value;
+        }
+        for (size_t i = (size_t)kc * GN_GEMM_PANEL_ROWS; i < stride; i++) column[i] = 0;
+    }
+}
+
+// The 6 row sums of 3 vectors whose lane i (counted across the three) holds a partial sum of row i % 6, into
+// sums[0...5], in registers: halving the 3*GN_LANES lanes (each half starts on a row boundary) until 6 are left.
+GN_TARGET static inline void GN_NAME(thinRowSums)(GN_NAME(floats) v0, GN_NAME(floats) v1, GN_NAME(floats) v2,
+                                                  float *sums) {
+    typedef GN_NAME(floats) vector;
+#if GN_LANES == 16
+    // 48 -> 24 lanes: a holds lanes 0..15, b 16..23 (in its low half); 24 -> 12 -> 6.
+    const vector a = v0 + __builtin_shufflevector(v1, v2, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23);
+    const vector b = v1 + __builtin_shufflevector(v2, v2, 8, 9, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1);
+    const vector twelve =
+        a + __builtin_shufflevector(a, b, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, -1, -1, -1, -1);
+    *(vector *)sums =
+        twelve + __builtin_shufflevector(twelve, twelve, 6, 7, 8, 9, 10, 11, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+#elif GN_LANES == 8
+    // 24 -> 12 lanes: a holds lanes 0..7, b 8..11 (in its low half); 12 -> 6.
+    const vector a = v0 + __builtin_shufflevector(v1, v2, 4, 5, 6, 7, 8, 9, 10, 11);
+    const vector b = v1 + __builtin_shufflevector(v2, v2, 4, 5, 6, 7, -1, -1, -1, -1);
+    *(vector *)sums = a + __builtin_shufflevector(a, b, 6, 7, 8, 9, 10, 11, -1, -1);
+#else
+    // 12 -> 6 lanes: rows 0..3 in the first vector, 4 and 5 in the low half of the second.
+    *(vector *)sums = v0 + __builtin_shufflevector(v1, v2, 2, 3, 4, 5);
+    *(vector *)(sums + GN_LANES) = v1 + __builtin_shufflevector(v2, v2, 2, 3, -1, -1);
+#endif
+}
+
+// c's rows [0, rows) (6-row panels of A from a0, 6*k floats apart, kc deep) times the cols (constant once inlined,
+// <= GN_GEMM_THIN) expanded columns of b at e (stride floats apart), stored (first) or added to c (not first), the
+// last depth block adding shift[r] (NULL meaning 0) and clamping.
+GN_TARGET static inline __attribute__((always_inline)) void
+GN_NAME(gemmThinColumns)(const int cols, const float *a0, int k, int rows, const float *e, size_t stride, int kc,
+                         float *c, size_t ldc, int first, int last, const float *shift, float lower, float upper) {
+#pragma clang fp contract(fast)
+    typedef GN_NAME(floats) vector;
+    enum { turn = 3 * GN_LANES };
+    const int span = kc * GN_GEMM_PANEL_ROWS, body = span - span % turn;
+    for (int i = 0; i < rows; i += GN_GEMM_PANEL_ROWS) {
+        const float *a = a0 + (size_t)i * k;
+        vector acc[GN_GEMM_THIN][3];
+#pragma unroll
+        for (int j = 0; j < cols; j++) acc[j][0] = acc[j][1] = acc[j][2] = 0;
+        for (int t = 0; t < span; t += turn) {
+            vector x[3];
+#pragma unroll
+            for (int q = 0; q < 3; q++)
+                x[q] = t < body ? *(const vector *)(a + t + q * GN_LANES)
+                                : GN_NAME(load_first)(a + t + q * GN_LANES, span - t - q * GN_LANES, 0);
+#pragma unroll
+            for (int j = 0; j < cols; j++)
+#pragma unroll
+                for (int q = 0; q < 3; q++) acc[j][q] += x[q] * *(const vector *)(e + j * stride + t + q * GN_LANES);
+        }
+        const int height = rows - i < GN_GEMM_PANEL_ROWS ? rows - i : GN_GEMM_PANEL_ROWS;
+#pragma unroll
+        for (int j = 0; j < cols; j++) {
+            float sums[2 * GN_LANES];
+            GN_NAME(thinRowSums)(acc[j][0], acc[j][1], acc[j][2], sums);
+            for (int r = 0; r < height; r++) {
+                float *out = c + (size_t)(i + r) * ldc + j;
+                float z = first ? sums[r] : *out + sums[r];
+                if (last) {
+                    z += shift ? shift[i + r] : 0;
+                    z = z < lower ? lower : z;
+                    z = z > upper ? upper : z;
+                }
+                *out = z;
+            }
+        }
+    }
+}
+
+// gemmThinColumns with cols a constant in each case of the switch.
+GN_TARGET static __attribute__((noinline)) void
+GN_NAME(gemmThinTail)(int cols, const float *a0, int k, int rows, const float *e, size_t stride, int kc, float *c,
+                      size_t ldc, int first, int last, const float *shift, float lower, float upper) {
+    switch (cols) {
+#define GN_GEMM_THIN_CASE(n)                                                                                          \
+    case n:                                                                                                           \
+        GN_NAME(gemmThinColumns)(n, a0, k, rows, e, stride, kc, c, ldc, first, last, shift, lower, upper);            \
+        return;
+        GN_GEMM_THIN_CASE(1)
+        GN_GEMM_THIN_CASE(2)
+        GN_GEMM_THIN_CASE(3)
+    default:
+        GN_GEMM_THIN_CASE(GN_GEMM_THIN)
+#undef GN_GEMM_THIN_CASE
+    }
+}
+
 // Copies rows [0, kc) and columns [0, cols) of b (rows ldb apart) into a panel of nv vectors' width (rows
 // nv*GN_LANES floats apart), zero past cols.
 GN_TARGET static void GN_NAME(packGEMMB)(const float *restrict b, size_t ldb, int kc, int cols, int nv,
@@ -285,8 +397,12 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
                     GN_NAME(gemmColumn)(GN_GEMM_NV, 1, a0, k, rows, b0, ldb, panel, kc, c0 + j0, ldc, GN_GEMM_NR,
                                         first, last, s, lower, upper);
             }
-            if (j0 < n) {
-                const int cols = (int)(n - j0), nv = (cols + GN_LANES - 1) / GN_LANES;
+            // The columns left: whole vectors on a narrower tile, then up to GN_GEMM_THIN past them on the thin
+            // tile; more than that past the vectors, one more (masked) vector instead.
+            const int left = (int)(n - j0), over = left % GN_LANES;
+            const int thin = over <= GN_GEMM_THIN ? over : 0, cols = left - thin;
+            if (cols > 0) {
+                const int nv = (cols + GN_LANES - 1) / GN_LANES;
                 GN_NAME(packGEMMB)(b + (size_t)t0 * ldb + j0, ldb, kc, cols, nv, panel);
                 switch (nv) {
 #define GN_GEMM_TAIL(v)                                                                                               \
@@ -301,6 +417,19 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
                 default:
                     GN_GEMM_TAIL(GN_GEMM_NV)
 #undef GN_GEMM_TAIL
+                }
+            }
+            if (thin > 0) {
+                // The expanded columns fill the panel's floats: deeper blocks (AVX2's and generic's) run in parts.
+                const int turn = 3 * GN_LANES;
+                const int part = GN_GEMM_PANEL_FLOATS / (thin * GN_GEMM_PANEL_ROWS) / (GN_LANES / 2) * (GN_LANES / 2);
+                for (int u = 0; u < kc; u += part) {
+                    const int depth = kc - u < part ? kc - u : part;
+                    const size_t stride = ((size_t)depth * GN_GEMM_PANEL_ROWS + turn - 1) / turn * turn;
+                    GN_NAME(packThinB)(b + (size_t)(t0 + u) * ldb + j0 + cols, ldb, depth, thin, stride, panel);
+                    GN_NAME(gemmThinTail)(thin, a0 + (size_t)u * GN_GEMM_PANEL_ROWS, k, rows, panel, stride, depth,
+                                          c0 + j0 + cols, ldc, first && u == 0, last && u + depth == kc, s, lower,
+                                          upper);
                 }
             }
         }
