@@ -131,10 +131,11 @@ GN_TARGET static inline void GN_NAME(dense3x3_run)(const float *r0, const float 
 // The input row a kernel row reads: row iy of the plane, or the zero row (padding).
 #define GN_ROW(iy) ((iy) >= 0 && (iy) < H ? input + (size_t)(iy) * W : zeros)
 // bias + the nine taps of kernel rows a, c, d (each a triple t0, t1, t2 of vectors): a sum per kernel row, then
-// the three (shorter dependency chains than one running sum: 5-10% faster).
+// the three (shorter dependency chains than one running sum: 5-10% faster), clamped to [lo, hi].
 #define GN_NINE_TAPS(a, c, d)                                                                                          \
-    ((b + w0 * a##0 + w1 * a##1 + w2 * a##2) + (w3 * c##0 + w4 * c##1 + w5 * c##2) +                                   \
-     (w6 * d##0 + w7 * d##1 + w8 * d##2))
+    GN_NAME(clamped)((b + w0 * a##0 + w1 * a##1 + w2 * a##2) + (w3 * c##0 + w4 * c##1 + w5 * c##2) +                  \
+                         (w6 * d##0 + w7 * d##1 + w8 * d##2),                                                          \
+                     lo, hi)
 // Loads and stores of a block: whole vectors inside a row (the _ALL forms, no test), or the first n floats at its
 // end (the _SOME forms; zeros after them).
 #define GN_LOAD_ALL(p, n) (*(const floats *)(p))
@@ -148,14 +149,15 @@ GN_TARGET static inline void GN_NAME(dense3x3_run)(const float *r0, const float 
 // the one after (loaded here and carried to the next block; zeros past the row), the taps at x - 1 and x + 1
 // shifted in from them. Output rows go in pairs, which share two input rows; rows outside the plane read a zero
 // row in the workspace (W floats). Blocks whose loads and stores stay inside the row run without tests.
-GN_TARGET static void GN_NAME(depthwise3x3_same)(const float *input, const float *kernel, float bias,
-                                                 const gn_window *g, float *workspace, float *output) {
+GN_TARGET static void GN_NAME(depthwise3x3_same)(const float *input, const float *kernel, float bias, float lower,
+                                                 float upper, const gn_window *g, float *workspace, float *output) {
     typedef GN_NAME(floats) floats;
     const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, ph = g->paddingHeight;
     float *zeros = workspace;
     for (int i = 0; i < W; i++) zeros[i] = 0;
     const floats w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
     const floats w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8], b = bias;
+    const floats lo = lower, hi = upper;
     // One input row's taps t0, t1, t2 for the block at x, from the carried vectors t_before and t_at.
 #define GN_ROW_TAPS(r, t, LOAD)                                                                                        \
     const floats t##after = LOAD(r + x + GN_LANES, W - x - GN_LANES);                                                  \
@@ -200,6 +202,51 @@ GN_TARGET static void GN_NAME(depthwise3x3_same)(const float *input, const float
 #undef GN_SINGLE_BLOCK
 }
 
+#if GN_LANES >= 8
+// The lanes of p where mask is set (-1), zeros elsewhere: masked-off lanes are not read (no fault past a plane).
+GN_TARGET static inline GN_NAME(floats) GN_NAME(load_where)(const float *p, GN_NAME(lanes) mask) {
+#if GN_LANES == 16
+    return (GN_NAME(floats))_mm512_maskz_loadu_ps(_mm512_test_epi32_mask((__m512i)mask, (__m512i)mask), p);
+#else
+    return (GN_NAME(floats))_mm256_maskload_ps(p, (__m256i)mask);
+#endif
+}
+
+// Dense 3x3, stride 1, one row and one column of padding each side, on a plane at most half a vector wide
+// (MobileNet's 14x14 and 7x7): the plane as one run of H*W floats, GN_LANES outputs a block across row ends. Tap
+// (dy, dx) of output i reads input i + dy*W + dx, where both the column (x + dx inside the row, x = i % W, kept
+// as a vector of lanes) and the flat index (inside the plane, which stands for the row) are in range: masked
+// loads, no copies and no zero row. The row-at-a-time kernel fills 7 of 16 lanes on a 7x7 plane and runs 4
+// blocks of 2 rows with loads of a row's end: 180 cycles a plane where this takes about 60.
+GN_TARGET static void GN_NAME(depthwise3x3_flat)(const float *input, const float *kernel, float bias, float lower,
+                                                 float upper, const gn_window *g, float *output) {
+    typedef GN_NAME(floats) floats;
+    typedef GN_NAME(lanes) lanes;
+    const int W = g->inputWidth, count = g->inputHeight * W;
+    lanes iota;
+    for (int l = 0; l < GN_LANES; l++) iota[l] = l;
+    // The columns of the first block's lanes (iota % W), then advanced by GN_LANES % W per block.
+    lanes column = iota;
+    for (int wrapped = W; wrapped < GN_LANES; wrapped += W) column -= (column >= W) & W;
+    const int advance = GN_LANES % W;
+    const floats b = bias, lo = lower, hi = upper;
+    for (int i = 0; i < count; i += GN_LANES) {
+        const lanes position = iota + i;
+        const lanes left = column >= 1, right = column <= W - 2;
+        floats rows[3];
+        for (int dy = -1; dy <= 1; dy++) {
+            const lanes source = position + dy * W, inside = (source >= 0) & (source < count);
+            const float *at = input + (ptrdiff_t)i + dy * W, *w = kernel + 3 * (dy + 1);
+            rows[dy + 1] = w[0] * GN_NAME(load_where)(at - 1, inside & left) +
+                           w[1] * GN_NAME(load_where)(at, inside) + w[2] * GN_NAME(load_where)(at + 1, inside & right);
+        }
+        GN_NAME(store_first)(output + i, GN_NAME(clamped)(b + rows[0] + rows[1] + rows[2], lo, hi), count - i);
+        column += advance;
+        column -= (column >= W) & W;
+    }
+}
+#endif
+
 // Dense 3x3, stride 2 across, one column of padding each side (any vertical stride and padding): each output row
 // straight from its three input rows, no copies. A block of GN_LANES outputs from column x reads the input columns
 // 2x - 1..2x + 2·GN_LANES - 1: two vectors from 2x (zeros past the row: the padding), split into their even and
@@ -207,7 +254,8 @@ GN_TARGET static void GN_NAME(depthwise3x3_same)(const float *input, const float
 // first from the previous block (zero left of the plane). Rows outside the plane read a zero row (W floats).
 // Blocks whose loads stay inside the row (their stores then do too) run without tests.
 GN_TARGET static void GN_NAME(depthwise3x3_stride2)(const float *input, const float *kernel, float bias,
-                                                    const gn_window *g, float *workspace, float *output) {
+                                                    float lower, float upper, const gn_window *g, float *workspace,
+                                                    float *output) {
     typedef GN_NAME(floats) floats;
     const int H = g->inputHeight, W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
     const int sh = g->strideHeight, ph = g->paddingHeight;
@@ -215,6 +263,7 @@ GN_TARGET static void GN_NAME(depthwise3x3_stride2)(const float *input, const fl
     for (int i = 0; i < W; i++) zeros[i] = 0;
     const floats w0 = kernel[0], w1 = kernel[1], w2 = kernel[2], w3 = kernel[3], w4 = kernel[4];
     const floats w5 = kernel[5], w6 = kernel[6], w7 = kernel[7], w8 = kernel[8], b = bias;
+    const floats lo = lower, hi = upper;
 #define GN_ROW_TAPS(r, t, LOAD)                                                                                        \
     const floats t##lo = LOAD(r + 2 * x, W - 2 * x), t##hi = LOAD(r + 2 * x + GN_LANES, W - 2 * x - GN_LANES);         \
     const floats t##1 = GN_NAME(even_lanes)(t##lo, t##hi);                                                             \
@@ -307,22 +356,47 @@ GN_TARGET static void GN_NAME(depthwise_horizontal3)(const float *restrict input
     }
 }
 
-GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *kernel, float bias,
-                                              const gn_window *g, float *workspace, float *output) {
+// The other paths' outputs clamped to [lower, upper] once written (still in L1), unless the bounds are infinite.
+GN_TARGET static void GN_NAME(depthwisePlaneUnclamped)(const float *input, const float *kernel, float bias,
+                                                       const gn_window *g, float *workspace, float *output);
+
+GN_TARGET static void GN_NAME(depthwisePlane)(const float *input, const float *kernel, float bias, float lower,
+                                              float upper, const gn_window *g, float *workspace, float *output) {
     const int W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
     const int KH = g->kernelHeight, KW = g->kernelWidth;
     const int sh = g->strideHeight, sw = g->strideWidth, dh = g->dilationHeight, dw = g->dilationWidth;
     // Dense 3x3 with one column of padding each side, at stride 1 along both axes or 2 across: straight from the
     // input rows (using W floats of workspace, a zero row).
     const int dense3x3 = KH == 3 && KW == 3 && dh == 1 && dw == 1;
+#if GN_LANES >= 8
+    if (dense3x3 && g->paddingWidth == 1 && g->paddingHeight == 1 && sh == 1 && sw == 1 && W <= GN_LANES / 2) {
+        GN_NAME(depthwise3x3_flat)(input, kernel, bias, lower, upper, g, output);
+        return;
+    }
+#endif
     if (dense3x3 && g->paddingWidth == 1 && sh == 1 && sw == 1) {
-        GN_NAME(depthwise3x3_same)(input, kernel, bias, g, workspace, output);
+        GN_NAME(depthwise3x3_same)(input, kernel, bias, lower, upper, g, workspace, output);
         return;
     }
     if (dense3x3 && g->paddingWidth == 1 && sw == 2) {
-        GN_NAME(depthwise3x3_stride2)(input, kernel, bias, g, workspace, output);
+        GN_NAME(depthwise3x3_stride2)(input, kernel, bias, lower, upper, g, workspace, output);
         return;
     }
+    GN_NAME(depthwisePlaneUnclamped)(input, kernel, bias, g, workspace, output);
+    if (lower > -__builtin_inff() || upper < __builtin_inff()) {
+        for (size_t i = 0; i < (size_t)OH * OW; i++) {
+            const float v = output[i];
+            output[i] = v < lower ? lower : v > upper ? upper : v;
+        }
+    }
+}
+
+GN_TARGET static void GN_NAME(depthwisePlaneUnclamped)(const float *input, const float *kernel, float bias,
+                                                       const gn_window *g, float *workspace, float *output) {
+    const int W = g->inputWidth, OH = g->outputHeight, OW = g->outputWidth;
+    const int KH = g->kernelHeight, KW = g->kernelWidth;
+    const int sh = g->strideHeight, sw = g->strideWidth, dh = g->dilationHeight, dw = g->dilationWidth;
+    const int dense3x3 = KH == 3 && KW == 3 && dh == 1 && dw == 1;
     // The 1-D stages of a flattened conv: straight from the input rows.
     if (KW == 1 && sh == 1 && sw == 1 && dh == 1 && g->paddingWidth == 0) {
         GN_NAME(depthwise_vertical)(input, kernel, bias, g, output);

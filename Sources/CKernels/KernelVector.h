@@ -9,6 +9,8 @@
 
 // GN_LANES floats (clang's vector extension, so one body serves every instruction set), loaded and stored unaligned.
 typedef float GN_NAME(floats) __attribute__((ext_vector_type(GN_LANES), aligned(4)));
+// GN_LANES 32-bit integers: lane numbers, and the masks (0 or -1) comparisons of them give.
+typedef int GN_NAME(lanes) __attribute__((ext_vector_type(GN_LANES)));
 
 // The n floats at p followed by fill (all GN_LANES floats when n >= GN_LANES, none when n <= 0), reading nothing
 // past them: masked loads where the instruction set has them, lane by lane otherwise.
@@ -49,6 +51,12 @@ GN_TARGET static inline void GN_NAME(store_first)(float *p, GN_NAME(floats) v, i
 #else
     for (int i = 0; i < n; i++) p[i] = v[i];
 #endif
+}
+
+// v clamped to [lo, hi] lane by lane (NaN stays NaN).
+GN_TARGET static inline GN_NAME(floats) GN_NAME(clamped)(GN_NAME(floats) v, GN_NAME(floats) lo, GN_NAME(floats) hi) {
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
 }
 
 // Lanes 1.. of a then b's first (the vector one float further along a row, a then b), and a's last lane then b's

@@ -41,9 +41,10 @@ typedef struct {
                    float *columns, size_t ld);
     /// columns [C*kH*kW, outH*outW] accumulated (+=) into input-shaped [C, H, W].
     void (*col2im)(const float *columns, int channels, const gn_window *window, float *input);
-    /// One channel: output[outH, outW] = bias + sum over the kH x kW taps of kernel * input.
-    /// workspace holds 2 * (H + 2*padH) * (W + 2*padW) + 32 floats (a padded copy, a gap, an accumulator).
-    void (*depthwisePlane)(const float *input, const float *kernel, float bias,
+    /// One channel: output[outH, outW] = min(max(bias + sum over the kH x kW taps of kernel * input, lower), upper)
+    /// (infinite bounds: no clamp). workspace holds 2 * (H + 2*padH) * (W + 2*padW) + 32 floats (a padded copy, a
+    /// gap, an accumulator).
+    void (*depthwisePlane)(const float *input, const float *kernel, float bias, float lower, float upper,
                            const gn_window *window, float *workspace, float *output);
     /// One channel: output[outH, outW] = max over the window (padding never wins).
     void (*maxPoolPlane)(const float *input, const gn_window *window, float *output);

@@ -44,8 +44,8 @@ public func depthwiseConv2d(
 }
 
 /// Runs the depthwise convolution `operands` describe (weight `[C, kH·kW]`, `groups == C`):
-/// each plane through the direct kernel with the shift as its bias when there is no scale,
-/// then the scale and clamp while the plane is in cache. Planes (N·C) run in parallel.
+/// each plane through the direct kernel, with the shift as its bias and the clamp in its stores
+/// when there is no scale, else followed by the scale, shift and clamp while the plane is in cache. Planes (N·C) run in parallel.
 package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Workspace) {
     let geometry = operands.geometry
     let channels = operands.channels
@@ -60,7 +60,6 @@ package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Works
     // stayed on one thread: 0.036 ms where two take 0.02.
     let workers = ComputeThreads.workers(for: planes, work: planes * (outputPlane * taps + inputPlane) * 4)
     let scratch = SharedPointer(workspace.floats(paddedPerWorker * workers))
-    let clamps = operands.lower > -.infinity || operands.upper < .infinity
     let cWindow = geometry.cValue
 
     parallelFor(planes, workers: workers) { worker, range in
@@ -69,13 +68,14 @@ package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Works
             let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
             let target = operands.outputPlane(image, channel: channel)
             let shift = operands.shift?[channel] ?? 0
+            // Without a scale the shift is the kernel's bias and the clamp runs in its stores.
+            let scale = operands.scale?[channel]
             Kernels.table.depthwisePlane(
                 operands.inputImage(image) + channel * inputPlane, operands.weight + channel * taps,
-                operands.scale == nil ? shift : 0, &window, scratch.base + worker * paddedPerWorker, target)
-            if let scale = operands.scale {
-                Kernels.table.affineClamp(target, outputPlane, scale[channel], shift, operands.lower, operands.upper)
-            } else if clamps {
-                Kernels.table.affineClamp(target, outputPlane, 1, 0, operands.lower, operands.upper)
+                scale == nil ? shift : 0, scale == nil ? operands.lower : -.infinity,
+                scale == nil ? operands.upper : .infinity, &window, scratch.base + worker * paddedPerWorker, target)
+            if let scale {
+                Kernels.table.affineClamp(target, outputPlane, scale, shift, operands.lower, operands.upper)
             }
         }
     }

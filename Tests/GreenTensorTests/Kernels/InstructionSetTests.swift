@@ -47,7 +47,8 @@ import Testing
         var plane = [Float](repeating: .nan, count: geometry.outputPositions)
         image.withUnsafeBufferPointer { pixels in
             kernel.withUnsafeBufferPointer {
-                table.depthwisePlane(pixels.baseAddress!, $0.baseAddress!, 0.5, &window, &workspace, &plane)
+                table.depthwisePlane(
+                    pixels.baseAddress!, $0.baseAddress!, 0.5, -.infinity, .infinity, &window, &workspace, &plane)
             }
         }
         let first = try Tensor(
