@@ -234,25 +234,38 @@ GN_NAME(gemmColumn)(const int nv, const int mode, const float *a0, int k, int ro
 // latency (6 accumulator chains where the pipes need 8) and fills few of its lanes: on AVX-512 the 4 columns past
 // 192 (MobileNet's 14x14 1x1 convs) cost as much as 16, a third of a whole 64-column tile, and the 1 column past 48
 // (its 7x7 ones) 40% of the product. This tile runs along the panel of A instead, as it lies (a[6t + r], 6 rows
-// interleaved per step of depth): each column of b is expanded by packThinB so that e[6t + r] = b[t][j], and
-// acc += a * e runs over whole vectors of both, 3 vectors (GN_LANES/2 steps of depth, a whole number of rows' worth)
-// per turn, then the lanes of each row are summed (lane i of the 3 holds row i % 6). Its cost grows with the
-// columns it computes, not with a vector's width.
+// interleaved per step of depth), 3 vectors a turn (GN_LANES/2 steps of depth, a whole number of rows' worth): each
+// column of b, copied contiguous by packThinB, gives GN_LANES/2 values a turn, spread by thinSpread so that lane i
+// of the three holds b's value at step i / 6, for acc += a * b; then the lanes of each row are summed (lane i holds
+// row i % 6). Its cost grows with the columns it computes, not with a vector's width.
 #define GN_GEMM_THIN 4
 
-// Expands columns [0, cols) of rows [0, kc) of b (rows ldb apart) for gemmThinTail: column j at e + j*stride,
-// e[j*stride + 6t + r] = b[t*ldb + j] for r < 6, zeros from 6*kc to stride.
+// Copies columns [0, cols) of rows [0, kc) of b (rows ldb apart) contiguous for gemmThinTail: column j at
+// column + j*stride, zeros from kc to stride.
 GN_TARGET static void GN_NAME(packThinB)(const float *restrict b, size_t ldb, int kc, int cols, size_t stride,
-                                         float *restrict e) {
+                                         float *restrict column) {
     for (int j = 0; j < cols; j++) {
-        float *column = e + (size_t)j * stride;
-        for (int t = 0; t < kc; t++) {
-            const float value = b[(size_t)t * ldb + j];
-            for (int r = 0; r < GN_GEMM_PANEL_ROWS; r++) column[t * GN_GEMM_PANEL_ROWS + r] = value;
-        }
-        for (size_t i = (size_t)kc * GN_GEMM_PANEL_ROWS; i < stride; i++) column[i] = 0;
+        float *out = column + (size_t)j * stride;
+        for (int t = 0; t < kc; t++) out[t] = b[(size_t)t * ldb + j];
+        for (size_t t = (size_t)kc; t < stride; t++) out[t] = 0;
     }
 }
+
+// The GN_LANES/2 values of one column at steps t..t + GN_LANES/2 - 1 spread over 3 vectors as the panel of A lays
+// out those steps: lane i of the three (counted across them) holds value i / 6.
+#if GN_LANES == 16
+#define GN_THIN_SPREAD_0 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2
+#define GN_THIN_SPREAD_1 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5
+#define GN_THIN_SPREAD_2 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7
+#elif GN_LANES == 8
+#define GN_THIN_SPREAD_0 0, 0, 0, 0, 0, 0, 1, 1
+#define GN_THIN_SPREAD_1 1, 1, 1, 1, 2, 2, 2, 2
+#define GN_THIN_SPREAD_2 2, 2, 3, 3, 3, 3, 3, 3
+#else
+#define GN_THIN_SPREAD_0 0, 0, 0, 0
+#define GN_THIN_SPREAD_1 0, 0, 1, 1
+#define GN_THIN_SPREAD_2 1, 1, 1, 1
+#endif
 
 // The 6 row sums of 3 vectors whose lane i (counted across the three) holds a partial sum of row i % 6, into
 // sums[0...5], in registers: halving the 3*GN_LANES lanes (each half starts on a row boundary) until 6 are left.
@@ -280,30 +293,39 @@ GN_TARGET static inline void GN_NAME(thinRowSums)(GN_NAME(floats) v0, GN_NAME(fl
 }
 
 // c's rows [0, rows) (6-row panels of A from a0, 6*k floats apart, kc deep) times the cols (constant once inlined,
-// <= GN_GEMM_THIN) expanded columns of b at e (stride floats apart), stored (first) or added to c (not first), the
-// last depth block adding shift[r] (NULL meaning 0) and clamping.
+// <= GN_GEMM_THIN) columns of b copied contiguous by packThinB (stride floats apart), stored (first) or added to c
+// (not first), the last depth block adding shift[r] (NULL meaning 0) and clamping.
 GN_TARGET static inline __attribute__((always_inline)) void
-GN_NAME(gemmThinColumns)(const int cols, const float *a0, int k, int rows, const float *e, size_t stride, int kc,
+GN_NAME(gemmThinColumns)(const int cols, const float *a0, int k, int rows, const float *b, size_t stride, int kc,
                          float *c, size_t ldc, int first, int last, const float *shift, float lower, float upper) {
 #pragma clang fp contract(fast)
     typedef GN_NAME(floats) vector;
+    typedef float half __attribute__((ext_vector_type(GN_LANES / 2), aligned(4)));
     enum { turn = 3 * GN_LANES };
     const int span = kc * GN_GEMM_PANEL_ROWS, body = span - span % turn;
     for (int i = 0; i < rows; i += GN_GEMM_PANEL_ROWS) {
         const float *a = a0 + (size_t)i * k;
+        // The same depth of the next panel, as gemmTile prefetches it: weights streamed from L3 (a Winograd
+        // product's, read once a call) otherwise stall at the start of every panel.
+        const float *next = i + GN_GEMM_PANEL_ROWS < rows ? a + (size_t)GN_GEMM_PANEL_ROWS * k : a0;
         vector acc[GN_GEMM_THIN][3];
 #pragma unroll
         for (int j = 0; j < cols; j++) acc[j][0] = acc[j][1] = acc[j][2] = 0;
-        for (int t = 0; t < span; t += turn) {
+        for (int t = 0, step = 0; t < span; t += turn, step += GN_LANES / 2) {
             vector x[3];
+#pragma unroll
+            for (int q = 0; q < 3; q++) __builtin_prefetch(next + t + q * GN_LANES, 0, 3);
 #pragma unroll
             for (int q = 0; q < 3; q++)
                 x[q] = t < body ? *(const vector *)(a + t + q * GN_LANES)
                                 : GN_NAME(load_first)(a + t + q * GN_LANES, span - t - q * GN_LANES, 0);
 #pragma unroll
-            for (int j = 0; j < cols; j++)
-#pragma unroll
-                for (int q = 0; q < 3; q++) acc[j][q] += x[q] * *(const vector *)(e + j * stride + t + q * GN_LANES);
+            for (int j = 0; j < cols; j++) {
+                const half values = *(const half *)(b + j * stride + step);
+                acc[j][0] += x[0] * __builtin_shufflevector(values, values, GN_THIN_SPREAD_0);
+                acc[j][1] += x[1] * __builtin_shufflevector(values, values, GN_THIN_SPREAD_1);
+                acc[j][2] += x[2] * __builtin_shufflevector(values, values, GN_THIN_SPREAD_2);
+            }
         }
         const int height = rows - i < GN_GEMM_PANEL_ROWS ? rows - i : GN_GEMM_PANEL_ROWS;
 #pragma unroll
@@ -324,14 +346,18 @@ GN_NAME(gemmThinColumns)(const int cols, const float *a0, int k, int rows, const
     }
 }
 
+#undef GN_THIN_SPREAD_0
+#undef GN_THIN_SPREAD_1
+#undef GN_THIN_SPREAD_2
+
 // gemmThinColumns with cols a constant in each case of the switch.
 GN_TARGET static __attribute__((noinline)) void
-GN_NAME(gemmThinTail)(int cols, const float *a0, int k, int rows, const float *e, size_t stride, int kc, float *c,
+GN_NAME(gemmThinTail)(int cols, const float *a0, int k, int rows, const float *b, size_t stride, int kc, float *c,
                       size_t ldc, int first, int last, const float *shift, float lower, float upper) {
     switch (cols) {
 #define GN_GEMM_THIN_CASE(n)                                                                                          \
     case n:                                                                                                           \
-        GN_NAME(gemmThinColumns)(n, a0, k, rows, e, stride, kc, c, ldc, first, last, shift, lower, upper);            \
+        GN_NAME(gemmThinColumns)(n, a0, k, rows, b, stride, kc, c, ldc, first, last, shift, lower, upper);            \
         return;
         GN_GEMM_THIN_CASE(1)
         GN_GEMM_THIN_CASE(2)
@@ -369,6 +395,20 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
         return;
     }
     float *panel = (float *)(((size_t)workspace + 63) & ~(size_t)63);
+    if (n <= GN_GEMM_THIN) {
+        // Thin throughout: no depth blocks (b is small), so each panel of A streams in parts as deep as the copied
+        // columns of b allow, 32 KiB and more, where depth blocks read 3 KiB of it at a time (weights read from
+        // DRAM once a call, as in a deep conv on a 2x2 plane, ran 1.5x slower so).
+        const int part = GN_GEMM_PANEL_FLOATS / n / (GN_LANES / 2) * (GN_LANES / 2);
+        for (ptrdiff_t t0 = 0; t0 < k; t0 += part) {
+            const int depth = k - t0 < part ? (int)(k - t0) : part;
+            const size_t stride = ((size_t)depth + GN_LANES / 2 - 1) / (GN_LANES / 2) * (GN_LANES / 2);
+            GN_NAME(packThinB)(b + (size_t)t0 * ldb, ldb, depth, n, stride, panel);
+            GN_NAME(gemmThinTail)(n, packedA + (size_t)t0 * GN_GEMM_PANEL_ROWS, k, m, panel, stride, depth, c, ldc,
+                                  t0 == 0, t0 + depth == k, shift, lower, upper);
+        }
+        return;
+    }
     // Depth blocks of equal depth (rounded up to a multiple of 8 where that stays within the limit). The block
     // counts and the loops' steps over m, n and k run in ptrdiff_t, so sizes near 2^31 cannot overflow them.
     const int limit = GN_GEMM_PANEL_FLOATS / GN_GEMM_NR;
@@ -420,17 +460,10 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
                 }
             }
             if (thin > 0) {
-                // The expanded columns fill the panel's floats: deeper blocks (AVX2's and generic's) run in parts.
-                const int turn = 3 * GN_LANES;
-                const int part = GN_GEMM_PANEL_FLOATS / (thin * GN_GEMM_PANEL_ROWS) / (GN_LANES / 2) * (GN_LANES / 2);
-                for (int u = 0; u < kc; u += part) {
-                    const int depth = kc - u < part ? kc - u : part;
-                    const size_t stride = ((size_t)depth * GN_GEMM_PANEL_ROWS + turn - 1) / turn * turn;
-                    GN_NAME(packThinB)(b + (size_t)(t0 + u) * ldb + j0 + cols, ldb, depth, thin, stride, panel);
-                    GN_NAME(gemmThinTail)(thin, a0 + (size_t)u * GN_GEMM_PANEL_ROWS, k, rows, panel, stride, depth,
-                                          c0 + j0 + cols, ldc, first && u == 0, last && u + depth == kc, s, lower,
-                                          upper);
-                }
+                const size_t stride = ((size_t)kc + GN_LANES / 2 - 1) / (GN_LANES / 2) * (GN_LANES / 2);
+                GN_NAME(packThinB)(b + (size_t)t0 * ldb + j0 + cols, ldb, kc, thin, stride, panel);
+                GN_NAME(gemmThinTail)(thin, a0, k, rows, panel, stride, kc, c0 + j0 + cols, ldc, first, last, s, lower,
+                                      upper);
             }
         }
     }

@@ -22,15 +22,18 @@ protocol PlanStep: AnyObject {
     /// Computes its output from its inputs.
     /// - Throws: only opaque steps (a layer's own `forward(_:)`) can fail.
     func run(workspace: Workspace) throws
-    /// Times the step's candidate kernels on the bound buffers and keeps the fastest
-    /// (`InferencePlan.KernelSelection.measured`).
-    /// - Throws: what `run(workspace:)` throws.
-    func tune(workspace: Workspace) throws
+    /// How many ways the step can compute its output (kernels, thread counts), for
+    /// `InferencePlan.KernelSelection.measured` to time; the first is the shape's choice.
+    var kernelChoices: Int { get }
+    /// Switches to way `choice` (below `kernelChoices`), preparing its weights.
+    func selectKernel(_ choice: Int)
 }
 
 extension PlanStep {
-    /// One kernel only: nothing to time.
-    func tune(workspace: Workspace) throws {}
+    /// One kernel only.
+    var kernelChoices: Int { 1 }
+    /// One kernel only: nothing to switch.
+    func selectKernel(_ choice: Int) {}
 }
 
 /// Where a step comes from: the layer's path and kind, and the layers fused into its output pass.

@@ -206,29 +206,16 @@ final class ConvolutionStep: FinishingStep {
         }
     }
 
-    /// Times every candidate algorithm, on all threads and on one (best of 3 runs after a
-    /// warm-up, on whatever the arena holds), and keeps the fastest pair.
-    func tune(workspace: Workspace) throws {
-        let threadChoices: [Int?] = ComputeThreads.count > 1 ? [nil, 1] : [nil]
-        guard candidates.count > 1 || threadChoices.count > 1 else { return }
-        var best: (algorithm: Algorithm, workers: Int?, seconds: Double)?
-        for candidate in candidates {
-            algorithm = candidate
-            pack()
-            for choice in threadChoices {
-                workers = choice
-                try run(workspace: workspace)
-                var fastest = Double.infinity
-                for _ in 0..<3 {
-                    let start = ContinuousClock.now
-                    try run(workspace: workspace)
-                    let elapsed = (ContinuousClock.now - start).components
-                    fastest = Swift.min(fastest, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
-                }
-                if fastest < best?.seconds ?? .infinity { best = (candidate, choice, fastest) }
-            }
-        }
-        (algorithm, workers) = (best!.algorithm, best!.workers)
+    /// Every candidate algorithm, on all threads and (where there are more) on one.
+    var kernelChoices: Int { candidates.count * threadChoices.count }
+
+    private var threadChoices: [Int?] { ComputeThreads.count > 1 ? [nil, 1] : [nil] }
+
+    func selectKernel(_ choice: Int) {
+        let (candidate, threads) = choice.quotientAndRemainder(dividingBy: threadChoices.count)
+        workers = threadChoices[threads]
+        guard candidates[candidate] != algorithm || prepared == nil else { return }
+        algorithm = candidates[candidate]
         pack()
     }
 
