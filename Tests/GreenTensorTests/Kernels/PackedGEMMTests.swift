@@ -8,16 +8,16 @@ import Testing
 /// place, packed by the first panel or packed beforehand; columns past a vector, and 1 to 4
 /// past the vectors on the thin tile; k past a block), row ranges of a larger packed matrix, and the fused shift and clamp; then the
 /// convolution paths with packed weights against `Naive.conv2d`. Tolerance 1e-5 relative to the
-/// largest output (sums of up to 1100 products of values in [-1, 1]).
+/// largest output (sums of up to 2500 products of values in [-1, 1]).
 @Suite(.serialized) struct PackedGEMMTests {
     static let sizes: [(m: Int, k: Int, n: Int)] = [
         (1, 1, 1), (5, 3, 7), (6, 17, 16), (7, 256, 17), (13, 300, 33), (20, 600, 100), (64, 17, 785), (100, 1, 15),
         // 3 and 5 rows past the panels with b packed by the first; 4 rows alone on b whose rows are 4 KiB apart
         // (ldb 1024: packed rather than read in place).
         (27, 40, 70), (4, 5, 1024), (35, 9, 130),
-        // 1 to 4 columns past the vectors on the thin tile, over several depth blocks (and parts of one, where its
-        // expanded columns would not fit the workspace): every instruction set's block depth is passed.
-        (13, 300, 68), (29, 700, 49), (11, 1100, 3), (8, 130, 131),
+        // 1 to 4 columns past the vectors on the thin tile, over several depth blocks (every instruction set's
+        // block depth is passed); products thin throughout, in one part and in two (k past 2048 for 4 columns).
+        (13, 300, 68), (29, 700, 49), (8, 130, 131), (11, 1100, 3), (7, 2500, 4),
     ]
 
     /// `weight` `[O, ...]` with output channel `o` multiplied by `scale[o]`: the conv an eager
