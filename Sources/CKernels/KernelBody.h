@@ -28,6 +28,7 @@ static const gn_kernel_table GN_NAME(table) = {
     .adamUpdate = GN_NAME(adamUpdate),
     .sgdUpdate = GN_NAME(sgdUpdate),
     .thinProduct = GN_NAME(thinProduct),
+    .matrixVector = GN_NAME(matrixVector),
     .packedGEMM = GN_NAME(packedGEMM),
     .transposeFinish = GN_NAME(transposeFinish),
     .winogradInput4x4 = GN_NAME(winogradInput4x4),

@@ -96,6 +96,10 @@ typedef struct {
     /// c[o*ldc + p] = sum over t < k of a[o*k + t] * rows[p*k + t] for o < m, p < n: a [m, k] matrix
     /// times the transpose of rows [n, k], for thin products (few columns) that sgemm packs poorly.
     void (*thinProduct)(const float *a, int m, int k, const float *rows, int n, float *c, int ldc);
+    /// y[i] = min(max(shift[i] + sum over t < k of a[i*k + t] * x[t], lower), upper) for i < m (shift NULL
+    /// meaning 0): a fully connected layer on one input, each row of a streamed once.
+    void (*matrixVector)(const float *a, int m, int k, const float *x, const float *_Nullable shift, float lower,
+                         float upper, float *y);
     /// c [m, n] (rows ldc apart) = A [m, k] · b [k, n] (rows ldb apart), A given packed by gn_pack_gemm_a (for a row
     /// range of a larger packed matrix, pass the panel where the range starts: ranges start at multiples of 6), then
     /// on the way out c = min(max(c + shift[row], lower), upper) (shift NULL meaning 0). workspace:

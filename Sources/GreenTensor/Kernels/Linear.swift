@@ -50,6 +50,24 @@ package func linear(
     into output: StridedBatch
 ) {
     let (batch, inputs, outputs) = (input.batch, input.imageSize, output.imageSize)
+    if batch == 1 {
+        // One input: GreenNN's matrix-vector kernel, the bias and clamp in its stores, blocks of 4
+        // rows across the workers. Work counted as 8 GEMM multiply-adds per multiply-add: it streams
+        // its matrix at memory speed (see `GEMM.multiplyInParallel`).
+        let blocks = (outputs + 3) / 4
+        let workers = ComputeThreads.workers(for: blocks, work: outputs * inputs * 8)
+        let (source, target) = (SharedPointer(UnsafeMutablePointer(mutating: input.base)), SharedPointer(output.base))
+        let (matrix, shifts) = (
+            SharedPointer(UnsafeMutablePointer(mutating: weight)), shift.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+        )
+        parallelFor(blocks, workers: workers) { _, range in
+            let first = range.lowerBound * 4, count = Swift.min(outputs, range.upperBound * 4) - first
+            Kernels.table.matrixVector(
+                matrix.base + first * inputs, Int32(count), Int32(inputs), source.base, shifts.map { $0.base + first },
+                lower, upper, target.base + first)
+        }
+        return
+    }
     for row in 0..<batch {
         if let shift {
             output.image(row).update(from: shift, count: outputs)

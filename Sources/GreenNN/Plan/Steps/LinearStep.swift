@@ -21,7 +21,7 @@ final class LinearStep: FinishingStep {
         self.bias = bias?.scalars
     }
 
-    var kernel: String { output.shape[0] == 1 ? "sgemv" : "sgemm" }
+    var kernel: String { output.shape[0] == 1 ? "matrix-vector" : "sgemm" }
     var modelMACs: Int { output.shape[0] * weight.count }
     var executedMACs: Int { modelMACs }
 
