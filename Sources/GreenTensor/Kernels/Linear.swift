@@ -58,7 +58,8 @@ package func linear(
         let workers = ComputeThreads.workers(for: blocks, work: outputs * inputs * 8)
         let (source, target) = (SharedPointer(UnsafeMutablePointer(mutating: input.base)), SharedPointer(output.base))
         let (matrix, shifts) = (
-            SharedPointer(UnsafeMutablePointer(mutating: weight)), shift.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+            SharedPointer(UnsafeMutablePointer(mutating: weight)),
+            shift.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
         )
         parallelFor(blocks, workers: workers) { _, range in
             let first = range.lowerBound * 4, count = Swift.min(outputs, range.upperBound * 4) - first

@@ -33,7 +33,8 @@ import Testing
                 let sentinel: Float = 1234
                 var y = [Float](repeating: sentinel, count: rows + 1)
                 shift.withUnsafeBufferPointer {
-                    table.matrixVector(a, Int32(rows), Int32(depth), x, shifted ? $0.baseAddress : nil, lower, upper, &y)
+                    table.matrixVector(
+                        a, Int32(rows), Int32(depth), x, shifted ? $0.baseAddress : nil, lower, upper, &y)
                 }
                 let reference = Self.expected(
                     a, rows: rows, depth: depth, x, shift: shifted ? shift : nil, lower: lower, upper: upper)
