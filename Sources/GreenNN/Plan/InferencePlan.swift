@@ -112,6 +112,10 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
     /// it left them; timed alone, over and over, it finds them cached. Alone, a 512-channel
     /// 3x3 conv on a 2x2 plane (vgg16-cifar) ran 0.24 ms on the packed GEMM and 0.34 streaming
     /// its weights, in place 0.47 and 0.33: its 9.4 MB of weights stay in L3 when it repeats.
+    /// Where some steps then run on one thread, whole passes decide between that and every step
+    /// on all threads: a step on one thread lets the other workers sleep, and the next parallel
+    /// step pays to wake them, which no step's own time shows (LeNet-5 at batch 64 on two
+    /// threads: its first conv on one, its pools on two, 0.60 ms a pass, all on two 0.33).
     /// - Throws: what a step's `run(workspace:)` throws.
     static func selectFastestKernels(_ steps: [any PlanStep], workspace: Workspace) throws {
         let rounds = steps.map(\.kernelChoices).max() ?? 1
@@ -133,7 +137,26 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
                 }
             }
         }
-        for (index, step) in steps.enumerated() { step.selectKernel(fastest[index].choice) }
+        let chosen = fastest.map(\.choice)
+        let parallel = zip(steps, chosen).map { $0.onAllThreads($1) }
+        let kept =
+            try chosen == parallel || passSeconds(steps, parallel, workspace) <= passSeconds(steps, chosen, workspace)
+            ? parallel : chosen
+        for (step, choice) in zip(steps, kept) { step.selectKernel(choice) }
+    }
+
+    /// The fastest of three whole passes (after a warm-up) with every step on its `choices` entry.
+    private static func passSeconds(_ steps: [any PlanStep], _ choices: [Int], _ workspace: Workspace) throws -> Double
+    {
+        for (step, choice) in zip(steps, choices) { step.selectKernel(choice) }
+        var fastest = Double.infinity
+        for pass in 0..<4 {
+            let start = ContinuousClock.now
+            for step in steps { try step.run(workspace: workspace) }
+            let elapsed = (ContinuousClock.now - start).components
+            if pass > 0 { fastest = Swift.min(fastest, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18) }
+        }
+        return fastest
     }
 
     /// `run(_:into:)` with each step wrapped by `around(index, body)`, which must call `body`

@@ -27,6 +27,8 @@ protocol PlanStep: AnyObject {
     var kernelChoices: Int { get }
     /// Switches to way `choice` (below `kernelChoices`), preparing its weights.
     func selectKernel(_ choice: Int)
+    /// The choice that runs `choice`'s kernel on all threads (`choice` itself where it does).
+    func onAllThreads(_ choice: Int) -> Int
 }
 
 extension PlanStep {
@@ -34,6 +36,8 @@ extension PlanStep {
     var kernelChoices: Int { 1 }
     /// One kernel only: nothing to switch.
     func selectKernel(_ choice: Int) {}
+    /// One kernel only, on as many threads as it asks for.
+    func onAllThreads(_ choice: Int) -> Int { choice }
 }
 
 /// Where a step comes from: the layer's path and kind, and the layers fused into its output pass.

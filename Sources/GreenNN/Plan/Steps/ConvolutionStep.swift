@@ -209,7 +209,10 @@ final class ConvolutionStep: FinishingStep {
     /// Every candidate algorithm, on all threads and (where there are more) on one.
     var kernelChoices: Int { candidates.count * threadChoices.count }
 
+    /// All threads first, then one.
     private var threadChoices: [Int?] { ComputeThreads.count > 1 ? [nil, 1] : [nil] }
+
+    func onAllThreads(_ choice: Int) -> Int { choice - choice % threadChoices.count }
 
     func selectKernel(_ choice: Int) {
         let (candidate, threads) = choice.quotientAndRemainder(dividingBy: threadChoices.count)
