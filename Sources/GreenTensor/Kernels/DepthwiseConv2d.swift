@@ -1,7 +1,8 @@
 // Depthwise convolution on a direct kernel (no im2col): each channel convolved with its own
 // kH x kW filter. A 3x3 kernel with one column of padding reads the input rows directly:
-// stride 1 two output rows at a time, stride 2 with each input row split into even and odd
-// columns (no gathers). Other kernels copy the plane into a zero-padded workspace once, then
+// stride 1 two output rows at a time (on planes at most half a vector wide, the whole plane
+// as one masked run across the row ends), stride 2 with each input row split into even and
+// odd columns (no gathers); the bias and a clamp run in its stores. Other kernels copy the plane into a zero-padded workspace once, then
 // for each output row accumulate the taps along contiguous W, one weight in a register per
 // tap; planes with short rows (stride 1) accumulate all rows as one run over the padded plane
 // and copy the valid columns out.
