@@ -10,7 +10,8 @@ import GreenModels
 /// ranges on N training images (random inputs without --data), and prints for the float plan and
 /// the int8 plan: test accuracy, top-1 agreement and logit cosine similarity with the float model,
 /// weight bytes, median latency and joules per image. `--steps` adds each plan's steps with
-/// their kernels and median times.
+/// their kernels and median times; `--cost` the int8 model's cost table, each layer with its
+/// precision, stored weight bytes and modelled energy, beside the float model's.
 struct QuantizeCommand: Command {
     static let name = "quantize"
     static let summary = "int8 post-training quantization: accuracy, agreement, bytes, latency and joules"
@@ -32,6 +33,8 @@ struct QuantizeCommand: Command {
           --evaluate N       without --data: random inputs for top-1 agreement and cosine (default 64; 0: none)
           --save-weights F   write the float model's weights (as trained or loaded) to F.safetensors
           --steps            also list each plan's steps: kernel, MACs and median microseconds (text output)
+          --cost             also print the float and the int8 model's cost tables (one image): each layer's
+                             precision, stored weight bytes and modelled energy (Horowitz 45 nm), in --format
           (training options as for greenbench train: --epochs, --batch, --lr, --optimizer, --seed, --limit, --threads)
         \(EnergyOptions.usage)
         """
@@ -55,7 +58,7 @@ struct QuantizeCommand: Command {
                 "weights", "data", "calibrate", "method", "latency-batch", "runs", "format", "save-weights", "evaluate",
             ])
             .union(TrainingOptions.valueOptions).union(EnergyOptions.valueOptions),
-            flagOptions: EnergyOptions.flagOptions.union(["steps"]))
+            flagOptions: EnergyOptions.flagOptions.union(["steps", "cost"]))
         guard parsed.positionals.count == 1 else {
             throw UsageError("expects exactly one model name, got \(parsed.positionals.count) (see greenbench models)")
         }
@@ -173,6 +176,14 @@ struct QuantizeCommand: Command {
             try render(
                 rows, format: format, model: entry.name, method: method, calibration: calibrationCount,
                 latencyBatch: latencyBatch, instructionSet: int8Plan.instructionSet, energySource: meter.description))
+        if parsed.flag("cost") {
+            let image = entry.input(batch: 1)
+            let tableFormat = CostTableFormat(rawValue: format.rawValue) ?? .text
+            let floatTable = try CostTable(model, input: image, name: entry.name, energy: .horowitz45nm)
+            let int8Table = try CostTable(quantized: quantized, input: image, name: entry.name, energy: .horowitz45nm)
+            print("\nfloat32 model\n" + floatTable.rendered(as: tableFormat))
+            print("\nint8 model\n" + int8Table.rendered(as: tableFormat))
+        }
         if parsed.flag("steps") {
             var output = try Tensor.zeros(floatPlan.outputShape)
             let floatTimes = try stepTimes(floatPlan.steps.count, runs: runs) {

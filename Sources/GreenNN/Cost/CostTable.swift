@@ -33,8 +33,11 @@ public struct CostTable: Sendable {
     public let depth: Int?
     /// The energy model of the modelled-energy columns, or nil for none.
     public let energy: EnergyModel?
-    /// The precision the energy columns assume.
+    /// The precision the energy columns assume (of a quantized model's table: int8, each row
+    /// then at its own precision, `precisionCost(of:)`).
     public let precision: NumericPrecision
+    /// A quantized model's int8 plan, step by step; nil for a float model's table.
+    let precisionSteps: [PrecisionStep]?
 
     /// Costs `layer` on `input` and lays out its rows down to `depth` (1 = direct children only;
     /// nil = every level); with `energy`, every row also gets its modelled arithmetic and memory
@@ -44,6 +47,29 @@ public struct CostTable: Sendable {
         _ layer: any Layer, input: Shape, name: String? = nil, depth: Int? = nil, energy: EnergyModel? = nil,
         precision: NumericPrecision = .float32
     ) throws {
+        try self.init(layer, input: input, name: name, depth: depth, energy: energy, precision: precision, steps: nil)
+    }
+
+    /// The table of `quantized`'s model on `input`, each row also with its precision, its MACs
+    /// on int8 codes and in float32, and its weight bytes as the int8 plan stores them (codes,
+    /// scales, biases; float32 for layers the plan runs as opaque float steps); with `energy`,
+    /// each row's modelled energy at its own precision (`precisionCost(of:)`).
+    /// - Throws: `LayerError` when the model cannot take `input`, when `depth < 1`, or when the
+    ///   model changed shape since calibration.
+    public init(
+        quantized: QuantizedModel, input: Shape, name: String? = nil, depth: Int? = nil, energy: EnergyModel? = nil
+    ) throws {
+        let plan = try quantized.inferencePlan(for: input)
+        try self.init(
+            quantized.model, input: input, name: name, depth: depth, energy: energy, precision: .int8,
+            steps: plan.precisionSteps)
+    }
+
+    private init(
+        _ layer: any Layer, input: Shape, name: String?, depth: Int?, energy: EnergyModel?, precision: NumericPrecision,
+        steps: [PrecisionStep]?
+    ) throws {
+        self.precisionSteps = steps
         if let depth, depth < 1 {
             throw LayerError.invalidConfiguration("CostTable", "depth must be >= 1, got \(depth)")
         }
@@ -83,11 +109,20 @@ public struct CostTable: Sendable {
         total.macs == 0 ? 0 : 100 * Double(cost.macs) / Double(total.macs)
     }
 
+    /// The layer's precision, MACs by precision and stored weight bytes in a quantized model's
+    /// table; nil in a float model's (every layer at `precision`).
+    public func precisionCost(of cost: LayerCost) -> LayerPrecisionCost? {
+        precisionSteps.map { PrecisionStep.cost(of: cost.name, in: $0) }
+    }
+
     /// The modelled energy of `cost`'s layer, in microjoules (arithmetic, memory), when the table
-    /// has an energy model.
+    /// has an energy model: at the table's precision, or in a quantized model's table at the
+    /// row's own (`EnergyModel.estimate(_:precision:)`).
     func microjoules(of cost: LayerCost) -> (arithmetic: Double, memory: Double)? {
         guard let energy else { return nil }
-        let estimate = energy.estimate(cost, precision: precision)
+        let estimate =
+            precisionCost(of: cost).map { energy.estimate(cost, precision: $0) }
+            ?? energy.estimate(cost, precision: precision)
         return (estimate.arithmeticPicojoules * 1e-6, estimate.memoryPicojoules * 1e-6)
     }
 
@@ -97,6 +132,16 @@ public struct CostTable: Sendable {
             "Modelled energy per pass (\(precision.rawValue), pJ per operation and byte from EnergyModel): "
                 + "arithmetic \(CostNumber.microjoules($0.arithmetic)) µJ + memory \(CostNumber.microjoules($0.memory)) µJ"
                 + " = \(CostNumber.microjoules($0.arithmetic + $0.memory)) µJ"
+        }
+    }
+
+    /// "Int8 plan: 431,080 MACs on int8 codes, 0 in float32; 61,870 bytes of weights stored" for
+    /// a quantized model's table.
+    var precisionSummary: String? {
+        precisionCost(of: total).map {
+            "Int8 plan: \(CostNumber.grouped($0.int8MACs)) MACs on int8 codes, "
+                + "\(CostNumber.grouped($0.float32MACs)) in float32; "
+                + "\(CostNumber.grouped($0.weightBytes)) bytes of weights stored"
         }
     }
 

@@ -47,6 +47,21 @@ public struct EnergyModel: Sendable, Equatable {
         (self.int32Add, self.sramByte, self.dramByte) = (int32Add, sramByte, dramByte)
     }
 
+    /// The modelled energy of one forward pass of the layer `cost` describes in a quantized
+    /// model, at the precisions `precisions` gives: its MACs on int8 codes and in float32 each at
+    /// their energies, its other operations and its activations split between the two by its
+    /// share of int8 MACs, and its weights at the bytes the plan stores (codes, scales, biases).
+    public func estimate(_ cost: LayerCost, precision precisions: LayerPrecisionCost) -> EnergyEstimate {
+        let share = precisions.int8Share
+        let otherOperations = Double(Swift.max(0, cost.flops - 2 * cost.macs))
+        return EnergyEstimate(
+            arithmeticPicojoules: Double(precisions.int8MACs) * (int8Multiply + int32Add)
+                + Double(precisions.float32MACs) * (float32Multiply + float32Add)
+                + otherOperations * (share * int32Add + (1 - share) * float32Add),
+            memoryPicojoules: Double(precisions.weightBytes) * dramByte
+                + 2 * Double(cost.activationBytes) * (share / 4 + (1 - share)) * sramByte)
+    }
+
     /// The modelled energy of one forward pass of the layer `cost` describes, at `precision`.
     public func estimate(_ cost: LayerCost, precision: NumericPrecision) -> EnergyEstimate {
         let macs = Double(cost.macs)

@@ -6,7 +6,8 @@ import Foundation
 /// "parameters", "macs", "flops", "backwardMACs", "backwardFLOPs", "weightBytes", "applications",
 /// "children": […]}]}`, nested down to the table's depth; with an energy model, every layer and
 /// the total also carry "arithmeticMicrojoules" and "memoryMicrojoules", and the document
-/// "precision".
+/// "precision"; in a quantized model's table every layer and the total carry their own
+/// "precision", "int8MACs", "float32MACs" and "storedWeightBytes".
 struct JSONTable {
     let table: CostTable
 
@@ -27,6 +28,14 @@ struct JSONTable {
                 ])
         }
         func withEnergy(of cost: LayerCost, _ fields: [String: Any]) -> [String: Any] {
+            var fields = fields
+            if let precision = table.precisionCost(of: cost) {
+                fields.merge(
+                    [
+                        "precision": precision.precision, "int8MACs": precision.int8MACs,
+                        "float32MACs": precision.float32MACs, "storedWeightBytes": precision.weightBytes,
+                    ]) { $1 }
+            }
             guard let (arithmetic, memory) = table.microjoules(of: cost) else { return fields }
             return fields.merging(["arithmeticMicrojoules": arithmetic, "memoryMicrojoules": memory]) { $1 }
         }

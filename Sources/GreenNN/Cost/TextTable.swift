@@ -10,6 +10,7 @@ struct TextTable {
         let energy = table.energy != nil
         let headers =
             ["Layer (path: kind)", "Output shape", "Params", "MACs", "FLOPs", "MACs %"]
+            + (table.precisionSteps != nil ? ["Precision", "Stored bytes"] : [])
             + (energy ? ["Arith µJ", "Memory µJ"] : [])
         var lastAtDepth: [Int: Bool] = [:]
         let cells: [[String]] = table.rows.map { row in
@@ -24,6 +25,9 @@ struct TextTable {
                 CostNumber.grouped(row.cost.flops),
                 CostNumber.percent(table.macShare(of: row.cost)),
             ]
+                + (table.precisionCost(of: row.cost).map {
+                    [$0.precision, $0.weightBytes == 0 ? "--" : CostNumber.grouped($0.weightBytes)]
+                } ?? [])
                 + (table.microjoules(of: row.cost).map {
                     [CostNumber.microjoules($0.arithmetic), CostNumber.microjoules($0.memory)]
                 } ?? [])
@@ -48,7 +52,7 @@ struct TextTable {
                 "Activation bytes written: \(CostNumber.grouped(total.activationBytes))",
                 "Backward MACs: \(CostNumber.grouped(total.backwardMACs))   Backward FLOPs: \(CostNumber.grouped(total.backwardFLOPs))"
                     + "   (a training step is forward + backward)",
-            ] + (table.energySummary.map { [$0] } ?? [])
+            ] + (table.precisionSummary.map { [$0] } ?? []) + (table.energySummary.map { [$0] } ?? [])
         return ([rule, line(headers), rule] + cells.map(line) + [rule] + totals + [rule]).joined(separator: "\n")
     }
 }

@@ -58,7 +58,8 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
     public let steps: [Step]
     /// Bytes of the activation arena (every intermediate tensor, placed by lifetime).
     public let arenaBytes: Int
-    /// Bytes of the weights the plan prepared (folded, transformed) and holds.
+    /// Bytes of the weights the plan prepared (folded, transformed) and holds, and of those its
+    /// opaque layers keep.
     public let weightBytes: Int
 
     private let planned: [any PlanStep]

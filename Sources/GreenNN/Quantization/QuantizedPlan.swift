@@ -23,7 +23,7 @@ public final class QuantizedPlan: CompiledPlan, CustomStringConvertible {
     public let arenaBytes: Int
     /// Bytes of its weights as stored: one per int8 code, plus a float scale per output channel
     /// of each conv and linear layer and a float bias where it has one (and a scale and shift per
-    /// channel of a standalone affine map).
+    /// channel of a standalone affine map); an opaque layer's own float32 weights.
     public let weightBytes: Int
     /// The int8 kernels it runs.
     public let instructionSet: Int8InstructionSet
@@ -33,6 +33,8 @@ public final class QuantizedPlan: CompiledPlan, CustomStringConvertible {
     public let outputQuantization: QuantizationParameters
 
     private let planned: [any Int8PlanStep]
+    /// Each step's path, precision, MACs and weight bytes, for cost tables.
+    let precisionSteps: [PrecisionStep]
     private let arena: ByteArena
     private let input: Int8Batch
     private let output: Int8Batch
@@ -85,6 +87,11 @@ public final class QuantizedPlan: CompiledPlan, CustomStringConvertible {
         self.instructionSet = instructionSet
         self.arena = arena
         self.planned = planned
+        self.precisionSteps = planned.map {
+            PrecisionStep(
+                path: $0.origin.path, kernel: $0.kernel, isInt8: !($0 is Int8OpaqueStep), macs: $0.modelMACs,
+                weightBytes: $0.weightBytes)
+        }
         self.input = resolve(inputValue)
         self.output = resolve(outputValue)
         self.inputQuantization = parameters(inputValue)

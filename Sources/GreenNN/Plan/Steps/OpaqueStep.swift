@@ -23,7 +23,8 @@ final class OpaqueStep: PlanStep {
     var modelMACs: Int { macs }
     var executedMACs: Int { macs }
 
-    var preparedFloats: Int { 0 }
+    /// The layer's own parameters, which it keeps and reads (the plan prepares none for it).
+    var preparedFloats: Int { layer.parameterCount }
 
     func bind(_ resolve: (PlannedValue) -> StridedBatch) throws {
         buffers = (resolve(inputs[0]), resolve(output))

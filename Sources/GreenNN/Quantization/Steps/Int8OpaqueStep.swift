@@ -4,7 +4,8 @@ final class Int8OpaqueStep: Int8PlanStep {
     let origin: PlanStepOrigin
     let outputShape: Shape
     let modelMACs: Int
-    var weightBytes: Int { 0 }
+    /// The layer's own float32 parameters, which it keeps and reads.
+    var weightBytes: Int { layer.parameterCount * MemoryLayout<Float>.stride }
     var kernel: String { "dequantize+forward+quantize" }
     private let layer: any Layer
     private let inputShape: Shape
