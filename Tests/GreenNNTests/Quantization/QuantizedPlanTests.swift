@@ -2,8 +2,9 @@ import Testing
 
 @testable import GreenNN
 
-/// Quantized plans against their float models: one conv and one linear layer within the error
-/// their scales imply (input rounding, weight rounding, output rounding), whole networks within
+/// Quantized plans against their float models: one conv, depthwise conv and linear layer within
+/// the error their scales imply (input rounding, weight rounding, output rounding), max and
+/// average pools within half a step of each rounding they carry, whole networks within
 /// a few percent with the same top-1, identical codes from every int8 instruction set, the
 /// calibrated input range, no allocation after the first call, and the errors.
 @Suite struct QuantizedPlanTests {
@@ -75,6 +76,59 @@ import Testing
             }
         }
         #expect(plan.steps.map(\.kernel).allSatisfy { $0.hasPrefix("int8 gemm") })
+    }
+
+    /// Each channel's 3x3 window against its own filter: the bound of `bound` over 9 products.
+    @Test func aDepthwiseConvolutionStaysWithinTheBoundItsScalesImply() throws {
+        var random = generator(850)
+        let conv = try DepthwiseConv2d(4, kernelSize: 3, padding: 1, using: &random)
+        let model = try Sequential { conv }
+        model.eval()
+        let (height, width) = (5, 6)
+        let input = randomTensor([2, 4, height, width], seed: 851)
+        let plan = try model.quantized(calibratingOn: [input], method: .minMax).inferencePlan(for: input.shape)
+        #expect(plan.steps.map(\.kernel).allSatisfy { $0.hasPrefix("int8 depthwise") })
+        let (quantized, float) = (try plan(input), try model(input))
+        let (weights, x) = (conv.weight.value.scalars, input.scalars)
+        for plane in 0..<8 {
+            let channel = plane % 4
+            for y in 0..<height {
+                for x0 in 0..<width {
+                    var window: [Float] = []
+                    for ky in -1...1 {
+                        for kx in -1...1 {
+                            let (yy, xx) = (y + ky, x0 + kx)
+                            let inside = yy >= 0 && yy < height && xx >= 0 && xx < width
+                            window.append(inside ? x[(plane * height + yy) * width + xx] : 0)
+                        }
+                    }
+                    let index = (plane * height + y) * width + x0
+                    let limit = Self.bound(
+                        weights: weights[channel * 9..<(channel + 1) * 9], inputs: window,
+                        inputScale: plan.inputQuantization.scale, outputScale: plan.outputQuantization.scale)
+                    #expect(abs(quantized.scalars[index] - float.scalars[index]) <= limit, "\(plane) \(y) \(x0)")
+                }
+            }
+        }
+    }
+
+    /// Max pooling keeps its input's scale, so it only carries the input's rounding (half a
+    /// step); average pooling adds one rounding of its output (half an output step) to the
+    /// mean of input roundings (at most half an input step).
+    @Test func poolsStayWithinHalfAStepOfEachRounding() throws {
+        let input = randomTensor([2, 3, 6, 7], seed: 860)
+        for (name, pool) in [
+            ("max", try MaxPool2d(kernelSize: 3, stride: 2, padding: 1) as any Layer),
+            ("average", try AvgPool2d(kernelSize: 2, stride: 2) as any Layer),
+        ] {
+            let model = try Sequential { pool }
+            let plan = try model.quantized(calibratingOn: [input], method: .minMax).inferencePlan(for: input.shape)
+            let (quantized, float) = (try plan(input), try model(input))
+            let (inputStep, outputStep) = (plan.inputQuantization.scale, plan.outputQuantization.scale)
+            let limit = name == "max" ? inputStep / 2 + 1e-5 : inputStep / 2 + outputStep / 2 + 1e-5
+            let error = zip(quantized.scalars, float.scalars).map { abs($0 - $1) }.max()!
+            #expect(error <= limit, "\(name): \(error) > \(limit)")
+        }
     }
 
     /// The planned network of `InferencePlanTests` (BatchNorm, depthwise-separable with ReLU6,
