@@ -16,11 +16,6 @@ import Testing
         }
     }
 
-    static func relativeError(_ actual: [Float], _ expected: [Float]) -> Float {
-        let scale = Swift.max(expected.map(abs).max() ?? 1, 1e-30)
-        return zip(actual, expected).map { abs($0 - $1) }.max()! / scale
-    }
-
     @Test(arguments: KernelInstructionSet.supported)
     func everyInstructionSetMatchesALoop(_ instructionSet: KernelInstructionSet) {
         let table = Kernels.table(for: instructionSet)
@@ -38,7 +33,7 @@ import Testing
                 }
                 let reference = Self.expected(
                     a, rows: rows, depth: depth, x, shift: shifted ? shift : nil, lower: lower, upper: upper)
-                let error = Self.relativeError(Array(y[0..<rows]), reference)
+                let error = PackedGEMMTests.relativeError(Array(y[0..<rows]), reference)
                 #expect(error <= 1e-5, "\(instructionSet) \(rows)x\(depth) shifted \(shifted): \(error)")
                 #expect(y[rows] == sentinel, "\(instructionSet) \(rows)x\(depth) wrote past its rows")
             }
@@ -59,7 +54,7 @@ import Testing
             }
             let reference = Self.expected(
                 a.scalars, rows: rows, depth: depth, x.scalars, shift: shift.scalars, lower: -1, upper: 1)
-            #expect(Self.relativeError(output.scalars, reference) <= 1e-5)
+            #expect(PackedGEMMTests.relativeError(output.scalars, reference) <= 1e-5)
         }
     }
 }
