@@ -74,9 +74,17 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
 
     /// Plans `model` for inputs of shape `input`, each kernel picked by `kernelSelection`.
     /// - Throws: `LayerError` (with the failing layer's path) when the shape does not fit the model.
-    public init(_ model: any Layer, input: Shape, kernelSelection: KernelSelection = .byShape) throws {
+    public convenience init(_ model: any Layer, input: Shape, kernelSelection: KernelSelection = .byShape) throws {
+        try self.init(model, input: input, kernelSelection: kernelSelection, writingEveryValue: false)
+    }
+
+    /// Plans `model` as `init(_:input:kernelSelection:)` does; with `writingEveryValue`, every
+    /// value the builder plans gets written to its own region (no `DepthwisePairStep`), so that
+    /// calibration can observe each step's output.
+    /// - Throws: `LayerError` (with the failing layer's path) when the shape does not fit the model.
+    init(_ model: any Layer, input: Shape, kernelSelection: KernelSelection, writingEveryValue: Bool) throws {
         _ = try model.cost(for: input)  // every size the plan will hold, checked against overflow first
-        let builder = PlanBuilder()
+        let builder = PlanBuilder(fusingDepthwisePairs: !writingEveryValue)
         let inputValue = builder.input(input)
         let outputValue = try builder.planLayer(model, input: inputValue)
         builder.share(outputValue)

@@ -30,7 +30,14 @@ public final class PlanBuilder {
     private var path: [String] = []
     private var kinds: [String] = []
 
-    init() {}
+    /// Whether a depthwise conv fuses into the depthwise step before it (`DepthwisePairStep`).
+    /// Off where every planned value must be written (calibration observes each step's output;
+    /// the int8 plan has no pair step).
+    let fusesDepthwisePairs: Bool
+
+    init(fusingDepthwisePairs: Bool = false) {
+        fusesDepthwisePairs = fusingDepthwisePairs
+    }
 
     // MARK: Layers
 
@@ -104,10 +111,20 @@ public final class PlanBuilder {
             return geometry
         }
         let output = newValue([shape[0], outputChannels, geometry.output.height, geometry.output.width])
-        add(
-            ConvolutionStep(
-                origin: origin, input: input, output: output, weight: weight, bias: bias, groups: groups,
-                geometry: geometry))
+        let step = ConvolutionStep(
+            origin: origin, input: input, output: output, weight: weight, bias: bias, groups: groups,
+            geometry: geometry)
+        if fusesDepthwisePairs, step.isDepthwise, let producer = records[input.id].producer,
+            let first = absorber(of: input) as? ConvolutionStep, first.isDepthwise
+        {
+            // The intermediate is never written: it keeps no memory, and nothing else may read it.
+            steps[producer] = DepthwisePairStep(first, step)
+            records[output.id].producer = producer
+            records[input.id].readers += 1
+            bufferSizes[records[input.id].buffer!] = 0
+            return output
+        }
+        add(step)
         return output
     }
 

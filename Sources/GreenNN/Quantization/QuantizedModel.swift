@@ -43,7 +43,9 @@ public final class QuantizedModel {
         var observers: [Int: ActivationObserver] = [:]
         var plans: [Shape: InferencePlan] = [:]
         for batch in batches {
-            let plan = try plans[batch.shape] ?? InferencePlan(model, input: batch.shape)
+            let plan =
+                try plans[batch.shape]
+                ?? InferencePlan(model, input: batch.shape, kernelSelection: .byShape, writingEveryValue: true)
             plans[batch.shape] = plan
             batch.withUnsafeBufferPointer { observers[plan.inputBuffer, default: ActivationObserver()].observe($0) }
             var output = Tensor(uninitializedShape: plan.outputShape)

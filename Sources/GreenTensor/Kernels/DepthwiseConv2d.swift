@@ -67,17 +67,64 @@ package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Works
         var window = cWindow
         for plane in range {
             let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
-            let target = operands.outputPlane(image, channel: channel)
-            let shift = operands.shift?[channel] ?? 0
-            // Without a scale the shift is the kernel's bias and the clamp runs in its stores.
-            let scale = operands.scale?[channel]
-            Kernels.table.depthwisePlane(
-                operands.inputImage(image) + channel * inputPlane, operands.weight + channel * taps,
-                scale == nil ? shift : 0, scale == nil ? operands.lower : -.infinity,
-                scale == nil ? operands.upper : .infinity, &window, scratch.base + worker * paddedPerWorker, target)
-            if let scale {
-                Kernels.table.affineClamp(target, outputPlane, scale, shift, operands.lower, operands.upper)
-            }
+            operands.convolvePlane(
+                channel, from: operands.inputImage(image) + channel * inputPlane,
+                into: operands.outputPlane(image, channel: channel), window: &window,
+                workspace: scratch.base + worker * paddedPerWorker)
+        }
+    }
+}
+
+/// Runs two depthwise convolutions one after the other (`first`'s output is `second`'s input,
+/// as in a flattened conv's vertical and horizontal stages), plane by plane: each plane of the
+/// intermediate lives in a worker's scratch, in L1, instead of in memory between two passes over
+/// every plane (vertical then horizontal over 128 planes of 56x56: 73 µs per plane against 86 in
+/// two passes, C harness). `first`'s output and `second`'s input pointers are not used.
+package func convolveDepthwisePair(
+    _ first: ConvolutionOperands, _ second: ConvolutionOperands, workspace: Workspace
+) {
+    let channels = first.channels
+    let planes = first.batch * channels
+    let (inputPlane, middlePlane, outputPlane) = (
+        first.geometry.input.height * first.geometry.input.width, first.geometry.outputPositions,
+        second.geometry.outputPositions
+    )
+    let padded = Swift.max(first.geometry.depthwiseWorkspaceCount, second.geometry.depthwiseWorkspaceCount)
+    let perWorker = padded + middlePlane
+    let work = planes * (middlePlane * first.geometry.taps + outputPlane * second.geometry.taps + inputPlane) * 4
+    let workers = ComputeThreads.workers(for: planes, work: work)
+    let scratch = SharedPointer(workspace.floats(perWorker * workers))
+    let (firstWindow, secondWindow) = (first.geometry.cValue, second.geometry.cValue)
+    parallelFor(planes, workers: workers) { worker, range in
+        var windows = (firstWindow, secondWindow)
+        let (padding, middle) = (scratch.base + worker * perWorker, scratch.base + worker * perWorker + padded)
+        for plane in range {
+            let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+            first.convolvePlane(
+                channel, from: first.inputImage(image) + channel * inputPlane, into: middle, window: &windows.0,
+                workspace: padding)
+            second.convolvePlane(
+                channel, from: middle, into: second.outputPlane(image, channel: channel), window: &windows.1,
+                workspace: padding)
+        }
+    }
+}
+
+extension ConvolutionOperands {
+    /// One channel of this depthwise convolution, from the plane at `source` into the plane at
+    /// `target`: without a scale, the shift as the kernel's bias and the clamp in its stores;
+    /// with one, followed by the scale, shift and clamp while the plane is in cache.
+    fileprivate func convolvePlane(
+        _ channel: Int, from source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
+        window: inout gn_window, workspace: UnsafeMutablePointer<Float>
+    ) {
+        let shift = self.shift?[channel] ?? 0
+        let scale = self.scale?[channel]
+        Kernels.table.depthwisePlane(
+            source, weight + channel * geometry.taps, scale == nil ? shift : 0, scale == nil ? lower : -.infinity,
+            scale == nil ? upper : .infinity, &window, workspace, target)
+        if let scale {
+            Kernels.table.affineClamp(target, geometry.outputPositions, scale, shift, lower, upper)
         }
     }
 }

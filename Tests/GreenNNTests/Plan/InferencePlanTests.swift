@@ -118,6 +118,32 @@ import Testing
         #expect(output.scalars == first)
     }
 
+    /// A flattened conv's vertical and horizontal stages run as one step, two convs per plane,
+    /// the BatchNorm and ReLU after them folded into the second; the intermediate tensor takes no
+    /// arena memory. Calibration plans every value, so the int8 plan keeps three steps.
+    @Test func twoDepthwiseConvsInARowRunAsOneStep() throws {
+        var random = generator(970)
+        let model = try Sequential {
+            try FlattenedConv2d(4, 6, kernelSize: 3, padding: 1, using: &random)
+            try BatchNorm2d(6)
+            ReLU()
+        }
+        model.eval()
+        let input = randomTensor([2, 4, 9, 10], seed: 971)
+        let plan = try model.inferencePlan(for: input.shape)
+        #expect(plan.steps.count == 2)
+        let pair = try #require(plan.steps.last)
+        #expect(pair.kernel == "depthwise direct, 2 convs per plane" && pair.path == "0.vertical")
+        #expect(pair.fused == ["0.horizontal (DepthwiseConv2d)", "BatchNorm2d", "ReLU"])
+        expectClose(try plan(input), try model(input), tolerance: 1e-5)
+        // The lateral conv's output, the pair's input, and the pair's output: nothing for the intermediate.
+        #expect(plan.arenaBytes <= 4 * (2 * 4 * 90 + 2 * 6 * 90 + 2 * 6 * 90) + 3 * 64)
+        let quantized = try model.quantized(calibratingOn: [input], method: .minMax).inferencePlan(for: input.shape)
+        #expect(quantized.steps.count == 3)
+        let (q, f) = (try quantized(input), try model(input))
+        #expect(zip(q.scalars, f.scalars).map { abs($0 - $1) }.max()! <= 0.05 * f.scalars.map(abs).max()!)
+    }
+
     @Test func theArenaReusesMemoryOfDeadTensors() throws {
         let model = try Self.makeNetwork()
         let shape: Shape = [1, 3, 10, 14]

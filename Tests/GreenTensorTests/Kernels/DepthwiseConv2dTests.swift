@@ -65,3 +65,67 @@ import Testing
         }
     }
 }
+
+/// Two depthwise convolutions run plane by plane (`convolveDepthwisePair`) against the two run
+/// one after the other over every plane: a 3x1 then a 1x3 (a flattened conv's stages, the second
+/// strided), then a 3x3 "same" then a 5x5, each with its own bias and clamp, at 1 and 2 threads.
+/// Tolerance 1e-6 absolute (the same kernels in the same order).
+@Suite struct DepthwisePairTests {
+    static func operands(
+        input: Tensor, weight: Tensor, bias: Tensor, output: Tensor, geometry: WindowGeometry, upper: Float
+    ) -> ConvolutionOperands {
+        let (batch, channels) = (input.shape[0], input.shape[1])
+        return ConvolutionOperands(
+            input: input.storage.base, inputImageStride: input.elementCount / batch, weight: weight.storage.base,
+            scale: nil, shift: UnsafePointer(bias.storage.base), lower: 0, upper: upper, output: output.storage.base,
+            outputImageStride: output.elementCount / batch, batch: batch, channels: channels,
+            outputChannels: channels, groups: channels, geometry: geometry)
+    }
+
+    @Test(arguments: [1, 2])
+    func runsAsTheTwoPassesDo(threads: Int) throws {
+        try withParallelism(threads: threads) {
+            let shapes: [(first: Size2D, firstPadding: Size2D, second: Size2D, secondPadding: Size2D, stride: Int)] = [
+                (
+                    Size2D(height: 3, width: 1), Size2D(height: 1, width: 0), Size2D(height: 1, width: 3),
+                    Size2D(height: 0, width: 1), 2
+                ),
+                (Size2D(3), Size2D(1), Size2D(5), Size2D(2), 1),
+            ]
+            for (index, item) in shapes.enumerated() {
+                let seed = UInt64(960 + 6 * index)
+                let input = randomTensor([2, 5, 9, 11], seed: seed)
+                let firstWeight = randomTensor([5, 1, item.first.height, item.first.width], seed: seed + 1)
+                let secondWeight = randomTensor([5, 1, item.second.height, item.second.width], seed: seed + 2)
+                let (firstBias, secondBias) = (randomTensor([5], seed: seed + 3), randomTensor([5], seed: seed + 4))
+                let firstGeometry = try WindowGeometry(
+                    input: Size2D(height: 9, width: 11), kernel: item.first, padding: item.firstPadding)
+                let secondGeometry = try WindowGeometry(
+                    input: firstGeometry.output, kernel: item.second, stride: Size2D(item.stride),
+                    padding: item.secondPadding)
+                let middle = Tensor(uninitializedShape: [2, 5, firstGeometry.output.height, firstGeometry.output.width])
+                let (twoPasses, paired) = (
+                    Tensor(uninitializedShape: [2, 5, secondGeometry.output.height, secondGeometry.output.width]),
+                    Tensor(uninitializedShape: [2, 5, secondGeometry.output.height, secondGeometry.output.width])
+                )
+                let first = Self.operands(
+                    input: input, weight: firstWeight, bias: firstBias, output: middle, geometry: firstGeometry,
+                    upper: 0.8)
+                withExtendedLifetime((input, firstWeight, secondWeight, firstBias, secondBias, middle)) {
+                    convolveDepthwise(first, workspace: Workspace())
+                    convolveDepthwise(
+                        Self.operands(
+                            input: middle, weight: secondWeight, bias: secondBias, output: twoPasses,
+                            geometry: secondGeometry, upper: .infinity), workspace: Workspace())
+                    convolveDepthwisePair(
+                        first,
+                        Self.operands(
+                            input: middle, weight: secondWeight, bias: secondBias, output: paired,
+                            geometry: secondGeometry, upper: .infinity), workspace: Workspace())
+                }
+                let difference = zip(paired.scalars, twoPasses.scalars).map { abs($0 - $1) }.max()!
+                #expect(difference <= 1e-6, "threads \(threads) case \(index): \(difference)")
+            }
+        }
+    }
+}

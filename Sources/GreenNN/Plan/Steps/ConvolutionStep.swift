@@ -147,6 +147,13 @@ final class ConvolutionStep: FinishingStep {
         return output.shape[0] * tiles * 36 * inputs[0].shape[1] * output.shape[1]
     }
 
+    /// Whether it is a depthwise conv (`groups == C == O`), which only the direct kernel computes.
+    var isDepthwise: Bool { candidates == [.depthwise] }
+
+    /// The operands of a depthwise conv on the direct kernel, for a `DepthwisePairStep` to run;
+    /// nil for another algorithm or before binding.
+    var depthwiseOperands: ConvolutionOperands? { algorithm == .depthwise ? operands : nil }
+
     var preparedFloats: Int { (prepared?.floats ?? 0) + (folded.shift?.count ?? 0) }
 
     func bind(_ resolve: (PlannedValue) -> StridedBatch) throws {
