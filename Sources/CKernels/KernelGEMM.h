@@ -273,20 +273,22 @@ GN_NAME(gemmColumn)(const int nv, const int mode, const float *a0, int k, int ro
 // 192 (MobileNet's 14x14 1x1 convs) cost as much as 16, a third of a whole 64-column tile, and the 1 column past 48
 // (its 7x7 ones) 40% of the product. This tile runs along the panel of A instead, as it lies (a[6t + r], 6 rows
 // interleaved per step of depth), 3 vectors a turn (GN_LANES/2 steps of depth, a whole number of rows' worth): each
-// column of b, copied contiguous by packThinB, gives GN_LANES/2 values a turn, spread by thinSpread so that lane i
-// of the three holds b's value at step i / 6, for acc += a * b; then the lanes of each row are summed (lane i holds
+// column of b, copied contiguous by packThinB, gives GN_LANES/2 values a turn, spread by the GN_THIN_SPREAD shuffles
+// so that lane i of the three holds b's value at step i / 6, for acc += a * b; then the lanes of each row are summed (lane i holds
 // row i % 6). Its cost grows with the columns it computes, not with a vector's width.
 #define GN_GEMM_THIN 4
 
 // Copies columns [0, cols) of rows [0, kc) of b (rows ldb apart) contiguous for gemmThinTail: column j at
-// column + j*stride, zeros from kc to stride.
-GN_TARGET static void GN_NAME(packThinB)(const float *restrict b, size_t ldb, int kc, int cols, size_t stride,
-                                         float *restrict column) {
+// column + j*stride, zeros from kc to stride, the stride (kc rounded up to whole turns of GN_LANES/2 steps) returned.
+GN_TARGET static size_t GN_NAME(packThinB)(const float *restrict b, size_t ldb, int kc, int cols,
+                                           float *restrict column) {
+    const size_t stride = ((size_t)kc + GN_LANES / 2 - 1) / (GN_LANES / 2) * (GN_LANES / 2);
     for (int j = 0; j < cols; j++) {
         float *out = column + (size_t)j * stride;
         for (int t = 0; t < kc; t++) out[t] = b[(size_t)t * ldb + j];
         for (size_t t = (size_t)kc; t < stride; t++) out[t] = 0;
     }
+    return stride;
 }
 
 // The GN_LANES/2 values of one column at steps t..t + GN_LANES/2 - 1 spread over 3 vectors as the panel of A lays
@@ -440,8 +442,7 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
         const int part = GN_GEMM_PANEL_FLOATS / n / (GN_LANES / 2) * (GN_LANES / 2);
         for (ptrdiff_t t0 = 0; t0 < k; t0 += part) {
             const int depth = k - t0 < part ? (int)(k - t0) : part;
-            const size_t stride = ((size_t)depth + GN_LANES / 2 - 1) / (GN_LANES / 2) * (GN_LANES / 2);
-            GN_NAME(packThinB)(b + (size_t)t0 * ldb, ldb, depth, n, stride, panel);
+            const size_t stride = GN_NAME(packThinB)(b + (size_t)t0 * ldb, ldb, depth, n, panel);
             GN_NAME(gemmThinTail)(n, packedA + (size_t)t0 * GN_GEMM_PANEL_ROWS, k, m, panel, stride, depth, c, ldc,
                                   t0 == 0, t0 + depth == k, shift, lower, upper);
         }
@@ -498,8 +499,7 @@ GN_TARGET static void GN_NAME(packedGEMM)(const float *packedA, int m, int k, co
                 }
             }
             if (thin > 0) {
-                const size_t stride = ((size_t)kc + GN_LANES / 2 - 1) / (GN_LANES / 2) * (GN_LANES / 2);
-                GN_NAME(packThinB)(b + (size_t)t0 * ldb + j0 + cols, ldb, kc, thin, stride, panel);
+                const size_t stride = GN_NAME(packThinB)(b + (size_t)t0 * ldb + j0 + cols, ldb, kc, thin, panel);
                 GN_NAME(gemmThinTail)(thin, a0, k, rows, panel, stride, kc, c0 + j0 + cols, ldc, first, last, s, lower,
                                       upper);
             }

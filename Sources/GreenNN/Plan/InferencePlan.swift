@@ -138,8 +138,7 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
                 for (index, step) in steps.enumerated() {
                     let start = ContinuousClock.now
                     try step.run(workspace: workspace)
-                    let elapsed = (ContinuousClock.now - start).components
-                    let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+                    let seconds = start.secondsUntilNow
                     if pass > 0, round < step.kernelChoices, seconds < fastest[index].seconds {
                         fastest[index] = (round, seconds)
                     }
@@ -162,8 +161,7 @@ public final class InferencePlan: CompiledPlan, CustomStringConvertible {
         for pass in 0..<4 {
             let start = ContinuousClock.now
             for step in steps { try step.run(workspace: workspace) }
-            let elapsed = (ContinuousClock.now - start).components
-            if pass > 0 { fastest = Swift.min(fastest, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18) }
+            if pass > 0 { fastest = Swift.min(fastest, start.secondsUntilNow) }
         }
         return fastest
     }

@@ -122,7 +122,7 @@ public final class Trainer {
             let start = ContinuousClock.now
             for batch in firstBatch..<batches {
                 if let shouldStop, shouldStop() {
-                    totals.seconds = earlier.seconds + Self.seconds(since: start)
+                    totals.seconds = earlier.seconds + start.secondsUntilNow
                     try save(epochsCompleted: epoch - 1, batchesCompleted: batch, totals: batch == 0 ? nil : totals)
                     throw TrainingError.interrupted(epoch: epoch, batch: batch, checkpoint: checkpointDirectory)
                 }
@@ -152,11 +152,11 @@ public final class Trainer {
                             epoch: epoch, epochs: epochs, batch: batch + 1, batches: batches,
                             loss: totals.loss / Double(batch + 1),
                             accuracy: Double(totals.correct) / Double(totals.seen),
-                            imagesPerSecond: Double(totals.seen) / (earlier.seconds + Self.seconds(since: start)),
+                            imagesPerSecond: Double(totals.seen) / (earlier.seconds + start.secondsUntilNow),
                             joules: energy?()))
                 }
             }
-            let seconds = earlier.seconds + Self.seconds(since: start)
+            let seconds = earlier.seconds + start.secondsUntilNow
             let evaluationStart = ContinuousClock.now
             let testAccuracy = try test.map { try accuracy(on: $0) }
             history.append(
@@ -164,7 +164,7 @@ public final class Trainer {
                     epoch: epoch, trainingLoss: totals.loss / Double(batches),
                     trainingAccuracy: Double(totals.correct) / Double(totals.seen),
                     testAccuracy: testAccuracy, seconds: seconds,
-                    evaluationSeconds: test == nil ? 0 : Self.seconds(since: evaluationStart),
+                    evaluationSeconds: test == nil ? 0 : evaluationStart.secondsUntilNow,
                     imagesPerSecond: Double(totals.seen) / seconds))
             try save(epochsCompleted: epoch, batchesCompleted: 0, totals: nil)
         }
@@ -261,11 +261,5 @@ public final class Trainer {
             throw TrainingError.invalidData("Trainer: expected logits [\(labels.count), classes], got \(logits.shape)")
         }
         return zip(try logits.argmax(alongAxis: 1), labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
-    }
-
-    /// Seconds elapsed since `start`.
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 }

@@ -2,10 +2,10 @@
 // kH x kW filter. A 3x3 kernel with one column of padding reads the input rows directly:
 // stride 1 two output rows at a time (on planes at most half a vector wide, the whole plane
 // as one masked run across the row ends), stride 2 with each input row split into even and
-// odd columns (no gathers); the bias and a clamp run in its stores. Other kernels copy the plane into a zero-padded workspace once, then
-// for each output row accumulate the taps along contiguous W, one weight in a register per
-// tap; planes with short rows (stride 1) accumulate all rows as one run over the padded plane
-// and copy the valid columns out.
+// odd columns (no gathers); the bias and a clamp run in its stores. Other kernels copy the
+// plane into a zero-padded workspace once, then for each output row accumulate the taps along
+// contiguous W, one weight in a register per tap; planes with short rows (stride 1) accumulate
+// all rows as one run over the padded plane and copy the valid columns out.
 //   input [N, C, H, W], weight [C, 1, kH, kW] -> output [N, C, H', W']
 // MACs: N · C · H'·W' · kH·kW. Planes (N·C) run in parallel.
 internal import CKernels
@@ -46,7 +46,8 @@ public func depthwiseConv2d(
 
 /// Runs the depthwise convolution `operands` describe (weight `[C, kH·kW]`, `groups == C`):
 /// each plane through the direct kernel, with the shift as its bias and the clamp in its stores
-/// when there is no scale, else followed by the scale, shift and clamp while the plane is in cache. Planes (N·C) run in parallel.
+/// when there is no scale, else followed by the scale, shift and clamp while the plane is in
+/// cache. Planes (N·C) run in parallel.
 package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Workspace) {
     let geometry = operands.geometry
     let channels = operands.channels
