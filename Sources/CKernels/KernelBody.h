@@ -5,6 +5,7 @@
 
 #include "KernelWindow.h"
 #include "KernelConvolution.h"
+#include "KernelDirectConvolution.h"
 #include "KernelWinograd.h"
 #include "KernelPooling.h"
 #include "KernelElementwise.h"
@@ -15,6 +16,7 @@ static const gn_kernel_table GN_NAME(table) = {
     .im2col = GN_NAME(im2col),
     .col2im = GN_NAME(col2im),
     .depthwisePlane = GN_NAME(depthwisePlane),
+    .directConvolution = GN_NAME(directConvolution),
     .maxPoolPlane = GN_NAME(maxPoolPlane),
     .averagePoolPlane = GN_NAME(averagePoolPlane),
     .sum = GN_NAME(sum),

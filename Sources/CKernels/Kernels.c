@@ -2,6 +2,7 @@
 // __builtin_cpu_supports also checks that the OS enabled the register state (XCR0),
 // so a hypervisor that hides AVX-512 state never gets AVX-512 code.
 #include "CKernels.h"
+#include "DirectConvolution.h"
 #include "GEMMBlocking.h"
 #if defined(__x86_64__)
 #include <immintrin.h>

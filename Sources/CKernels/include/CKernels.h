@@ -110,6 +110,14 @@ typedef struct {
     /// product [m, n] stored transposed, with a per-column affine map and clamp (scale, shift NULL meaning 1, 0).
     void (*transposeFinish)(const float *product, size_t m, size_t n, size_t ldp, const float *_Nullable scale,
                             const float *_Nullable shift, float lower, float upper, float *output, size_t ldo);
+    /// Output rows [rowBegin, rowEnd) of every output channel of a dense convolution: output [outputChannels, outH,
+    /// outW] = min(max(shift[o] + sum over channels and taps of weight * input, lower), upper) (shift NULL meaning
+    /// 0), padding reading as zero; input [channels, H, W]; weights packed by gn_pack_direct_weights. For inputs
+    /// with few channels (a network's first conv), where im2col's column matrix would be tall and shallow.
+    /// workspace: gn_direct_workspace_size(window, channels, rowEnd - rowBegin) floats.
+    void (*directConvolution)(const float *input, int channels, const gn_window *window, const float *packedWeights,
+                              int outputChannels, const float *_Nullable shift, float lower, float upper,
+                              int rowBegin, int rowEnd, float *workspace, float *output);
     /// Winograd F(4x4,3x3) input transform of tiles [tileBegin, tileEnd) of one image. input [channels, height,
     /// width]; tile t covers output rows 4*(t / tilesAcross).. and columns 4*(t % tilesAcross).., reading input rows
     /// from 4*ty - paddingHeight (6 rows, cells outside the plane read 0), columns likewise. transformed: 36
@@ -152,6 +160,18 @@ size_t gn_gemm_workspace_size(void);
 /// Packs the transpose of x [k, m] (rows ldx apart) as gn_pack_gemm_a packs a [m, k]: panel p holds, for each
 /// t < k, x[t*ldx + 6p + r] for r = 0..5 contiguous (zero past m), and starts at packed + 6*p*k.
 void gn_pack_gemm_a_transposed(const float *x, size_t m, size_t k, size_t ldx, float *packed);
+
+/// Floats of weights [outputChannels, taps] packed by gn_pack_direct_weights: outputChannels rounded up to a
+/// multiple of 8, times taps.
+size_t gn_direct_weights_size(size_t outputChannels, size_t taps);
+
+/// Packs weights [outputChannels, taps] (taps = channels * kH * kW, a row per output channel) for
+/// directConvolution: blocks of 8 output channels, each holding for every tap the 8 channels' weights contiguous
+/// (zero past outputChannels).
+void gn_pack_direct_weights(const float *weights, size_t outputChannels, size_t taps, float *packed);
+
+/// Floats of workspace directConvolution needs for outputRows output rows over window with channels input channels.
+size_t gn_direct_workspace_size(const gn_window *window, int channels, int outputRows);
 
 // MARK: Int8
 

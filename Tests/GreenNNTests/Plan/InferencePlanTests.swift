@@ -1,3 +1,4 @@
+import GreenTensor
 import Testing
 
 @testable import GreenNN
@@ -69,6 +70,29 @@ import Testing
         let byShape = try model.inferencePlan(for: input.shape)
         #expect(byShape.steps.allSatisfy { $0.kernel.hasPrefix("winograd F(4x4,3x3)") })
         #expect(byShape.steps[0].executedMACs * 4 == byShape.steps[0].modelMACs)
+    }
+
+    /// A first conv on 3 channels (a wide plane, stride 2, BatchNorm and ReLU6 folded) plans to the
+    /// direct kernel on AVX-512 (the other instruction sets put it after the GEMMs), and every
+    /// kernel the measured selection may keep matches the eager pass.
+    @Test func aFirstConvOnFewChannelsRunsOnTheDirectKernel() throws {
+        var random = generator(512)
+        let norm = try BatchNorm2d(10)
+        norm.runningMean = randomTensor([10], seed: 513, in: -0.5..<0.5)
+        norm.runningVariance = randomTensor([10], seed: 514, in: 0.5..<2)
+        let model = try Sequential {
+            try Conv2d(3, 10, kernelSize: 3, stride: 2, padding: 1, using: &random)
+            norm
+            ReLU6()
+        }
+        let input = randomTensor([2, 3, 9, 70], seed: 515)
+        let eager = try model(input)
+        let byShape = try model.inferencePlan(for: input.shape)
+        #expect(byShape.steps.count == 1)
+        #expect((byShape.steps[0].kernel == "direct (few channels)") == (KernelInstructionSet.active == .avx512))
+        expectClose(try byShape(input), eager, tolerance: 1e-5)
+        expectClose(
+            try model.inferencePlan(for: input.shape, kernelSelection: .measured)(input), eager, tolerance: 1e-5)
     }
 
     @Test func batchNormAndActivationsFoldIntoTheirProducers() throws {

@@ -1,6 +1,6 @@
 /// A convolution in a plan: a 3x3 stride-1 conv by Winograd F(4x4, 3x3), another dense or
-/// grouped conv through im2col and a GEMM (no im2col for a 1x1), or a depthwise conv through the
-/// direct kernel. The GEMMs run on OpenBLAS's sgemm or on GreenNN's packed micro-kernels with the
+/// grouped conv through im2col and a GEMM (no im2col for a 1x1), a dense conv of an input with
+/// few channels (a network's first) or a depthwise conv through a direct kernel. The GEMMs run on OpenBLAS's sgemm or on GreenNN's packed micro-kernels with the
 /// weights packed at bind time. The following BatchNorm's scale is folded into the weights (then
 /// transformed, for Winograd, and packed); its shift, the bias and any clamp run as the output
 /// is stored.
@@ -23,6 +23,9 @@ final class ConvolutionStep: FinishingStep {
         /// The im2col matrices of several images side by side, one packed GEMM per worker:
         /// small planes in a batch.
         case imagesSideBySide
+        /// The direct kernel for inputs with few channels: 8 output channels by a run of an
+        /// output row in registers across every tap, no im2col.
+        case direct
     }
 
     /// The weights in the layout the algorithm reads.
@@ -32,10 +35,12 @@ final class ConvolutionStep: FinishingStep {
         case winograd(PackedFloats)
         case packedWinograd([PackedMatrix])
         case transposed(PackedFloats)
+        case direct(DirectConvolutionWeights)
 
         var floats: Int {
             switch self {
             case let .plain(weights), let .winograd(weights), let .transposed(weights): weights.count
+            case let .direct(weights): weights.count
             case let .packed(matrix): matrix.count
             case let .packedWinograd(matrices): matrices.reduce(0) { $0 + $1.count }
             }
@@ -89,6 +94,11 @@ final class ConvolutionStep: FinishingStep {
             if batch > 1 {
                 direct.insert(.imagesSideBySide, at: geometry.outputPositions < 256 ? 0 : direct.count)
             }
+            // The direct kernel first for wide planes on AVX-512 (its tiles are up to 48 positions
+            // of a row; AVX2's 8 are slower than im2col and the packed GEMM on MobileNet's first conv).
+            if channels <= directConvolutionChannels && !geometry.isPointwise {
+                direct.insert(.direct, at: packedFirst && geometry.output.width >= 32 ? 0 : direct.count)
+            }
             if geometry.outputPositions < outputChannels {
                 let streams = geometry.outputPositions <= 64 && outputChannels >= 64 && batch <= 4
                 direct.insert(.streamingWeights, at: streams ? 0 : direct.count)
@@ -127,6 +137,7 @@ final class ConvolutionStep: FinishingStep {
     private var algorithmName: String {
         switch algorithm {
         case .depthwise: "depthwise direct"
+        case .direct: "direct (few channels)"
         case .winograd: "winograd F(4x4,3x3) sgemm"
         case .packedWinograd: "winograd F(4x4,3x3) packed"
         case .streamingWeights: geometry.isPointwise ? "weight-streaming GEMM (1x1)" : "im2col+weight-streaming GEMM"
@@ -181,6 +192,9 @@ final class ConvolutionStep: FinishingStep {
             case .packedGEMM, .imagesSideBySide:
                 prepared = .packed(
                     PackedMatrix(weights, rows: outputChannels, columns: rowLength, leadingDimension: rowLength))
+            case .direct:
+                prepared = .direct(
+                    DirectConvolutionWeights(weights, outputChannels: outputChannels, taps: rowLength))
             case .streamingWeights:
                 prepared = .transposed(
                     PackedFloats(count: rowLength * outputChannels) { transposed in
@@ -249,6 +263,8 @@ final class ConvolutionStep: FinishingStep {
             winogradConvolve(operands, weights: .packed(matrices), workspace: workspace)
         case let .transposed(weights):
             convolveStreamingWeights(operands, transposedWeight: weights.base, workspace: workspace)
+        case let .direct(weights):
+            convolveDirect(operands, weights: weights, workspace: workspace)
         }
     }
 }
