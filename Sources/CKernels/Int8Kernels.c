@@ -11,15 +11,6 @@
 // The widest tile of columns any int8 gemm kernel packs b into (AVX-512 VNNI's 4 vectors of 16 columns).
 #define GN_INT8_MAX_COLUMNS 64
 
-// What one row of a depthwise plane needs (KernelInt8.h, depthwiseRow): the padded plane's row and tap steps and
-// the requantization of its sums.
-typedef struct {
-    const unsigned char *padded;
-    int rowStep, dw;
-    float correction, multiplier, shift, lower, upper;
-    int outputWidth;
-} gn_int8_row_job;
-
 // GN_I8_KIND: 0 generic, 1 AVX2, 2 AVX-VNNI, 3 AVX-512 VNNI.
 #define GN_I8_TARGET
 #define GN_I8_NAME(x) x##_int8_generic

@@ -207,11 +207,6 @@ typedef struct {
     /// int32 (k * 255 * 127 < 2^31 for k < 66,000). workspace: gn_int8_workspace_size(k) bytes.
     void (*gemm)(const signed char *packedA, int m, int k, const unsigned char *b, size_t ldb, int n,
                  const gn_requantization *requantization, unsigned char *c, size_t ldc, void *workspace);
-    /// One channel: output[outH, outW] (u8) = requantized sum over the kH x kW taps of kernel (s8) times input
-    /// (u8 [H, W]), padding reading as inputZeroPoint; requantization's arrays are read at index 0 and its rowSum
-    /// is the sum of the taps. workspace: (H + 2*padH) * (W + 2*padW) + 32 * strideW + 4 * kH * kW + 64 bytes.
-    void (*depthwisePlane)(const unsigned char *input, const signed char *kernel, const gn_window *window,
-                           const gn_requantization *requantization, void *workspace, unsigned char *output);
     /// input [C, H, W] (u8) -> columns [C*kH*kW, outH*outW] (u8, rows ld bytes apart), padding as padValue.
     /// workspace: (H + 2*padH) * (W + 2*padW) bytes (a padded copy of one plane).
     void (*im2col)(const unsigned char *input, int channels, const gn_window *window, unsigned char padValue,
@@ -228,6 +223,11 @@ typedef struct {
     /// output[i] = round(clamp(input[i] * inverseScale + zeroPoint)) into 0...255 (the clamp first, then rounding
     /// half to even; NaN becomes zeroPoint): floats to codes.
     void (*quantize)(const float *input, size_t count, float inverseScale, float zeroPoint, unsigned char *output);
+    /// output[i] = round(clamp(sums[i] * multiplier + shift, lower, upper)), the product and the sum rounded
+    /// apart (never fused), rounded half to even: exact integer sums held as floats (below 2^24, as a depthwise
+    /// conv's sums over codes less their zero point) requantized as gn_requantization says for one channel.
+    void (*requantize)(const float *sums, size_t count, float multiplier, float shift, float lower, float upper,
+                       unsigned char *output);
     /// output[i] = (input[i] - zeroPoint) * scale: codes to floats.
     void (*dequantize)(const unsigned char *input, size_t count, float zeroPoint, float scale, float *output);
     /// output[i] = round(clamp((first[i] - firstZero) * firstMultiplier + (second[i] - secondZero) *

@@ -124,7 +124,27 @@ struct Int8KernelTests {
         (5, 5, 5, 9, 9, 5, 1, 2, 1), (3, 4, 1, 28, 28, 5, 1, 2, 1), (4, 4, 4, 9, 10, 3, 3, 1, 1),
         (4, 4, 4, 12, 11, 3, 1, 2, 2), (3, 3, 3, 40, 37, 3, 2, 1, 1), (2, 5, 1, 9, 9, 3, 3, 0, 2),
         (6, 5, 1, 4, 4, 3, 1, 1, 1), (3, 4, 1, 2, 2, 3, 1, 1, 1), (5, 3, 1, 8, 8, 3, 1, 1, 1),
+        (8, 8, 8, 7, 7, 3, 1, 1, 1), (16, 16, 16, 14, 14, 3, 1, 1, 1), (4, 4, 4, 14, 14, 3, 2, 1, 1),
+        (2, 2, 2, 1, 1, 3, 1, 1, 1),
     ]
+
+    /// The requantizing store of float sums (the depthwise conv's): ties at every half (rounded
+    /// to even), sums past both clamps, and the product and sum rounded apart.
+    @Test(arguments: Int8InstructionSet.supported)
+    func requantizingFloatSumsMatchesTheFormula(_ instructionSet: Int8InstructionSet) {
+        let table = Int8Kernels.table(for: instructionSet)
+        let sums = (-40...600).map(Float.init) + [16_777_215, -16_777_215, 12_345]
+        for (multiplier, shift, lower, upper): (Float, Float, Float, Float) in [
+            (0.5, 0, 0, 255), (0.5, 0.25, 3, 200.5), (1e-3, 77.5, 0, 255), (0.3, -2.7, 10, 250),
+        ] {
+            var output = [UInt8](repeating: 0, count: sums.count)
+            table.requantize(sums, sums.count, multiplier, shift, lower, upper, &output)
+            let expected = sums.map {
+                Self.requantize(Int($0), multiplier: multiplier, shift: shift, lower: lower, upper: upper)
+            }
+            #expect(output == expected, "\(instructionSet) multiplier \(multiplier) shift \(shift)")
+        }
+    }
 
     @Test(arguments: Int8InstructionSet.supported)
     func convolutionsMatchNaiveSums(_ instructionSet: Int8InstructionSet) throws {
@@ -165,7 +185,7 @@ struct Int8KernelTests {
                         base: target.baseAddress!,
                         shape: [batch, outputs, geometry.output.height, geometry.output.width])
                     if depthwise {
-                        codes.withUnsafeBufferPointer {
+                        codes.map(Float.init).withUnsafeBufferPointer {
                             int8DepthwiseConvolve(
                                 sourceBatch, weights: $0.baseAddress!, geometry: geometry,
                                 requantization: requantization, into: targetBatch, workspace: Workspace(),
@@ -212,7 +232,7 @@ struct Int8KernelTests {
             var output = [UInt8](repeating: 0, count: channels * geometry.outputPositions)
             input.withUnsafeBufferPointer { source in
                 output.withUnsafeMutableBufferPointer { target in
-                    codes.withUnsafeBufferPointer {
+                    codes.map(Float.init).withUnsafeBufferPointer {
                         int8DepthwiseConvolve(
                             Int8Batch(
                                 base: UnsafeMutablePointer(mutating: source.baseAddress!),

@@ -1,7 +1,8 @@
 /// A convolution in a quantized plan: the float step's weights, with its BatchNorm scale folded
 /// in, quantized per output channel; its bias, BatchNorm shift, activation clamp and the output's
-/// scale applied in the requantization as codes are stored. Depthwise convs run on the direct
-/// int8 kernel, the others through im2col (none for 1x1) and the int8 GEMM.
+/// scale applied in the requantization as codes are stored. Depthwise convs sum their codes in
+/// floats on the float depthwise kernel (exactly), the others run through im2col (none for 1x1)
+/// and the int8 GEMM.
 final class Int8ConvolutionStep: Int8PlanStep {
     let origin: PlanStepOrigin
     let outputShape: Shape
@@ -9,7 +10,8 @@ final class Int8ConvolutionStep: Int8PlanStep {
     let weightBytes: Int
     private let geometry: WindowGeometry
     private let requantization: Int8Requantization
-    private let codes: [Int8]
+    /// The depthwise kernel's weights: the codes as floats.
+    private let floatCodes: [Float]
     private let packed: [PackedInt8Matrix]
     private let depthwise: Bool
     private let source: Int8Batch
@@ -30,7 +32,7 @@ final class Int8ConvolutionStep: Int8PlanStep {
         modelMACs = step.modelMACs
         geometry = step.geometry
         depthwise = step.groups > 1 && step.groups == input.shape[1] && step.groups == outputChannels
-        codes = weights.codes
+        floatCodes = depthwise ? weights.codes.map(Float.init) : []
         let groupRows = outputChannels / step.groups
         packed =
             depthwise
@@ -51,14 +53,14 @@ final class Int8ConvolutionStep: Int8PlanStep {
     var kernel: String {
         let name =
             depthwise
-            ? "int8 depthwise direct"
+            ? "int8 depthwise (float sums)"
             : geometry.isPointwise && geometry.stride == 1 ? "int8 gemm (1x1)" : "int8 im2col+gemm"
         return "\(name) \(instructionSet.rawValue)"
     }
 
     func run(workspace: Workspace) throws {
         if depthwise {
-            codes.withUnsafeBufferPointer { codes in
+            floatCodes.withUnsafeBufferPointer { codes in
                 int8DepthwiseConvolve(
                     source, weights: codes.baseAddress!, geometry: geometry, requantization: requantization,
                     into: target, workspace: workspace, instructionSet: instructionSet)

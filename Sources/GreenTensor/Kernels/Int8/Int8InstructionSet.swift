@@ -21,6 +21,18 @@ public enum Int8InstructionSet: String, Sendable, CaseIterable {
         allCases.filter { gn_int8_kernels($0.cValue) != nil }
     }
 
+    /// The float kernels' instruction set of the same width (the depthwise conv sums codes in
+    /// floats), or the active one where this machine cannot run that.
+    var floatInstructionSet: KernelInstructionSet {
+        let width: KernelInstructionSet =
+            switch self {
+            case .generic: .generic
+            case .avx2, .avxVNNI: .avx2
+            case .avx512VNNI: .avx512
+            }
+        return KernelInstructionSet.supported.contains(width) ? width : .active
+    }
+
     var cValue: gn_int8_isa {
         switch self {
         case .generic: GN_INT8_GENERIC
