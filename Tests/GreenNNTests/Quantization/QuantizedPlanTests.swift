@@ -112,6 +112,24 @@ import Testing
         }
     }
 
+    /// A depthwise filter of 23x23 (529 taps) could sum past 2^24, where floats stop holding the
+    /// int32 sums exactly: planning it is a typed error naming the layer; 22x22 (484) plans.
+    @Test func aDepthwiseFilterTooLargeToSumExactlyIsATypedError() throws {
+        var random = generator(853)
+        for (kernel, plans) in [(22, true), (23, false)] {
+            let model = try Sequential { try DepthwiseConv2d(2, kernelSize: Size2D(kernel), using: &random) }
+            model.eval()
+            let input = randomTensor([1, 2, 24, 24], seed: 854)
+            let quantized = try model.quantized(calibratingOn: [input], method: .minMax)
+            if plans {
+                _ = try quantized.inferencePlan(for: input.shape)
+            } else {
+                let error = try #require(throws: LayerError.self) { try quantized.inferencePlan(for: input.shape) }
+                #expect(error.path == "0" && error.description.contains("at most 518 taps"), "\(error)")
+            }
+        }
+    }
+
     /// Max pooling keeps its input's scale, so it only carries the input's rounding (half a
     /// step); average pooling adds one rounding of its output (half an output step) to the
     /// mean of input roundings (at most half an input step).

@@ -18,8 +18,13 @@ final class Int8ConvolutionStep: Int8PlanStep {
     private let target: Int8Batch
     private let instructionSet: Int8InstructionSet
 
+    /// The most taps of a depthwise filter whose sums floats hold exactly: 255 · 127 · taps
+    /// stays below 2^24.
+    static let maximumDepthwiseTaps = (1 << 24) / (255 * 127)
+
     /// `step` on the int8 weights `binding` holds for its layer, with `binding`'s scales.
-    /// - Throws: `LayerError` when the quantized model has no weights for the layer.
+    /// - Throws: `LayerError` when the quantized model has no weights for the layer, or when a
+    ///   depthwise filter has more taps than its float sums hold exactly.
     init(_ step: ConvolutionStep, binding: Int8Binding) throws {
         let (input, output) = (step.inputs[0], step.output)
         let outputChannels = output.shape[1]
@@ -32,6 +37,13 @@ final class Int8ConvolutionStep: Int8PlanStep {
         modelMACs = step.modelMACs
         geometry = step.geometry
         depthwise = step.groups > 1 && step.groups == input.shape[1] && step.groups == outputChannels
+        guard !depthwise || step.geometry.taps <= Self.maximumDepthwiseTaps else {
+            throw LayerError.invalidConfiguration(
+                step.origin.kind,
+                "an int8 depthwise filter holds at most \(Self.maximumDepthwiseTaps) taps (its sums in floats stay"
+                    + " exact), got \(step.geometry.kernel.height)x\(step.geometry.kernel.width)"
+            ).prefixed(with: step.origin.path)
+        }
         floatCodes = depthwise ? weights.codes.map(Float.init) : []
         let groupRows = outputChannels / step.groups
         packed =
