@@ -202,7 +202,11 @@ GN_I8_NAME(tile)(const int nv, const int np, const signed char *restrict a, size
         }
     }
     const int offset = GN_I8_KIND == 1 ? 128 : 0;
-    for (int r = 0; r < rows; r++) {
+    // Unrolled, so the sums stay in registers: a loop over the rows present would spill them all to the stack (the
+    // 1x1 conv 64 x 32 x 12544, AVX-512 VNNI: 105.9 -> 78.5 us).
+#pragma unroll
+    for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++) {
+        if (r >= rows) break;
         const int32_t correction = (offset - rq->inputZeroPoint) * rowSums[r];
         const float multiplier = rq->multiplier[row0 + r], shift = rq->shift[row0 + r];
         unsigned char *restrict out = c + (size_t)r * ldc;
