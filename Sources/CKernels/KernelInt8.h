@@ -103,9 +103,22 @@ GN_I8_TARGET static inline void GN_I8_NAME(requantizeRow)(const int32_t *sums, i
     }
 }
 
+#if GN_I8_KIND >= 1
+// The 4 x 16 codes r (4 depths of 16 columns) stored as 16 columns of 4 codes each: a 4 x 16 transpose by byte and
+// word unpacks.
+GN_I8_TARGET static inline void GN_I8_NAME(interleaveQuads)(const __m128i r[4], unsigned char *restrict out) {
+    const __m128i ab0 = _mm_unpacklo_epi8(r[0], r[1]), ab1 = _mm_unpackhi_epi8(r[0], r[1]);
+    const __m128i cd0 = _mm_unpacklo_epi8(r[2], r[3]), cd1 = _mm_unpackhi_epi8(r[2], r[3]);
+    _mm_storeu_si128((__m128i *)out, _mm_unpacklo_epi16(ab0, cd0));
+    _mm_storeu_si128((__m128i *)(out + 16), _mm_unpackhi_epi16(ab0, cd0));
+    _mm_storeu_si128((__m128i *)(out + 32), _mm_unpacklo_epi16(ab1, cd1));
+    _mm_storeu_si128((__m128i *)(out + 48), _mm_unpackhi_epi16(ab1, cd1));
+}
+#endif
+
 // Copies columns [0, cols) of b [k, *] into the workspace as [ceil(k/4)][GN_I8_NR][4] (columns past cols and
-// depths past k as 0); AVX2 flips each code's top bit (code - 128 as s8). 16 columns at a time are interleaved by
-// byte and word unpacks (a 4 x 16 transpose), the rest one by one.
+// depths past k as 0); AVX2 flips each code's top bit (code - 128 as s8). 16 columns at a time are interleaved
+// (interleaveQuads), the rest one by one.
 GN_I8_TARGET static void GN_I8_NAME(packB)(const unsigned char *restrict b, size_t ldb, int k, int cols,
                                            unsigned char *restrict packed) {
     const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
@@ -122,16 +135,93 @@ GN_I8_TARGET static void GN_I8_NAME(packB)(const unsigned char *restrict b, size
             for (int i = 0; i < 4; i++) {
                 r[i] = rows[i] ? _mm_xor_si128(_mm_loadu_si128((const __m128i *)(rows[i] + j)), flips) : flips;
             }
-            const __m128i ab0 = _mm_unpacklo_epi8(r[0], r[1]), ab1 = _mm_unpackhi_epi8(r[0], r[1]);
-            const __m128i cd0 = _mm_unpacklo_epi8(r[2], r[3]), cd1 = _mm_unpackhi_epi8(r[2], r[3]);
-            _mm_storeu_si128((__m128i *)(out + 4 * j), _mm_unpacklo_epi16(ab0, cd0));
-            _mm_storeu_si128((__m128i *)(out + 4 * j + 16), _mm_unpackhi_epi16(ab0, cd0));
-            _mm_storeu_si128((__m128i *)(out + 4 * j + 32), _mm_unpacklo_epi16(ab1, cd1));
-            _mm_storeu_si128((__m128i *)(out + 4 * j + 48), _mm_unpackhi_epi16(ab1, cd1));
+            GN_I8_NAME(interleaveQuads)(r, out + 4 * j);
         }
 #endif
         for (; j < cols; j++) {
             for (int i = 0; i < 4; i++) out[4 * j + i] = rows[i] ? rows[i][j] ^ flip : flip;
+        }
+        memset(out + 4 * cols, flip, (size_t)(GN_I8_NR - cols) * 4);
+    }
+}
+
+// Packs columns [first, first + cols) of the column matrix im2col would write for w->windows (every image's
+// positions side by side) straight from the padded planes, as packB packs b: column j is output position
+// p = (first + j) % positions of image (first + j) / positions, and depth t reads the byte windows->tapOffsets[t]
+// past where that position's window starts. 16 columns at a time are gathered as whole runs of one output row
+// (16, 8, 4 or 2 codes, by the widest run every part of the 16 fits) and interleaved; otherwise code by code.
+GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict windows, int k, int first,
+                                                 int cols, unsigned char *restrict packed) {
+    const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
+    const int groups = (k + 3) / 4;
+    const int positions = windows->positions, width = windows->outputWidth;
+    // Where each column's window starts, and how long a run of one output row each 16 columns are made of.
+    size_t start[GN_I8_NR];
+    for (int j = 0; j < GN_I8_NR; j++) {
+        const int column = first + (j < cols ? j : 0);
+        const int image = column / positions, position = column % positions;
+        start[j] = (size_t)image * windows->imageBytes +
+                   (size_t)(position / width) * windows->strideHeight * windows->paddedWidth +
+                   (size_t)(position % width) * windows->strideWidth;
+    }
+    int run[GN_I8_NR / 16 + 1];
+    for (int chunk = 0; chunk * 16 + 16 <= cols; chunk++) {
+        const size_t *s = start + chunk * 16;
+        int length = 16;
+        for (; length > 1; length /= 2) {
+            int whole = 1;
+            for (int j = 0; j < 16 && whole; j++) whole = s[j] == s[j - j % length] + (size_t)(j % length);
+            if (whole) break;
+        }
+        run[chunk] = length;
+    }
+    const unsigned char *restrict padded = windows->padded;
+    for (int g = 0; g < groups; g++) {
+        unsigned char *restrict out = packed + (size_t)g * GN_I8_NR * 4;
+        ptrdiff_t offset[4];
+        for (int i = 0; i < 4; i++) offset[i] = 4 * g + i < k ? windows->tapOffsets[4 * g + i] : -1;
+        int j = 0;
+#if GN_I8_KIND >= 1
+        const __m128i flips = _mm_set1_epi8((char)flip);
+        for (; j + 16 <= cols; j += 16) {
+            const size_t *s = start + j;
+            __m128i r[4];
+            for (int i = 0; i < 4; i++) {
+                if (offset[i] < 0) {
+                    r[i] = flips;
+                    continue;
+                }
+                const unsigned char *p = padded + offset[i];
+                __m128i v;
+                switch (run[j / 16]) {
+                case 16: v = _mm_loadu_si128((const __m128i *)(p + s[0])); break;
+                case 8: {
+                    uint64_t lo, hi;
+                    memcpy(&lo, p + s[0], 8);
+                    memcpy(&hi, p + s[8], 8);
+                    v = _mm_set_epi64x((long long)hi, (long long)lo);
+                    break;
+                }
+                case 4: {
+                    uint32_t q[4];
+                    for (int part = 0; part < 4; part++) memcpy(&q[part], p + s[4 * part], 4);
+                    v = _mm_set_epi32((int)q[3], (int)q[2], (int)q[1], (int)q[0]);
+                    break;
+                }
+                default: {
+                    unsigned char bytes[16];
+                    for (int c = 0; c < 16; c++) bytes[c] = p[s[c]];
+                    v = _mm_loadu_si128((const __m128i *)bytes);
+                    break;
+                }
+                }
+                r[i] = _mm_xor_si128(v, flips);
+            }
+            GN_I8_NAME(interleaveQuads)(r, out + 4 * j);
+        }
+#endif
+        for (; j < cols; j++) {
+            for (int i = 0; i < 4; i++) out[4 * j + i] = offset[i] >= 0 ? padded[offset[i] + start[j]] ^ flip : flip;
         }
         memset(out + 4 * cols, flip, (size_t)(GN_I8_NR - cols) * 4);
     }
@@ -332,6 +422,37 @@ GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int
     }
 }
 
+GN_I8_TARGET static void GN_I8_NAME(windowGemm)(const signed char *packedA, int m, int k,
+                                                const gn_int8_windows *windows, int first, int n,
+                                                const gn_requantization *rq, unsigned char *c, size_t ldc,
+                                                void *workspace) {
+    if (m <= 0 || n <= 0) return;
+    const int groups = (k + 3) / 4, panels = (m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
+    const int32_t *rowSums = (const int32_t *)(const void *)(packedA + (size_t)panels * GN_INT8_PANEL_ROWS * 4 *
+                                                                           (size_t)groups);
+    unsigned char *packed = (unsigned char *)(((uintptr_t)workspace + 63) & ~(uintptr_t)63);
+    for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
+        const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
+        GN_I8_NAME(packWindows)(windows, k, first + j0, cols, packed);
+        GN_I8_NAME(multiplyBlock)(packedA, m, groups, rowSums, packed, cols, rq, c + j0, ldc);
+    }
+}
+
+// Copies each of `planes` planes of input (u8 [H, W] each, one after the other) into the middle of a padded plane
+// [H + 2*padH, W + 2*padW] of padded, its frame set to padValue.
+GN_I8_TARGET static void GN_I8_NAME(padPlanes)(const unsigned char *restrict input, int planes, const gn_window *w,
+                                               unsigned char padValue, unsigned char *restrict padded) {
+    const int height = w->inputHeight, width = w->inputWidth, top = w->paddingHeight, left = w->paddingWidth;
+    const size_t paddedSize = (size_t)(height + 2 * top) * (width + 2 * left);
+    static volatile unsigned char volatileZero = 0;
+    const unsigned char zero = volatileZero;
+    memset(padded, padValue, paddedSize * planes);
+    for (int plane = 0; plane < planes; plane++) {
+        GN_I8_NAME(framePlane)(input + (size_t)plane * height * width, height, width, top, left, width + 2 * left,
+                               padded + plane * paddedSize, zero);
+    }
+}
+
 // The outputs [first, last) of a row whose tap at offset (kx*dilation - padding) lands inside the input row:
 // x = ox*stride + offset in [0, width).
 GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, int width, int outputWidth,
@@ -342,49 +463,6 @@ GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, 
     end = end < outputWidth ? end : outputWidth;
     *first = begin;
     *last = end > begin ? end : begin;
-}
-
-// Columns from a copy of each plane padded with the zero point (no bounds checks per cell). Stride 1 copies each
-// line of 8 or more bytes in whole chunks (copyLine): lines of a few dozen bytes cost more in memcpy calls than in
-// bytes.
-GN_I8_TARGET static void GN_I8_NAME(im2col)(const unsigned char *restrict input, int channels, const gn_window *w,
-                                            unsigned char padValue, unsigned char *restrict columns, size_t ld,
-                                            void *workspace) {
-    // The window's fields as locals: byte stores may alias *w, which would make every loop re-read them.
-    const int height = w->inputHeight, width = w->inputWidth, top = w->paddingHeight, left = w->paddingWidth;
-    const int kh = w->kernelHeight, kw = w->kernelWidth, oh = w->outputHeight, ow = w->outputWidth;
-    const int sh = w->strideHeight, sw = w->strideWidth, dh = w->dilationHeight, dw = w->dilationWidth;
-    const int paddedWidth = width + 2 * left, paddedHeight = height + 2 * top;
-    unsigned char *restrict copy = workspace;
-    static volatile unsigned char volatileZero = 0;
-    const unsigned char zero = volatileZero;
-    memset(copy, padValue, (size_t)paddedHeight * paddedWidth);
-    for (int ch = 0; ch < channels; ch++) {
-        GN_I8_NAME(framePlane)(input + (size_t)ch * height * width, height, width, top, left, paddedWidth, copy, zero);
-        for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-                unsigned char *restrict out = columns + ((size_t)(ch * kh + ky) * kw + kx) * ld;
-                const unsigned char *restrict corner = copy + (size_t)ky * dh * paddedWidth + (size_t)kx * dw;
-                for (int oy = 0; oy < oh; oy++) {
-                    const unsigned char *restrict source = corner + (size_t)oy * sh * paddedWidth;
-                    unsigned char *restrict line = out + (size_t)oy * ow;
-                    if (sw == 1 && ow >= 8) {
-                        GN_I8_NAME(copyLine)(line, source, ow, zero);
-                    } else if (sw == 1 && ow == 4) {
-                        uint32_t four;
-                        memcpy(&four, source, sizeof four);
-                        memcpy(line, &four, sizeof four);
-                    } else if (sw == 1 && ow == 2) {
-                        uint16_t two;
-                        memcpy(&two, source, sizeof two);
-                        memcpy(line, &two, sizeof two);
-                    } else {
-                        for (int ox = 0; ox < ow; ox++) line[ox] = source[(size_t)ox * sw] ^ zero;
-                    }
-                }
-            }
-        }
-    }
 }
 
 GN_I8_TARGET static void GN_I8_NAME(maxPoolPlane)(const unsigned char *restrict input, const gn_window *w,
@@ -521,7 +599,8 @@ GN_I8_TARGET static void GN_I8_NAME(add)(const unsigned char *restrict first, fl
 static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
     .gemm = GN_I8_NAME(gemm),
     .requantize = GN_I8_NAME(requantize),
-    .im2col = GN_I8_NAME(im2col),
+    .windowGemm = GN_I8_NAME(windowGemm),
+    .padPlanes = GN_I8_NAME(padPlanes),
     .maxPoolPlane = GN_I8_NAME(maxPoolPlane),
     .averagePoolPlane = GN_I8_NAME(averagePoolPlane),
     .mean = GN_I8_NAME(mean),

@@ -199,6 +199,18 @@ typedef struct {
     float lower, upper;
 } gn_requantization;
 
+/// The column matrix of a convolution as im2col would write it, read in place by windowGemm: images of padded u8
+/// planes (C planes of [H + 2*padH, W + 2*padW] each, imageBytes apart), their output positions side by side
+/// (column j is position j % positions of image j / positions, at row (j % positions) / outputWidth); depth t reads
+/// tapOffsets[t] bytes past where the column's window starts (c * paddedPlane + ky * dilH * paddedWidth + kx * dilW
+/// for t = (c * kH + ky) * kW + kx).
+typedef struct {
+    const unsigned char *padded;
+    size_t imageBytes;
+    int positions, outputWidth, strideHeight, strideWidth, paddedWidth;
+    const ptrdiff_t *tapOffsets;
+} gn_int8_windows;
+
 /// The int8 kernels of one instruction set. u8 activations carry their zero point; s8 weights lie in -127...127.
 typedef struct {
     /// c [m, n] (u8, rows ldc bytes apart) = requantized A [m, k] · b [k, n] (u8, rows ldb bytes apart), A packed by
@@ -207,10 +219,15 @@ typedef struct {
     /// int32 (k * 255 * 127 < 2^31 for k < 66,000). workspace: gn_int8_workspace_size(k) bytes.
     void (*gemm)(const signed char *packedA, int m, int k, const unsigned char *b, size_t ldb, int n,
                  const gn_requantization *requantization, unsigned char *c, size_t ldc, void *workspace);
-    /// input [C, H, W] (u8) -> columns [C*kH*kW, outH*outW] (u8, rows ld bytes apart), padding as padValue.
-    /// workspace: (H + 2*padH) * (W + 2*padW) bytes (a padded copy of one plane).
-    void (*im2col)(const unsigned char *input, int channels, const gn_window *window, unsigned char padValue,
-                   unsigned char *columns, size_t ld, void *workspace);
+    /// c [m, n] (rows ldc bytes apart) = requantized A [m, k] · columns [first, first + n) of the column matrix
+    /// windows describes: gemm with b packed straight from the padded planes, no column matrix written. workspace:
+    /// gn_int8_workspace_size(k) bytes.
+    void (*windowGemm)(const signed char *packedA, int m, int k, const gn_int8_windows *windows, int first, int n,
+                       const gn_requantization *requantization, unsigned char *c, size_t ldc, void *workspace);
+    /// Copies `planes` planes of input (u8 [H, W], one after the other) into padded planes [H + 2*padH, W + 2*padW]
+    /// one after the other, each framed by padValue.
+    void (*padPlanes)(const unsigned char *input, int planes, const gn_window *window, unsigned char padValue,
+                      unsigned char *padded);
     /// One channel: output = the largest code in each window (padding never wins).
     void (*maxPoolPlane)(const unsigned char *input, const gn_window *window, unsigned char *output);
     /// One channel: output = the sum of each window's codes divided by its divisor, rounded half up (the codes

@@ -211,6 +211,52 @@ struct Int8KernelTests {
         }
     }
 
+    /// A padded 3x3 conv whose column blocks are packed from the padded planes (runs of 16, 8 and
+    /// 4 codes of a row, and code by code) at the saturation edge of vpmadubsw: codes 0 and 255,
+    /// weights ±127, in batches side by side (8x8 and 4x4 planes) and image by image (24x24).
+    @Test(arguments: Int8InstructionSet.supported)
+    func windowsAtTheSaturationEdgeMatchNaiveSums(_ instructionSet: Int8InstructionSet) throws {
+        for (index, (batch, size)) in [(3, 8), (2, 4), (2, 24), (1, 20)].enumerated() {
+            let (channels, outputs) = (7, 9)
+            let geometry = try WindowGeometry(
+                input: Size2D(size), kernel: 3, padding: 1, operation: "test")
+            let seed = UInt64(990 + 3 * index)
+            let weights = Self.codes(outputs * channels * 9, seed: seed, in: 0...1).map { $0 == 0 ? -127 : 127 }
+            let inputs = Self.codes(batch * channels * size * size, seed: seed + 1, in: 0...1).map { $0 * 255 }
+            let requantization = Int8Requantization(
+                multipliers: (0..<outputs).map { Float($0 + 1) * 1e-5 }, shifts: (0..<outputs).map { Float($0) + 100 },
+                inputZeroPoint: 128, lower: 0, upper: 255)
+            let packed = weights.map { Int8($0) }.withUnsafeBufferPointer {
+                PackedInt8Matrix(
+                    codes: $0.baseAddress!, rows: outputs, columns: channels * 9, leadingDimension: channels * 9)
+            }
+            let input = inputs.map { UInt8($0) }
+            let imageOut = outputs * geometry.outputPositions
+            var output = [UInt8](repeating: 0, count: batch * imageOut)
+            input.withUnsafeBufferPointer { source in
+                output.withUnsafeMutableBufferPointer { target in
+                    int8Convolve(
+                        Int8Batch(
+                            base: UnsafeMutablePointer(mutating: source.baseAddress!),
+                            shape: [batch, channels, size, size]),
+                        weights: [packed], geometry: geometry, requantization: requantization,
+                        into: Int8Batch(base: target.baseAddress!, shape: [batch, outputs, size, size]),
+                        workspace: Workspace(), instructionSet: instructionSet)
+                }
+            }
+            for image in 0..<batch {
+                let imageSize = channels * size * size
+                let expected = Self.naiveConvolution(
+                    Array(inputs[image * imageSize..<(image + 1) * imageSize]), channels: channels, height: size,
+                    width: size, weights: weights, outputChannels: outputs, groups: 1, geometry: geometry,
+                    zeroPoint: 128, requantization: requantization)
+                #expect(
+                    Array(output[image * imageOut..<(image + 1) * imageOut]) == expected,
+                    "\(instructionSet) batch \(batch) \(size)x\(size) image \(image)")
+            }
+        }
+    }
+
     /// The k x 1 and 1 x k stages of flattened convs, and a 5 x 1 without padding.
     @Test(arguments: Int8InstructionSet.supported)
     func rectangularDepthwiseKernelsMatchNaiveSums(_ instructionSet: Int8InstructionSet) throws {

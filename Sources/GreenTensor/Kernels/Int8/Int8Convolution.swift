@@ -1,8 +1,10 @@
 // Int8 convolutions of u8 codes by s8 weights, requantized into u8 codes as they are stored.
-//   dense and grouped: im2col on codes (padding as the input's zero point; skipped for a 1x1
-//     stride-1 unpadded conv, whose input plane is already the column matrix), then the int8
-//     GEMM of each group's packed weights [O/g, C/g·kH·kW] by its columns [C/g·kH·kW, H'·W'];
-//   depthwise: the direct per-plane kernel.
+//   dense and grouped: the int8 GEMM of each group's packed weights [O/g, C/g·kH·kW] by the
+//     column matrix [C/g·kH·kW, H'·W'] of each image. A 1x1 stride-1 unpadded conv's input planes
+//     are that matrix; any other conv's is never written: every image is copied once into padded
+//     planes (the zero point around them) and the GEMM packs its column blocks straight from
+//     them (windowGemm), so that no im2col matrix passes through memory.
+//   depthwise: the float depthwise kernel on codes less the zero point (exact), then requantized.
 // MACs: N · O · H'·W' · (C/g)·kH·kW (depthwise: N · C · H'·W' · kH·kW), as the float kernels.
 // Small planes in a batch (fewer than 128 output positions) put every image's columns side by side
 // into one matrix, so one GEMM reads the weights once for the batch (a deep layer's weights are
@@ -11,8 +13,9 @@
 // workers, else column blocks of one image.
 internal import CKernels
 
-/// The int8 GEMM's column tile: workers split an image's positions at multiples of it.
-private let columnBlock = 64
+/// The int8 GEMM's column tile: workers split the columns at multiples of it (a multiple of
+/// every instruction set's tile width: 48, 24, 16 and 8 columns).
+private let columnBlock = 96
 
 /// Convolves `input` (u8 `[N, C, H, W]`, zero point `requantization.inputZeroPoint`) by
 /// `weights` (one packed `[O/g, C/g·kH·kW]` matrix per group) over `geometry` into `output`
@@ -24,75 +27,94 @@ package func int8Convolve(
     let job = Int8ConvolutionJob(
         input: input, output: output, weights: weights, geometry: geometry, requantization: requantization,
         table: Int8Kernels.table(for: instructionSet))
-    let (columnBytes, gemmBytes, positions) = (job.columnBytes, job.gemmBytes, geometry.outputPositions)
-    let work = input.batch * output.channels * positions * job.reduction
-    if input.batch > 1 && positions < 128 {
-        convolveSideBySide(job, workspace: workspace, work: work)
-        return
-    }
-    let workers = ComputeThreads.workers(for: Swift.max(input.batch, positions / columnBlock), work: work)
-    if input.batch >= workers {
-        let scratch = SharedBytes(workspace, bytes: workers * (columnBytes + gemmBytes))
-        parallelFor(input.batch, workers: workers) { worker, images in
-            let base = scratch.base + worker * (columnBytes + gemmBytes)
+    let (batch, positions) = (input.batch, geometry.outputPositions)
+    let work = batch * output.channels * positions * job.reduction
+    let sideBySide = batch > 1 && positions < 128
+    let width = sideBySide ? batch * positions : positions
+    let blocks = (width + columnBlock - 1) / columnBlock
+    let workers =
+        sideBySide
+        ? ComputeThreads.workers(for: blocks, work: work)
+        : ComputeThreads.workers(for: Swift.max(batch, positions / columnBlock), work: work)
+    // Images whole on each worker pad their own image just before its GEMM, while it is in cache;
+    // otherwise every image is padded once, up front.
+    let imageByImage = !sideBySide && batch >= workers
+    // One request of the workspace (a second could move the first): the padded images and their
+    // tap offsets (unless 1x1; one image a worker when image by image), for images side by side a
+    // 1x1 conv's gathered planes and the product, then each worker's GEMM scratch.
+    let windowBytes = job.direct ? 0 : job.windowBytes(images: imageByImage ? 1 : batch)
+    let perWorker = (imageByImage ? windowBytes : 0) + job.gemmBytes
+    let matrixBytes = sideBySide && job.direct ? (job.reduction * width + 63) / 64 * 64 : 0
+    let productBytes = sideBySide ? (job.groupOutputs * width + 63) / 64 * 64 : 0
+    let sharedBytes = (imageByImage ? 0 : windowBytes) + matrixBytes + productBytes
+    let scratch = SharedBytes(workspace, bytes: sharedBytes + workers * perWorker)
+    let workerScratch = SharedBytes(pointer: scratch.base + sharedBytes)
+    if imageByImage {
+        parallelFor(batch, workers: workers) { worker, images in
+            let own = workerScratch.base + worker * perWorker
             for image in images {
+                let windows = job.direct ? nil : job.padImages(image..<(image + 1), into: own, workers: 1)
                 for group in 0..<weights.count {
-                    let matrix = job.columns(image, group: group, scratch: base)
                     job.multiply(
-                        image, group: group, columns: matrix, range: 0..<positions, scratch: base + columnBytes)
+                        ColumnSource(windows: windows), image: image, group: group, range: 0..<positions,
+                        firstImage: image, scratch: own + windowBytes)
                 }
             }
         }
         return
     }
-    let scratch = SharedBytes(workspace, bytes: columnBytes + workers * gemmBytes)
-    let blocks = (positions + columnBlock - 1) / columnBlock
-    for image in 0..<input.batch {
+    let windows =
+        job.direct
+        ? nil : job.padImages(0..<batch, into: scratch.base, workers: ComputeThreads.workers(for: batch, work: work))
+    let gemm = SharedBytes(pointer: workerScratch.base)
+    if sideBySide {
+        let (matrix, product) = (scratch.base + windowBytes, scratch.base + windowBytes + matrixBytes)
         for group in 0..<weights.count {
-            let matrix = SharedBytes(
-                pointer: UnsafeMutablePointer(mutating: job.columns(image, group: group, scratch: scratch.base)))
-            parallelFor(blocks, workers: Swift.min(workers, blocks)) { worker, range in
-                let columnRange = range.lowerBound * columnBlock..<Swift.min(positions, range.upperBound * columnBlock)
+            if windows == nil {
+                for image in 0..<batch {
+                    let source = input.plane(image, channel: group * job.groupChannels)
+                    for row in 0..<job.groupChannels {
+                        (matrix + row * width + image * positions).update(
+                            from: source + row * input.planeSize, count: positions)
+                    }
+                }
+            }
+            let columns = ColumnSource(matrix: UnsafePointer(matrix), ld: width, windows: windows)
+            let target = SharedBytes(pointer: product)
+            parallelFor(blocks, workers: workers) { worker, range in
+                let range = range.lowerBound * columnBlock..<Swift.min(width, range.upperBound * columnBlock)
                 job.multiply(
-                    image, group: group, columns: UnsafePointer(matrix.base), range: columnRange,
-                    scratch: scratch.base + columnBytes + worker * gemmBytes)
+                    columns, group: group, columns: range, into: target.base + range.lowerBound, ldc: width,
+                    scratch: gemm.base + worker * job.gemmBytes)
+            }
+            for image in 0..<batch {
+                for row in 0..<job.groupOutputs {
+                    output.plane(image, channel: group * job.groupOutputs + row).update(
+                        from: product + row * width + image * positions, count: positions)
+                }
+            }
+        }
+        return
+    }
+    let columns = ColumnSource(windows: windows)
+    for image in 0..<batch {
+        for group in 0..<weights.count {
+            parallelFor(blocks, workers: Swift.min(workers, blocks)) { worker, range in
+                job.multiply(
+                    columns, image: image, group: group,
+                    range: range.lowerBound * columnBlock..<Swift.min(positions, range.upperBound * columnBlock),
+                    firstImage: 0, scratch: gemm.base + worker * job.gemmBytes)
             }
         }
     }
 }
 
-/// `job` with every image's columns side by side: gathered image by image, then one GEMM per
-/// group over column blocks in parallel into `[O/g, N·H'·W']`, then copied into the output planes.
-private func convolveSideBySide(_ job: Int8ConvolutionJob, workspace: Workspace, work: Int) {
-    let (batch, positions) = (job.input.batch, job.positions)
-    let width = batch * positions
-    let blocks = (width + columnBlock - 1) / columnBlock
-    let workers = ComputeThreads.workers(for: blocks, work: work)
-    let matrixBytes = (job.reduction * width + 63) / 64 * 64
-    let productBytes = (job.groupOutputs * width + 63) / 64 * 64
-    let scratch = SharedBytes(workspace, bytes: matrixBytes + productBytes + job.paddedBytes + workers * job.gemmBytes)
-    let (matrix, product) = (scratch.base, scratch.base + matrixBytes)
-    for group in 0..<job.weights.count {
-        for image in 0..<batch {
-            job.gatherColumns(
-                image, group: group, into: matrix + image * positions, ld: width, padded: product + productBytes)
-        }
-        let columns = SharedBytes(pointer: matrix)
-        let target = SharedBytes(pointer: product)
-        parallelFor(blocks, workers: workers) { worker, range in
-            let columnRange = range.lowerBound * columnBlock..<Swift.min(width, range.upperBound * columnBlock)
-            job.multiply(
-                columns: UnsafePointer(columns.base), ld: width, group: group, range: columnRange,
-                into: target.base, ldc: width,
-                scratch: scratch.base + matrixBytes + productBytes + job.paddedBytes + worker * job.gemmBytes)
-        }
-        for image in 0..<batch {
-            for row in 0..<job.groupOutputs {
-                job.output.plane(image, channel: group * job.groupOutputs + row).update(
-                    from: product + row * width + image * positions, count: positions)
-            }
-        }
-    }
+/// Where a GEMM's columns come from: a matrix in memory (rows `ld` bytes apart; a 1x1 conv's
+/// input planes, or its images' planes gathered side by side), or the windows of padded images.
+private struct ColumnSource: @unchecked Sendable {
+    var matrix: UnsafePointer<UInt8>?
+    var ld = 0
+    var windows: gn_int8_windows?
 }
 
 /// One int8 convolution's operands and sizes, shared by its workers (who touch disjoint outputs
@@ -103,18 +125,13 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     let weights: [PackedInt8Matrix]
     let requantization: Int8Requantization
     let table: gn_int8_kernel_table
-    let window: gn_window
+    let geometry: WindowGeometry
     let groupChannels: Int
     let groupOutputs: Int
     let reduction: Int
     let positions: Int
     /// Whether the input planes are the column matrix (1x1, stride 1, no padding).
     let direct: Bool
-    /// Bytes of a padded copy of one input plane (im2col's workspace).
-    let paddedBytes: Int
-    /// Bytes of scratch for the column matrix, then a padded copy of one plane.
-    let columnBytes: Int
-    let matrixBytes: Int
     let gemmBytes: Int
 
     init(
@@ -124,64 +141,94 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         (self.input, self.output, self.weights, self.requantization, self.table) = (
             input, output, weights, requantization, table
         )
-        window = geometry.cValue
+        self.geometry = geometry
         groupChannels = input.channels / weights.count
         groupOutputs = output.channels / weights.count
         reduction = groupChannels * geometry.taps
         positions = geometry.outputPositions
         direct = geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0 && input.planeSize == positions
-        matrixBytes = (reduction * positions + 63) / 64 * 64
-        paddedBytes = geometry.paddedInputSize
-        columnBytes = direct ? 0 : matrixBytes + (paddedBytes + 63) / 64 * 64
         gemmBytes = (gn_int8_workspace_size(reduction) + 63) / 64 * 64
     }
 
-    /// Writes the columns of group `group` of image `image` at `target`, rows `ld` bytes apart
-    /// (im2col through `padded`, or the input planes' rows when direct).
-    func gatherColumns(
-        _ image: Int, group: Int, into target: UnsafeMutablePointer<UInt8>, ld: Int, padded: UnsafeMutablePointer<UInt8>
-    ) {
-        let source = input.plane(image, channel: group * groupChannels)
-        if direct {
-            for row in 0..<groupChannels {
-                (target + row * ld).update(from: source + row * input.planeSize, count: positions)
-            }
-            return
-        }
-        var window = window
-        table.im2col(
-            source, Int32(groupChannels), &window, UInt8(truncatingIfNeeded: requantization.inputZeroPoint), target, ld,
-            padded)
+    /// Bytes of `images` images' padded planes, then one group's tap offsets (64-byte multiples).
+    func windowBytes(images: Int) -> Int {
+        (images * input.channels * geometry.paddedInputSize + 63) / 64 * 64
+            + (reduction * MemoryLayout<Int>.stride + 63) / 64 * 64
     }
 
-    /// Columns `range` of `columns` (`[C/g·kH·kW, *]`, rows `ld` apart) times group `group`'s
-    /// weights, requantized into the same columns of `target` (`[O/g, *]`, rows `ldc` apart).
+    /// Copies the images `images` into padded planes (the zero point around them) at `scratch`
+    /// (`windowBytes(images: images.count)`), on `workers` workers, lays out the tap offsets of one
+    /// group's channels after them, and returns the windows over them (the first image is column 0).
+    func padImages(_ images: Range<Int>, into scratch: UnsafeMutablePointer<UInt8>, workers: Int) -> gn_int8_windows {
+        let paddedPlane = geometry.paddedInputSize
+        let imageBytes = input.channels * paddedPlane
+        let imagesBytes = (images.count * imageBytes + 63) / 64 * 64
+        let offsets = UnsafeMutableRawPointer(scratch + imagesBytes).bindMemory(to: Int.self, capacity: reduction)
+        let (kernel, dilation) = (geometry.kernel, geometry.dilation)
+        let paddedWidth = geometry.input.width + 2 * geometry.padding.width
+        for channel in 0..<groupChannels {
+            for ky in 0..<kernel.height {
+                for kx in 0..<kernel.width {
+                    offsets[(channel * kernel.height + ky) * kernel.width + kx] =
+                        channel * paddedPlane + ky * dilation.height * paddedWidth + kx * dilation.width
+                }
+            }
+        }
+        let (input, table, zeroPoint) = (input, table, UInt8(truncatingIfNeeded: requantization.inputZeroPoint))
+        let (cWindow, target) = (geometry.cValue, SharedBytes(pointer: scratch))
+        let first = images.lowerBound
+        parallelFor(images.count, workers: workers) { _, range in
+            var window = cWindow
+            for index in range {
+                table.padPlanes(
+                    input.image(first + index), Int32(input.channels), &window, zeroPoint,
+                    target.base + index * imageBytes)
+            }
+        }
+        return gn_int8_windows(
+            padded: scratch, imageBytes: imageBytes, positions: Int32(positions),
+            outputWidth: Int32(geometry.output.width), strideHeight: Int32(geometry.stride.height),
+            strideWidth: Int32(geometry.stride.width), paddedWidth: Int32(paddedWidth),
+            tapOffsets: UnsafePointer(offsets))
+    }
+
+    /// Columns `columns` of group `group`'s column matrix (from `source`) times its weights,
+    /// requantized into the same columns of `target` (`[O/g, *]`, rows `ldc` apart).
     func multiply(
-        columns: UnsafePointer<UInt8>, ld: Int, group: Int, range: Range<Int>, into target: UnsafeMutablePointer<UInt8>,
-        ldc: Int, scratch: UnsafeMutablePointer<UInt8>
+        _ source: ColumnSource, group: Int, columns: Range<Int>, into target: UnsafeMutablePointer<UInt8>, ldc: Int,
+        scratch: UnsafeMutablePointer<UInt8>
     ) {
         requantization.withCValue(from: group * groupOutputs) { cRequantization in
-            table.gemm(
-                weights[group].base.assumingMemoryBound(to: Int8.self), Int32(groupOutputs), Int32(reduction),
-                columns + range.lowerBound, ld, Int32(range.count), cRequantization, target + range.lowerBound, ldc,
-                UnsafeMutableRawPointer(scratch))
+            let a = weights[group].base.assumingMemoryBound(to: Int8.self)
+            if var value = source.windows {
+                value.padded = value.padded + group * groupChannels * geometry.paddedInputSize
+                table.windowGemm(
+                    a, Int32(groupOutputs), Int32(reduction), &value, Int32(columns.lowerBound), Int32(columns.count),
+                    cRequantization, target, ldc, UnsafeMutableRawPointer(scratch))
+            } else if let matrix = source.matrix {
+                table.gemm(
+                    a, Int32(groupOutputs), Int32(reduction), matrix + columns.lowerBound, source.ld,
+                    Int32(columns.count), cRequantization, target, ldc, UnsafeMutableRawPointer(scratch))
+            }
         }
     }
 
-    /// Columns of group `group` of image `image` (the plane itself when direct), built in `scratch`.
-    func columns(_ image: Int, group: Int, scratch: UnsafeMutablePointer<UInt8>) -> UnsafePointer<UInt8> {
-        if direct { return UnsafePointer(input.plane(image, channel: group * groupChannels)) }
-        gatherColumns(image, group: group, into: scratch, ld: positions, padded: scratch + matrixBytes)
-        return UnsafePointer(scratch)
-    }
-
-    /// Output columns `range` of group `group` of image `image`: the int8 GEMM and its requantization.
+    /// Output columns `range` of group `group` of image `image`: the int8 GEMM and its
+    /// requantization, from the image's input planes (1x1) or from windows whose first image is
+    /// `firstImage`.
     func multiply(
-        _ image: Int, group: Int, columns: UnsafePointer<UInt8>, range: Range<Int>, scratch: UnsafeMutablePointer<UInt8>
+        _ source: ColumnSource, image: Int, group: Int, range: Range<Int>, firstImage: Int,
+        scratch: UnsafeMutablePointer<UInt8>
     ) {
+        let plane = ColumnSource(
+            matrix: UnsafePointer(input.plane(image, channel: group * groupChannels)), ld: positions,
+            windows: source.windows)
+        // Windows number the columns of every image in turn; a plane's start at its image's.
+        let first = source.windows == nil ? 0 : (image - firstImage) * positions
         multiply(
-            columns: columns, ld: positions, group: group, range: range,
-            into: output.plane(image, channel: group * groupOutputs), ldc: output.planeSize, scratch: scratch)
+            plane, group: group, columns: (first + range.lowerBound)..<(first + range.upperBound),
+            into: output.plane(image, channel: group * groupOutputs) + range.lowerBound, ldc: output.planeSize,
+            scratch: scratch)
     }
 }
 
