@@ -157,6 +157,14 @@ public struct WindowGeometry: Hashable, Sendable {
         Tensor(uninitializedShape: try Shape([batch, channels, output.height, output.width]).validated(for: operation))
     }
 
+    /// Whether consecutive planes can be pooled as one tall plane: the windows tile the rows
+    /// exactly (kernel height equal to the vertical stride, no vertical padding, undilated), so
+    /// that no window straddles two planes and the output planes follow one another as well.
+    var stacksPlanes: Bool {
+        kernel.height == stride.height && padding.height == 0 && (dilation.height == 1 || kernel.height == 1)
+            && input.height == output.height * stride.height
+    }
+
     /// The window for the C kernels. Every field is at most `KernelLimits.maximumWindowExtent`
     /// (2^30): `init`, the only way to make a geometry, checks the padded input and the stride,
     /// which bound the rest, so the narrowing to C `int` is exact.

@@ -335,67 +335,83 @@ struct Int8KernelTests {
         }
     }
 
+    /// Padded 3x3 windows at stride 2; 2x2 windows at stride 2 over 40 planes of 4x6 and 2x3
+    /// windows with horizontal padding over planes of 8x9 (both pooled as runs of planes stacked
+    /// into one tall plane).
     @Test(arguments: Int8InstructionSet.supported)
     func poolingMatchesNaiveCodes(_ instructionSet: Int8InstructionSet) throws {
-        let (channels, height, width) = (3, 7, 9)
-        let inputs = Self.codes(2 * channels * height * width, seed: 41, in: 0...255).map { UInt8($0) }
-        let geometry = try WindowGeometry(
-            input: Size2D(height: height, width: width), kernel: 3, stride: 2, padding: 1, operation: "test")
-        let (oh, ow) = (geometry.output.height, geometry.output.width)
-        let shape: Shape = [2, channels, oh, ow]
-        var maximum = [UInt8](repeating: 0, count: shape.elementCount)
-        var average = maximum
-        var averageWithPadding = maximum
-        var mean = [UInt8](repeating: 0, count: 2 * channels)
-        inputs.withUnsafeBufferPointer { source in
-            let batch = Int8Batch(
-                base: UnsafeMutablePointer(mutating: source.baseAddress!), shape: [2, channels, height, width])
-            maximum.withUnsafeMutableBufferPointer {
-                int8MaxPool(
-                    batch, geometry: geometry, into: Int8Batch(base: $0.baseAddress!, shape: shape),
-                    instructionSet: instructionSet)
+        for (index, (channels, height, width, kernel, stride, padding)) in [
+            (3, 7, 9, Size2D(3), Size2D(2), Size2D(1)), (40, 4, 6, Size2D(2), Size2D(2), Size2D(0)),
+            (5, 8, 9, Size2D(height: 2, width: 3), Size2D(height: 2, width: 1), Size2D(height: 0, width: 1)),
+        ].enumerated() {
+            let inputs = Self.codes(2 * channels * height * width, seed: UInt64(41 + index), in: 0...255).map {
+                UInt8($0)
             }
-            average.withUnsafeMutableBufferPointer {
-                int8AveragePool(
-                    batch, geometry: geometry, countIncludesPadding: false, zeroPoint: 40,
-                    into: Int8Batch(base: $0.baseAddress!, shape: shape), instructionSet: instructionSet)
-            }
-            averageWithPadding.withUnsafeMutableBufferPointer {
-                int8AveragePool(
-                    batch, geometry: geometry, countIncludesPadding: true, zeroPoint: 40,
-                    into: Int8Batch(base: $0.baseAddress!, shape: shape), instructionSet: instructionSet)
-            }
-            mean.withUnsafeMutableBufferPointer {
-                int8GlobalAveragePool(
-                    batch, into: Int8Batch(base: $0.baseAddress!, shape: [2, channels, 1, 1]),
-                    instructionSet: instructionSet)
-            }
-        }
-        for plane in 0..<2 * channels {
-            let values = { (y: Int, x: Int) in Int(inputs[(plane * height + y) * width + x]) }
-            var planeSum = 0
-            for y in 0..<height { for x in 0..<width { planeSum += values(y, x) } }
-            let count = height * width
-            #expect(Int(mean[plane]) == (2 * planeSum + count) / (2 * count))
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var (best, sum, inside) = (0, 0, 0)
-                    for ky in 0..<3 {
-                        for kx in 0..<3 {
-                            let (y, x) = (oy * 2 - 1 + ky, ox * 2 - 1 + kx)
-                            guard y >= 0, y < height, x >= 0, x < width else { continue }
-                            best = Swift.max(best, values(y, x))
-                            sum += values(y, x)
-                            inside += 1
-                        }
-                    }
-                    let index = (plane * oh + oy) * ow + ox
-                    #expect(Int(maximum[index]) == best)
-                    #expect(Int(average[index]) == (2 * sum + inside) / (2 * inside))
-                    let padded = sum + (9 - inside) * 40
-                    #expect(Int(averageWithPadding[index]) == (2 * padded + 9) / 18)
+            let geometry = try WindowGeometry(
+                input: Size2D(height: height, width: width), kernel: kernel, stride: stride, padding: padding,
+                operation: "test")
+            let (oh, ow) = (geometry.output.height, geometry.output.width)
+            let shape: Shape = [2, channels, oh, ow]
+            var maximum = [UInt8](repeating: 0, count: shape.elementCount)
+            var average = maximum
+            var averageWithPadding = maximum
+            var mean = [UInt8](repeating: 0, count: 2 * channels)
+            inputs.withUnsafeBufferPointer { source in
+                let batch = Int8Batch(
+                    base: UnsafeMutablePointer(mutating: source.baseAddress!), shape: [2, channels, height, width])
+                maximum.withUnsafeMutableBufferPointer {
+                    int8MaxPool(
+                        batch, geometry: geometry, into: Int8Batch(base: $0.baseAddress!, shape: shape),
+                        instructionSet: instructionSet)
+                }
+                average.withUnsafeMutableBufferPointer {
+                    int8AveragePool(
+                        batch, geometry: geometry, countIncludesPadding: false, zeroPoint: 40,
+                        into: Int8Batch(base: $0.baseAddress!, shape: shape), instructionSet: instructionSet)
+                }
+                averageWithPadding.withUnsafeMutableBufferPointer {
+                    int8AveragePool(
+                        batch, geometry: geometry, countIncludesPadding: true, zeroPoint: 40,
+                        into: Int8Batch(base: $0.baseAddress!, shape: shape), instructionSet: instructionSet)
+                }
+                mean.withUnsafeMutableBufferPointer {
+                    int8GlobalAveragePool(
+                        batch, into: Int8Batch(base: $0.baseAddress!, shape: [2, channels, 1, 1]),
+                        instructionSet: instructionSet)
                 }
             }
+            var mismatches = 0
+            for plane in 0..<2 * channels {
+                let values = { (y: Int, x: Int) in Int(inputs[(plane * height + y) * width + x]) }
+                var planeSum = 0
+                for y in 0..<height { for x in 0..<width { planeSum += values(y, x) } }
+                let count = height * width
+                if Int(mean[plane]) != (2 * planeSum + count) / (2 * count) { mismatches += 1 }
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var (best, sum, inside) = (0, 0, 0)
+                        for ky in 0..<kernel.height {
+                            for kx in 0..<kernel.width {
+                                let (y, x) = (
+                                    oy * stride.height - padding.height + ky, ox * stride.width - padding.width + kx
+                                )
+                                guard y >= 0, y < height, x >= 0, x < width else { continue }
+                                best = Swift.max(best, values(y, x))
+                                sum += values(y, x)
+                                inside += 1
+                            }
+                        }
+                        let (position, taps) = ((plane * oh + oy) * ow + ox, kernel.height * kernel.width)
+                        let padded = sum + (taps - inside) * 40
+                        if Int(maximum[position]) != best || Int(average[position]) != (2 * sum + inside) / (2 * inside)
+                            || Int(averageWithPadding[position]) != (2 * padded + taps) / (2 * taps)
+                        {
+                            mismatches += 1
+                        }
+                    }
+                }
+            }
+            #expect(mismatches == 0, "\(instructionSet) case \(index)")
         }
     }
 

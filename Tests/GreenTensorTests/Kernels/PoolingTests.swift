@@ -71,6 +71,35 @@ struct PoolingCase: CustomStringConvertible, Sendable {
         expectClose(output, expected, tolerance: 1e-6, "\(c) countIncludesPadding=\(countIncludesPadding)")
     }
 
+    /// Windows that tile the rows (2x2 at stride 2; 2x3 at vertical stride 2 with horizontal
+    /// padding; 1x3 at stride 1x2) pool runs of planes stacked into one tall plane: 40 planes of
+    /// 4x6 and 5 of 8x9, max and both averages.
+    @Test func stackedPlanesMatchNaiveReference() throws {
+        let cases: [(Shape, Size2D, Size2D, Size2D)] = [
+            ([2, 40, 4, 6], Size2D(2), Size2D(2), Size2D(0)),
+            ([3, 5, 8, 9], Size2D(height: 2, width: 3), Size2D(height: 2, width: 1), Size2D(height: 0, width: 1)),
+            ([2, 7, 5, 9], Size2D(height: 1, width: 3), Size2D(height: 1, width: 2), Size2D(height: 0, width: 1)),
+        ]
+        for (shape, kernel, stride, padding) in cases {
+            let input = randomTensor(shape, seed: 23)
+            let maximum = try maxPool2d(input, kernelSize: kernel, stride: stride, padding: padding)
+            expectClose(
+                maximum,
+                Naive.pool(
+                    input, kernel: kernel, stride: stride, padding: padding, dilation: 1, average: false,
+                    countIncludesPadding: false), tolerance: 0, "max \(shape) k\(kernel)")
+            for counted in [false, true] {
+                let average = try avgPool2d(
+                    input, kernelSize: kernel, stride: stride, padding: padding, countIncludesPadding: counted)
+                expectClose(
+                    average,
+                    Naive.pool(
+                        input, kernel: kernel, stride: stride, padding: padding, dilation: 1, average: true,
+                        countIncludesPadding: counted), tolerance: 1e-6, "average \(shape) k\(kernel) \(counted)")
+            }
+        }
+    }
+
     @Test func strideDefaultsToKernel() throws {
         #expect(try maxPool2d(input, kernelSize: 2).shape == [3, 2, 3, 4])
     }

@@ -10,9 +10,8 @@ package func int8MaxPool(
     instructionSet: Int8InstructionSet = .active
 ) {
     let table = Int8Kernels.table(for: instructionSet)
-    forEachPlane(input, output, work: geometry.outputPositions * geometry.taps) { source, target in
-        var window = geometry.cValue
-        table.maxPoolPlane(source, &window, target)
+    forEachPlaneRun(batch: input.batch, channels: input.channels, geometry: geometry) { image, channel, window in
+        table.maxPoolPlane(input.plane(image, channel: channel), window, output.plane(image, channel: channel))
     }
 }
 
@@ -23,9 +22,10 @@ package func int8AveragePool(
     into output: Int8Batch, instructionSet: Int8InstructionSet = .active
 ) {
     let table = Int8Kernels.table(for: instructionSet)
-    forEachPlane(input, output, work: geometry.outputPositions * geometry.taps) { source, target in
-        var window = geometry.cValue
-        table.averagePoolPlane(source, &window, countIncludesPadding ? 1 : 0, zeroPoint, target)
+    forEachPlaneRun(batch: input.batch, channels: input.channels, geometry: geometry) { image, channel, window in
+        table.averagePoolPlane(
+            input.plane(image, channel: channel), window, countIncludesPadding ? 1 : 0, zeroPoint,
+            output.plane(image, channel: channel))
     }
 }
 
