@@ -195,6 +195,46 @@ GN_I8_TARGET static void GN_I8_NAME(packB)(const unsigned char *restrict b, size
     }
 }
 
+// The packed block of columns whose windows start at start[0..cols) in channel-interleaved padded images: group g's
+// 4 codes of a column are the 4 bytes at taps[g] past its start, so runs of one output row copy straight (16
+// columns are 64 contiguous bytes), the rest 4 bytes a column; AVX2 flips each code's top bit.
+GN_I8_TARGET static void GN_I8_NAME(packQuads)(const unsigned char *restrict padded, const ptrdiff_t *restrict taps,
+                                               int groups, const size_t *restrict start, const int *restrict run,
+                                               int cols, unsigned char flip, unsigned char *restrict packed) {
+    typedef unsigned char bytes16 __attribute__((ext_vector_type(16), aligned(1)));
+    const uint32_t flips = 0x01010101u * flip;
+    for (int g = 0; g < groups; g++) {
+        const unsigned char *restrict source = padded + taps[g];
+        unsigned char *restrict out = packed + (size_t)g * GN_I8_NR * 4;
+        int j = 0;
+        for (; j + 16 <= cols; j += 16) {
+            const int length = run[j / 16];
+            if (length >= 4) {
+                // Runs of 4 or more columns: 16 bytes at a time.
+                for (int part = 0; part < 4; part++) {
+                    bytes16 v = *(const bytes16 *)(source + start[j + 4 * part]);
+                    if (flip) v ^= (bytes16)flip;
+                    *(bytes16 *)(out + 4 * j + 16 * part) = v;
+                }
+                continue;
+            }
+            for (int c = j; c < j + 16; c++) {
+                uint32_t quad;
+                memcpy(&quad, source + start[c], 4);
+                quad ^= flips;
+                memcpy(out + 4 * c, &quad, 4);
+            }
+        }
+        for (; j < cols; j++) {
+            uint32_t quad;
+            memcpy(&quad, source + start[j], 4);
+            quad ^= flips;
+            memcpy(out + 4 * j, &quad, 4);
+        }
+        memset(out + 4 * cols, flip, (size_t)(GN_I8_NR - cols) * 4);
+    }
+}
+
 // Packs columns [first, first + cols) of the column matrix im2col would write for w->windows (every image's
 // positions side by side) straight from the padded planes, as packB packs b: column j is output position
 // p = (first + j) % positions of image (first + j) / positions, and depth t reads the byte windows->tapOffsets[t]
@@ -206,14 +246,16 @@ GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict
     const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
     const int groups = (k + 3) / 4;
     const int positions = windows->positions, width = windows->outputWidth;
-    // Where each column's window starts, and how long a run of one output row each 16 columns are made of.
+    // Where each column's window starts (in bytes: a position is 4 bytes of interleaved quads), and how long a run
+    // of one output row each 16 columns are made of.
+    const size_t unit = windows->quads ? 4 : 1;
     size_t start[GN_I8_NR];
     for (int j = 0; j < GN_I8_NR; j++) {
         const int column = first + (j < cols ? j : 0);
         const int image = column / positions, position = column % positions;
         start[j] = (size_t)image * windows->imageBytes +
-                   (size_t)(position / width) * windows->strideHeight * windows->paddedWidth +
-                   (size_t)(position % width) * windows->strideWidth;
+                   unit * ((size_t)(position / width) * windows->strideHeight * windows->paddedWidth +
+                           (size_t)(position % width) * windows->strideWidth);
     }
     int run[GN_I8_NR / 16 + 1];
     for (int chunk = 0; chunk * 16 + 16 <= cols; chunk++) {
@@ -221,13 +263,17 @@ GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict
         int length = 16;
         for (; length > 1; length /= 2) {
             int whole = 1;
-            for (int j = 0; j < 16 && whole; j++) whole = s[j] == s[j - j % length] + (size_t)(j % length);
+            for (int j = 0; j < 16 && whole; j++) whole = s[j] == s[j - j % length] + unit * (size_t)(j % length);
             if (whole) break;
         }
         run[chunk] = length;
     }
     const unsigned char *restrict padded = windows->padded;
     const ptrdiff_t *restrict taps = windows->tapOffsets;
+    if (windows->quads) {
+        GN_I8_NAME(packQuads)(padded, taps, groups, start, run, cols, flip, packed);
+        return;
+    }
     int j = 0;
 #if GN_I8_KIND >= 1
     // 16 columns at a time, every group of 4 depths in turn, the gather specialised by run length.
@@ -479,6 +525,32 @@ GN_I8_TARGET static void GN_I8_NAME(padPlanes)(const unsigned char *restrict inp
     }
 }
 
+GN_I8_TARGET static void GN_I8_NAME(padQuads)(const unsigned char *restrict input, int channels, const gn_window *w,
+                                              unsigned char padValue, unsigned char *restrict padded) {
+    const int height = w->inputHeight, width = w->inputWidth, top = w->paddingHeight, left = w->paddingWidth;
+    const int paddedWidth = width + 2 * left;
+    const size_t plane = (size_t)height * width, paddedPlane = (size_t)(height + 2 * top) * paddedWidth;
+    memset(padded, padValue, paddedPlane * channels);
+    for (int q = 0; q < channels / 4; q++) {
+        const unsigned char *restrict rows[4];
+        for (int y = 0; y < height; y++) {
+            for (int i = 0; i < 4; i++) rows[i] = input + (4 * (size_t)q + i) * plane + (size_t)y * width;
+            unsigned char *restrict out = padded + 4 * (q * paddedPlane + (size_t)(y + top) * paddedWidth + left);
+            int x = 0;
+#if GN_I8_KIND >= 1
+            for (; x + 16 <= width; x += 16) {
+                __m128i r[4];
+                for (int i = 0; i < 4; i++) r[i] = _mm_loadu_si128((const __m128i *)(rows[i] + x));
+                GN_I8_NAME(interleaveQuads)(r, out + 4 * x);
+            }
+#endif
+            for (; x < width; x++) {
+                for (int i = 0; i < 4; i++) out[4 * x + i] = rows[i][x];
+            }
+        }
+    }
+}
+
 // The outputs [first, last) of a row whose tap at offset (kx*dilation - padding) lands inside the input row:
 // x = ox*stride + offset in [0, width).
 GN_I8_TARGET static inline void GN_I8_NAME(insideRange)(int offset, int stride, int width, int outputWidth,
@@ -627,6 +699,7 @@ static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
     .requantize = GN_I8_NAME(requantize),
     .windowGemm = GN_I8_NAME(windowGemm),
     .padPlanes = GN_I8_NAME(padPlanes),
+    .padQuads = GN_I8_NAME(padQuads),
     .maxPoolPlane = GN_I8_NAME(maxPoolPlane),
     .averagePoolPlane = GN_I8_NAME(averagePoolPlane),
     .mean = GN_I8_NAME(mean),

@@ -204,10 +204,14 @@ typedef struct {
 /// (column j is position j % positions of image j / positions, at row (j % positions) / outputWidth); depth t reads
 /// tapOffsets[t] bytes past where the column's window starts (c * paddedPlane + ky * dilH * paddedWidth + kx * dilW
 /// for t = (c * kH + ky) * kW + kx).
+/// With quads, the planes are interleaved four at a time (padQuads: [C/4][H + 2*padH][W + 2*padW][4]), the depths
+/// run tap by tap (t = (ky * kW + kx) * C + c, C a multiple of 4), and tapOffsets holds one offset per group of 4
+/// depths (channels 4q..4q+3 at one tap: 4 * (q * paddedPlane + ky * dilH * paddedWidth + kx * dilW)), whose 4 codes
+/// lie side by side for every column.
 typedef struct {
     const unsigned char *padded;
     size_t imageBytes;
-    int positions, outputWidth, strideHeight, strideWidth, paddedWidth;
+    int positions, outputWidth, strideHeight, strideWidth, paddedWidth, quads;
     const ptrdiff_t *tapOffsets;
 } gn_int8_windows;
 
@@ -224,6 +228,10 @@ typedef struct {
     /// gn_int8_workspace_size(k) bytes.
     void (*windowGemm)(const signed char *packedA, int m, int k, const gn_int8_windows *windows, int first, int n,
                        const gn_requantization *requantization, unsigned char *c, size_t ldc, void *workspace);
+    /// Copies `channels` planes of input (u8 [H, W], one after the other; a multiple of 4) into padded planes
+    /// interleaved four at a time, [channels / 4][H + 2*padH][W + 2*padW][4], framed by padValue.
+    void (*padQuads)(const unsigned char *input, int channels, const gn_window *window, unsigned char padValue,
+                     unsigned char *padded);
     /// Copies `planes` planes of input (u8 [H, W], one after the other) into padded planes [H + 2*padH, W + 2*padW]
     /// one after the other, each framed by padValue.
     void (*padPlanes)(const unsigned char *input, int planes, const gn_window *window, unsigned char padValue,

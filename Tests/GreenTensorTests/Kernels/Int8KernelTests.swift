@@ -125,7 +125,8 @@ struct Int8KernelTests {
         (4, 4, 4, 12, 11, 3, 1, 2, 2), (3, 3, 3, 40, 37, 3, 2, 1, 1), (2, 5, 1, 9, 9, 3, 3, 0, 2),
         (6, 5, 1, 4, 4, 3, 1, 1, 1), (3, 4, 1, 2, 2, 3, 1, 1, 1), (5, 3, 1, 8, 8, 3, 1, 1, 1),
         (8, 8, 8, 7, 7, 3, 1, 1, 1), (16, 16, 16, 14, 14, 3, 1, 1, 1), (4, 4, 4, 14, 14, 3, 2, 1, 1),
-        (2, 2, 2, 1, 1, 3, 1, 1, 1),
+        (2, 2, 2, 1, 1, 3, 1, 1, 1), (8, 6, 1, 9, 11, 3, 1, 1, 1), (8, 10, 2, 7, 6, 3, 2, 1, 1),
+        (12, 5, 1, 8, 8, 3, 1, 1, 2), (4, 7, 1, 20, 19, 3, 1, 1, 1), (8, 9, 1, 4, 4, 3, 1, 1, 1),
     ]
 
     /// The requantizing store of float sums (the depthwise conv's): ties at every half (rounded
@@ -166,12 +167,10 @@ struct Int8KernelTests {
             let depthwise = groups == channels && groups == outputs && groups > 1
             let rowLength = channels / groups * kernel * kernel
             let codes = weights.map { Int8($0) }
-            let packed = codes.withUnsafeBufferPointer { buffer in
-                (0..<groups).map { group in
-                    PackedInt8Matrix(
-                        codes: buffer.baseAddress! + group * (outputs / groups) * rowLength, rows: outputs / groups,
-                        columns: rowLength, leadingDimension: rowLength)
-                }
+            let packed = codes.withUnsafeBufferPointer {
+                packInt8ConvolutionWeights(
+                    $0.baseAddress!, outputChannels: outputs, groupChannels: channels / groups, groups: groups,
+                    geometry: geometry)
             }
             let input = inputs.map { UInt8($0) }
             let imageOut = outputs * geometry.outputPositions
@@ -211,13 +210,17 @@ struct Int8KernelTests {
         }
     }
 
-    /// A padded 3x3 conv whose column blocks are packed from the padded planes (runs of 16, 8 and
-    /// 4 codes of a row, and code by code) at the saturation edge of vpmadubsw: codes 0 and 255,
-    /// weights ±127, in batches side by side (8x8 and 4x4 planes) and image by image (24x24).
+    /// A padded 3x3 conv whose column blocks are packed from the padded images (planes apart, 7
+    /// channels; interleaved four at a time, 8 and 12: runs of 16, 8, 4 and 2 codes of a row, and
+    /// code by code) at the saturation edge of vpmaddubsw: codes 0 and 255, weights ±127, in
+    /// batches side by side (8x8, 4x4 and 2x2 planes) and image by image (24x24, 20x20).
     @Test(arguments: Int8InstructionSet.supported)
     func windowsAtTheSaturationEdgeMatchNaiveSums(_ instructionSet: Int8InstructionSet) throws {
-        for (index, (batch, size)) in [(3, 8), (2, 4), (2, 24), (1, 20)].enumerated() {
-            let (channels, outputs) = (7, 9)
+        for (index, (batch, size, channels)) in [
+            (3, 8, 7), (2, 4, 7), (2, 24, 7), (1, 20, 7), (3, 8, 8), (2, 4, 8),
+            (2, 24, 12), (1, 20, 8), (2, 2, 8),
+        ].enumerated() {
+            let outputs = 9
             let geometry = try WindowGeometry(
                 input: Size2D(size), kernel: 3, padding: 1, operation: "test")
             let seed = UInt64(990 + 3 * index)
@@ -227,8 +230,8 @@ struct Int8KernelTests {
                 multipliers: (0..<outputs).map { Float($0 + 1) * 1e-5 }, shifts: (0..<outputs).map { Float($0) + 100 },
                 inputZeroPoint: 128, lower: 0, upper: 255)
             let packed = weights.map { Int8($0) }.withUnsafeBufferPointer {
-                PackedInt8Matrix(
-                    codes: $0.baseAddress!, rows: outputs, columns: channels * 9, leadingDimension: channels * 9)
+                packInt8ConvolutionWeights(
+                    $0.baseAddress!, outputChannels: outputs, groupChannels: channels, groups: 1, geometry: geometry)
             }
             let input = inputs.map { UInt8($0) }
             let imageOut = outputs * geometry.outputPositions
@@ -239,7 +242,7 @@ struct Int8KernelTests {
                         Int8Batch(
                             base: UnsafeMutablePointer(mutating: source.baseAddress!),
                             shape: [batch, channels, size, size]),
-                        weights: [packed], geometry: geometry, requantization: requantization,
+                        weights: packed, geometry: geometry, requantization: requantization,
                         into: Int8Batch(base: target.baseAddress!, shape: [batch, outputs, size, size]),
                         workspace: Workspace(), instructionSet: instructionSet)
                 }

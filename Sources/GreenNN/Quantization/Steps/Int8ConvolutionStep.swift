@@ -45,16 +45,13 @@ final class Int8ConvolutionStep: Int8PlanStep {
             ).prefixed(with: step.origin.path)
         }
         floatCodes = depthwise ? weights.codes.map(Float.init) : []
-        let groupRows = outputChannels / step.groups
         packed =
             depthwise
             ? []
             : weights.codes.withUnsafeBufferPointer { buffer in
-                (0..<step.groups).map { group in
-                    PackedInt8Matrix(
-                        codes: buffer.baseAddress! + group * groupRows * rowLength, rows: groupRows,
-                        columns: rowLength, leadingDimension: rowLength)
-                }
+                packInt8ConvolutionWeights(
+                    buffer.baseAddress!, outputChannels: outputChannels, groupChannels: rowLength / step.geometry.taps,
+                    groups: step.groups, geometry: step.geometry)
             }
         weightBytes = layer.byteCount
         source = binding.resolve(input)

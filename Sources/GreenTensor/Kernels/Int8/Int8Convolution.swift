@@ -17,6 +17,41 @@ internal import CKernels
 /// every instruction set's tile width: 48, 24, 16 and 8 columns).
 private let columnBlock = 96
 
+/// Whether `int8Convolve` reads the columns of a conv with `groupChannels` input channels a
+/// group from padded images whose planes are interleaved four at a time (every conv but a 1x1
+/// stride-1 unpadded one, when the group's channels are a multiple of 4): a column's 4 codes of a
+/// group of depths then lie side by side, so packing a block copies runs instead of transposing.
+package func int8ConvolutionReadsQuads(_ geometry: WindowGeometry, groupChannels: Int) -> Bool {
+    !(geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0) && groupChannels % 4 == 0
+}
+
+/// A conv's int8 weights (`outputChannels` rows of `groupChannels·kH·kW` codes, depths channel
+/// by channel) packed for `int8Convolve`: one matrix per group, each row's depths reordered tap by
+/// tap (channel within tap) where the conv reads interleaved quads (`int8ConvolutionReadsQuads`).
+package func packInt8ConvolutionWeights(
+    _ codes: UnsafePointer<Int8>, outputChannels: Int, groupChannels: Int, groups: Int, geometry: WindowGeometry
+) -> [PackedInt8Matrix] {
+    let (groupRows, taps) = (outputChannels / groups, geometry.taps)
+    let length = groupChannels * taps
+    func pack(_ source: UnsafePointer<Int8>) -> [PackedInt8Matrix] {
+        (0..<groups).map { group in
+            PackedInt8Matrix(
+                codes: source + group * groupRows * length, rows: groupRows, columns: length, leadingDimension: length)
+        }
+    }
+    guard int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels) else { return pack(codes) }
+    let reordered = UnsafeMutablePointer<Int8>.allocate(capacity: Swift.max(1, outputChannels * length))
+    defer { reordered.deallocate() }
+    for row in 0..<outputChannels {
+        for channel in 0..<groupChannels {
+            for tap in 0..<taps {
+                reordered[row * length + tap * groupChannels + channel] = codes[row * length + channel * taps + tap]
+            }
+        }
+    }
+    return pack(reordered)
+}
+
 /// Convolves `input` (u8 `[N, C, H, W]`, zero point `requantization.inputZeroPoint`) by
 /// `weights` (one packed `[O/g, C/g·kH·kW]` matrix per group) over `geometry` into `output`
 /// (u8 `[N, O, H', W']`), each output channel requantized as `requantization` says.
@@ -132,6 +167,8 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     let positions: Int
     /// Whether the input planes are the column matrix (1x1, stride 1, no padding).
     let direct: Bool
+    /// Whether the windows read planes interleaved four at a time (`int8ConvolutionReadsQuads`).
+    let quads: Bool
     let gemmBytes: Int
 
     init(
@@ -147,6 +184,7 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         reduction = groupChannels * geometry.taps
         positions = geometry.outputPositions
         direct = geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0 && input.planeSize == positions
+        quads = int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels)
         gemmBytes = (gn_int8_workspace_size(reduction) + 63) / 64 * 64
     }
 
@@ -166,29 +204,43 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         let offsets = UnsafeMutableRawPointer(scratch + imagesBytes).bindMemory(to: Int.self, capacity: reduction)
         let (kernel, dilation) = (geometry.kernel, geometry.dilation)
         let paddedWidth = geometry.input.width + 2 * geometry.padding.width
-        for channel in 0..<groupChannels {
-            for ky in 0..<kernel.height {
-                for kx in 0..<kernel.width {
-                    offsets[(channel * kernel.height + ky) * kernel.width + kx] =
-                        channel * paddedPlane + ky * dilation.height * paddedWidth + kx * dilation.width
+        for ky in 0..<kernel.height {
+            for kx in 0..<kernel.width {
+                let (tap, shift) = (ky * kernel.width + kx, ky * dilation.height * paddedWidth + kx * dilation.width)
+                if quads {
+                    // One offset per group of 4 depths: 4 channels at one tap, depths tap by tap.
+                    for quad in 0..<groupChannels / 4 {
+                        offsets[(tap * groupChannels) / 4 + quad] = 4 * (quad * paddedPlane + shift)
+                    }
+                } else {
+                    for channel in 0..<groupChannels {
+                        offsets[channel * geometry.taps + tap] = channel * paddedPlane + shift
+                    }
                 }
             }
         }
-        let (input, table, zeroPoint) = (input, table, UInt8(truncatingIfNeeded: requantization.inputZeroPoint))
+        let (input, table, quads) = (input, table, quads)
+        let zeroPoint = UInt8(truncatingIfNeeded: requantization.inputZeroPoint)
         let (cWindow, target) = (geometry.cValue, SharedBytes(pointer: scratch))
         let first = images.lowerBound
         parallelFor(images.count, workers: workers) { _, range in
             var window = cWindow
             for index in range {
-                table.padPlanes(
-                    input.image(first + index), Int32(input.channels), &window, zeroPoint,
-                    target.base + index * imageBytes)
+                if quads {
+                    table.padQuads(
+                        input.image(first + index), Int32(input.channels), &window, zeroPoint,
+                        target.base + index * imageBytes)
+                } else {
+                    table.padPlanes(
+                        input.image(first + index), Int32(input.channels), &window, zeroPoint,
+                        target.base + index * imageBytes)
+                }
             }
         }
         return gn_int8_windows(
             padded: scratch, imageBytes: imageBytes, positions: Int32(positions),
             outputWidth: Int32(geometry.output.width), strideHeight: Int32(geometry.stride.height),
-            strideWidth: Int32(geometry.stride.width), paddedWidth: Int32(paddedWidth),
+            strideWidth: Int32(geometry.stride.width), paddedWidth: Int32(paddedWidth), quads: quads ? 1 : 0,
             tapOffsets: UnsafePointer(offsets))
     }
 
