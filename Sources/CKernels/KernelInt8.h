@@ -531,6 +531,28 @@ GN_I8_TARGET static void GN_I8_NAME(padQuads)(const unsigned char *restrict inpu
     const int paddedWidth = width + 2 * left;
     const size_t plane = (size_t)height * width, paddedPlane = (size_t)(height + 2 * top) * paddedWidth;
     memset(padded, padValue, paddedPlane * channels);
+    // Rows narrower than 16 codes that tile 16 (8, 4, 2 or 1 wide, in planes of a multiple of 16 codes): 16 codes of
+    // each of 4 planes span 16 / width rows, interleaved at once and stored row by row (VGG's 8x8 and 4x4 planes).
+#if GN_I8_KIND >= 1
+    if (width < 16 && 16 % width == 0 && plane % 16 == 0) {
+        const int rowsAtOnce = 16 / width;
+        for (int q = 0; q < channels / 4; q++) {
+            for (int y = 0; y < height; y += rowsAtOnce) {
+                __m128i r[4];
+                for (int i = 0; i < 4; i++) {
+                    r[i] = _mm_loadu_si128((const __m128i *)(input + (4 * (size_t)q + i) * plane + (size_t)y * width));
+                }
+                unsigned char interleaved[64];
+                GN_I8_NAME(interleaveQuads)(r, interleaved);
+                for (int row = 0; row < rowsAtOnce; row++) {
+                    memcpy(padded + 4 * (q * paddedPlane + (size_t)(y + row + top) * paddedWidth + left),
+                           interleaved + 4 * row * width, 4 * (size_t)width);
+                }
+            }
+        }
+        return;
+    }
+#endif
     for (int q = 0; q < channels / 4; q++) {
         const unsigned char *restrict rows[4];
         for (int y = 0; y < height; y++) {
