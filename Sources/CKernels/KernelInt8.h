@@ -235,21 +235,17 @@ GN_I8_TARGET static void GN_I8_NAME(packQuads)(const unsigned char *restrict pad
     }
 }
 
-// Packs columns [first, first + cols) of the column matrix im2col would write for w->windows (every image's
-// positions side by side) straight from the padded planes, as packB packs b: column j is output position
-// p = (first + j) % positions of image (first + j) / positions, and depth t reads the byte windows->tapOffsets[t]
-// past where that position's window starts. 16 columns at a time are gathered as whole runs of one output row
+// Packs cols columns of the column matrix im2col would write for windows (every image's positions side by side),
+// whose windows start at start[0..cols) (columnStarts), straight from the padded planes, as packB packs b: depth t
+// reads the byte windows->tapOffsets[t] past where the column's window starts. 16 columns at a time are gathered as whole runs of one output row
 // (16, 8, 4 or 2 codes, by the widest run every part of the 16 fits) and interleaved; otherwise code by code.
 // (Stride 1 and the column matrix's 1024 columns of a 32x32 plane: packing took a third of a 64-channel conv.)
-GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict windows, int k, int first,
-                                                 int cols, unsigned char *restrict packed) {
-    const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
-    const int groups = (k + 3) / 4;
+// Where each of columns [first, first + cols) of windows' column matrix starts in its padded image, in bytes (a
+// position is 4 bytes of interleaved quads); columns past cols repeat the first.
+GN_I8_TARGET static void GN_I8_NAME(columnStarts)(const gn_int8_windows *restrict windows, int first, int cols,
+                                                  size_t *restrict start) {
     const int positions = windows->positions, width = windows->outputWidth;
-    // Where each column's window starts (in bytes: a position is 4 bytes of interleaved quads), and how long a run
-    // of one output row each 16 columns are made of.
     const size_t unit = windows->quads ? 4 : 1;
-    size_t start[GN_I8_NR];
     for (int j = 0; j < GN_I8_NR; j++) {
         const int column = first + (j < cols ? j : 0);
         const int image = column / positions, position = column % positions;
@@ -257,6 +253,15 @@ GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict
                    unit * ((size_t)(position / width) * windows->strideHeight * windows->paddedWidth +
                            (size_t)(position % width) * windows->strideWidth);
     }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict windows, int k,
+                                                 const size_t *restrict start, int cols,
+                                                 unsigned char *restrict packed) {
+    const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
+    const int groups = (k + 3) / 4;
+    const size_t unit = windows->quads ? 4 : 1;
+    // How long a run of one output row each 16 columns are made of.
     int run[GN_I8_NR / 16 + 1];
     for (int chunk = 0; chunk * 16 + 16 <= cols; chunk++) {
         const size_t *s = start + chunk * 16;
@@ -303,20 +308,22 @@ GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict
 // One tile of rows < rows (of np panels of GN_INT8_PANEL_ROWS, the second panelBytes after the first) and columns
 // < cols, nv vectors wide (nv and np are constants once inlined).
 GN_I8_TARGET static inline __attribute__((always_inline)) void
-GN_I8_NAME(tile)(const int nv, const int np, const signed char *restrict a, size_t panelBytes,
-                 const unsigned char *restrict b, int groups, const int32_t *restrict rowSums,
-                 const gn_requantization *restrict rq, int row0, int rows, unsigned char *restrict c, size_t ldc,
-                 int cols) {
+GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char *restrict a, size_t panelBytes,
+                 const unsigned char *restrict b, const ptrdiff_t *restrict taps, const ptrdiff_t *restrict chunks,
+                 int groups, const int32_t *restrict rowSums, const gn_requantization *restrict rq, int row0, int rows,
+                 unsigned char *restrict c, size_t ldc, int cols) {
 #if GN_I8_KIND == 3
     typedef __m512i ivec;
 #define GN_I8_ZERO() _mm512_setzero_si512()
 #define GN_I8_LOAD(p) _mm512_load_si512((const void *)(p))
+#define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
 #define GN_I8_SET1(x) _mm512_set1_epi32(x)
 #define GN_I8_ADD(x, y) _mm512_add_epi32(x, y)
 #else
     typedef __m256i ivec;
 #define GN_I8_ZERO() _mm256_setzero_si256()
 #define GN_I8_LOAD(p) _mm256_load_si256((const ivec *)(p))
+#define GN_I8_LOADU(p) _mm256_loadu_si256((const ivec *)(p))
 #define GN_I8_SET1(x) _mm256_set1_epi32(x)
 #define GN_I8_ADD(x, y) _mm256_add_epi32(x, y)
 #endif
@@ -330,8 +337,21 @@ GN_I8_NAME(tile)(const int nv, const int np, const signed char *restrict a, size
 #endif
     for (int g = 0; g < groups; g++) {
         ivec y[GN_I8_NV];
+        if (direct) {
+            // In place: group g's codes of vector v's columns are the bytes at taps[g] + chunks[v] of the padded
+            // image (AVX2 flips their top bits as packing would).
+            const unsigned char *restrict group = b + taps[g];
 #pragma unroll
-        for (int v = 0; v < nv; v++) y[v] = GN_I8_LOAD(b + (size_t)g * GN_I8_NR * 4 + v * GN_I8_LANES * 4);
+            for (int v = 0; v < nv; v++) {
+                y[v] = GN_I8_LOADU(group + chunks[v]);
+#if GN_I8_KIND == 1
+                y[v] = _mm256_xor_si256(y[v], _mm256_set1_epi8((char)0x80));
+#endif
+            }
+        } else {
+#pragma unroll
+            for (int v = 0; v < nv; v++) y[v] = GN_I8_LOAD(b + (size_t)g * GN_I8_NR * 4 + v * GN_I8_LANES * 4);
+        }
         // The next tile's panels at this depth: weights too big for L2 (VGG's 3x3 convs) otherwise stall on L3
         // where each panel starts (vgg16-cifar at batch 32: 31.7-34.9 -> 30.6-30.9 ms).
 #pragma unroll
@@ -409,17 +429,23 @@ GN_I8_NAME(tile)(const int nv, const int np, const signed char *restrict a, size
     }
 #undef GN_I8_ZERO
 #undef GN_I8_LOAD
+#undef GN_I8_LOADU
 #undef GN_I8_SET1
 #undef GN_I8_ADD
 }
 #else
 // The generic tile: plain loops, sums of the true u8 codes.
-GN_I8_TARGET static void GN_I8_NAME(tile)(const int nv, const int np, const signed char *restrict a,
-                                          size_t panelBytes, const unsigned char *restrict b, int groups,
-                                          const int32_t *restrict rowSums, const gn_requantization *restrict rq,
-                                          int row0, int rows, unsigned char *restrict c, size_t ldc, int cols) {
+GN_I8_TARGET static void GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char *restrict a,
+                                          size_t panelBytes, const unsigned char *restrict b,
+                                          const ptrdiff_t *restrict taps, const ptrdiff_t *restrict chunks,
+                                          int groups, const int32_t *restrict rowSums,
+                                          const gn_requantization *restrict rq, int row0, int rows,
+                                          unsigned char *restrict c, size_t ldc, int cols) {
     (void)nv;
     (void)np;
+    (void)direct;
+    (void)taps;
+    (void)chunks;
     (void)panelBytes;
     int32_t sums[GN_INT8_PANEL_ROWS][GN_I8_NR] = {{0}};
     for (int g = 0; g < groups; g++) {
@@ -441,9 +467,12 @@ GN_I8_TARGET static void GN_I8_NAME(tile)(const int nv, const int np, const sign
 
 // Every panel of A times the packed block of b (cols columns), requantized into c (rows ldc apart): the tiles of
 // one column block.
-GN_I8_TARGET static void GN_I8_NAME(multiplyBlock)(const signed char *packedA, int m, int groups,
-                                                   const int32_t *rowSums, const unsigned char *packed, int cols,
-                                                   const gn_requantization *rq, unsigned char *c, size_t ldc) {
+// b is the packed block, or with direct (a constant once inlined; never for the generic kernels) the padded image
+// the tiles read in place at taps[g] + chunks[v].
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(multiplyBlock)(const int direct, const signed char *packedA, int m, int groups, const int32_t *rowSums,
+                          const unsigned char *packed, const ptrdiff_t *taps, const ptrdiff_t *chunks, int cols,
+                          const gn_requantization *rq, unsigned char *c, size_t ldc) {
     const int panels = (m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
     const int nv = (cols + GN_I8_LANES - 1) / GN_I8_LANES;
     const size_t panelBytes = (size_t)GN_INT8_PANEL_ROWS * 4 * (size_t)groups;
@@ -455,7 +484,8 @@ GN_I8_TARGET static void GN_I8_NAME(multiplyBlock)(const signed char *packedA, i
         const signed char *panel = packedA + (size_t)p * panelBytes;
         unsigned char *out = c + (size_t)row0 * ldc;
 #define GN_I8_TILE(NV, NP)                                                                                             \
-GN_I8_NAME(tile)(NV, NP, panel, panelBytes, packed, groups, rowSums + row0, rq, row0, rows, out, ldc, cols)
+GN_I8_NAME(tile)(NV, NP, direct, panel, panelBytes, packed, taps, chunks, groups, rowSums + row0, rq, row0, rows, out,  \
+                 ldc, cols)
 #if GN_I8_NP == 2
         if (np == 2) {
             switch (nv) {
@@ -490,7 +520,7 @@ GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int
     for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
         const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
         GN_I8_NAME(packB)(b + j0, ldb, k, cols, packed);
-        GN_I8_NAME(multiplyBlock)(packedA, m, groups, rowSums, packed, cols, rq, c + j0, ldc);
+        GN_I8_NAME(multiplyBlock)(0, packedA, m, groups, rowSums, packed, 0, 0, cols, rq, c + j0, ldc);
     }
 }
 
@@ -505,8 +535,28 @@ GN_I8_TARGET static void GN_I8_NAME(windowGemm)(const signed char *packedA, int 
     unsigned char *packed = (unsigned char *)(((uintptr_t)workspace + 63) & ~(uintptr_t)63);
     for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
         const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
-        GN_I8_NAME(packWindows)(windows, k, first + j0, cols, packed);
-        GN_I8_NAME(multiplyBlock)(packedA, m, groups, rowSums, packed, cols, rq, c + j0, ldc);
+        size_t start[GN_I8_NR];
+        GN_I8_NAME(columnStarts)(windows, first + j0, cols, start);
+#if GN_I8_KIND >= 1
+        // Interleaved quads whose every vector of columns lies in one run of a row (stride 1, rows a whole number of
+        // vectors wide: VGG's 32x32 and 16x16 planes) need no packing: the tiles read them in place.
+        int inPlace = windows->quads;
+        ptrdiff_t chunks[GN_I8_NV];
+        for (int v = 0; v < GN_I8_NV; v++) {
+            const int begin = v * GN_I8_LANES < cols ? v * GN_I8_LANES : 0;
+            chunks[v] = (ptrdiff_t)start[begin];
+            for (int j = begin; inPlace && j < begin + GN_I8_LANES && j < cols; j++) {
+                inPlace = start[j] == start[begin] + 4 * (size_t)(j - begin);
+            }
+        }
+        if (inPlace) {
+            GN_I8_NAME(multiplyBlock)(1, packedA, m, groups, rowSums, windows->padded, windows->tapOffsets, chunks,
+                                      cols, rq, c + j0, ldc);
+            continue;
+        }
+#endif
+        GN_I8_NAME(packWindows)(windows, k, start, cols, packed);
+        GN_I8_NAME(multiplyBlock)(0, packedA, m, groups, rowSums, packed, 0, 0, cols, rq, c + j0, ldc);
     }
 }
 

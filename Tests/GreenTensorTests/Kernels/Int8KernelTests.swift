@@ -212,13 +212,14 @@ struct Int8KernelTests {
 
     /// A padded 3x3 conv whose column blocks are packed from the padded images (planes apart, 7
     /// channels; interleaved four at a time, 8 and 12: runs of 16, 8, 4 and 2 codes of a row, and
-    /// code by code) at the saturation edge of vpmaddubsw: codes 0 and 255, weights ±127, in
-    /// batches side by side (8x8, 4x4 and 2x2 planes) and image by image (24x24, 20x20).
+    /// code by code; rows of whole vectors, 16 and 32 wide, read in place, unpacked) at the
+    /// saturation edge of vpmaddubsw: codes 0 and 255, weights ±127, in batches side by side (8x8,
+    /// 4x4 and 2x2 planes) and image by image (32x32, 24x24, 20x20, 16x16).
     @Test(arguments: Int8InstructionSet.supported)
     func windowsAtTheSaturationEdgeMatchNaiveSums(_ instructionSet: Int8InstructionSet) throws {
         for (index, (batch, size, channels)) in [
             (3, 8, 7), (2, 4, 7), (2, 24, 7), (1, 20, 7), (3, 8, 8), (2, 4, 8),
-            (2, 24, 12), (1, 20, 8), (2, 2, 8),
+            (2, 24, 12), (1, 20, 8), (2, 2, 8), (1, 16, 8), (2, 32, 4),
         ].enumerated() {
             let outputs = 9
             let geometry = try WindowGeometry(
