@@ -237,9 +237,9 @@ GN_I8_TARGET static void GN_I8_NAME(packQuads)(const unsigned char *restrict pad
 
 // Packs cols columns of the column matrix im2col would write for windows (every image's positions side by side),
 // whose windows start at start[0..cols) (columnStarts), straight from the padded planes, as packB packs b: depth t
-// reads the byte windows->tapOffsets[t] past where the column's window starts. 16 columns at a time are gathered as whole runs of one output row
-// (16, 8, 4 or 2 codes, by the widest run every part of the 16 fits) and interleaved; otherwise code by code.
-// (Stride 1 and the column matrix's 1024 columns of a 32x32 plane: packing took a third of a 64-channel conv.)
+// reads the byte windows->tapOffsets[t] past where the column's window starts. Interleaved quads copy runs
+// (packQuads); planes apart are gathered 16 columns at a time as whole runs of one output row (16, 8, 4 or 2
+// codes, by the widest run every part of the 16 fits) and interleaved, otherwise code by code.
 // Where each of columns [first, first + cols) of windows' column matrix starts in its padded image, in bytes (a
 // position is 4 bytes of interleaved quads); columns past cols repeat the first.
 GN_I8_TARGET static void GN_I8_NAME(columnStarts)(const gn_int8_windows *restrict windows, int first, int cols,
@@ -484,8 +484,8 @@ GN_I8_NAME(multiplyBlock)(const int direct, const signed char *packedA, int m, i
         const signed char *panel = packedA + (size_t)p * panelBytes;
         unsigned char *out = c + (size_t)row0 * ldc;
 #define GN_I8_TILE(NV, NP)                                                                                             \
-GN_I8_NAME(tile)(NV, NP, direct, panel, panelBytes, packed, taps, chunks, groups, rowSums + row0, rq, row0, rows, out,  \
-                 ldc, cols)
+GN_I8_NAME(tile)(NV, NP, direct, panel, panelBytes, packed, taps, chunks, groups, rowSums + row0, rq, row0, rows,     \
+                 out, ldc, cols)
 #if GN_I8_NP == 2
         if (np == 2) {
             switch (nv) {
