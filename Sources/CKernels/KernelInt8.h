@@ -509,32 +509,31 @@ GN_I8_NAME(tile)(NV, NP, direct, panel, panelBytes, packed, taps, chunks, groups
     }
 }
 
-GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int k, const unsigned char *b,
-                                          size_t ldb, int n, const gn_requantization *rq, unsigned char *c,
-                                          size_t ldc, void *workspace) {
-    if (m <= 0 || n <= 0) return;
-    const int groups = (k + 3) / 4, panels = (m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
-    const int32_t *rowSums = (const int32_t *)(const void *)(packedA + (size_t)panels * GN_INT8_PANEL_ROWS * 4 *
-                                                                           (size_t)groups);
-    unsigned char *packed = (unsigned char *)(((uintptr_t)workspace + 63) & ~(uintptr_t)63);
-    for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
-        const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
-        GN_I8_NAME(packB)(b + j0, ldb, k, cols, packed);
-        GN_I8_NAME(multiplyBlock)(0, packedA, m, groups, rowSums, packed, 0, 0, cols, rq, c + j0, ldc);
-    }
+// The row sums gn_pack_int8_a stores after the panels of A [m, 4 * groups].
+GN_I8_TARGET static inline const int32_t *GN_I8_NAME(rowSums)(const signed char *packedA, int m, int groups) {
+    const size_t panels = ((size_t)m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
+    return (const int32_t *)(const void *)(packedA + panels * GN_INT8_PANEL_ROWS * 4 * (size_t)groups);
 }
 
-GN_I8_TARGET static void GN_I8_NAME(windowGemm)(const signed char *packedA, int m, int k,
-                                                const gn_int8_windows *windows, int first, int n,
-                                                const gn_requantization *rq, unsigned char *c, size_t ldc,
-                                                void *workspace) {
+// The columns [0, n) of b (rows ldb apart) or, with windows, columns [first, first + n) of the column matrix they
+// describe, times A, requantized into c: block by block of GN_I8_NR columns, each packed (or, for windows read in
+// place, not) and multiplied by every panel of A.
+GN_I8_TARGET static void GN_I8_NAME(multiplyColumns)(const signed char *packedA, int m, int k,
+                                                     const unsigned char *b, size_t ldb,
+                                                     const gn_int8_windows *windows, int first, int n,
+                                                     const gn_requantization *rq, unsigned char *c, size_t ldc,
+                                                     void *workspace) {
     if (m <= 0 || n <= 0) return;
-    const int groups = (k + 3) / 4, panels = (m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
-    const int32_t *rowSums = (const int32_t *)(const void *)(packedA + (size_t)panels * GN_INT8_PANEL_ROWS * 4 *
-                                                                           (size_t)groups);
+    const int groups = (k + 3) / 4;
+    const int32_t *rowSums = GN_I8_NAME(rowSums)(packedA, m, groups);
     unsigned char *packed = (unsigned char *)(((uintptr_t)workspace + 63) & ~(uintptr_t)63);
     for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
         const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
+        if (!windows) {
+            GN_I8_NAME(packB)(b + j0, ldb, k, cols, packed);
+            GN_I8_NAME(multiplyBlock)(0, packedA, m, groups, rowSums, packed, 0, 0, cols, rq, c + j0, ldc);
+            continue;
+        }
         size_t start[GN_I8_NR];
         GN_I8_NAME(columnStarts)(windows, first + j0, cols, start);
 #if GN_I8_KIND >= 1
@@ -558,6 +557,19 @@ GN_I8_TARGET static void GN_I8_NAME(windowGemm)(const signed char *packedA, int 
         GN_I8_NAME(packWindows)(windows, k, start, cols, packed);
         GN_I8_NAME(multiplyBlock)(0, packedA, m, groups, rowSums, packed, 0, 0, cols, rq, c + j0, ldc);
     }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(gemm)(const signed char *packedA, int m, int k, const unsigned char *b,
+                                          size_t ldb, int n, const gn_requantization *rq, unsigned char *c,
+                                          size_t ldc, void *workspace) {
+    GN_I8_NAME(multiplyColumns)(packedA, m, k, b, ldb, 0, 0, n, rq, c, ldc, workspace);
+}
+
+GN_I8_TARGET static void GN_I8_NAME(windowGemm)(const signed char *packedA, int m, int k,
+                                                const gn_int8_windows *windows, int first, int n,
+                                                const gn_requantization *rq, unsigned char *c, size_t ldc,
+                                                void *workspace) {
+    GN_I8_NAME(multiplyColumns)(packedA, m, k, 0, 0, windows, first, n, rq, c, ldc, workspace);
 }
 
 // Copies each of `planes` planes of input (u8 [H, W] each, one after the other) into the middle of a padded plane

@@ -36,6 +36,20 @@ import Testing
             dilation: Size2D(height: 1, width: 3)),
     ]
 
+    /// The window of `input` (`[N, C, H, W]`) by `weight` (`[O, C, kH, kW]`) and the naive
+    /// loop's sums with `bias` added.
+    static func reference(
+        _ input: Tensor, weight: Tensor, bias: Tensor?, stride: Size2D, padding: Size2D, dilation: Size2D
+    ) throws -> (WindowGeometry, [Float]) {
+        let geometry = try WindowGeometry(
+            input: Size2D(height: input.shape[2], width: input.shape[3]),
+            kernel: Size2D(height: weight.shape[2], width: weight.shape[3]), stride: stride, padding: padding,
+            dilation: dilation)
+        let sums = Naive.conv2d(
+            input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: 1)
+        return (geometry, sums.scalars)
+    }
+
     @Test(arguments: KernelInstructionSet.supported)
     func everyInstructionSetMatchesTheNaiveLoop(_ instructionSet: KernelInstructionSet) throws {
         let table = Kernels.table(for: instructionSet)
@@ -45,13 +59,10 @@ import Testing
             let weight = randomTensor(
                 [item.outputs, item.channels, item.kernel.height, item.kernel.width], seed: seed + 1)
             let shift = randomTensor([item.outputs], seed: seed + 2)
-            let geometry = try WindowGeometry(
-                input: Size2D(height: item.height, width: item.width), kernel: item.kernel, stride: item.stride,
-                padding: item.padding, dilation: item.dilation)
-            let expected = Naive.conv2d(
+            let (geometry, sums) = try Self.reference(
                 input, weight: weight, bias: shift, stride: item.stride, padding: item.padding,
-                dilation: item.dilation, groups: 1
-            ).scalars.map { Swift.min(Swift.max($0, -0.5), 1.5) }
+                dilation: item.dilation)
+            let expected = sums.map { Swift.min(Swift.max($0, -0.5), 1.5) }
             let taps = item.channels * geometry.taps
             let packed = DirectConvolutionWeights(weight.storage.base, outputChannels: item.outputs, taps: taps)
             // A band in the middle where there are rows enough, else every row.
@@ -96,13 +107,10 @@ import Testing
                 let weight = randomTensor(
                     [item.outputChannels, item.channels, item.kernel.height, item.kernel.width], seed: seed + 1)
                 let shift = item.bias ? randomTensor([item.outputChannels], seed: seed + 2) : nil
-                let geometry = try WindowGeometry(
-                    input: Size2D(height: item.height, width: item.width), kernel: item.kernel, stride: item.stride,
-                    padding: item.padding, dilation: item.dilation)
-                let expected = Naive.conv2d(
+                let (geometry, sums) = try Self.reference(
                     input, weight: weight, bias: shift, stride: item.stride, padding: item.padding,
-                    dilation: item.dilation, groups: 1
-                ).scalars.map { Swift.max($0, 0) }
+                    dilation: item.dilation)
+                let expected = sums.map { Swift.max($0, 0) }
                 let output = Tensor(uninitializedShape: [
                     item.batch, item.outputChannels, geometry.output.height, geometry.output.width,
                 ])
