@@ -189,7 +189,7 @@ package func convolve(_ operands: ConvolutionOperands, workspace: Workspace) {
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = geometry.cValue
 
-    parallelFor(tasks, workers: workers) { worker, range in
+    parallelFor(tasks, workers: workers, balanced: true) { worker, range in
         var window = cWindow
         let columns = scratch.base + worker * perWorker
         for task in range {

@@ -64,7 +64,7 @@ package func convolveDepthwise(_ operands: ConvolutionOperands, workspace: Works
     let scratch = SharedPointer(workspace.floats(paddedPerWorker * workers))
     let cWindow = geometry.cValue
 
-    parallelFor(planes, workers: workers) { worker, range in
+    parallelFor(planes, workers: workers, balanced: true) { worker, range in
         var window = cWindow
         for plane in range {
             let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
@@ -96,7 +96,7 @@ package func convolveDepthwisePair(
     let workers = ComputeThreads.workers(for: planes, work: work)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let (firstWindow, secondWindow) = (first.geometry.cValue, second.geometry.cValue)
-    parallelFor(planes, workers: workers) { worker, range in
+    parallelFor(planes, workers: workers, balanced: true) { worker, range in
         var windows = (firstWindow, secondWindow)
         let (padding, middle) = (scratch.base + worker * perWorker, scratch.base + worker * perWorker + padded)
         for plane in range {

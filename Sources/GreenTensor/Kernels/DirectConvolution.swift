@@ -57,7 +57,7 @@ package func convolveDirect(
     let perWorker = gn_direct_workspace_size(&window, Int32(channels), Int32(bandRows))
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let cWindow = window
-    parallelFor(tasks, workers: workers) { worker, range in
+    parallelFor(tasks, workers: workers, balanced: true) { worker, range in
         var window = cWindow
         for task in range {
             let (image, band) = task.quotientAndRemainder(dividingBy: bands)

@@ -68,7 +68,7 @@ func forEachPlaneRun(
     let tasks = batch * runs
     let cWindow = geometry.cValue
     let workers = ComputeThreads.workers(for: tasks, work: batch * channels * planeSize)
-    parallelFor(tasks, workers: workers) { _, range in
+    parallelFor(tasks, workers: workers, balanced: true) { _, range in
         var window = cWindow
         for task in range {
             let (image, index) = task.quotientAndRemainder(dividingBy: runs)
@@ -97,7 +97,7 @@ package func averagePool(
 /// The mean of every plane of `input`, into `output` (one float per plane).
 package func globalAveragePool(_ input: StridedBatch, into output: StridedBatch) {
     let (channels, planes, size) = (input.channels, input.batch * input.channels, input.planeSize)
-    parallelFor(planes, workers: ComputeThreads.workers(for: planes, work: planes * size)) { _, range in
+    parallelFor(planes, workers: ComputeThreads.workers(for: planes, work: planes * size), balanced: true) { _, range in
         for plane in range {
             let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
             output.plane(image, channel: channel).pointee =

@@ -58,7 +58,7 @@ package func winogradConvolve(_ operands: ConvolutionOperands, weights: Winograd
     if plan.blocks >= workers {
         let perWorker = plan.floatsPerBlock + gemmScratch
         let scratch = SharedPointer(workspace.floats(perWorker * workers))
-        parallelFor(plan.blocks, workers: workers) { worker, range in
+        parallelFor(plan.blocks, workers: workers, balanced: true) { worker, range in
             let block = scratch.base + worker * perWorker
             for index in range {
                 plan.transformInput(index, channels: 0..<operands.channels, into: block)

@@ -117,16 +117,24 @@ public enum ComputeThreads {
     }
 }
 
-/// Runs `body` over `0..<iterations` split into `workers` contiguous chunks, one per worker,
-/// in parallel: on the calling thread and `WorkerPool`'s spinning helpers (Dispatch when the
-/// pool is busy with another loop). `body(worker, range)` gets its worker index (`0..<workers`, for per-worker
-/// workspaces) and its disjoint range.
+/// Runs `body` over `0..<iterations` split into contiguous shares, in parallel: on the calling
+/// thread and `WorkerPool`'s spinning helpers (Dispatch when the pool is busy with another loop),
+/// each share claimed by whichever worker comes free first, so that a worker the host does not
+/// schedule (a stolen vCPU) leaves its shares to the others instead of holding the loop up.
+///
+/// By default there are `workers` shares and `body(share, range)` gets the share's index
+/// (`0..<workers`) as its worker: exactly the split of one contiguous chunk per worker, each
+/// index run once, whichever thread runs it (bodies may pick their work, or a partial sum, by
+/// it). With `balanced`, there are several shares a worker and `body(worker, range)` gets the
+/// index of the thread running it (`0..<workers`, for per-worker scratch), possibly for several
+/// ranges: for bodies that only loop over their range.
 ///
 /// Pass the `workers` you sized per-worker scratch for (from `ComputeThreads.workers(for:)`);
 /// the default asks the setting now. With one worker `body` runs on the calling thread.
 /// `body` must not start another parallel loop (kernels call the serial GEMM inside one).
 public func parallelFor(
-    _ iterations: Int, workers: Int? = nil, _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void
+    _ iterations: Int, workers: Int? = nil, balanced: Bool = false,
+    _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void
 ) {
     guard iterations > 0 else { return }
     let workers = Swift.max(1, Swift.min(workers ?? ComputeThreads.workers(for: iterations), iterations))
@@ -134,9 +142,23 @@ public func parallelFor(
         body(0, 0..<iterations)
         return
     }
+    let shares = balanced ? Swift.min(iterations, workers * sharesPerWorker) : workers
+    let next = ShareCounter()
     let chunk: @Sendable (Int) -> Void = { worker in
-        body(worker, (iterations * worker / workers)..<(iterations * (worker + 1) / workers))
+        while true {
+            let share = next.value.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard share < shares else { return }
+            body(balanced ? worker : share, (iterations * share / shares)..<(iterations * (share + 1) / shares))
+        }
     }
     if WorkerPool.shared.run(workers: workers, chunk) { return }
     DispatchQueue.concurrentPerform(iterations: workers, execute: chunk)
+}
+
+/// Shares of a balanced parallel loop each worker gets on average.
+private let sharesPerWorker = 4
+
+/// The next share of a parallel loop to claim.
+private final class ShareCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -16,12 +16,22 @@ final class WorkerPool: @unchecked Sendable {
     /// How long a helper spins for the next chunk before it sleeps.
     private static let spinNanoseconds: UInt64 = 300_000
 
-    /// One helper thread: the last loop it was handed and the last it finished.
+    /// One helper thread: the last loop it was handed, the last it claimed (or the caller
+    /// claimed for it, finding every piece taken before it started) and the last it finished.
     private final class Helper: @unchecked Sendable {
         let ticket = Atomic<Int>(0)
+        let claim = Atomic<Int>(0)
         let done = Atomic<Int>(0)
         let condition = NSCondition()
         var sleeping = false
+
+        /// Claims loop `generation` for whichever side gets there first: true for the first.
+        func claim(_ generation: Int) -> Bool {
+            let current = claim.load(ordering: .acquiring)
+            return current != generation
+                && claim.compareExchange(expected: current, desired: generation, ordering: .acquiringAndReleasing)
+                    .exchanged
+        }
     }
 
     private let busy = Atomic<Bool>(false)
@@ -32,8 +42,10 @@ final class WorkerPool: @unchecked Sendable {
 
     private init() {}
 
-    /// Runs `body(worker)` for `worker` in `0..<workers`, worker 0 on the calling thread; false
-    /// (nothing run) when the pool is busy with another loop.
+    /// Runs `body(worker)` for `worker` in `0..<workers`, worker 0 on the calling thread, each
+    /// helper's call skipped if it has not started once the caller's returns (so `body` must
+    /// leave no work to a worker it does not do itself: claim work as it goes); false (nothing
+    /// run) when the pool is busy with another loop.
     func run(workers: Int, _ body: @Sendable (Int) -> Void) -> Bool {
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
@@ -50,7 +62,9 @@ final class WorkerPool: @unchecked Sendable {
                 helper.condition.unlock()
             }
             body(0)
-            for helper in helpers.prefix(workers - 1) {
+            // A helper that has not started by now finds its pieces taken: claimed here, it skips
+            // this loop, and the caller does not wait for a thread the host has not scheduled.
+            for helper in helpers.prefix(workers - 1) where !helper.claim(generation) {
                 var spins = 0
                 while helper.done.load(ordering: .acquiring) != generation {
                     spins += 1
@@ -81,6 +95,7 @@ final class WorkerPool: @unchecked Sendable {
                     }
                 }
                 seen = helper.ticket.load(ordering: .acquiring)
+                guard helper.claim(seen) else { continue }
                 self.job?(index)
                 helper.done.store(seen, ordering: .releasing)
             }

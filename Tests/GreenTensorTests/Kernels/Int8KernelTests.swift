@@ -165,7 +165,6 @@ struct Int8KernelTests {
                 shifts: (0..<outputs).map { Float($0) * 3 + 90 },
                 inputZeroPoint: Int32(zeroPoint), lower: Float(index), upper: 250)
             let depthwise = groups == channels && groups == outputs && groups > 1
-            let rowLength = channels / groups * kernel * kernel
             let codes = weights.map { Int8($0) }
             let packed = codes.withUnsafeBufferPointer {
                 packInt8ConvolutionWeights(

@@ -21,6 +21,38 @@ struct ThreadingTests {
         }
     }
 
+    /// By default each share is one worker's contiguous chunk, its index the worker argument, run
+    /// once whichever thread takes it; balanced, the shares are smaller and a worker index is never
+    /// in use by two threads at once (per-worker scratch stays private).
+    @Test func sharesAreClaimedOnceAndWorkerIndicesStayPrivate() throws {
+        for threads in [2, 3] {
+            try ComputeThreads.withSettings(threads: threads) {
+                let chunks = Mutex([Int: Range<Int>]())
+                parallelFor(1001) { worker, range in
+                    chunks.withLock { #expect($0.updateValue(range, forKey: worker) == nil, "share \(worker) twice") }
+                }
+                let expected = (0..<threads).map { (1001 * $0 / threads)..<(1001 * ($0 + 1) / threads) }
+                #expect(chunks.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value) == expected)
+
+                let counts = Mutex([Int](repeating: 0, count: 1001))
+                // Calls in flight per worker index, the most seen at once, and the calls made.
+                let state = Mutex((inFlight: [Int](repeating: 0, count: threads), most: 0, calls: 0))
+                parallelFor(1001, balanced: true) { worker, range in
+                    state.withLock {
+                        $0.inFlight[worker] += 1
+                        $0.most = Swift.max($0.most, $0.inFlight[worker])
+                        $0.calls += 1
+                    }
+                    counts.withLock { for index in range { $0[index] += 1 } }
+                    state.withLock { $0.inFlight[worker] -= 1 }
+                }
+                #expect(counts.withLock { $0 } == [Int](repeating: 1, count: 1001), "threads \(threads)")
+                #expect(state.withLock { $0.most } == 1)
+                #expect(state.withLock { $0.calls } > threads)
+            }
+        }
+    }
+
     @Test func aScopedWorkerLimitLowersTheCountInsideItOnly() throws {
         try ComputeThreads.withSettings(threads: 3) {
             #expect(ComputeThreads.withWorkers(1) { ComputeThreads.count } == 1)

@@ -85,7 +85,7 @@ package func int8Convolve(
     let scratch = SharedBytes(workspace, bytes: sharedBytes + workers * perWorker)
     let workerScratch = SharedBytes(pointer: scratch.base + sharedBytes)
     if imageByImage {
-        parallelFor(batch, workers: workers) { worker, images in
+        parallelFor(batch, workers: workers, balanced: true) { worker, images in
             let own = workerScratch.base + worker * perWorker
             for image in images {
                 let windows = job.direct ? nil : job.padImages(image..<(image + 1), into: own, workers: 1)
@@ -116,7 +116,7 @@ package func int8Convolve(
             }
             let columns = ColumnSource(matrix: UnsafePointer(matrix), ld: width, windows: windows)
             let target = SharedBytes(pointer: product)
-            parallelFor(blocks, workers: workers) { worker, range in
+            parallelFor(blocks, workers: workers, balanced: true) { worker, range in
                 let range = range.lowerBound * columnBlock..<Swift.min(width, range.upperBound * columnBlock)
                 job.multiply(
                     columns, group: group, columns: range, into: target.base + range.lowerBound, ldc: width,
@@ -134,7 +134,7 @@ package func int8Convolve(
     let columns = ColumnSource(windows: windows)
     for image in 0..<batch {
         for group in 0..<weights.count {
-            parallelFor(blocks, workers: Swift.min(workers, blocks)) { worker, range in
+            parallelFor(blocks, workers: Swift.min(workers, blocks), balanced: true) { worker, range in
                 job.multiply(
                     columns, image: image, group: group,
                     range: range.lowerBound * columnBlock..<Swift.min(positions, range.upperBound * columnBlock),
@@ -308,7 +308,7 @@ package func int8DepthwiseConvolve(
     let (cWindow, zeroPoint) = (geometry.cValue, Float(requantization.inputZeroPoint))
     let (lower, upper) = (requantization.lower, requantization.upper)
     let weights = SharedPointer(UnsafeMutablePointer(mutating: weights))
-    parallelFor(planes, workers: workers) { worker, range in
+    parallelFor(planes, workers: workers, balanced: true) { worker, range in
         var window = cWindow
         let floats = scratch.base + worker * perWorker
         let (sums, kernelScratch) = (
