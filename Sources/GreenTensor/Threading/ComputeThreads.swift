@@ -143,10 +143,11 @@ public func parallelFor(
         return
     }
     let shares = balanced ? Swift.min(iterations, workers * sharesPerWorker) : workers
-    let next = ShareCounter()
+    // The next share to claim, on this stack frame: the loop ends before the function returns.
+    let next = Atomic<Int>(0)
     let chunk: @Sendable (Int) -> Void = { worker in
         while true {
-            let share = next.value.wrappingAdd(1, ordering: .relaxed).oldValue
+            let share = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard share < shares else { return }
             body(balanced ? worker : share, (iterations * share / shares)..<(iterations * (share + 1) / shares))
         }
@@ -157,8 +158,3 @@ public func parallelFor(
 
 /// Shares of a balanced parallel loop each worker gets on average.
 private let sharesPerWorker = 4
-
-/// The next share of a parallel loop to claim.
-private final class ShareCounter: Sendable {
-    let value = Atomic<Int>(0)
-}

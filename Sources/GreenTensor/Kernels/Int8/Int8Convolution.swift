@@ -22,7 +22,7 @@ private let columnBlock = 96
 /// stride-1 unpadded one, when the group's channels are a multiple of 4): a column's 4 codes of a
 /// group of depths then lie side by side, so packing a block copies runs instead of transposing.
 package func int8ConvolutionReadsQuads(_ geometry: WindowGeometry, groupChannels: Int) -> Bool {
-    !(geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0) && groupChannels % 4 == 0
+    !geometry.isPointwise && groupChannels % 4 == 0
 }
 
 /// A conv's int8 weights (`outputChannels` rows of `groupChannels·kH·kW` codes, depths channel
@@ -87,8 +87,9 @@ package func int8Convolve(
     if imageByImage {
         parallelFor(batch, workers: workers, balanced: true) { worker, images in
             let own = workerScratch.base + worker * perWorker
+            let windows = job.direct ? nil : job.windows(at: own, images: 1)
             for image in images {
-                let windows = job.direct ? nil : job.padImages(image..<(image + 1), into: own, workers: 1)
+                if !job.direct { job.pad(image..<(image + 1), into: own, workers: 1) }
                 for group in 0..<weights.count {
                     job.multiply(
                         ColumnSource(windows: windows), image: image, group: group, range: 0..<positions,
@@ -98,9 +99,8 @@ package func int8Convolve(
         }
         return
     }
-    let windows =
-        job.direct
-        ? nil : job.padImages(0..<batch, into: scratch.base, workers: ComputeThreads.workers(for: batch, work: work))
+    let windows = job.direct ? nil : job.windows(at: scratch.base, images: batch)
+    if !job.direct { job.pad(0..<batch, into: scratch.base, workers: ComputeThreads.workers(for: batch, work: work)) }
     let gemm = SharedBytes(pointer: workerScratch.base)
     if sideBySide {
         let (matrix, product) = (scratch.base + windowBytes, scratch.base + windowBytes + matrixBytes)
@@ -183,7 +183,7 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         groupOutputs = output.channels / weights.count
         reduction = groupChannels * geometry.taps
         positions = geometry.outputPositions
-        direct = geometry.isPointwise && geometry.stride == 1 && geometry.padding == 0 && input.planeSize == positions
+        direct = geometry.isPointwise
         quads = int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels)
         gemmBytes = (gn_int8_workspace_size(reduction) + 63) / 64 * 64
     }
@@ -194,14 +194,13 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
             + (reduction * MemoryLayout<Int>.stride + 63) / 64 * 64
     }
 
-    /// Copies the images `images` into padded planes (the zero point around them) at `scratch`
-    /// (`windowBytes(images: images.count)`), on `workers` workers, lays out the tap offsets of one
-    /// group's channels after them, and returns the windows over them (the first image is column 0).
-    func padImages(_ images: Range<Int>, into scratch: UnsafeMutablePointer<UInt8>, workers: Int) -> gn_int8_windows {
+    /// The windows over `images` padded images at `scratch` (`windowBytes(images: images)`), one
+    /// group's tap offsets laid out after them (the first image is column 0).
+    func windows(at scratch: UnsafeMutablePointer<UInt8>, images: Int) -> gn_int8_windows {
         let paddedPlane = geometry.paddedInputSize
         let imageBytes = input.channels * paddedPlane
-        let imagesBytes = (images.count * imageBytes + 63) / 64 * 64
-        let offsets = UnsafeMutableRawPointer(scratch + imagesBytes).bindMemory(to: Int.self, capacity: reduction)
+        let offsets = UnsafeMutableRawPointer(scratch + (images * imageBytes + 63) / 64 * 64)
+            .bindMemory(to: Int.self, capacity: reduction)
         let (kernel, dilation) = (geometry.kernel, geometry.dilation)
         let paddedWidth = geometry.input.width + 2 * geometry.padding.width
         for ky in 0..<kernel.height {
@@ -219,6 +218,17 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
                 }
             }
         }
+        return gn_int8_windows(
+            padded: scratch, imageBytes: imageBytes, positions: Int32(positions),
+            outputWidth: Int32(geometry.output.width), strideHeight: Int32(geometry.stride.height),
+            strideWidth: Int32(geometry.stride.width), paddedWidth: Int32(paddedWidth), quads: quads ? 1 : 0,
+            tapOffsets: UnsafePointer(offsets))
+    }
+
+    /// Copies the images `images` into padded planes (the zero point around them; interleaved
+    /// four at a time with `quads`) one after the other at `scratch`, on `workers` workers.
+    func pad(_ images: Range<Int>, into scratch: UnsafeMutablePointer<UInt8>, workers: Int) {
+        let imageBytes = input.channels * geometry.paddedInputSize
         let (input, table, quads) = (input, table, quads)
         let zeroPoint = UInt8(truncatingIfNeeded: requantization.inputZeroPoint)
         let (cWindow, target) = (geometry.cValue, SharedBytes(pointer: scratch))
@@ -226,22 +236,14 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         parallelFor(images.count, workers: workers) { _, range in
             var window = cWindow
             for index in range {
+                let (source, padded) = (input.image(first + index), target.base + index * imageBytes)
                 if quads {
-                    table.padQuads(
-                        input.image(first + index), Int32(input.channels), &window, zeroPoint,
-                        target.base + index * imageBytes)
+                    table.padQuads(source, Int32(input.channels), &window, zeroPoint, padded)
                 } else {
-                    table.padPlanes(
-                        input.image(first + index), Int32(input.channels), &window, zeroPoint,
-                        target.base + index * imageBytes)
+                    table.padPlanes(source, Int32(input.channels), &window, zeroPoint, padded)
                 }
             }
         }
-        return gn_int8_windows(
-            padded: scratch, imageBytes: imageBytes, positions: Int32(positions),
-            outputWidth: Int32(geometry.output.width), strideHeight: Int32(geometry.stride.height),
-            strideWidth: Int32(geometry.stride.width), paddedWidth: Int32(paddedWidth), quads: quads ? 1 : 0,
-            tapOffsets: UnsafePointer(offsets))
     }
 
     /// Columns `columns` of group `group`'s column matrix (from `source`) times its weights,
@@ -299,8 +301,11 @@ package func int8DepthwiseConvolve(
     let channels = input.channels
     let planes = input.batch * channels
     let (planeSize, positions, taps) = (input.planeSize, geometry.outputPositions, geometry.taps)
-    let kernelFloats = 2 * geometry.paddedInputSize + 32
-    let perWorker = (planeSize + positions + kernelFloats + 47) / 16 * 16
+    // Each worker's floats: the plane's codes as floats, the sums, the float kernel's scratch,
+    // each starting on a 64-byte boundary.
+    func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+    let (sumsOffset, kernelOffset) = (aligned(planeSize), aligned(planeSize) + aligned(positions))
+    let perWorker = kernelOffset + aligned(geometry.depthwiseWorkspaceCount)
     let workers = ComputeThreads.workers(for: planes, work: planes * positions * taps)
     let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let table = Int8Kernels.table(for: instructionSet)
@@ -311,9 +316,7 @@ package func int8DepthwiseConvolve(
     parallelFor(planes, workers: workers, balanced: true) { worker, range in
         var window = cWindow
         let floats = scratch.base + worker * perWorker
-        let (sums, kernelScratch) = (
-            floats + (planeSize + 15) / 16 * 16, floats + (planeSize + positions + 31) / 16 * 16
-        )
+        let (sums, kernelScratch) = (floats + sumsOffset, floats + kernelOffset)
         for plane in range {
             let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
             table.dequantize(input.plane(image, channel: channel), planeSize, zeroPoint, 1, floats)
