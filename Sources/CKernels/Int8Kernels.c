@@ -11,6 +11,14 @@
 // The widest tile of columns any int8 gemm kernel packs b into (AVX-512 VNNI's 4 vectors of 16 columns).
 #define GN_INT8_MAX_COLUMNS 64
 
+// The vectors of depthwiseChannels: one lane per channel of a block of GN_INT8_DEPTHWISE_CHANNELS (any alignment).
+typedef float gn_floats16 __attribute__((ext_vector_type(16), aligned(4)));
+typedef int gn_ints16 __attribute__((ext_vector_type(16)));
+typedef unsigned char gn_codes16 __attribute__((ext_vector_type(16), aligned(1)));
+
+// i with its 4 bits reversed: where transposeCodes leaves column i.
+static const int gn_reversed4[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+
 // GN_I8_KIND: 0 generic, 1 AVX2, 2 AVX-VNNI, 3 AVX-512 VNNI.
 #define GN_I8_TARGET
 #define GN_I8_NAME(x) x##_int8_generic
@@ -119,3 +127,10 @@ void gn_pack_int8_a(const signed char *a, size_t m, size_t k, size_t lda, signed
 }
 
 size_t gn_int8_workspace_size(size_t k) { return GN_INT8_MAX_COLUMNS * 4 * ((k + 3) / 4) + 64; }
+
+size_t gn_int8_depthwise_workspace_size(const gn_window *window) {
+    const size_t padded = (size_t)(window->inputHeight + 2 * window->paddingHeight) *
+                          (size_t)(window->inputWidth + 2 * window->paddingWidth);
+    const size_t positions = (size_t)window->outputHeight * (size_t)window->outputWidth;
+    return GN_INT8_DEPTHWISE_CHANNELS * padded + (positions * GN_INT8_DEPTHWISE_CHANNELS + 3) / 4;
+}

@@ -515,6 +515,129 @@ GN_I8_TARGET static inline const int32_t *GN_I8_NAME(rowSums)(const signed char 
     return (const int32_t *)(const void *)(packedA + panels * GN_INT8_PANEL_ROWS * 4 * (size_t)groups);
 }
 
+#if GN_I8_KIND >= 2
+// A few columns of b (no more than GN_I8_VECTOR_COLUMNS, where a tile would fill a vector of columns mostly with
+// padding) as matrix-vector products that run along the depth instead: a vector of a panel holds GN_I8_CHUNK / 16
+// groups of its 4 rows, multiplied by each column's codes of those groups repeated for the 4 rows (expanded: built
+// once per call, column j's at expanded + j * stride), then summed across groups into the 4 rows' sums. np panels
+// (a constant once inlined, as nc, the columns) at a time, every vector of A read once for all nc columns.
+#if GN_I8_KIND == 3
+#define GN_I8_CHUNK 64
+#define GN_I8_VECTOR_COLUMNS 4
+#else
+#define GN_I8_CHUNK 32
+#define GN_I8_VECTOR_COLUMNS 2
+#endif
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(multiplyVectors)(const int nc, const int np, const signed char *restrict packedA, int m, int groups,
+                            const int32_t *restrict rowSums, const unsigned char *restrict expanded, size_t stride,
+                            const gn_requantization *restrict rq, unsigned char *restrict c, size_t ldc) {
+#if GN_I8_KIND == 3
+    typedef __m512i ivec;
+#define GN_I8_ZERO() _mm512_setzero_si512()
+#define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
+#define GN_I8_DOT(acc, x, a) _mm512_dpbusd_epi32(acc, x, a)
+#else
+    typedef __m256i ivec;
+#define GN_I8_ZERO() _mm256_setzero_si256()
+#define GN_I8_LOADU(p) _mm256_loadu_si256((const __m256i *)(p))
+#define GN_I8_DOT(acc, x, a) _mm256_dpbusd_avx_epi32(acc, x, a)
+#endif
+    const int chunks = (groups * 16 + GN_I8_CHUNK - 1) / GN_I8_CHUNK;
+    // The dwords of the last chunk that lie inside a panel: it is loaded masked (A's end may follow).
+    const int lastWords = (groups * 16 - (chunks - 1) * GN_I8_CHUNK) / 4;
+#if GN_I8_KIND == 3
+    const __mmask16 mask = (__mmask16)((1u << lastWords) - 1);
+#else
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(lastWords), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+#endif
+    const size_t panelBytes = 16 * (size_t)groups;
+    const int panels = (m + GN_INT8_PANEL_ROWS - 1) / GN_INT8_PANEL_ROWS;
+    for (int p = 0; p < panels; p += np) {
+        const int present = panels - p < np ? panels - p : np;
+        const signed char *restrict panel = packedA + (size_t)p * panelBytes;
+        ivec acc[8][GN_I8_VECTOR_COLUMNS];
+#pragma unroll
+        for (int i = 0; i < np; i++)
+#pragma unroll
+            for (int j = 0; j < nc; j++) acc[i][j] = GN_I8_ZERO();
+        for (int q = 0; q < chunks; q++) {
+            ivec x[GN_I8_VECTOR_COLUMNS];
+#pragma unroll
+            for (int j = 0; j < nc; j++) x[j] = GN_I8_LOADU(expanded + j * stride + (size_t)q * GN_I8_CHUNK);
+#pragma unroll
+            for (int i = 0; i < np; i++) {
+                if (i >= present) break;
+                const signed char *restrict at = panel + i * panelBytes + (size_t)q * GN_I8_CHUNK;
+#if GN_I8_KIND == 3
+                const ivec a = q + 1 < chunks ? GN_I8_LOADU(at) : _mm512_maskz_loadu_epi32(mask, at);
+#else
+                const ivec a = q + 1 < chunks ? GN_I8_LOADU(at) : _mm256_maskload_epi32((const int *)at, mask);
+#endif
+#pragma unroll
+                for (int j = 0; j < nc; j++) acc[i][j] = GN_I8_DOT(acc[i][j], x[j], a);
+            }
+        }
+#pragma unroll
+        for (int i = 0; i < np; i++) {
+            if (i >= present) break;
+#pragma unroll
+            for (int j = 0; j < nc; j++) {
+#if GN_I8_KIND == 3
+                const __m256i half =
+                    _mm256_add_epi32(_mm512_castsi512_si256(acc[i][j]), _mm512_extracti64x4_epi64(acc[i][j], 1));
+#else
+                const __m256i half = acc[i][j];
+#endif
+                // Lane r of the folded sums is row r's: the groups are summed.
+                int32_t rows[4];
+                _mm_storeu_si128((__m128i *)rows,
+                                 _mm_add_epi32(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1)));
+                for (int r = 0; r < GN_INT8_PANEL_ROWS; r++) {
+                    const int row = (p + i) * GN_INT8_PANEL_ROWS + r;
+                    if (row >= m) break;
+                    GN_I8_NAME(requantizeRow)(&rows[r], 1, -rq->inputZeroPoint * rowSums[row], rq->multiplier[row],
+                                              rq->shift[row], rq->lower, rq->upper, c + (size_t)row * ldc + j);
+                }
+            }
+        }
+    }
+#undef GN_I8_ZERO
+#undef GN_I8_LOADU
+#undef GN_I8_DOT
+}
+
+// Columns [0, cols) of b (rows ldb apart; cols <= GN_I8_VECTOR_COLUMNS) times A by multiplyVectors, each column's
+// codes expanded into the workspace first.
+GN_I8_TARGET static void GN_I8_NAME(multiplyFewColumns)(const signed char *restrict packedA, int m, int k,
+                                                        int groups, const int32_t *restrict rowSums,
+                                                        const unsigned char *restrict b, size_t ldb, int cols,
+                                                        const gn_requantization *restrict rq, unsigned char *c,
+                                                        size_t ldc, unsigned char *restrict expanded) {
+    const size_t stride = (size_t)(groups * 16 + GN_I8_CHUNK - 1) / GN_I8_CHUNK * GN_I8_CHUNK;
+    for (int j = 0; j < cols; j++) {
+        unsigned char *restrict column = expanded + j * stride;
+        for (int g = 0; g < groups; g++) {
+            uint32_t quad = 0;
+            for (int i = 0; i < 4; i++) {
+                const int t = 4 * g + i;
+                quad |= (uint32_t)(t < k ? b[(size_t)t * ldb + j] : 0) << (8 * i);
+            }
+            for (int r = 0; r < GN_INT8_PANEL_ROWS; r++) memcpy(column + 16 * g + 4 * r, &quad, 4);
+        }
+        memset(column + 16 * groups, 0, stride - 16 * (size_t)groups);
+    }
+    switch (cols) {
+    case 1: GN_I8_NAME(multiplyVectors)(1, 8, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
+#if GN_I8_VECTOR_COLUMNS >= 4
+    case 3: GN_I8_NAME(multiplyVectors)(3, 4, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
+    case 4: GN_I8_NAME(multiplyVectors)(4, 4, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
+#endif
+    default: GN_I8_NAME(multiplyVectors)(2, 4, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
+    }
+}
+#endif
+
 // The columns [0, n) of b (rows ldb apart) or, with windows, columns [first, first + n) of the column matrix they
 // describe, times A, requantized into c: block by block of GN_I8_NR columns, each packed (or, for windows read in
 // place, not) and multiplied by every panel of A.
@@ -530,6 +653,13 @@ GN_I8_TARGET static void GN_I8_NAME(multiplyColumns)(const signed char *packedA,
     for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
         const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
         if (!windows) {
+#if GN_I8_KIND >= 2
+            if (cols <= GN_I8_VECTOR_COLUMNS) {
+                GN_I8_NAME(multiplyFewColumns)(packedA, m, k, groups, rowSums, b + j0, ldb, cols, rq, c + j0, ldc,
+                                               packed);
+                continue;
+            }
+#endif
             GN_I8_NAME(packB)(b + j0, ldb, k, cols, packed);
             GN_I8_NAME(multiplyBlock)(0, packedA, m, groups, rowSums, packed, 0, 0, cols, rq, c + j0, ldc);
             continue;
@@ -778,6 +908,202 @@ GN_I8_TARGET static void GN_I8_NAME(add)(const unsigned char *restrict first, fl
     }
 }
 
+// The 16 x 16 codes x[r][c] transposed in place by four rounds of unpacks (of single codes, pairs, quads and
+// octets), each interleaving the two registers whose indices differ in one bit: afterwards x[gn_reversed4[c]] holds
+// column c (the rounds leave a register's index with its 4 bits reversed).
+GN_I8_TARGET static inline __attribute__((always_inline)) void GN_I8_NAME(transposeCodes)(gn_codes16 x[16]) {
+#pragma unroll
+    for (int i = 0; i < 16; i += 2) {
+        const gn_codes16 a = x[i], b = x[i + 1];
+        x[i] = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        x[i + 1] = __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    }
+#pragma unroll
+    for (int i = 0; i < 16; i++) {
+        if (i & 2) continue;
+        const gn_codes16 a = x[i], b = x[i + 2];
+        x[i] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+        x[i + 2] = __builtin_shufflevector(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+    }
+#pragma unroll
+    for (int i = 0; i < 16; i++) {
+        if (i & 4) continue;
+        const gn_codes16 a = x[i], b = x[i + 4];
+        x[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+        x[i + 4] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+    }
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+        const gn_codes16 a = x[i], b = x[i + 8];
+        x[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        x[i + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    }
+}
+
+// The padded block of depthwiseChannels: channels (up to 16) planes of input (inputPlane bytes apart) as codes less
+// the zero point in floats, [H + 2*padH][W + 2*padW][16] (channel within position), the frame 0 (a real 0) and
+// channels past `channels` whatever their missing codes give (their weights are 0 and their outputs never stored).
+// 16 positions at a time: a 16 x 16 transpose of the 16 planes' codes; the last positions one by one.
+GN_I8_TARGET static void GN_I8_NAME(padChannels)(const unsigned char *restrict input, size_t inputPlane,
+                                                  int channels, const gn_window *restrict w, float zeroPoint,
+                                                  gn_floats16 *restrict padded) {
+    const int height = w->inputHeight, width = w->inputWidth, padH = w->paddingHeight, padW = w->paddingWidth;
+    const int paddedWidth = width + 2 * padW, paddedHeight = height + 2 * padH;
+    for (int y = 0; y < padH; y++) {
+        for (int x = 0; x < paddedWidth; x++) {
+            padded[y * paddedWidth + x] = 0;
+            padded[(paddedHeight - 1 - y) * paddedWidth + x] = 0;
+        }
+    }
+    for (int y = padH; y < padH + height; y++) {
+        for (int x = 0; x < padW; x++) {
+            padded[y * paddedWidth + x] = 0;
+            padded[y * paddedWidth + padW + width + x] = 0;
+        }
+    }
+    const int count = height * width;
+    int i = 0, y = 0, x = 0;
+    for (; i + 16 <= count; i += 16) {
+        gn_codes16 codes[16];
+#pragma unroll
+        for (int c = 0; c < 16; c++)
+            codes[c] = c < channels ? *(const gn_codes16 *)(input + (size_t)c * inputPlane + i) : (gn_codes16)0;
+        GN_I8_NAME(transposeCodes)(codes);
+#pragma unroll
+        for (int j = 0; j < 16; j++) {
+            padded[(y + padH) * paddedWidth + padW + x] =
+                __builtin_convertvector(codes[gn_reversed4[j]], gn_floats16) - zeroPoint;
+            if (++x == width) x = 0, y++;
+        }
+    }
+    for (; i < count; i++) {
+        gn_floats16 values = 0;
+        for (int c = 0; c < channels; c++) values[c] = (float)input[(size_t)c * inputPlane + i] - zeroPoint;
+        padded[(y + padH) * paddedWidth + padW + x] = values;
+        if (++x == width) x = 0, y++;
+    }
+}
+
+// The requantized codes of 16 channels' sums at one position, as requantize computes them.
+GN_I8_TARGET static inline __attribute__((always_inline)) gn_codes16
+GN_I8_NAME(requantizeChannels)(const gn_floats16 *sums, const gn_floats16 *multiplier, const gn_floats16 *shift,
+                               float lower, float upper) {
+#pragma clang fp contract(off)
+    const float magic = 12582912.0f;
+    gn_floats16 t = *sums * *multiplier;
+    t = t + *shift;
+    t = t > lower ? t : lower;
+    t = t < upper ? t : upper;
+#if GN_I8_KIND == 3
+    (void)magic;
+    return (gn_codes16)_mm512_cvtepi32_epi8(_mm512_cvtps_epi32((__m512)t));
+#else
+    t = (t + magic) - magic;
+    return __builtin_convertvector(__builtin_convertvector(t, gn_ints16), gn_codes16);
+#endif
+}
+
+// The requantized codes of every output position of depthwiseChannels (16 channels each) from its padded block,
+// kH x kW taps (constants once inlined): 4 positions of a row at a time, the last 4 of a row overlapping the ones
+// before where the row is not a multiple of 4 wide (those positions are computed twice, alike), rows narrower than 4
+// a position at a time.
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(depthwiseRows)(const int kH, const int kW, const int step, const gn_floats16 *restrict padded,
+                          int paddedWidth,
+                          const gn_window *restrict w, const float *restrict weights,
+                          const gn_floats16 *restrict multiplier, const gn_floats16 *restrict shift,
+                          const gn_requantization *restrict rq, gn_codes16 *restrict staged) {
+    const gn_floats16 *restrict kernel = (const gn_floats16 *)weights;
+    const int outputWidth = w->outputWidth;
+    const int tapRow = w->dilationHeight * paddedWidth, tapColumn = w->dilationWidth;
+    const int chunk = outputWidth < 4 ? 1 : 4;
+    for (int oy = 0; oy < w->outputHeight; oy++) {
+        const gn_floats16 *restrict row = padded + oy * w->strideHeight * paddedWidth;
+        gn_codes16 *restrict out = staged + oy * outputWidth;
+        for (int start = 0; start < outputWidth; start += chunk) {
+            const int ox = start + chunk <= outputWidth ? start : outputWidth - chunk;
+            if (chunk == 4) {
+                gn_floats16 sums[4] = {0, 0, 0, 0};
+                for (int ky = 0; ky < kH; ky++) {
+                    for (int kx = 0; kx < kW; kx++) {
+#pragma clang fp contract(fast)
+                        const gn_floats16 tap = kernel[ky * kW + kx];
+                        const gn_floats16 *restrict at = row + ox * step + ky * tapRow + kx * tapColumn;
+#pragma unroll
+                        for (int r = 0; r < 4; r++) sums[r] += at[r * step] * tap;
+                    }
+                }
+#if GN_I8_KIND == 3
+                // The 4 positions' codes narrowed by packs (each 128-bit lane holds 4 codes of every position),
+                // put in order by one dword permutation and stored at once: vpmovdb to memory is slow on Zen cores.
+                __m512i codes[4];
+#pragma unroll
+                for (int r = 0; r < 4; r++) {
+                    __m512 t = _mm512_mul_ps((__m512)sums[r], (__m512)*multiplier);
+                    t = _mm512_add_ps(t, (__m512)*shift);
+                    t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(rq->lower)), _mm512_set1_ps(rq->upper));
+                    codes[r] = _mm512_cvtps_epi32(t);
+                }
+                const __m512i bytes = _mm512_packus_epi16(_mm512_packs_epi32(codes[0], codes[1]),
+                                                          _mm512_packs_epi32(codes[2], codes[3]));
+                const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+                _mm512_storeu_si512((void *)(out + ox), _mm512_permutexvar_epi32(order, bytes));
+#else
+#pragma unroll
+                for (int r = 0; r < 4; r++)
+                    out[ox + r] = GN_I8_NAME(requantizeChannels)(&sums[r], multiplier, shift, rq->lower, rq->upper);
+#endif
+            } else {
+                gn_floats16 sum = 0;
+                for (int ky = 0; ky < kH; ky++) {
+                    for (int kx = 0; kx < kW; kx++) {
+#pragma clang fp contract(fast)
+                        sum += row[ox * step + ky * tapRow + kx * tapColumn] * kernel[ky * kW + kx];
+                    }
+                }
+                out[ox] = GN_I8_NAME(requantizeChannels)(&sum, multiplier, shift, rq->lower, rq->upper);
+            }
+        }
+    }
+}
+
+GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *restrict input, size_t inputPlane,
+                                                        int channels, const gn_window *restrict w,
+                                                        const float *restrict weights,
+                                                        const gn_requantization *restrict rq, float *restrict workspace,
+                                                        unsigned char *restrict output, size_t outputPlane) {
+    gn_floats16 *restrict padded = (gn_floats16 *)workspace;
+    const int paddedWidth = w->inputWidth + 2 * w->paddingWidth;
+    const int paddedSize = (w->inputHeight + 2 * w->paddingHeight) * paddedWidth;
+    const int outputWidth = w->outputWidth, positions = w->outputHeight * outputWidth;
+    gn_codes16 *restrict staged = (gn_codes16 *)(padded + paddedSize);
+    GN_I8_NAME(padChannels)(input, inputPlane, channels, w, (float)rq->inputZeroPoint, padded);
+
+    gn_floats16 multiplier = 0, shift = 0;
+    for (int c = 0; c < channels; c++) multiplier[c] = rq->multiplier[c], shift[c] = rq->shift[c];
+    const int square3 = w->kernelHeight == 3 && w->kernelWidth == 3 && w->dilationWidth == 1;
+    if (square3 && w->strideWidth == 1)
+        GN_I8_NAME(depthwiseRows)(3, 3, 1, padded, paddedWidth, w, weights, &multiplier, &shift, rq, staged);
+    else if (square3 && w->strideWidth == 2)
+        GN_I8_NAME(depthwiseRows)(3, 3, 2, padded, paddedWidth, w, weights, &multiplier, &shift, rq, staged);
+    else
+        GN_I8_NAME(depthwiseRows)(w->kernelHeight, w->kernelWidth, w->strideWidth, padded, paddedWidth, w, weights,
+                                  &multiplier, &shift, rq, staged);
+
+    int i = 0;
+    for (; i + 16 <= positions; i += 16) {
+        gn_codes16 codes[16];
+#pragma unroll
+        for (int j = 0; j < 16; j++) codes[j] = staged[i + j];
+        GN_I8_NAME(transposeCodes)(codes);
+#pragma unroll
+        for (int c = 0; c < 16; c++)
+            if (c < channels) *(gn_codes16 *)(output + (size_t)c * outputPlane + i) = codes[gn_reversed4[c]];
+    }
+    for (; i < positions; i++)
+        for (int c = 0; c < channels; c++) output[(size_t)c * outputPlane + i] = staged[i][c];
+}
+
 static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
     .gemm = GN_I8_NAME(gemm),
     .requantize = GN_I8_NAME(requantize),
@@ -790,9 +1116,12 @@ static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
     .quantize = GN_I8_NAME(quantize),
     .dequantize = GN_I8_NAME(dequantize),
     .add = GN_I8_NAME(add),
+    .depthwiseChannels = GN_I8_NAME(depthwiseChannels),
 };
 
 #undef GN_I8_LANES
+#undef GN_I8_CHUNK
+#undef GN_I8_VECTOR_COLUMNS
 #undef GN_I8_NV
 #undef GN_I8_NP
 #undef GN_I8_NR

@@ -261,6 +261,16 @@ typedef struct {
     void (*add)(const unsigned char *first, float firstZero, float firstMultiplier,
                 const unsigned char *_Nullable second, float secondZero, float secondMultiplier, size_t count,
                 float outputZero, float lower, float upper, unsigned char *output);
+    /// One image's block of `channels` (1...GN_INT8_DEPTHWISE_CHANNELS) planes of a depthwise conv: output plane c
+    /// (outputPlane bytes apart) = requantized sums over the window's taps of (input code - inputZeroPoint) times
+    /// weights[tap * 16 + c] (input planes inputPlane bytes apart; weights: the block's codes in -127...127 as
+    /// floats, tap by tap, 16 channels a tap, 0 past channels), channel c by rq's entry c. The block is transposed into one padded
+    /// plane of 16 channels a position, summed in floats 16 channels a vector (exact, as for requantize: up to 518
+    /// taps), requantized as requantize does and transposed back. workspace: gn_int8_depthwise_workspace_size
+    /// floats, 64-byte aligned.
+    void (*depthwiseChannels)(const unsigned char *input, size_t inputPlane, int channels, const gn_window *window,
+                              const float *weights, const gn_requantization *rq, float *workspace,
+                              unsigned char *output, size_t outputPlane);
 } gn_int8_kernel_table;
 
 /// The int8 kernels compiled for `isa`, or NULL when this CPU (and its OS) cannot run them.
@@ -277,6 +287,13 @@ size_t gn_packed_int8_a_size(size_t m, size_t k);
 /// columns g < ceil(k / 4), the 4 codes a[4p + r][4g ... 4g + 3] of each row r in turn (0 past m or k); panels start
 /// 16 * ceil(k / 4) bytes apart; then the row sums as int32 (0 for rows past m).
 void gn_pack_int8_a(const signed char *a, size_t m, size_t k, size_t lda, signed char *packed);
+
+/// Channels a depthwiseChannels call sums at once: one vector lane each.
+#define GN_INT8_DEPTHWISE_CHANNELS 16
+
+/// Floats of workspace depthwiseChannels needs for window: the block's padded plane of 16 floats a position, then
+/// its output codes, 16 a position.
+size_t gn_int8_depthwise_workspace_size(const gn_window *window);
 
 /// Bytes of workspace the int8 gemm kernels need for depth k (one packed block of b), every instruction set.
 size_t gn_int8_workspace_size(size_t k);

@@ -23,8 +23,11 @@ struct Int8KernelTests {
         return UInt8(t.rounded(.toNearestOrEven))
     }
 
+    /// Tails in every tile dimension; 1-4 columns past the whole tiles (or alone), which the VNNI
+    /// kernels multiply as matrix-vector products: many panels, depths inside and past a vector.
     static let sizes: [(m: Int, k: Int, n: Int)] = [
         (1, 1, 1), (3, 5, 7), (4, 4, 64), (5, 37, 29), (13, 100, 65), (9, 300, 130), (64, 9, 17), (2, 1000, 3),
+        (38, 133, 50), (70, 64, 52), (33, 17, 4), (41, 1023, 1), (45, 48, 49),
     ]
 
     @Test(arguments: Int8InstructionSet.supported)
@@ -127,6 +130,10 @@ struct Int8KernelTests {
         (8, 8, 8, 7, 7, 3, 1, 1, 1), (16, 16, 16, 14, 14, 3, 1, 1, 1), (4, 4, 4, 14, 14, 3, 2, 1, 1),
         (2, 2, 2, 1, 1, 3, 1, 1, 1), (8, 6, 1, 9, 11, 3, 1, 1, 1), (8, 10, 2, 7, 6, 3, 2, 1, 1),
         (12, 5, 1, 8, 8, 3, 1, 1, 2), (4, 7, 1, 20, 19, 3, 1, 1, 1), (8, 9, 1, 4, 4, 3, 1, 1, 1),
+        // Depthwise around the 16-channel blocks: a partial second block, 3x3 at strides 1 and 2
+        // (their unrolled kernels), rows narrower than 4 outputs, 5x5 dilated, planes of one.
+        (17, 17, 17, 7, 7, 3, 1, 1, 1), (37, 37, 37, 9, 13, 3, 2, 1, 1), (33, 33, 33, 3, 2, 3, 1, 1, 1),
+        (16, 16, 16, 18, 17, 5, 1, 4, 2), (19, 19, 19, 1, 1, 3, 1, 1, 1), (32, 32, 32, 11, 6, 3, 3, 1, 1),
     ]
 
     /// The requantizing store of float sums (the depthwise conv's): ties at every half (rounded
@@ -173,38 +180,40 @@ struct Int8KernelTests {
             }
             let input = inputs.map { UInt8($0) }
             let imageOut = outputs * geometry.outputPositions
-            var output = [UInt8](repeating: 0, count: batch * imageOut)
-            input.withUnsafeBufferPointer { source in
-                output.withUnsafeMutableBufferPointer { target in
-                    let sourceBatch = Int8Batch(
-                        base: UnsafeMutablePointer(mutating: source.baseAddress!),
-                        shape: [batch, channels, height, width])
-                    let targetBatch = Int8Batch(
-                        base: target.baseAddress!,
-                        shape: [batch, outputs, geometry.output.height, geometry.output.width])
-                    if depthwise {
-                        codes.map(Float.init).withUnsafeBufferPointer {
+            let layouts: [Int8DepthwiseLayout?] = depthwise ? Int8DepthwiseLayout.allCases : [nil]
+            for layout in layouts {
+                var output = [UInt8](repeating: 0, count: batch * imageOut)
+                input.withUnsafeBufferPointer { source in
+                    output.withUnsafeMutableBufferPointer { target in
+                        let sourceBatch = Int8Batch(
+                            base: UnsafeMutablePointer(mutating: source.baseAddress!),
+                            shape: [batch, channels, height, width])
+                        let targetBatch = Int8Batch(
+                            base: target.baseAddress!,
+                            shape: [batch, outputs, geometry.output.height, geometry.output.width])
+                        if depthwise {
                             int8DepthwiseConvolve(
-                                sourceBatch, weights: $0.baseAddress!, geometry: geometry,
-                                requantization: requantization, into: targetBatch, workspace: Workspace(),
-                                instructionSet: instructionSet)
+                                sourceBatch,
+                                weights: Int8DepthwiseWeights(codes: codes, channels: channels, taps: geometry.taps),
+                                geometry: geometry, requantization: requantization, into: targetBatch,
+                                workspace: Workspace(), instructionSet: instructionSet, layout: layout)
+                        } else {
+                            int8Convolve(
+                                sourceBatch, weights: packed, geometry: geometry, requantization: requantization,
+                                into: targetBatch, workspace: Workspace(), instructionSet: instructionSet)
                         }
-                    } else {
-                        int8Convolve(
-                            sourceBatch, weights: packed, geometry: geometry, requantization: requantization,
-                            into: targetBatch, workspace: Workspace(), instructionSet: instructionSet)
                     }
                 }
-            }
-            for image in 0..<batch {
-                let imageSize = channels * height * width
-                let expected = Self.naiveConvolution(
-                    Array(inputs[image * imageSize..<(image + 1) * imageSize]), channels: channels, height: height,
-                    width: width, weights: weights, outputChannels: outputs, groups: groups, geometry: geometry,
-                    zeroPoint: zeroPoint, requantization: requantization)
-                #expect(
-                    Array(output[image * imageOut..<(image + 1) * imageOut]) == expected,
-                    "\(instructionSet) case \(index) image \(image)")
+                for image in 0..<batch {
+                    let imageSize = channels * height * width
+                    let expected = Self.naiveConvolution(
+                        Array(inputs[image * imageSize..<(image + 1) * imageSize]), channels: channels,
+                        height: height, width: width, weights: weights, outputChannels: outputs, groups: groups,
+                        geometry: geometry, zeroPoint: zeroPoint, requantization: requantization)
+                    #expect(
+                        Array(output[image * imageOut..<(image + 1) * imageOut]) == expected,
+                        "\(instructionSet) case \(index) \(layout.map { "\($0)" } ?? "gemm") image \(image)")
+                }
             }
         }
     }
@@ -278,26 +287,28 @@ struct Int8KernelTests {
                 multipliers: [3e-4, 5e-4, 7e-4], shifts: [100, 120, 140], inputZeroPoint: 41, lower: 0, upper: 255)
             let input = inputs.map { UInt8($0) }
             let codes = weights.map { Int8($0) }
-            var output = [UInt8](repeating: 0, count: channels * geometry.outputPositions)
-            input.withUnsafeBufferPointer { source in
-                output.withUnsafeMutableBufferPointer { target in
-                    codes.map(Float.init).withUnsafeBufferPointer {
+            for layout in Int8DepthwiseLayout.allCases {
+                var output = [UInt8](repeating: 0, count: channels * geometry.outputPositions)
+                input.withUnsafeBufferPointer { source in
+                    output.withUnsafeMutableBufferPointer { target in
                         int8DepthwiseConvolve(
                             Int8Batch(
                                 base: UnsafeMutablePointer(mutating: source.baseAddress!),
                                 shape: [1, channels, height, width]),
-                            weights: $0.baseAddress!, geometry: geometry, requantization: requantization,
+                            weights: Int8DepthwiseWeights(codes: codes, channels: channels, taps: geometry.taps),
+                            geometry: geometry, requantization: requantization,
                             into: Int8Batch(
                                 base: target.baseAddress!,
                                 shape: [1, channels, geometry.output.height, geometry.output.width]),
-                            workspace: Workspace(), instructionSet: instructionSet)
+                            workspace: Workspace(), instructionSet: instructionSet, layout: layout)
                     }
                 }
+                let expected = Self.naiveConvolution(
+                    inputs, channels: channels, height: height, width: width, weights: weights,
+                    outputChannels: channels,
+                    groups: channels, geometry: geometry, zeroPoint: 41, requantization: requantization)
+                #expect(output == expected, "\(instructionSet) \(kernel) \(layout)")
             }
-            let expected = Self.naiveConvolution(
-                inputs, channels: channels, height: height, width: width, weights: weights, outputChannels: channels,
-                groups: channels, geometry: geometry, zeroPoint: 41, requantization: requantization)
-            #expect(output == expected, "\(instructionSet) \(kernel)")
         }
     }
 

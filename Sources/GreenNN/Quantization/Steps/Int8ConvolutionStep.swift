@@ -1,8 +1,8 @@
 /// A convolution in a quantized plan: the float step's weights, with its BatchNorm scale folded
 /// in, quantized per output channel; its bias, BatchNorm shift, activation clamp and the output's
 /// scale applied in the requantization as codes are stored. Depthwise convs sum their codes in
-/// floats on the float depthwise kernel (exactly), the others run through im2col (none for 1x1)
-/// and the int8 GEMM.
+/// floats (exactly), plane by plane or 16 channels a vector, the others run through the int8 GEMM
+/// on columns packed straight from the padded input (none for 1x1).
 final class Int8ConvolutionStep: Int8PlanStep {
     let origin: PlanStepOrigin
     let outputShape: Shape
@@ -10,10 +10,9 @@ final class Int8ConvolutionStep: Int8PlanStep {
     let weightBytes: Int
     private let geometry: WindowGeometry
     private let requantization: Int8Requantization
-    /// The depthwise kernel's weights: the codes as floats.
-    private let floatCodes: [Float]
+    /// A depthwise conv's weights (nil for the others).
+    private let depthwiseWeights: Int8DepthwiseWeights?
     private let packed: [PackedInt8Matrix]
-    private let depthwise: Bool
     private let source: Int8Batch
     private let target: Int8Batch
     private let instructionSet: Int8InstructionSet
@@ -36,7 +35,7 @@ final class Int8ConvolutionStep: Int8PlanStep {
         outputShape = output.shape
         modelMACs = step.modelMACs
         geometry = step.geometry
-        depthwise = step.groups > 1 && step.groups == input.shape[1] && step.groups == outputChannels
+        let depthwise = step.groups > 1 && step.groups == input.shape[1] && step.groups == outputChannels
         guard !depthwise || step.geometry.taps <= Self.maximumDepthwiseTaps else {
             throw LayerError.invalidConfiguration(
                 step.origin.kind,
@@ -44,7 +43,9 @@ final class Int8ConvolutionStep: Int8PlanStep {
                     + " exact), got \(step.geometry.kernel.height)x\(step.geometry.kernel.width)"
             ).prefixed(with: step.origin.path)
         }
-        floatCodes = depthwise ? weights.codes.map(Float.init) : []
+        depthwiseWeights =
+            depthwise
+            ? Int8DepthwiseWeights(codes: weights.codes, channels: outputChannels, taps: step.geometry.taps) : nil
         packed =
             depthwise
             ? []
@@ -61,19 +62,22 @@ final class Int8ConvolutionStep: Int8PlanStep {
 
     var kernel: String {
         let name =
-            depthwise
-            ? "int8 depthwise (float sums)"
-            : geometry.isPointwise && geometry.stride == 1 ? "int8 gemm (1x1)" : "int8 im2col+gemm"
+            if depthwiseWeights != nil {
+                switch Int8DepthwiseLayout.preferred(for: geometry, on: instructionSet) {
+                case .planes: "int8 depthwise (planes)"
+                case .channelBlocks: "int8 depthwise (16 channels)"
+                }
+            } else {
+                geometry.isPointwise && geometry.stride == 1 ? "int8 gemm (1x1)" : "int8 gemm (windows)"
+            }
         return "\(name) \(instructionSet.rawValue)"
     }
 
     func run(workspace: Workspace) throws {
-        if depthwise {
-            floatCodes.withUnsafeBufferPointer { codes in
-                int8DepthwiseConvolve(
-                    source, weights: codes.baseAddress!, geometry: geometry, requantization: requantization,
-                    into: target, workspace: workspace, instructionSet: instructionSet)
-            }
+        if let depthwiseWeights {
+            int8DepthwiseConvolve(
+                source, weights: depthwiseWeights, geometry: geometry, requantization: requantization, into: target,
+                workspace: workspace, instructionSet: instructionSet)
         } else {
             int8Convolve(
                 source, weights: packed, geometry: geometry, requantization: requantization, into: target,

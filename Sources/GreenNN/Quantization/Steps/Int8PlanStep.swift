@@ -3,7 +3,7 @@
 protocol Int8PlanStep: AnyObject {
     /// The float step's origin: the layer's path and kind, and what was fused into it.
     var origin: PlanStepOrigin { get }
-    /// The kernel it runs ("int8 im2col+gemm avx512-vnni").
+    /// The kernel it runs ("int8 gemm (windows) avx512-vnni").
     var kernel: String { get }
     /// The shape it writes.
     var outputShape: Shape { get }

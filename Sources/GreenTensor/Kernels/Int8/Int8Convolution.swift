@@ -4,7 +4,8 @@
 //     are that matrix; any other conv's is never written: every image is copied once into padded
 //     planes (the zero point around them) and the GEMM packs its column blocks straight from
 //     them (windowGemm), so that no im2col matrix passes through memory.
-//   depthwise: the float depthwise kernel on codes less the zero point (exact), then requantized.
+//   depthwise: codes less the zero point summed in floats (exact), then requantized: plane by
+//     plane on the float depthwise kernel, or 16 channels a vector on narrow planes.
 // MACs: N · O · H'·W' · (C/g)·kH·kW (depthwise: N · C · H'·W' · kH·kW), as the float kernels.
 // Small planes in a batch (fewer than 128 output positions) put every image's columns side by side
 // into one matrix, so one GEMM reads the weights once for the batch (a deep layer's weights are
@@ -286,45 +287,75 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     }
 }
 
-/// Convolves each plane of `input` (u8 `[N, C, H, W]`) by its own filter of `weights` (the s8
-/// codes `[C, kH·kW]`, in −127...127, as floats) over `geometry` into `output` (u8
-/// `[N, C, H', W']`), channel `c` requantized with `requantization`'s entry `c`. Planes run in
-/// parallel, each as codes less the zero point in floats (so padding reads 0), the float
-/// depthwise kernel with neither bias nor clamp, and a requantizing store. The float sums are the
-/// int32 sums bit for bit: every product and partial sum is an integer below 2^24 (255 · 127 ·
-/// taps for up to 518 taps). At 14x14 and 7x7 (MobileNet's deep layers), 512 and 1024 planes,
-/// this took 56 and 39 µs where a direct int8 kernel converting each tap's codes took 66 and 72.
+/// Convolves each plane of `input` (u8 `[N, C, H, W]`) by its own filter of `weights` over
+/// `geometry` into `output` (u8 `[N, C, H', W']`), channel `c` requantized with
+/// `requantization`'s entry `c`, walking the channels in `layout` (by default the one
+/// `Int8DepthwiseLayout.preferred` picks): planes or blocks of 16 channels run in parallel. Both
+/// sum the codes less the zero point in floats (so padding reads 0), which are the int32 sums bit
+/// for bit: every product and partial sum is an integer below 2^24 (255 · 127 · taps for up to
+/// 518 taps).
 package func int8DepthwiseConvolve(
-    _ input: Int8Batch, weights: UnsafePointer<Float>, geometry: WindowGeometry, requantization: Int8Requantization,
-    into output: Int8Batch, workspace: Workspace, instructionSet: Int8InstructionSet = .active
+    _ input: Int8Batch, weights: Int8DepthwiseWeights, geometry: WindowGeometry, requantization: Int8Requantization,
+    into output: Int8Batch, workspace: Workspace, instructionSet: Int8InstructionSet = .active,
+    layout: Int8DepthwiseLayout? = nil
 ) {
-    let channels = input.channels
-    let planes = input.batch * channels
-    let (planeSize, positions, taps) = (input.planeSize, geometry.outputPositions, geometry.taps)
-    // Each worker's floats: the plane's codes as floats, the sums, the float kernel's scratch,
-    // each starting on a 64-byte boundary.
-    func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
-    let (sumsOffset, kernelOffset) = (aligned(planeSize), aligned(planeSize) + aligned(positions))
-    let perWorker = kernelOffset + aligned(geometry.depthwiseWorkspaceCount)
-    let workers = ComputeThreads.workers(for: planes, work: planes * positions * taps)
-    let scratch = SharedPointer(workspace.floats(perWorker * workers))
     let table = Int8Kernels.table(for: instructionSet)
-    let floatTable = Kernels.table(for: instructionSet.floatInstructionSet)
-    let (cWindow, zeroPoint) = (geometry.cValue, Float(requantization.inputZeroPoint))
-    let (lower, upper) = (requantization.lower, requantization.upper)
-    let weights = SharedPointer(UnsafeMutablePointer(mutating: weights))
-    parallelFor(planes, workers: workers, balanced: true) { worker, range in
-        var window = cWindow
-        let floats = scratch.base + worker * perWorker
-        let (sums, kernelScratch) = (floats + sumsOffset, floats + kernelOffset)
-        for plane in range {
-            let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
-            table.dequantize(input.plane(image, channel: channel), planeSize, zeroPoint, 1, floats)
-            floatTable.depthwisePlane(
-                floats, weights.base + channel * taps, 0, -.infinity, .infinity, &window, kernelScratch, sums)
-            table.requantize(
-                sums, positions, requantization.multipliers[channel], requantization.shifts[channel], lower, upper,
-                output.plane(image, channel: channel))
+    let cWindow = geometry.cValue
+    let channels = input.channels
+    let (planeSize, positions, taps) = (input.planeSize, geometry.outputPositions, geometry.taps)
+    func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+    switch layout ?? .preferred(for: geometry, on: instructionSet) {
+    case .channelBlocks:
+        let width = Int(GN_INT8_DEPTHWISE_CHANNELS)
+        let blocksPerImage = (channels + width - 1) / width
+        let blocks = input.batch * blocksPerImage
+        let perWorker = withUnsafePointer(to: cWindow) { aligned(gn_int8_depthwise_workspace_size($0)) }
+        let workers = ComputeThreads.workers(for: blocks, work: input.batch * channels * positions * taps)
+        let scratch = SharedPointer(workspace.floats(perWorker * workers))
+        weights.blocks.withUnsafeBufferPointer { packed in
+            let packed = SharedPointer(UnsafeMutablePointer(mutating: packed.baseAddress!))
+            parallelFor(blocks, workers: workers, balanced: true) { worker, range in
+                var window = cWindow
+                for index in range {
+                    let (image, block) = index.quotientAndRemainder(dividingBy: blocksPerImage)
+                    let first = block * width
+                    requantization.withCValue(from: first) { blockRequantization in
+                        table.depthwiseChannels(
+                            input.plane(image, channel: first), planeSize, Int32(Swift.min(width, channels - first)),
+                            &window, packed.base + block * taps * width, blockRequantization,
+                            scratch.base + worker * perWorker, output.plane(image, channel: first), positions)
+                    }
+                }
+            }
+        }
+    case .planes:
+        let planes = input.batch * channels
+        // Each worker's floats: the plane's codes as floats, the sums, the float kernel's scratch,
+        // each starting on a 64-byte boundary.
+        let (sumsOffset, kernelOffset) = (aligned(planeSize), aligned(planeSize) + aligned(positions))
+        let perWorker = kernelOffset + aligned(geometry.depthwiseWorkspaceCount)
+        let workers = ComputeThreads.workers(for: planes, work: planes * positions * taps)
+        let scratch = SharedPointer(workspace.floats(perWorker * workers))
+        let floatTable = Kernels.table(for: instructionSet.floatInstructionSet)
+        let (zeroPoint, lower, upper) = (
+            Float(requantization.inputZeroPoint), requantization.lower, requantization.upper
+        )
+        weights.planes.withUnsafeBufferPointer { codes in
+            let codes = SharedPointer(UnsafeMutablePointer(mutating: codes.baseAddress!))
+            parallelFor(planes, workers: workers, balanced: true) { worker, range in
+                var window = cWindow
+                let floats = scratch.base + worker * perWorker
+                let (sums, kernelScratch) = (floats + sumsOffset, floats + kernelOffset)
+                for plane in range {
+                    let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+                    table.dequantize(input.plane(image, channel: channel), planeSize, zeroPoint, 1, floats)
+                    floatTable.depthwisePlane(
+                        floats, codes.base + channel * taps, 0, -.infinity, .infinity, &window, kernelScratch, sums)
+                    table.requantize(
+                        sums, positions, requantization.multipliers[channel], requantization.shifts[channel], lower,
+                        upper, output.plane(image, channel: channel))
+                }
+            }
         }
     }
 }
