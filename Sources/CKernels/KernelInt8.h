@@ -209,6 +209,18 @@ GN_I8_TARGET static void GN_I8_NAME(packQuads)(const unsigned char *restrict pad
         int j = 0;
         for (; j + 16 <= cols; j += 16) {
             const int length = run[j / 16];
+            if (length == -2) {
+                // Quads 0, 2, ..., 30 from two 16-quad vectors, the second starting at quad 15 (so that nothing
+                // past the last quad is read).
+                typedef uint32_t quads16 __attribute__((ext_vector_type(16), aligned(1)));
+                const quads16 low = *(const quads16 *)(source + start[j]);
+                const quads16 high = *(const quads16 *)(source + start[j] + 60);
+                quads16 v = __builtin_shufflevector(low, high, 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29,
+                                                    31);
+                if (flip) v ^= (quads16)flips;
+                *(quads16 *)(out + 4 * j) = v;
+                continue;
+            }
             if (length >= 4) {
                 // Runs of 4 or more columns: 16 bytes at a time.
                 for (int part = 0; part < 4; part++) {
@@ -261,7 +273,8 @@ GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict
     const unsigned char flip = GN_I8_KIND == 1 ? 0x80 : 0;
     const int groups = (k + 3) / 4;
     const size_t unit = windows->quads ? 4 : 1;
-    // How long a run of one output row each 16 columns are made of.
+    // How long a run of one output row each 16 columns are made of; with quads, -2 where the 16 lie in one row at
+    // stride 2 (every other position of 32).
     int run[GN_I8_NR / 16 + 1];
     for (int chunk = 0; chunk * 16 + 16 <= cols; chunk++) {
         const size_t *s = start + chunk * 16;
@@ -271,7 +284,9 @@ GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict
             for (int j = 0; j < 16 && whole; j++) whole = s[j] == s[j - j % length] + unit * (size_t)(j % length);
             if (whole) break;
         }
-        run[chunk] = length;
+        int everyOther = windows->quads && length == 1;
+        for (int j = 0; j < 16 && everyOther; j++) everyOther = s[j] == s[0] + 8 * (size_t)j;
+        run[chunk] = everyOther ? -2 : length;
     }
     const unsigned char *restrict padded = windows->padded;
     const ptrdiff_t *restrict taps = windows->tapOffsets;
@@ -717,22 +732,31 @@ GN_I8_TARGET static void GN_I8_NAME(padPlanes)(const unsigned char *restrict inp
     }
 }
 
+// Where plane 4q + i of padQuads' input starts: the last plane stands in for planes past it.
+GN_I8_TARGET static inline const unsigned char *GN_I8_NAME(quadPlane)(const unsigned char *input, int channels,
+                                                                       size_t plane, int q, int i) {
+    const int index = 4 * q + i < channels ? 4 * q + i : channels - 1;
+    return input + (size_t)index * plane;
+}
+
 GN_I8_TARGET static void GN_I8_NAME(padQuads)(const unsigned char *restrict input, int channels, const gn_window *w,
                                               unsigned char padValue, unsigned char *restrict padded) {
     const int height = w->inputHeight, width = w->inputWidth, top = w->paddingHeight, left = w->paddingWidth;
     const int paddedWidth = width + 2 * left;
     const size_t plane = (size_t)height * width, paddedPlane = (size_t)(height + 2 * top) * paddedWidth;
-    memset(padded, padValue, paddedPlane * channels);
+    const int quads = (channels + 3) / 4;
+    memset(padded, padValue, paddedPlane * 4 * quads);
     // Rows narrower than 16 codes that tile 16 (8, 4, 2 or 1 wide, in planes of a multiple of 16 codes): 16 codes of
     // each of 4 planes span 16 / width rows, interleaved at once and stored row by row (VGG's 8x8 and 4x4 planes).
 #if GN_I8_KIND >= 1
     if (width < 16 && 16 % width == 0 && plane % 16 == 0) {
         const int rowsAtOnce = 16 / width;
-        for (int q = 0; q < channels / 4; q++) {
+        for (int q = 0; q < quads; q++) {
             for (int y = 0; y < height; y += rowsAtOnce) {
                 __m128i r[4];
                 for (int i = 0; i < 4; i++) {
-                    r[i] = _mm_loadu_si128((const __m128i *)(input + (4 * (size_t)q + i) * plane + (size_t)y * width));
+                    const unsigned char *row = GN_I8_NAME(quadPlane)(input, channels, plane, q, i) + (size_t)y * width;
+                    r[i] = _mm_loadu_si128((const __m128i *)row);
                 }
                 unsigned char interleaved[64];
                 GN_I8_NAME(interleaveQuads)(r, interleaved);
@@ -745,10 +769,12 @@ GN_I8_TARGET static void GN_I8_NAME(padQuads)(const unsigned char *restrict inpu
         return;
     }
 #endif
-    for (int q = 0; q < channels / 4; q++) {
+    for (int q = 0; q < quads; q++) {
         const unsigned char *restrict rows[4];
         for (int y = 0; y < height; y++) {
-            for (int i = 0; i < 4; i++) rows[i] = input + (4 * (size_t)q + i) * plane + (size_t)y * width;
+            for (int i = 0; i < 4; i++) {
+                rows[i] = GN_I8_NAME(quadPlane)(input, channels, plane, q, i) + (size_t)y * width;
+            }
             unsigned char *restrict out = padded + 4 * (q * paddedPlane + (size_t)(y + top) * paddedWidth + left);
             int x = 0;
 #if GN_I8_KIND >= 1
@@ -963,6 +989,48 @@ GN_I8_TARGET static void GN_I8_NAME(padChannels)(const unsigned char *restrict i
     }
     const int count = height * width;
     int i = 0, y = 0, x = 0;
+#if GN_I8_KIND == 3
+    // 64 positions at a time where 16 channels are whole: the same transpose on four 16-position groups at once
+    // (one 128-bit lane each), the positions' codes widened straight from a stack copy.
+    for (; channels == 16 && i + 64 <= count; i += 64) {
+        __m512i z[16];
+#pragma unroll
+        for (int c = 0; c < 16; c++) z[c] = _mm512_loadu_si512((const void *)(input + (size_t)c * inputPlane + i));
+#pragma unroll
+        for (int r = 0; r < 16; r += 2) {
+            const __m512i a = z[r], b = z[r + 1];
+            z[r] = _mm512_unpacklo_epi8(a, b), z[r + 1] = _mm512_unpackhi_epi8(a, b);
+        }
+#pragma unroll
+        for (int r = 0; r < 16; r++) {
+            if (r & 2) continue;
+            const __m512i a = z[r], b = z[r + 2];
+            z[r] = _mm512_unpacklo_epi16(a, b), z[r + 2] = _mm512_unpackhi_epi16(a, b);
+        }
+#pragma unroll
+        for (int r = 0; r < 16; r++) {
+            if (r & 4) continue;
+            const __m512i a = z[r], b = z[r + 4];
+            z[r] = _mm512_unpacklo_epi32(a, b), z[r + 4] = _mm512_unpackhi_epi32(a, b);
+        }
+        unsigned char transposed[16][64] __attribute__((aligned(64)));
+#pragma unroll
+        for (int r = 0; r < 8; r++) {
+            _mm512_store_si512((void *)transposed[r], _mm512_unpacklo_epi64(z[r], z[r + 8]));
+            _mm512_store_si512((void *)transposed[r + 8], _mm512_unpackhi_epi64(z[r], z[r + 8]));
+        }
+        for (int lane = 0; lane < 4; lane++) {
+#pragma unroll
+            for (int j = 0; j < 16; j++) {
+                const __m128i codes = _mm_load_si128((const __m128i *)(transposed[gn_reversed4[j]] + 16 * lane));
+                const __m512 values = _mm512_sub_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(codes)),
+                                                    _mm512_set1_ps(zeroPoint));
+                _mm512_storeu_ps((float *)&padded[(y + padH) * paddedWidth + padW + x], values);
+                if (++x == width) x = 0, y++;
+            }
+        }
+    }
+#endif
     for (; i + 16 <= count; i += 16) {
         gn_codes16 codes[16];
 #pragma unroll

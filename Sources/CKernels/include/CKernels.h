@@ -205,9 +205,9 @@ typedef struct {
 /// tapOffsets[t] bytes past where the column's window starts (c * paddedPlane + ky * dilH * paddedWidth + kx * dilW
 /// for t = (c * kH + ky) * kW + kx).
 /// With quads, the planes are interleaved four at a time (padQuads: [C/4][H + 2*padH][W + 2*padW][4]), the depths
-/// run tap by tap (t = (ky * kW + kx) * C + c, C a multiple of 4), and tapOffsets holds one offset per group of 4
-/// depths (channels 4q..4q+3 at one tap: 4 * (q * paddedPlane + ky * dilH * paddedWidth + kx * dilW)), whose 4 codes
-/// lie side by side for every column.
+/// run tap by tap (t = (ky * kW + kx) * C + c, C a multiple of 4, counting the planes padQuads adds), and tapOffsets
+/// holds one offset per group of 4 depths (channels 4q..4q+3 at one tap: 4 * (q * paddedPlane + ky * dilH *
+/// paddedWidth + kx * dilW)), whose 4 codes lie side by side for every column.
 typedef struct {
     const unsigned char *padded;
     size_t imageBytes;
@@ -228,8 +228,9 @@ typedef struct {
     /// gn_int8_workspace_size(k) bytes.
     void (*windowGemm)(const signed char *packedA, int m, int k, const gn_int8_windows *windows, int first, int n,
                        const gn_requantization *requantization, unsigned char *c, size_t ldc, void *workspace);
-    /// Copies `channels` planes of input (u8 [H, W], one after the other; a multiple of 4) into padded planes
-    /// interleaved four at a time, [channels / 4][H + 2*padH][W + 2*padW][4], framed by padValue.
+    /// Copies `channels` planes of input (u8 [H, W], one after the other) into padded planes interleaved four at a
+    /// time, [ceil(channels / 4)][H + 2*padH][W + 2*padW][4], framed by padValue; a last quad short of planes
+    /// repeats the last plane in their place (weights of 0 multiply them).
     void (*padQuads)(const unsigned char *input, int channels, const gn_window *window, unsigned char padValue,
                      unsigned char *padded);
     /// Copies `planes` planes of input (u8 [H, W], one after the other) into padded planes [H + 2*padH, W + 2*padW]
@@ -264,10 +265,10 @@ typedef struct {
     /// One image's block of `channels` (1...GN_INT8_DEPTHWISE_CHANNELS) planes of a depthwise conv: output plane c
     /// (outputPlane bytes apart) = requantized sums over the window's taps of (input code - inputZeroPoint) times
     /// weights[tap * 16 + c] (input planes inputPlane bytes apart; weights: the block's codes in -127...127 as
-    /// floats, tap by tap, 16 channels a tap, 0 past channels), channel c by rq's entry c. The block is transposed into one padded
-    /// plane of 16 channels a position, summed in floats 16 channels a vector (exact, as for requantize: up to 518
-    /// taps), requantized as requantize does and transposed back. workspace: gn_int8_depthwise_workspace_size
-    /// floats, 64-byte aligned.
+    /// floats, tap by tap, 16 channels a tap, 0 past channels), channel c by rq's entry c. The block is transposed
+    /// into one padded plane of 16 channels a position, summed in floats 16 channels a vector (exact, as for
+    /// requantize: up to 518 taps), requantized as requantize does and transposed back. workspace:
+    /// gn_int8_depthwise_workspace_size floats, 64-byte aligned.
     void (*depthwiseChannels)(const unsigned char *input, size_t inputPlane, int channels, const gn_window *window,
                               const float *weights, const gn_requantization *rq, float *workspace,
                               unsigned char *output, size_t outputPlane);

@@ -134,6 +134,9 @@ struct Int8KernelTests {
         // (their unrolled kernels), rows narrower than 4 outputs, 5x5 dilated, planes of one.
         (17, 17, 17, 7, 7, 3, 1, 1, 1), (37, 37, 37, 9, 13, 3, 2, 1, 1), (33, 33, 33, 3, 2, 3, 1, 1, 1),
         (16, 16, 16, 18, 17, 5, 1, 4, 2), (19, 19, 19, 1, 1, 3, 1, 1, 1), (32, 32, 32, 11, 6, 3, 3, 1, 1),
+        // Interleaved quads at stride 2 with rows of 16 or more outputs (packed from every other
+        // quad): RGB rounded up to a quad (a fourth channel of zero weights), and 8 channels.
+        (3, 8, 1, 34, 40, 3, 2, 1, 1), (8, 6, 1, 10, 36, 3, 2, 1, 1), (6, 5, 1, 9, 33, 3, 2, 1, 1),
     ]
 
     /// The requantizing store of float sums (the depthwise conv's): ties at every half (rounded

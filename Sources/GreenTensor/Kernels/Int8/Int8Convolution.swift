@@ -19,34 +19,48 @@ internal import CKernels
 private let columnBlock = 96
 
 /// Whether `int8Convolve` reads the columns of a conv with `groupChannels` input channels a
-/// group from padded images whose planes are interleaved four at a time (every conv but a 1x1
-/// stride-1 unpadded one, when the group's channels are a multiple of 4): a column's 4 codes of a
-/// group of depths then lie side by side, so packing a block copies runs instead of transposing.
-package func int8ConvolutionReadsQuads(_ geometry: WindowGeometry, groupChannels: Int) -> Bool {
-    !geometry.isPointwise && groupChannels % 4 == 0
+/// group (`groups` groups) from padded images whose planes are interleaved four at a time (every
+/// conv but a 1x1 stride-1 unpadded one, when the group's channels are a multiple of 4, or when
+/// one group's rounding up to one costs at most a third more depth: a network's first conv on RGB
+/// gains a fourth channel of zero weights): a column's 4 codes of a group of depths then lie side
+/// by side, so packing a block copies runs instead of gathering code by code.
+package func int8ConvolutionReadsQuads(_ geometry: WindowGeometry, groupChannels: Int, groups: Int) -> Bool {
+    let rounded = (groupChannels + 3) / 4 * 4
+    return !geometry.isPointwise && (rounded == groupChannels || groups == 1 && 3 * rounded <= 4 * groupChannels)
+}
+
+/// The input channels a group's depths count: rounded up to a multiple of 4 where the conv reads
+/// interleaved quads (the added channels' weights are 0).
+private func int8DepthChannels(_ geometry: WindowGeometry, groupChannels: Int, groups: Int) -> Int {
+    int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels, groups: groups)
+        ? (groupChannels + 3) / 4 * 4 : groupChannels
 }
 
 /// A conv's int8 weights (`outputChannels` rows of `groupChannels·kH·kW` codes, depths channel
 /// by channel) packed for `int8Convolve`: one matrix per group, each row's depths reordered tap by
-/// tap (channel within tap) where the conv reads interleaved quads (`int8ConvolutionReadsQuads`).
+/// tap (channel within tap, 0 for the channels rounding up adds) where the conv reads interleaved
+/// quads (`int8ConvolutionReadsQuads`).
 package func packInt8ConvolutionWeights(
     _ codes: UnsafePointer<Int8>, outputChannels: Int, groupChannels: Int, groups: Int, geometry: WindowGeometry
 ) -> [PackedInt8Matrix] {
     let (groupRows, taps) = (outputChannels / groups, geometry.taps)
-    let length = groupChannels * taps
+    let depthChannels = int8DepthChannels(geometry, groupChannels: groupChannels, groups: groups)
+    let length = depthChannels * taps
     func pack(_ source: UnsafePointer<Int8>) -> [PackedInt8Matrix] {
         (0..<groups).map { group in
             PackedInt8Matrix(
                 codes: source + group * groupRows * length, rows: groupRows, columns: length, leadingDimension: length)
         }
     }
-    guard int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels) else { return pack(codes) }
+    guard int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels, groups: groups) else { return pack(codes) }
     let reordered = UnsafeMutablePointer<Int8>.allocate(capacity: Swift.max(1, outputChannels * length))
     defer { reordered.deallocate() }
+    reordered.initialize(repeating: 0, count: Swift.max(1, outputChannels * length))
+    let rowLength = groupChannels * taps
     for row in 0..<outputChannels {
         for channel in 0..<groupChannels {
             for tap in 0..<taps {
-                reordered[row * length + tap * groupChannels + channel] = codes[row * length + channel * taps + tap]
+                reordered[row * length + tap * depthChannels + channel] = codes[row * rowLength + channel * taps + tap]
             }
         }
     }
@@ -163,6 +177,8 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     let table: gn_int8_kernel_table
     let geometry: WindowGeometry
     let groupChannels: Int
+    /// The channels a group's depths count (`int8DepthChannels`).
+    let depthChannels: Int
     let groupOutputs: Int
     let reduction: Int
     let positions: Int
@@ -181,17 +197,21 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         )
         self.geometry = geometry
         groupChannels = input.channels / weights.count
+        depthChannels = int8DepthChannels(geometry, groupChannels: groupChannels, groups: weights.count)
         groupOutputs = output.channels / weights.count
-        reduction = groupChannels * geometry.taps
+        reduction = depthChannels * geometry.taps
         positions = geometry.outputPositions
         direct = geometry.isPointwise
-        quads = int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels)
+        quads = int8ConvolutionReadsQuads(geometry, groupChannels: groupChannels, groups: weights.count)
         gemmBytes = (gn_int8_workspace_size(reduction) + 63) / 64 * 64
     }
 
+    /// Padded planes an image takes: its channels, rounded up to quads where they are one group.
+    var imagePlanes: Int { weights.count * depthChannels }
+
     /// Bytes of `images` images' padded planes, then one group's tap offsets (64-byte multiples).
     func windowBytes(images: Int) -> Int {
-        (images * input.channels * geometry.paddedInputSize + 63) / 64 * 64
+        (images * imagePlanes * geometry.paddedInputSize + 63) / 64 * 64
             + (reduction * MemoryLayout<Int>.stride + 63) / 64 * 64
     }
 
@@ -199,7 +219,7 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     /// group's tap offsets laid out after them (the first image is column 0).
     func windows(at scratch: UnsafeMutablePointer<UInt8>, images: Int) -> gn_int8_windows {
         let paddedPlane = geometry.paddedInputSize
-        let imageBytes = input.channels * paddedPlane
+        let imageBytes = imagePlanes * paddedPlane
         let offsets = UnsafeMutableRawPointer(scratch + (images * imageBytes + 63) / 64 * 64)
             .bindMemory(to: Int.self, capacity: reduction)
         let (kernel, dilation) = (geometry.kernel, geometry.dilation)
@@ -209,8 +229,8 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
                 let (tap, shift) = (ky * kernel.width + kx, ky * dilation.height * paddedWidth + kx * dilation.width)
                 if quads {
                     // One offset per group of 4 depths: 4 channels at one tap, depths tap by tap.
-                    for quad in 0..<groupChannels / 4 {
-                        offsets[(tap * groupChannels) / 4 + quad] = 4 * (quad * paddedPlane + shift)
+                    for quad in 0..<depthChannels / 4 {
+                        offsets[(tap * depthChannels) / 4 + quad] = 4 * (quad * paddedPlane + shift)
                     }
                 } else {
                     for channel in 0..<groupChannels {
@@ -229,7 +249,7 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
     /// Copies the images `images` into padded planes (the zero point around them; interleaved
     /// four at a time with `quads`) one after the other at `scratch`, on `workers` workers.
     func pad(_ images: Range<Int>, into scratch: UnsafeMutablePointer<UInt8>, workers: Int) {
-        let imageBytes = input.channels * geometry.paddedInputSize
+        let imageBytes = imagePlanes * geometry.paddedInputSize
         let (input, table, quads) = (input, table, quads)
         let zeroPoint = UInt8(truncatingIfNeeded: requantization.inputZeroPoint)
         let (cWindow, target) = (geometry.cValue, SharedBytes(pointer: scratch))
@@ -256,7 +276,7 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
         requantization.withCValue(from: group * groupOutputs) { cRequantization in
             let a = weights[group].base.assumingMemoryBound(to: Int8.self)
             if var value = source.windows {
-                value.padded = value.padded + group * groupChannels * geometry.paddedInputSize
+                value.padded = value.padded + group * depthChannels * geometry.paddedInputSize
                 table.windowGemm(
                     a, Int32(groupOutputs), Int32(reduction), &value, Int32(columns.lowerBound), Int32(columns.count),
                     cRequantization, target, ldc, UnsafeMutableRawPointer(scratch))
