@@ -333,20 +333,22 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
 #define GN_I8_LOAD(p) _mm512_load_si512((const void *)(p))
 #define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
 #define GN_I8_SET1(x) _mm512_set1_epi32(x)
-#define GN_I8_ADD(x, y) _mm512_add_epi32(x, y)
 #else
     typedef __m256i ivec;
 #define GN_I8_ZERO() _mm256_setzero_si256()
 #define GN_I8_LOAD(p) _mm256_load_si256((const ivec *)(p))
 #define GN_I8_LOADU(p) _mm256_loadu_si256((const ivec *)(p))
 #define GN_I8_SET1(x) _mm256_set1_epi32(x)
-#define GN_I8_ADD(x, y) _mm256_add_epi32(x, y)
 #endif
+    const int offset = GN_I8_KIND == 1 ? 128 : 0;
+    // The sums start from each row's zero-point correction (rows past `rows` read a row sum of 0 there).
     ivec acc[GN_I8_NP * GN_INT8_PANEL_ROWS][GN_I8_NV];
 #pragma unroll
-    for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++)
+    for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++) {
+        const ivec correction = GN_I8_SET1((offset - rq->inputZeroPoint) * rowSums[r]);
 #pragma unroll
-        for (int v = 0; v < nv; v++) acc[r][v] = GN_I8_ZERO();
+        for (int v = 0; v < nv; v++) acc[r][v] = correction;
+    }
 #if GN_I8_KIND == 1
     const __m256i ones = _mm256_set1_epi16(1);
 #endif
@@ -398,13 +400,11 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
             }
         }
     }
-    const int offset = GN_I8_KIND == 1 ? 128 : 0;
     // Unrolled, so the sums stay in registers: a loop over the rows present would spill them all to the stack (the
     // 1x1 conv 64 x 32 x 12544, AVX-512 VNNI: 105.9 -> 78.5 us).
 #pragma unroll
     for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++) {
         if (r >= rows) break;
-        const int32_t correction = (offset - rq->inputZeroPoint) * rowSums[r];
         const float multiplier = rq->multiplier[row0 + r], shift = rq->shift[row0 + r];
         unsigned char *restrict out = c + (size_t)r * ldc;
 #pragma unroll
@@ -412,7 +412,7 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
             const int done = v * GN_I8_LANES;
             if (done >= cols) break;
             const int count = cols - done < GN_I8_LANES ? cols - done : GN_I8_LANES;
-            const ivec sums = GN_I8_ADD(acc[r][v], GN_I8_SET1(correction));
+            const ivec sums = acc[r][v];
 #if GN_I8_KIND == 3
             __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(sums), _mm512_set1_ps(multiplier));
             t = _mm512_add_ps(t, _mm512_set1_ps(shift));
@@ -446,7 +446,6 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
 #undef GN_I8_LOAD
 #undef GN_I8_LOADU
 #undef GN_I8_SET1
-#undef GN_I8_ADD
 }
 #else
 // The generic tile: plain loops, sums of the true u8 codes.
