@@ -19,6 +19,24 @@ typedef unsigned char gn_codes16 __attribute__((ext_vector_type(16), aligned(1))
 // i with its 4 bits reversed: where transposeCodes leaves column i.
 static const int gn_reversed4[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
 
+// Output rows depthwiseChannels computes from one band of padded rows: every row of a plane narrower than 16 codes
+// (it is padded whole), else as many as keep the band's padded rows (16 floats a position) within 32 KB of L1, at
+// least one.
+static int gn_depthwise_band_rows(const gn_window *window) {
+    if (window->inputWidth < 16) return window->outputHeight;
+    const int paddedWidth = window->inputWidth + 2 * window->paddingWidth;
+    const int rows = 32768 / (paddedWidth * 64);
+    const int span = (window->kernelHeight - 1) * window->dilationHeight + 1;
+    const int band = rows > span ? (rows - span) / window->strideHeight + 1 : 1;
+    return band < window->outputHeight ? band : window->outputHeight;
+}
+
+// Padded rows a band of `bandRows` output rows reads (the whole padded plane when one band is every row).
+static int gn_depthwise_padded_rows(const gn_window *window, int bandRows) {
+    if (bandRows >= window->outputHeight) return window->inputHeight + 2 * window->paddingHeight;
+    return (bandRows - 1) * window->strideHeight + (window->kernelHeight - 1) * window->dilationHeight + 1;
+}
+
 // GN_I8_KIND: 0 generic, 1 AVX2, 2 AVX-VNNI, 3 AVX-512 VNNI.
 #define GN_I8_TARGET
 #define GN_I8_NAME(x) x##_int8_generic
@@ -128,8 +146,14 @@ void gn_pack_int8_a(const signed char *a, size_t m, size_t k, size_t lda, signed
 
 size_t gn_int8_workspace_size(size_t k) { return GN_INT8_MAX_COLUMNS * 4 * ((k + 3) / 4) + 64; }
 
+size_t gn_int8_depthwise_plane_workspace_size(const gn_window *window) {
+    return (size_t)(window->inputHeight + 2 * window->paddingHeight) *
+               (size_t)(window->inputWidth + 2 * window->paddingWidth) +
+           128;
+}
+
 size_t gn_int8_depthwise_workspace_size(const gn_window *window) {
-    const size_t padded = (size_t)(window->inputHeight + 2 * window->paddingHeight) *
+    const size_t padded = (size_t)gn_depthwise_padded_rows(window, gn_depthwise_band_rows(window)) *
                           (size_t)(window->inputWidth + 2 * window->paddingWidth);
     const size_t positions = (size_t)window->outputHeight * (size_t)window->outputWidth;
     return GN_INT8_DEPTHWISE_CHANNELS * padded + (positions * GN_INT8_DEPTHWISE_CHANNELS + 3) / 4;

@@ -933,6 +933,15 @@ GN_I8_TARGET static void GN_I8_NAME(add)(const unsigned char *restrict first, fl
     }
 }
 
+// MARK: depthwise convs 16 channels a vector
+//
+// depthwiseChannels: a block of 16 channels' planes transposed into a padded plane of 16 floats a position (the codes
+// as they are, the frame the zero point), so that a vector holds one position's 16 channels; each output position's
+// sums start from -zeroPoint * (the sum of its channel's weights) and add code * weight tap by tap (vector FMAs).
+// Every partial sum is an integer below 2 * 255 * 127 * taps < 2^24 for up to GN_INT8_DEPTHWISE_MAX_TAPS taps, so
+// the float sums are the int32 sums exactly. The sums are requantized as requantize does and transposed back into
+// the output planes. Planes 16 or more codes wide are padded and summed in bands of rows that stay in L1.
+
 // The 16 x 16 codes x[r][c] transposed in place by four rounds of unpacks (of single codes, pairs, quads and
 // octets), each interleaving the two registers whose indices differ in one bit: afterwards x[gn_reversed4[c]] holds
 // column c (the rounds leave a register's index with its 4 bits reversed).
@@ -965,89 +974,123 @@ GN_I8_TARGET static inline __attribute__((always_inline)) void GN_I8_NAME(transp
     }
 }
 
-// The padded block of depthwiseChannels: channels (up to 16) planes of input (inputPlane bytes apart) as codes less
-// the zero point in floats, [H + 2*padH][W + 2*padW][16] (channel within position), the frame 0 (a real 0) and
-// channels past `channels` whatever their missing codes give (their weights are 0 and their outputs never stored).
-// 16 positions at a time: a 16 x 16 transpose of the 16 planes' codes; the last positions one by one.
+// 16 positions' codes of 16 planes (inputPlane bytes apart; channels of them, the rest read as 0) as 16 floats a
+// position: values[j] holds position j's channels (a 16 x 16 transpose).
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(convertCodes)(const unsigned char *restrict source, size_t inputPlane, int channels,
+                         gn_floats16 values[16]) {
+    gn_codes16 codes[16];
+#pragma unroll
+    for (int c = 0; c < 16; c++)
+        codes[c] = c < channels ? *(const gn_codes16 *)(source + (size_t)c * inputPlane) : (gn_codes16)0;
+    GN_I8_NAME(transposeCodes)(codes);
+#pragma unroll
+    for (int j = 0; j < 16; j++) values[j] = __builtin_convertvector(codes[gn_reversed4[j]], gn_floats16);
+}
+
+#if GN_I8_KIND == 3
+// 64 positions' codes of 16 whole planes (inputPlane bytes apart) transposed into codes[q] (position q's 16
+// channels): the rounds of transposeCodes on 512-bit vectors, one 16-position group per 128-bit lane.
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(transposeCodes64)(const unsigned char *restrict source, size_t inputPlane,
+                             unsigned char codes[64][16]) {
+    __m512i z[16];
+#pragma unroll
+    for (int c = 0; c < 16; c++) z[c] = _mm512_loadu_si512((const void *)(source + (size_t)c * inputPlane));
+#pragma unroll
+    for (int r = 0; r < 16; r += 2) {
+        const __m512i a = z[r], b = z[r + 1];
+        z[r] = _mm512_unpacklo_epi8(a, b), z[r + 1] = _mm512_unpackhi_epi8(a, b);
+    }
+#pragma unroll
+    for (int r = 0; r < 16; r++) {
+        if (r & 2) continue;
+        const __m512i a = z[r], b = z[r + 2];
+        z[r] = _mm512_unpacklo_epi16(a, b), z[r + 2] = _mm512_unpackhi_epi16(a, b);
+    }
+#pragma unroll
+    for (int r = 0; r < 16; r++) {
+        if (r & 4) continue;
+        const __m512i a = z[r], b = z[r + 4];
+        z[r] = _mm512_unpacklo_epi32(a, b), z[r + 4] = _mm512_unpackhi_epi32(a, b);
+    }
+    unsigned char lanes[16][64] __attribute__((aligned(64)));
+#pragma unroll
+    for (int r = 0; r < 8; r++) {
+        _mm512_store_si512((void *)lanes[r], _mm512_unpacklo_epi64(z[r], z[r + 8]));
+        _mm512_store_si512((void *)lanes[r + 8], _mm512_unpackhi_epi64(z[r], z[r + 8]));
+    }
+    for (int lane = 0; lane < 4; lane++) {
+#pragma unroll
+        for (int j = 0; j < 16; j++) memcpy(codes[16 * lane + j], lanes[gn_reversed4[j]] + 16 * lane, 16);
+    }
+}
+#endif
+
+// The whole padded block of a plane narrower than 16 codes: [H + 2*padH][W + 2*padW] positions of 16 floats, the
+// frame zeroPoint; 16 positions at a time (a 16 x 16 transpose), the last ones one by one.
 GN_I8_TARGET static void GN_I8_NAME(padChannels)(const unsigned char *restrict input, size_t inputPlane,
                                                   int channels, const gn_window *restrict w, float zeroPoint,
                                                   gn_floats16 *restrict padded) {
     const int height = w->inputHeight, width = w->inputWidth, padH = w->paddingHeight, padW = w->paddingWidth;
-    const int paddedWidth = width + 2 * padW, paddedHeight = height + 2 * padH;
-    for (int y = 0; y < padH; y++) {
-        for (int x = 0; x < paddedWidth; x++) {
-            padded[y * paddedWidth + x] = 0;
-            padded[(paddedHeight - 1 - y) * paddedWidth + x] = 0;
-        }
-    }
-    for (int y = padH; y < padH + height; y++) {
-        for (int x = 0; x < padW; x++) {
-            padded[y * paddedWidth + x] = 0;
-            padded[y * paddedWidth + padW + width + x] = 0;
-        }
-    }
+    const int paddedWidth = width + 2 * padW, paddedSize = (height + 2 * padH) * paddedWidth;
+    for (int i = 0; i < paddedSize; i++) padded[i] = zeroPoint;
     const int count = height * width;
-    int i = 0, y = 0, x = 0;
-#if GN_I8_KIND == 3
-    // 64 positions at a time where 16 channels are whole: the same transpose on four 16-position groups at once
-    // (one 128-bit lane each), the positions' codes widened straight from a stack copy.
-    for (; channels == 16 && i + 64 <= count; i += 64) {
-        __m512i z[16];
-#pragma unroll
-        for (int c = 0; c < 16; c++) z[c] = _mm512_loadu_si512((const void *)(input + (size_t)c * inputPlane + i));
-#pragma unroll
-        for (int r = 0; r < 16; r += 2) {
-            const __m512i a = z[r], b = z[r + 1];
-            z[r] = _mm512_unpacklo_epi8(a, b), z[r + 1] = _mm512_unpackhi_epi8(a, b);
-        }
-#pragma unroll
-        for (int r = 0; r < 16; r++) {
-            if (r & 2) continue;
-            const __m512i a = z[r], b = z[r + 2];
-            z[r] = _mm512_unpacklo_epi16(a, b), z[r + 2] = _mm512_unpackhi_epi16(a, b);
-        }
-#pragma unroll
-        for (int r = 0; r < 16; r++) {
-            if (r & 4) continue;
-            const __m512i a = z[r], b = z[r + 4];
-            z[r] = _mm512_unpacklo_epi32(a, b), z[r + 4] = _mm512_unpackhi_epi32(a, b);
-        }
-        unsigned char transposed[16][64] __attribute__((aligned(64)));
-#pragma unroll
-        for (int r = 0; r < 8; r++) {
-            _mm512_store_si512((void *)transposed[r], _mm512_unpacklo_epi64(z[r], z[r + 8]));
-            _mm512_store_si512((void *)transposed[r + 8], _mm512_unpackhi_epi64(z[r], z[r + 8]));
-        }
-        for (int lane = 0; lane < 4; lane++) {
-#pragma unroll
-            for (int j = 0; j < 16; j++) {
-                const __m128i codes = _mm_load_si128((const __m128i *)(transposed[gn_reversed4[j]] + 16 * lane));
-                const __m512 values = _mm512_sub_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(codes)),
-                                                    _mm512_set1_ps(zeroPoint));
-                _mm512_storeu_ps((float *)&padded[(y + padH) * paddedWidth + padW + x], values);
-                if (++x == width) x = 0, y++;
-            }
-        }
-    }
-#endif
+    int i = 0, y = padH, x = padW;
     for (; i + 16 <= count; i += 16) {
-        gn_codes16 codes[16];
-#pragma unroll
-        for (int c = 0; c < 16; c++)
-            codes[c] = c < channels ? *(const gn_codes16 *)(input + (size_t)c * inputPlane + i) : (gn_codes16)0;
-        GN_I8_NAME(transposeCodes)(codes);
+        gn_floats16 values[16];
+        GN_I8_NAME(convertCodes)(input + i, inputPlane, channels, values);
 #pragma unroll
         for (int j = 0; j < 16; j++) {
-            padded[(y + padH) * paddedWidth + padW + x] =
-                __builtin_convertvector(codes[gn_reversed4[j]], gn_floats16) - zeroPoint;
-            if (++x == width) x = 0, y++;
+            padded[y * paddedWidth + x] = values[j];
+            if (++x == padW + width) x = padW, y++;
         }
     }
     for (; i < count; i++) {
         gn_floats16 values = 0;
-        for (int c = 0; c < channels; c++) values[c] = (float)input[(size_t)c * inputPlane + i] - zeroPoint;
-        padded[(y + padH) * paddedWidth + padW + x] = values;
-        if (++x == width) x = 0, y++;
+        for (int c = 0; c < channels; c++) values[c] = (float)input[(size_t)c * inputPlane + i];
+        padded[y * paddedWidth + x] = values;
+        if (++x == padW + width) x = padW, y++;
+    }
+}
+
+// Padded rows [firstRow, lastRow) of a block of planes 16 or more codes wide, one after the other from padded: the
+// frame zeroPoint, each row's codes 16 positions at a time (64 on AVX-512), the last group overlapping the one
+// before where the row is no multiple of it.
+GN_I8_TARGET static void GN_I8_NAME(padRows)(const unsigned char *restrict input, size_t inputPlane, int channels,
+                                              const gn_window *restrict w, float zeroPoint, int firstRow, int lastRow,
+                                              gn_floats16 *restrict padded) {
+    const int width = w->inputWidth, padW = w->paddingWidth, paddedWidth = width + 2 * padW;
+    for (int r = firstRow; r < lastRow; r++) {
+        gn_floats16 *restrict out = padded + (size_t)(r - firstRow) * paddedWidth;
+        const int y = r - w->paddingHeight;
+        if (y < 0 || y >= w->inputHeight) {
+            for (int x = 0; x < paddedWidth; x++) out[x] = zeroPoint;
+            continue;
+        }
+        for (int x = 0; x < padW; x++) out[x] = zeroPoint, out[padW + width + x] = zeroPoint;
+        const unsigned char *restrict row = input + (size_t)y * width;
+        out += padW;
+        int start = 0;
+#if GN_I8_KIND == 3
+        for (; channels == 16 && start < width && width >= 64; start += 64) {
+            const int x = start + 64 <= width ? start : width - 64;
+            unsigned char codes[64][16] __attribute__((aligned(16)));
+            GN_I8_NAME(transposeCodes64)(row + x, inputPlane, codes);
+#pragma unroll 16
+            for (int q = 0; q < 64; q++) {
+                _mm512_storeu_ps((float *)&out[x + q],
+                                 _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)codes[q]))));
+            }
+        }
+#endif
+        for (; start < width; start += 16) {
+            const int x = start + 16 <= width ? start : width - 16;
+            gn_floats16 values[16];
+            GN_I8_NAME(convertCodes)(row + x, inputPlane, channels, values);
+#pragma unroll
+            for (int j = 0; j < 16; j++) out[x + j] = values[j];
+        }
     }
 }
 
@@ -1070,27 +1113,27 @@ GN_I8_NAME(requantizeChannels)(const gn_floats16 *sums, const gn_floats16 *multi
 #endif
 }
 
-// The requantized codes of every output position of depthwiseChannels (16 channels each) from its padded block,
-// kH x kW taps (constants once inlined): 4 positions of a row at a time, the last 4 of a row overlapping the ones
-// before where the row is not a multiple of 4 wide (those positions are computed twice, alike), rows narrower than 4
-// a position at a time.
+// The requantized codes of output rows [rowBegin, rowEnd) (16 channels a position) from the padded rows that start
+// at padded row firstRow, kH x kW taps (constants once inlined), every sum starting from `start`: 4 positions of a
+// row at a time, the last 4 of a row overlapping the ones before where the row is not a multiple of 4 wide (those
+// positions are computed twice, alike), rows narrower than 4 a position at a time.
 GN_I8_TARGET static inline __attribute__((always_inline)) void
 GN_I8_NAME(depthwiseRows)(const int kH, const int kW, const int step, const gn_floats16 *restrict padded,
-                          int paddedWidth,
-                          const gn_window *restrict w, const float *restrict weights,
+                          int paddedWidth, int firstRow, int rowBegin, int rowEnd, const gn_window *restrict w,
+                          const float *restrict weights, const gn_floats16 *restrict start,
                           const gn_floats16 *restrict multiplier, const gn_floats16 *restrict shift,
                           const gn_requantization *restrict rq, gn_codes16 *restrict staged) {
     const gn_floats16 *restrict kernel = (const gn_floats16 *)weights;
     const int outputWidth = w->outputWidth;
     const int tapRow = w->dilationHeight * paddedWidth, tapColumn = w->dilationWidth;
     const int chunk = outputWidth < 4 ? 1 : 4;
-    for (int oy = 0; oy < w->outputHeight; oy++) {
-        const gn_floats16 *restrict row = padded + oy * w->strideHeight * paddedWidth;
+    for (int oy = rowBegin; oy < rowEnd; oy++) {
+        const gn_floats16 *restrict row = padded + (oy * w->strideHeight - firstRow) * paddedWidth;
         gn_codes16 *restrict out = staged + oy * outputWidth;
-        for (int start = 0; start < outputWidth; start += chunk) {
-            const int ox = start + chunk <= outputWidth ? start : outputWidth - chunk;
+        for (int first = 0; first < outputWidth; first += chunk) {
+            const int ox = first + chunk <= outputWidth ? first : outputWidth - chunk;
             if (chunk == 4) {
-                gn_floats16 sums[4] = {0, 0, 0, 0};
+                gn_floats16 sums[4] = {*start, *start, *start, *start};
                 for (int ky = 0; ky < kH; ky++) {
                     for (int kx = 0; kx < kW; kx++) {
 #pragma clang fp contract(fast)
@@ -1121,7 +1164,7 @@ GN_I8_NAME(depthwiseRows)(const int kH, const int kW, const int step, const gn_f
                     out[ox + r] = GN_I8_NAME(requantizeChannels)(&sums[r], multiplier, shift, rq->lower, rq->upper);
 #endif
             } else {
-                gn_floats16 sum = 0;
+                gn_floats16 sum = *start;
                 for (int ky = 0; ky < kH; ky++) {
                     for (int kx = 0; kx < kW; kx++) {
 #pragma clang fp contract(fast)
@@ -1134,6 +1177,26 @@ GN_I8_NAME(depthwiseRows)(const int kH, const int kW, const int step, const gn_f
     }
 }
 
+// depthwiseRows on output rows [rowBegin, rowEnd), its 3x3 cases at strides 1 and 2 unrolled.
+GN_I8_TARGET static void GN_I8_NAME(depthwiseBand)(const gn_floats16 *restrict padded, int paddedWidth, int firstRow,
+                                                    int rowBegin, int rowEnd, const gn_window *restrict w,
+                                                    const float *restrict weights, const gn_floats16 *restrict start,
+                                                    const gn_floats16 *restrict multiplier,
+                                                    const gn_floats16 *restrict shift,
+                                                    const gn_requantization *restrict rq,
+                                                    gn_codes16 *restrict staged) {
+    const int square3 = w->kernelHeight == 3 && w->kernelWidth == 3 && w->dilationWidth == 1;
+    if (square3 && w->strideWidth == 1)
+        GN_I8_NAME(depthwiseRows)(3, 3, 1, padded, paddedWidth, firstRow, rowBegin, rowEnd, w, weights, start,
+                                  multiplier, shift, rq, staged);
+    else if (square3 && w->strideWidth == 2)
+        GN_I8_NAME(depthwiseRows)(3, 3, 2, padded, paddedWidth, firstRow, rowBegin, rowEnd, w, weights, start,
+                                  multiplier, shift, rq, staged);
+    else
+        GN_I8_NAME(depthwiseRows)(w->kernelHeight, w->kernelWidth, w->strideWidth, padded, paddedWidth, firstRow,
+                                  rowBegin, rowEnd, w, weights, start, multiplier, shift, rq, staged);
+}
+
 GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *restrict input, size_t inputPlane,
                                                         int channels, const gn_window *restrict w,
                                                         const float *restrict weights,
@@ -1141,22 +1204,28 @@ GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *rest
                                                         unsigned char *restrict output, size_t outputPlane) {
     gn_floats16 *restrict padded = (gn_floats16 *)workspace;
     const int paddedWidth = w->inputWidth + 2 * w->paddingWidth;
-    const int paddedSize = (w->inputHeight + 2 * w->paddingHeight) * paddedWidth;
-    const int outputWidth = w->outputWidth, positions = w->outputHeight * outputWidth;
-    gn_codes16 *restrict staged = (gn_codes16 *)(padded + paddedSize);
-    GN_I8_NAME(padChannels)(input, inputPlane, channels, w, (float)rq->inputZeroPoint, padded);
-
-    gn_floats16 multiplier = 0, shift = 0;
+    const int outputWidth = w->outputWidth, outputHeight = w->outputHeight, positions = outputHeight * outputWidth;
+    const int bandRows = gn_depthwise_band_rows(w);
+    gn_codes16 *restrict staged = (gn_codes16 *)(padded + (size_t)gn_depthwise_padded_rows(w, bandRows) * paddedWidth);
+    const float zeroPoint = (float)rq->inputZeroPoint;
+    gn_floats16 multiplier = 0, shift = 0, start = 0;
     for (int c = 0; c < channels; c++) multiplier[c] = rq->multiplier[c], shift[c] = rq->shift[c];
-    const int square3 = w->kernelHeight == 3 && w->kernelWidth == 3 && w->dilationWidth == 1;
-    if (square3 && w->strideWidth == 1)
-        GN_I8_NAME(depthwiseRows)(3, 3, 1, padded, paddedWidth, w, weights, &multiplier, &shift, rq, staged);
-    else if (square3 && w->strideWidth == 2)
-        GN_I8_NAME(depthwiseRows)(3, 3, 2, padded, paddedWidth, w, weights, &multiplier, &shift, rq, staged);
-    else
-        GN_I8_NAME(depthwiseRows)(w->kernelHeight, w->kernelWidth, w->strideWidth, padded, paddedWidth, w, weights,
-                                  &multiplier, &shift, rq, staged);
-
+    for (int t = 0; t < w->kernelHeight * w->kernelWidth; t++) start += ((const gn_floats16 *)weights)[t];
+    start *= -zeroPoint;
+    if (bandRows >= outputHeight) {
+        GN_I8_NAME(padChannels)(input, inputPlane, channels, w, zeroPoint, padded);
+        GN_I8_NAME(depthwiseBand)(padded, paddedWidth, 0, 0, outputHeight, w, weights, &start, &multiplier, &shift,
+                                  rq, staged);
+    } else {
+        for (int begin = 0; begin < outputHeight; begin += bandRows) {
+            const int end = begin + bandRows < outputHeight ? begin + bandRows : outputHeight;
+            const int firstRow = begin * w->strideHeight;
+            const int lastRow = (end - 1) * w->strideHeight + (w->kernelHeight - 1) * w->dilationHeight + 1;
+            GN_I8_NAME(padRows)(input, inputPlane, channels, w, zeroPoint, firstRow, lastRow, padded);
+            GN_I8_NAME(depthwiseBand)(padded, paddedWidth, firstRow, begin, end, w, weights, &start, &multiplier,
+                                      &shift, rq, staged);
+        }
+    }
     int i = 0;
     for (; i + 16 <= positions; i += 16) {
         gn_codes16 codes[16];
@@ -1169,6 +1238,180 @@ GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *rest
     }
     for (; i < positions; i++)
         for (int c = 0; c < channels; c++) output[(size_t)c * outputPlane + i] = staged[i][c];
+}
+
+// MARK: depthwise convs a plane at a time by dot products of 4 horizontal taps
+//
+// depthwisePlane: the plane padded with the zero point; an output row sums, over the kernel's rows and its groups of 4
+// horizontal taps, dot products of a tap group's 4 weights with the 4 codes a dword of a padded row holds (vpdpbusd).
+// A vector loaded at byte 4j + phase past where a run of outputs' windows start holds in lane j the codes of output
+// j * phases + phase's window, for stride 1 (phases 0-3), 2 (0 and 2, at bytes 0 and 2) and 4 (one phase): each
+// vpdpbusd then sums up to 4 taps of 16 outputs. The phases' sums are requantized as the gemm's and interleaved
+// back into order. Other strides, dilated rows, and the instruction sets without vpdpbusd sum tap by tap.
+#define GN_I8_DOT_SLACK 128
+
+// The sums of one tap by tap, as plain loops (every geometry; the codes less nothing: correction is added).
+GN_I8_TARGET static void GN_I8_NAME(depthwiseTaps)(const unsigned char *restrict padded, int paddedWidth,
+                                                    const signed char *restrict kernel, const gn_window *restrict w,
+                                                    const gn_requantization *restrict rq, int32_t correction,
+                                                    unsigned char *restrict output) {
+    for (int oy = 0; oy < w->outputHeight; oy++) {
+        for (int ox = 0; ox < w->outputWidth; ox++) {
+            int32_t sum = 0;
+            for (int ky = 0; ky < w->kernelHeight; ky++) {
+                const unsigned char *restrict row =
+                    padded + (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth +
+                    (size_t)ox * w->strideWidth;
+                for (int kx = 0; kx < w->kernelWidth; kx++)
+                    sum += row[kx * w->dilationWidth] * kernel[ky * w->kernelWidth + kx];
+            }
+            GN_I8_NAME(requantizeRow)(&sum, 1, correction, rq->multiplier[0], rq->shift[0], rq->lower, rq->upper,
+                                      output + (size_t)oy * w->outputWidth + ox);
+        }
+    }
+}
+
+#if GN_I8_KIND >= 2
+// The dot-product rows for stride `stride` (1, 2 or 4: a constant once inlined).
+GN_I8_TARGET static inline __attribute__((always_inline)) void
+GN_I8_NAME(depthwiseDots)(const int stride, const int kH, const int groups, const unsigned char *restrict padded,
+                          int paddedWidth, const int32_t *restrict quads, const gn_window *restrict w,
+                          const gn_requantization *restrict rq, int32_t correction, unsigned char *restrict output) {
+#if GN_I8_KIND == 3
+    typedef __m512i ivec;
+#define GN_I8_LANES_DOT 16
+#define GN_I8_SET1(x) _mm512_set1_epi32(x)
+#define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
+#define GN_I8_DOT(acc, x, a) _mm512_dpbusd_epi32(acc, x, a)
+#else
+    typedef __m256i ivec;
+#define GN_I8_LANES_DOT 8
+#define GN_I8_SET1(x) _mm256_set1_epi32(x)
+#define GN_I8_LOADU(p) _mm256_loadu_si256((const __m256i *)(p))
+#define GN_I8_DOT(acc, x, a) _mm256_dpbusd_avx_epi32(acc, x, a)
+#endif
+    const int phases = 4 / stride, span = GN_I8_LANES_DOT * phases;
+    const int outputWidth = w->outputWidth;
+#if GN_I8_KIND == 3
+    const __m512 multiplier = _mm512_set1_ps(rq->multiplier[0]), shift = _mm512_set1_ps(rq->shift[0]);
+    const __m512 lower = _mm512_set1_ps(rq->lower), upper = _mm512_set1_ps(rq->upper);
+#else
+    const __m256 multiplier = _mm256_set1_ps(rq->multiplier[0]), shift = _mm256_set1_ps(rq->shift[0]);
+    const __m256 lower = _mm256_set1_ps(rq->lower), upper = _mm256_set1_ps(rq->upper);
+#endif
+    for (int oy = 0; oy < w->outputHeight; oy++) {
+        unsigned char *restrict out = output + (size_t)oy * outputWidth;
+        for (int first = 0; first < outputWidth; first += span) {
+            ivec acc[4];
+#pragma unroll
+            for (int p = 0; p < phases; p++) acc[p] = GN_I8_SET1(correction);
+            for (int ky = 0; ky < kH; ky++) {
+                const unsigned char *restrict row =
+                    padded + (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth +
+                    (size_t)first * stride;
+                for (int g = 0; g < groups; g++) {
+                    const ivec weights = GN_I8_SET1(quads[ky * groups + g]);
+#pragma unroll
+                    for (int p = 0; p < phases; p++)
+                        acc[p] = GN_I8_DOT(acc[p], GN_I8_LOADU(row + p * stride + 4 * g), weights);
+                }
+            }
+            __m128i codes[4];
+#pragma unroll
+            for (int p = 0; p < phases; p++) {
+#if GN_I8_KIND == 3
+                __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[p]), multiplier);
+                t = _mm512_add_ps(t, shift);
+                codes[p] = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(t, lower), upper)));
+#else
+                __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[p]), multiplier);
+                t = _mm256_add_ps(t, shift);
+                const __m256i c = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(t, lower), upper));
+                const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+                codes[p] = _mm_packus_epi16(words, words);
+#endif
+            }
+            // Lane j of phase p is output first + j * phases + p: the phases interleaved code by code.
+            __m128i ordered[4];
+            if (phases == 4) {
+                const __m128i ab0 = _mm_unpacklo_epi8(codes[0], codes[1]), ab1 = _mm_unpackhi_epi8(codes[0], codes[1]);
+                const __m128i cd0 = _mm_unpacklo_epi8(codes[2], codes[3]), cd1 = _mm_unpackhi_epi8(codes[2], codes[3]);
+                ordered[0] = _mm_unpacklo_epi16(ab0, cd0), ordered[1] = _mm_unpackhi_epi16(ab0, cd0);
+                ordered[2] = _mm_unpacklo_epi16(ab1, cd1), ordered[3] = _mm_unpackhi_epi16(ab1, cd1);
+            } else if (phases == 2) {
+                ordered[0] = _mm_unpacklo_epi8(codes[0], codes[1]), ordered[1] = _mm_unpackhi_epi8(codes[0], codes[1]);
+            } else {
+                ordered[0] = codes[0];
+            }
+            const int count = outputWidth - first < span ? outputWidth - first : span;
+#pragma unroll
+            for (int i = 0; i < span / 16 + (span < 16); i++) {
+                const int left = count - 16 * i;
+                if (left >= 16) {
+                    _mm_storeu_si128((__m128i *)(out + first + 16 * i), ordered[i]);
+                } else if (left > 0) {
+#if GN_I8_KIND == 3
+                    _mm_mask_storeu_epi8(out + first + 16 * i, (__mmask16)((1u << left) - 1), ordered[i]);
+#else
+                    unsigned char lane[16];
+                    _mm_storeu_si128((__m128i *)lane, ordered[i]);
+                    for (int j = 0; j < left; j++) out[first + 16 * i + j] = lane[j];
+#endif
+                }
+            }
+        }
+    }
+#undef GN_I8_LANES_DOT
+#undef GN_I8_SET1
+#undef GN_I8_LOADU
+#undef GN_I8_DOT
+}
+#endif
+
+GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restrict input,
+                                                     const signed char *restrict kernel, const gn_window *restrict w,
+                                                     const gn_requantization *restrict rq,
+                                                     unsigned char *restrict workspace,
+                                                     unsigned char *restrict output) {
+    const int height = w->inputHeight, width = w->inputWidth, top = w->paddingHeight, left = w->paddingWidth;
+    const int paddedWidth = width + 2 * left;
+    static volatile unsigned char volatileZero = 0;
+    const unsigned char zero = volatileZero;
+    memset(workspace, rq->inputZeroPoint, (size_t)(height + 2 * top) * paddedWidth + GN_I8_DOT_SLACK);
+    GN_I8_NAME(framePlane)(input, height, width, top, left, paddedWidth, workspace, zero);
+    const int taps = w->kernelHeight * w->kernelWidth;
+    int32_t rowSum = 0;
+    for (int t = 0; t < taps; t++) rowSum += kernel[t];
+    const int32_t correction = -rq->inputZeroPoint * rowSum;
+#if GN_I8_KIND >= 2
+    const int stride = w->strideWidth;
+    if (w->dilationWidth == 1 && (stride == 1 || stride == 2 || stride == 4)) {
+        // Each kernel row's taps as dwords of 4 (0 past the row's end).
+        const int groups = (w->kernelWidth + 3) / 4;
+        int32_t quads[GN_INT8_DEPTHWISE_MAX_TAPS];
+        for (int ky = 0; ky < w->kernelHeight; ky++) {
+            for (int g = 0; g < groups; g++) {
+                uint32_t quad = 0;
+                for (int i = 0; i < 4; i++) {
+                    const int kx = 4 * g + i;
+                    const unsigned char code = kx < w->kernelWidth ? (unsigned char)kernel[ky * w->kernelWidth + kx] : 0;
+                    quad |= (uint32_t)code << (8 * i);
+                }
+                quads[ky * groups + g] = (int32_t)quad;
+            }
+        }
+        const int kH = w->kernelHeight;
+#define GN_I8_DOTS(S, KH, G) GN_I8_NAME(depthwiseDots)(S, KH, G, workspace, paddedWidth, quads, w, rq, correction, output)
+        if (kH == 3 && groups == 1 && stride == 1) GN_I8_DOTS(1, 3, 1);
+        else if (kH == 3 && groups == 1 && stride == 2) GN_I8_DOTS(2, 3, 1);
+        else if (stride == 1) GN_I8_DOTS(1, kH, groups);
+        else if (stride == 2) GN_I8_DOTS(2, kH, groups);
+        else GN_I8_DOTS(4, kH, groups);
+#undef GN_I8_DOTS
+        return;
+    }
+#endif
+    GN_I8_NAME(depthwiseTaps)(workspace, paddedWidth, kernel, w, rq, correction, output);
 }
 
 static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
@@ -1184,9 +1427,11 @@ static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
     .dequantize = GN_I8_NAME(dequantize),
     .add = GN_I8_NAME(add),
     .depthwiseChannels = GN_I8_NAME(depthwiseChannels),
+    .depthwisePlane = GN_I8_NAME(depthwisePlane),
 };
 
 #undef GN_I8_LANES
+#undef GN_I8_DOT_SLACK
 #undef GN_I8_CHUNK
 #undef GN_I8_VECTOR_COLUMNS
 #undef GN_I8_NV

@@ -272,6 +272,13 @@ typedef struct {
     void (*depthwiseChannels)(const unsigned char *input, size_t inputPlane, int channels, const gn_window *window,
                               const float *weights, const gn_requantization *rq, float *workspace,
                               unsigned char *output, size_t outputPlane);
+    /// One plane of a depthwise conv: output (u8 [H', W']) = requantized sums over the window's taps of (input code -
+    /// inputZeroPoint) times kernel[tap] (s8 codes in -127...127, kH * kW of them, at most
+    /// GN_INT8_DEPTHWISE_MAX_TAPS), by rq's entry 0. The VNNI kernels sum up to 4 taps of a kernel row for 16 (8)
+    /// outputs in one vpdpbusd, at width strides 1, 2 and 4 without width dilation; otherwise tap by tap. workspace:
+    /// gn_int8_depthwise_plane_workspace_size bytes.
+    void (*depthwisePlane)(const unsigned char *input, const signed char *kernel, const gn_window *window,
+                           const gn_requantization *rq, unsigned char *workspace, unsigned char *output);
 } gn_int8_kernel_table;
 
 /// The int8 kernels compiled for `isa`, or NULL when this CPU (and its OS) cannot run them.
@@ -291,6 +298,13 @@ void gn_pack_int8_a(const signed char *a, size_t m, size_t k, size_t lda, signed
 
 /// Channels a depthwiseChannels call sums at once: one vector lane each.
 #define GN_INT8_DEPTHWISE_CHANNELS 16
+
+/// The most taps an int8 depthwise filter may have: its float sums (depthwiseChannels), which start from -zeroPoint
+/// times the weights' sum, stay exact integers below 2^24 (2 * 255 * 127 * taps).
+#define GN_INT8_DEPTHWISE_MAX_TAPS 259
+
+/// Bytes of workspace depthwisePlane needs for window: its padded plane and a margin the vector loads may read.
+size_t gn_int8_depthwise_plane_workspace_size(const gn_window *window);
 
 /// Floats of workspace depthwiseChannels needs for window: the block's padded plane of 16 floats a position, then
 /// its output codes, 16 a position.

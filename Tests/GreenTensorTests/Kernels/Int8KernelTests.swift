@@ -137,6 +137,10 @@ struct Int8KernelTests {
         // Interleaved quads at stride 2 with rows of 16 or more outputs (packed from every other
         // quad): RGB rounded up to a quad (a fourth channel of zero weights), and 8 channels.
         (3, 8, 1, 34, 40, 3, 2, 1, 1), (8, 6, 1, 10, 36, 3, 2, 1, 1), (6, 5, 1, 9, 33, 3, 2, 1, 1),
+        // Depthwise rows of several vectors of dot products at strides 1, 2 and 4 (every phase,
+        // a partial last run), a 5-wide kernel (two groups of taps a row), a 2-wide one.
+        (4, 4, 4, 5, 70, 3, 1, 1, 1), (3, 3, 3, 6, 75, 3, 2, 1, 1), (4, 4, 4, 9, 77, 3, 4, 1, 1),
+        (2, 2, 2, 7, 45, 5, 1, 2, 1), (3, 3, 3, 6, 39, 2, 2, 0, 1),
     ]
 
     /// The requantizing store of float sums (the depthwise conv's): ties at every half (rounded

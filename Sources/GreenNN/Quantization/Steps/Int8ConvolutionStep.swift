@@ -1,8 +1,9 @@
 /// A convolution in a quantized plan: the float step's weights, with its BatchNorm scale folded
 /// in, quantized per output channel; its bias, BatchNorm shift, activation clamp and the output's
-/// scale applied in the requantization as codes are stored. Depthwise convs sum their codes in
-/// floats (exactly), plane by plane or 16 channels a vector, the others run through the int8 GEMM
-/// on columns packed straight from the padded input (none for 1x1).
+/// scale applied in the requantization as codes are stored. Depthwise convs sum their codes by
+/// VNNI dot products of horizontal taps, or in floats (exactly) plane by plane or 16 channels a
+/// vector (`Int8DepthwiseLayout`); the others run through the int8 GEMM on columns packed
+/// straight from the padded input (none for 1x1).
 final class Int8ConvolutionStep: Int8PlanStep {
     let origin: PlanStepOrigin
     let outputShape: Shape
@@ -64,8 +65,9 @@ final class Int8ConvolutionStep: Int8PlanStep {
         let name =
             if depthwiseWeights != nil {
                 switch Int8DepthwiseLayout.preferred(for: geometry, on: instructionSet) {
-                case .planes: "int8 depthwise (planes)"
+                case .planes: "int8 depthwise (float planes)"
                 case .channelBlocks: "int8 depthwise (16 channels)"
+                case .dotProducts: "int8 depthwise (dot products)"
                 }
             } else {
                 geometry.isPointwise && geometry.stride == 1 ? "int8 gemm (1x1)" : "int8 gemm (windows)"

@@ -310,10 +310,10 @@ private struct Int8ConvolutionJob: @unchecked Sendable {
 /// Convolves each plane of `input` (u8 `[N, C, H, W]`) by its own filter of `weights` over
 /// `geometry` into `output` (u8 `[N, C, H', W']`), channel `c` requantized with
 /// `requantization`'s entry `c`, walking the channels in `layout` (by default the one
-/// `Int8DepthwiseLayout.preferred` picks): planes or blocks of 16 channels run in parallel. Both
-/// sum the codes less the zero point in floats (so padding reads 0), which are the int32 sums bit
-/// for bit: every product and partial sum is an integer below 2^24 (255 · 127 · taps for up to
-/// 518 taps).
+/// `Int8DepthwiseLayout.preferred` picks; channel blocks of filters past their tap limit run as
+/// planes): planes or blocks of 16 channels run in parallel. The float layouts' sums are the
+/// int32 sums bit for bit: every product and partial sum is an integer below 2^24 (255 · 127 ·
+/// taps for up to 518 taps a plane, twice that for up to 259 in channel blocks).
 package func int8DepthwiseConvolve(
     _ input: Int8Batch, weights: Int8DepthwiseWeights, geometry: WindowGeometry, requantization: Int8Requantization,
     into output: Int8Batch, workspace: Workspace, instructionSet: Int8InstructionSet = .active,
@@ -324,7 +324,29 @@ package func int8DepthwiseConvolve(
     let channels = input.channels
     let (planeSize, positions, taps) = (input.planeSize, geometry.outputPositions, geometry.taps)
     func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
-    switch layout ?? .preferred(for: geometry, on: instructionSet) {
+    var chosen = layout ?? .preferred(for: geometry, on: instructionSet)
+    if chosen == .channelBlocks && taps > Int(GN_INT8_DEPTHWISE_MAX_TAPS) { chosen = .planes }
+    switch chosen {
+    case .dotProducts:
+        let planes = input.batch * channels
+        let perWorker = withUnsafePointer(to: cWindow) { (gn_int8_depthwise_plane_workspace_size($0) + 63) / 64 * 64 }
+        let workers = ComputeThreads.workers(for: planes, work: planes * positions * taps)
+        let scratch = SharedBytes(workspace, bytes: perWorker * workers)
+        weights.codes.withUnsafeBufferPointer { codes in
+            let codes = SharedCodes(base: codes.baseAddress!)
+            parallelFor(planes, workers: workers, balanced: true) { worker, range in
+                var window = cWindow
+                for plane in range {
+                    let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+                    requantization.withCValue(from: channel) { channelRequantization in
+                        table.depthwisePlane(
+                            input.plane(image, channel: channel), codes.base + channel * taps, &window,
+                            channelRequantization, scratch.base + worker * perWorker,
+                            output.plane(image, channel: channel))
+                    }
+                }
+            }
+        }
     case .channelBlocks:
         let width = Int(GN_INT8_DEPTHWISE_CHANNELS)
         let blocksPerImage = (channels + width - 1) / width
@@ -378,6 +400,12 @@ package func int8DepthwiseConvolve(
             }
         }
     }
+}
+
+/// S8 codes read by parallel workers.
+private struct SharedCodes: @unchecked Sendable {
+    /// The first code.
+    let base: UnsafePointer<Int8>
 }
 
 /// Bytes of a `Workspace` handed to parallel workers, each using a disjoint part.

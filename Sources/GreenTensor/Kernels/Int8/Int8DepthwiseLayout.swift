@@ -1,26 +1,35 @@
-/// How the int8 depthwise conv walks its channels: both sum exact integers in floats and
-/// requantize them alike, so they give the same codes.
+internal import CKernels
+
+/// How the int8 depthwise conv walks its channels. All three sum exact integers and requantize
+/// them alike, so they give the same codes.
 package enum Int8DepthwiseLayout: Sendable, CaseIterable {
-    /// A plane at a time: codes less the zero point in floats, the float depthwise kernel (a
-    /// vector along an output row), a requantizing store. Best on wide planes.
+    /// A plane at a time in floats: codes less the zero point converted, the float depthwise
+    /// kernel (a vector along an output row), a requantizing store.
     case planes
     /// 16 channels at a time: the block's planes transposed into one padded plane of 16 floats a
     /// position, a vector of 16 channels per tap and output position, requantized and transposed
     /// back. Best on narrow planes, whose rows fill a vector poorly (MobileNet's 14x14 and 7x7).
+    /// Filters of at most 259 taps (`GN_INT8_DEPTHWISE_MAX_TAPS`); larger ones run as `planes`.
     case channelBlocks
+    /// A plane at a time in integers: up to 4 horizontal taps of a kernel row summed for 16 (AVX-512)
+    /// or 8 outputs in one VNNI dot product, at width strides 1, 2 and 4 without width dilation;
+    /// other geometries, and instruction sets without VNNI, sum tap by tap in plain C.
+    case dotProducts
 
-    /// The faster layout for `geometry` on `instructionSet`: channel blocks for input planes at
-    /// most 32 wide on AVX-512 VNNI, 64 on AVX2 and AVX-VNNI, 8 in portable C (where the two
-    /// measured alike above that). Measured, 3x3 convs at 1 thread (Docs/Quantization.md):
-    /// AVX-512 VNNI, 512 planes of 14x14 at stride 1 35.1 -> 23.0 µs, 128 of 56x56 at stride 2
-    /// 40.5 -> 42.0 µs.
+    /// The fastest layout measured for `geometry` on `instructionSet` (3x3 convs at 1 thread,
+    /// Docs/Quantization.md): dot products for input planes more than 28 wide on AVX-512 VNNI (at
+    /// least 28 on AVX-VNNI) where they apply, channel blocks below; on AVX2, channel blocks for
+    /// planes at most 64 wide; in portable C, at most 8 wide; float planes otherwise.
     package static func preferred(for geometry: WindowGeometry, on instructionSet: Int8InstructionSet) -> Self {
-        let widest =
-            switch instructionSet {
-            case .avx512VNNI: 32
-            case .avx2, .avxVNNI: 64
-            case .generic: 8
-            }
-        return geometry.input.width <= widest ? .channelBlocks : .planes
+        let width = geometry.input.width
+        let blocks = geometry.taps <= Int(GN_INT8_DEPTHWISE_MAX_TAPS)
+        let dots = geometry.dilation.width == 1 && [1, 2, 4].contains(geometry.stride.width)
+        switch instructionSet {
+        case .avx512VNNI, .avxVNNI:
+            if blocks && width < (instructionSet == .avx512VNNI ? 29 : 28) { return .channelBlocks }
+            return dots ? .dotProducts : blocks && width <= 32 ? .channelBlocks : .planes
+        case .avx2: return blocks && width <= 64 ? .channelBlocks : .planes
+        case .generic: return blocks && width <= 8 ? .channelBlocks : .planes
+        }
     }
 }
