@@ -19,7 +19,10 @@ calibration), in int8. Both sides calibrate on the same data:
 
 Latency is the median of repeated runs at the model's batch (warm-up, then at least --runs
 runs and 1 s); ORT's is timed from Python around `session.run`, so it includes the call's
-overhead (a few microseconds, which matters only for lenet5 at batch 1). Weight bytes are
+overhead (a few microseconds, which matters only for lenet5 at batch 1). With --rounds R each
+case runs R times in turn (both runtimes each round) and every latency is the lowest of its R
+medians, best against best as ../shared/peers/race.py compares (these machines drift within a
+minute); the int8 ratio of each round is printed below the table. Weight bytes are
 greenbench's own figure for GreenNN and, for ORT, the sum of the ONNX file's initializer bytes
 (the float file as exported; the int8 file with its int8 weights, scales, zero points and int32
 biases, after quant_pre_process has folded what it folds). The last column is ORT int8 median /
@@ -29,7 +32,7 @@ Run from the project root after `swift build -c release --product greenbench`, w
 that has numpy, onnx and onnxruntime (a scratch virtualenv, never a dependency):
     python Scripts/quantize_ort.py [--greenbench PATH] [--mnist DIR] [--fashion DIR] [--epochs E]
         [--calibrate N] [--method minmax|percentile|percentile:P] [--models A,B,...] [--runs N]
-        [--threads N]
+        [--rounds R] [--threads N]
 """
 import argparse
 import contextlib
@@ -257,6 +260,23 @@ def run_case(label, model, data, arguments, binary, scratch):
         model, onnx_path, calibration, evaluation, labels, batch, arguments, scratch), report
 
 
+def round_ratio(case):
+    """ORT int8 median / GreenNN int8 median of one round, or None when either is missing."""
+    ours, theirs = case[2][1].get("ms"), case[3][1].get("ms")
+    return theirs / ours if ours and theirs else None
+
+
+def best_of(rounds):
+    """The first round's case with every latency replaced by its lowest median over the rounds."""
+    label, batch, ours, theirs, report = rounds[0]
+    def fastest(side, index):
+        times = [case[side][index]["ms"] for case in rounds if "ms" in case[side][index]]
+        return min(times) if times else None
+    ours = [dict(row, ms=fastest(2, index)) if "ms" in row else row for index, row in enumerate(ours)]
+    theirs = [dict(row, ms=fastest(3, index)) if "ms" in row else row for index, row in enumerate(theirs)]
+    return label, batch, ours, theirs, report
+
+
 def milliseconds(value):
     return f"{value:.3f}" if value >= 1 else f"{value:.4f}"
 
@@ -297,8 +317,12 @@ def main():
                         help="minmax (default), percentile (99.99) or percentile:P, on both sides")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated (default: all three)")
     parser.add_argument("--runs", type=int, default=20, help="timed runs at least (and 1 s) per measurement")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run each case this many times in turn and keep each latency's lowest median")
     parser.add_argument("--threads", type=int, default=1)
     arguments = parser.parse_args()
+    if arguments.rounds < 1:
+        parser.error("--rounds must be at least 1")
     binary = os.path.abspath(arguments.greenbench)
     if not os.access(binary, os.X_OK):
         parser.error(f"{binary} is not an executable (swift build -c release --product greenbench)")
@@ -311,7 +335,7 @@ def main():
     print(f"CPU: {name}; " + ", ".join(f"{flag} {'yes' if have else 'no'}" for flag, have in flags.items()))
     print(f"ONNX Runtime {ort.__version__}, onnx {onnx.__version__}; method {arguments.method[0]}; "
           f"threads {arguments.threads}", flush=True)
-    cases = []
+    cases, ratios = [], []
     with tempfile.TemporaryDirectory() as scratch:
         for model in models:
             datasets = [("", None)]
@@ -319,13 +343,22 @@ def main():
                 datasets = [("mnist", arguments.mnist)] + ([("fashion", arguments.fashion)] if arguments.fashion else [])
             for tag, data in datasets:
                 label = f"{model} ({tag})" if tag else model
-                print(f"running {label} ...", file=sys.stderr, flush=True)
-                cases.append(run_case(label, model, data, arguments, binary, scratch))
+                rounds = []
+                for round_index in range(arguments.rounds):
+                    print(f"running {label} (round {round_index + 1}) ...", file=sys.stderr, flush=True)
+                    rounds.append(run_case(label, model, data, arguments, binary, scratch))
+                cases.append(best_of(rounds))
+                ratios.append((label, [round_ratio(case) for case in rounds]))
     print(f"greenbench int8InstructionSet: {cases[0][4].get('int8InstructionSet', 'unknown')}" if cases else "")
     print()
     print_table(cases)
     notes = {row.get("note") for case in cases for row in case[3][1:] if row.get("note")}
     print()
+    if arguments.rounds > 1:
+        for label, values in ratios:
+            shown = ", ".join("n/a" if value is None else f"{value:.2f}" for value in values)
+            print(f"Rounds: {label} ORT int8 / GreenNN int8 median, round by round: {shown}")
+        print()
     for label, _, _, theirs, _ in cases:
         if theirs[0]["spread"] < 1e-4:
             print(f"Note: {label}'s float logits barely depend on the input (largest std of a logit across the "

@@ -16,10 +16,11 @@ package enum Int8DepthwiseLayout: Sendable, CaseIterable {
     /// other geometries, and instruction sets without VNNI, sum tap by tap in plain C.
     case dotProducts
 
-    /// The fastest layout measured for `geometry` on `instructionSet` (3x3 convs at 1 thread,
-    /// Docs/Quantization.md): dot products for input planes more than 28 wide on AVX-512 VNNI (at
-    /// least 28 on AVX-VNNI) where they apply, channel blocks below; on AVX2, channel blocks for
-    /// planes at most 64 wide; in portable C, at most 8 wide; float planes otherwise.
+    /// The fastest layout measured for `geometry` on `instructionSet` (MobileNet's 3x3 convs at 1
+    /// thread, Docs/Quantization.md): dot products for input planes more than 28 wide on AVX-512
+    /// VNNI (at least 28 on AVX-VNNI) where they apply, channel blocks below; on AVX2, channel
+    /// blocks (112x112 planes to 7x7); in portable C, channel blocks for planes at most 8 wide;
+    /// float planes otherwise.
     package static func preferred(for geometry: WindowGeometry, on instructionSet: Int8InstructionSet) -> Self {
         let width = geometry.input.width
         let blocks = geometry.taps <= Int(GN_INT8_DEPTHWISE_MAX_TAPS)
@@ -28,7 +29,7 @@ package enum Int8DepthwiseLayout: Sendable, CaseIterable {
         case .avx512VNNI, .avxVNNI:
             if blocks && width < (instructionSet == .avx512VNNI ? 29 : 28) { return .channelBlocks }
             return dots ? .dotProducts : blocks && width <= 32 ? .channelBlocks : .planes
-        case .avx2: return blocks && width <= 64 ? .channelBlocks : .planes
+        case .avx2: return blocks ? .channelBlocks : .planes
         case .generic: return blocks && width <= 8 ? .channelBlocks : .planes
         }
     }
