@@ -1028,16 +1028,54 @@ GN_I8_NAME(transposeCodes64)(const unsigned char *restrict source, size_t inputP
 #endif
 
 // The whole padded block of a plane narrower than 16 codes: [H + 2*padH][W + 2*padW] positions of 16 floats, the
-// frame zeroPoint; 16 positions at a time (a 16 x 16 transpose), the last ones one by one.
+// frame zeroPoint; the codes 16 positions at a time (a 16 x 16 transpose; 64 at a time on AVX-512 where the block's
+// 16 channels are whole), the last 16 overlapping the ones before (planes of fewer than 16 codes one by one).
 GN_I8_TARGET static void GN_I8_NAME(padChannels)(const unsigned char *restrict input, size_t inputPlane,
                                                   int channels, const gn_window *restrict w, float zeroPoint,
                                                   gn_floats16 *restrict padded) {
     const int height = w->inputHeight, width = w->inputWidth, padH = w->paddingHeight, padW = w->paddingWidth;
-    const int paddedWidth = width + 2 * padW, paddedSize = (height + 2 * padH) * paddedWidth;
-    for (int i = 0; i < paddedSize; i++) padded[i] = zeroPoint;
+    const int paddedWidth = width + 2 * padW, paddedHeight = height + 2 * padH;
+    for (int y = 0; y < padH; y++) {
+        for (int x = 0; x < paddedWidth; x++) {
+            padded[y * paddedWidth + x] = zeroPoint;
+            padded[(paddedHeight - 1 - y) * paddedWidth + x] = zeroPoint;
+        }
+    }
+    for (int y = padH; y < padH + height; y++) {
+        for (int x = 0; x < padW; x++) {
+            padded[y * paddedWidth + x] = zeroPoint;
+            padded[y * paddedWidth + padW + width + x] = zeroPoint;
+        }
+    }
+    // Position i of the plane (row y, column x) lands at padded[(y + padH) * paddedWidth + padW + x].
     const int count = height * width;
     int i = 0, y = padH, x = padW;
-    for (; i + 16 <= count; i += 16) {
+#if GN_I8_KIND == 3
+    for (; channels == 16 && i + 64 <= count; i += 64) {
+        unsigned char codes[64][16] __attribute__((aligned(16)));
+        GN_I8_NAME(transposeCodes64)(input + i, inputPlane, codes);
+#pragma unroll 16
+        for (int q = 0; q < 64; q++) {
+            _mm512_storeu_ps((float *)&padded[y * paddedWidth + x],
+                             _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)codes[q]))));
+            if (++x == padW + width) x = padW, y++;
+        }
+    }
+#endif
+    if (count < 16) {
+        for (; i < count; i++) {
+            gn_floats16 values = 0;
+            for (int c = 0; c < channels; c++) values[c] = (float)input[(size_t)c * inputPlane + i];
+            padded[y * paddedWidth + x] = values;
+            if (++x == padW + width) x = padW, y++;
+        }
+        return;
+    }
+    while (i < count) {
+        if (i + 16 > count) {
+            i = count - 16;
+            y = padH + i / width, x = padW + i % width;
+        }
         gn_floats16 values[16];
         GN_I8_NAME(convertCodes)(input + i, inputPlane, channels, values);
 #pragma unroll
@@ -1045,12 +1083,7 @@ GN_I8_TARGET static void GN_I8_NAME(padChannels)(const unsigned char *restrict i
             padded[y * paddedWidth + x] = values[j];
             if (++x == padW + width) x = padW, y++;
         }
-    }
-    for (; i < count; i++) {
-        gn_floats16 values = 0;
-        for (int c = 0; c < channels; c++) values[c] = (float)input[(size_t)c * inputPlane + i];
-        padded[y * paddedWidth + x] = values;
-        if (++x == padW + width) x = padW, y++;
+        i += 16;
     }
 }
 
@@ -1226,8 +1259,14 @@ GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *rest
                                       &shift, rq, staged);
         }
     }
-    int i = 0;
-    for (; i + 16 <= positions; i += 16) {
+    // Back into planes 16 positions at a time, the last 16 overlapping the ones before (fewer than 16 one by one).
+    if (positions < 16) {
+        for (int i = 0; i < positions; i++)
+            for (int c = 0; c < channels; c++) output[(size_t)c * outputPlane + i] = staged[i][c];
+        return;
+    }
+    for (int first = 0; first < positions; first += 16) {
+        const int i = first + 16 <= positions ? first : positions - 16;
         gn_codes16 codes[16];
 #pragma unroll
         for (int j = 0; j < 16; j++) codes[j] = staged[i + j];
@@ -1236,8 +1275,6 @@ GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *rest
         for (int c = 0; c < 16; c++)
             if (c < channels) *(gn_codes16 *)(output + (size_t)c * outputPlane + i) = codes[gn_reversed4[c]];
     }
-    for (; i < positions; i++)
-        for (int c = 0; c < channels; c++) output[(size_t)c * outputPlane + i] = staged[i][c];
 }
 
 // MARK: depthwise convs a plane at a time by dot products of 4 horizontal taps
