@@ -146,10 +146,32 @@ void gn_pack_int8_a(const signed char *a, size_t m, size_t k, size_t lda, signed
 
 size_t gn_int8_workspace_size(size_t k) { return GN_INT8_MAX_COLUMNS * 4 * ((k + 3) / 4) + 64; }
 
-size_t gn_int8_depthwise_plane_workspace_size(const gn_window *window) {
-    return (size_t)(window->inputHeight + 2 * window->paddingHeight) *
-               (size_t)(window->inputWidth + 2 * window->paddingWidth) +
-           128;
+size_t gn_int8_dot_weights_size(int outputs, int channels, int kernelHeight, int kernelWidth) {
+    return (size_t)outputs * (size_t)channels * (size_t)kernelHeight * (size_t)((kernelWidth + 3) / 4);
+}
+
+void gn_pack_int8_dot_weights(const signed char *weights, int outputs, int channels, int kernelHeight,
+                              int kernelWidth, int32_t *quads, int32_t *rowSums) {
+    const int groups = (kernelWidth + 3) / 4;
+    for (int o = 0; o < outputs; o++) {
+        int32_t sum = 0;
+        for (int c = 0; c < channels; c++) {
+            for (int ky = 0; ky < kernelHeight; ky++) {
+                const signed char *row = weights + (((size_t)o * channels + c) * kernelHeight + ky) * kernelWidth;
+                for (int g = 0; g < groups; g++) {
+                    uint32_t quad = 0;
+                    for (int i = 0; i < 4; i++) {
+                        const int kx = 4 * g + i;
+                        const unsigned char code = kx < kernelWidth ? (unsigned char)row[kx] : 0;
+                        quad |= (uint32_t)code << (8 * i);
+                        if (kx < kernelWidth) sum += row[kx];
+                    }
+                    memcpy(quads + (((size_t)o * channels + c) * kernelHeight + ky) * groups + g, &quad, sizeof quad);
+                }
+            }
+        }
+        rowSums[o] = sum;
+    }
 }
 
 size_t gn_int8_depthwise_workspace_size(const gn_window *window) {

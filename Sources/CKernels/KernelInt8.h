@@ -1277,123 +1277,162 @@ GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *rest
     }
 }
 
-// MARK: depthwise convs a plane at a time by dot products of 4 horizontal taps
+// MARK: convolutions by dot products of 4 horizontal taps
 //
-// depthwisePlane: the plane padded with the zero point; an output row sums, over the kernel's rows and its groups of 4
-// horizontal taps, dot products of a tap group's 4 weights with the 4 codes a dword of a padded row holds (vpdpbusd).
-// A vector loaded at byte 4j + phase past where a run of outputs' windows start holds in lane j the codes of output
-// j * phases + phase's window, for stride 1 (phases 0-3), 2 (0 and 2, at bytes 0 and 2) and 4 (one phase): each
-// vpdpbusd then sums up to 4 taps of 16 outputs. The phases' sums are requantized as the gemm's and interleaved
-// back into order. Other strides, dilated rows, and the instruction sets without vpdpbusd sum tap by tap.
-#define GN_I8_DOT_SLACK 128
+// convolveDots: an output row sums, over the input channels, the kernel's rows and its groups of 4 horizontal taps,
+// dot products of a tap group's 4 weights with the 4 codes a dword of a padded row holds (vpdpbusd). A vector loaded
+// at byte 4j + phase * stride past where a run of outputs' windows start holds in lane j the codes of output
+// j * phases + phase's window, for stride 1 (4 phases), 2 (2) and 4 (1): one vpdpbusd sums up to 4 taps of 16
+// outputs (8 on AVX-VNNI), and each load serves a block of output channels. The phases' sums are requantized as the
+// gemm's and interleaved back into order. Other strides, dilated rows, and the instruction sets without vpdpbusd sum
+// tap by tap. Used for depthwise convs (one channel, one output) and dense convs on a few input channels.
 
-// The sums of one tap by tap, as plain loops (every geometry; the codes less nothing: correction is added).
-GN_I8_TARGET static void GN_I8_NAME(depthwiseTaps)(const unsigned char *restrict padded, int paddedWidth,
-                                                    const signed char *restrict kernel, const gn_window *restrict w,
-                                                    const gn_requantization *restrict rq, int32_t correction,
-                                                    unsigned char *restrict output) {
-    for (int oy = 0; oy < w->outputHeight; oy++) {
-        for (int ox = 0; ox < w->outputWidth; ox++) {
-            int32_t sum = 0;
-            for (int ky = 0; ky < w->kernelHeight; ky++) {
-                const unsigned char *restrict row =
-                    padded + (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth +
-                    (size_t)ox * w->strideWidth;
-                for (int kx = 0; kx < w->kernelWidth; kx++)
-                    sum += row[kx * w->dilationWidth] * kernel[ky * w->kernelWidth + kx];
+// The sums of every output tap by tap, as plain loops (every geometry).
+GN_I8_TARGET static void GN_I8_NAME(convolveTaps)(const unsigned char *restrict padded, size_t paddedPlane,
+                                                   int channels, const gn_window *restrict w,
+                                                   const int32_t *restrict quads, const int32_t *restrict rowSums,
+                                                   int outputs, const gn_requantization *restrict rq,
+                                                   unsigned char *restrict output, size_t outputPlane) {
+    const int paddedWidth = w->inputWidth + 2 * w->paddingWidth, groups = (w->kernelWidth + 3) / 4;
+    for (int o = 0; o < outputs; o++) {
+        const signed char *restrict weights = (const signed char *)(quads + (size_t)o * channels * w->kernelHeight * groups);
+        for (int oy = 0; oy < w->outputHeight; oy++) {
+            for (int ox = 0; ox < w->outputWidth; ox++) {
+                int32_t sum = 0;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < w->kernelHeight; ky++) {
+                        const unsigned char *restrict row =
+                            padded + c * paddedPlane +
+                            (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth +
+                            (size_t)ox * w->strideWidth;
+                        const signed char *restrict taps = weights + 4 * (size_t)((c * w->kernelHeight + ky) * groups);
+                        for (int kx = 0; kx < w->kernelWidth; kx++) sum += row[kx * w->dilationWidth] * taps[kx];
+                    }
+                }
+                GN_I8_NAME(requantizeRow)(&sum, 1, -rq->inputZeroPoint * rowSums[o], rq->multiplier[o], rq->shift[o],
+                                          rq->lower, rq->upper, output + o * outputPlane + (size_t)oy * w->outputWidth + ox);
             }
-            GN_I8_NAME(requantizeRow)(&sum, 1, correction, rq->multiplier[0], rq->shift[0], rq->lower, rq->upper,
-                                      output + (size_t)oy * w->outputWidth + ox);
         }
     }
 }
 
 #if GN_I8_KIND >= 2
-// The dot-product rows for stride `stride` (1, 2 or 4: a constant once inlined).
+// The dot-product rows at stride `stride` (1, 2 or 4), for blocks of `block` output channels, over kH kernel rows of
+// `groups` tap groups (all constants once inlined); block 1 is a depthwise conv's one channel and one output.
 GN_I8_TARGET static inline __attribute__((always_inline)) void
-GN_I8_NAME(depthwiseDots)(const int stride, const int kH, const int groups, const unsigned char *restrict padded,
-                          int paddedWidth, const int32_t *restrict quads, const gn_window *restrict w,
-                          const gn_requantization *restrict rq, int32_t correction, unsigned char *restrict output) {
+GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const int groups,
+                         const unsigned char *restrict padded, size_t paddedPlane, int inputChannels,
+                         const gn_window *restrict w, const int32_t *restrict quads, const int32_t *restrict rowSums,
+                         int outputs, const gn_requantization *restrict rq, unsigned char *restrict output,
+                         size_t outputPlane) {
 #if GN_I8_KIND == 3
     typedef __m512i ivec;
+    typedef __m512 fvec;
 #define GN_I8_LANES_DOT 16
 #define GN_I8_SET1(x) _mm512_set1_epi32(x)
 #define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
 #define GN_I8_DOT(acc, x, a) _mm512_dpbusd_epi32(acc, x, a)
 #else
     typedef __m256i ivec;
+    typedef __m256 fvec;
 #define GN_I8_LANES_DOT 8
 #define GN_I8_SET1(x) _mm256_set1_epi32(x)
 #define GN_I8_LOADU(p) _mm256_loadu_si256((const __m256i *)(p))
 #define GN_I8_DOT(acc, x, a) _mm256_dpbusd_avx_epi32(acc, x, a)
 #endif
     const int phases = 4 / stride, span = GN_I8_LANES_DOT * phases;
-    const int outputWidth = w->outputWidth;
+    const int channels = block == 1 ? 1 : inputChannels;
+    const int outputWidth = w->outputWidth, paddedWidth = w->inputWidth + 2 * w->paddingWidth;
+    const size_t weightsPerOutput = (size_t)channels * kH * groups;
 #if GN_I8_KIND == 3
-    const __m512 multiplier = _mm512_set1_ps(rq->multiplier[0]), shift = _mm512_set1_ps(rq->shift[0]);
-    const __m512 lower = _mm512_set1_ps(rq->lower), upper = _mm512_set1_ps(rq->upper);
+    const fvec lower = _mm512_set1_ps(rq->lower), upper = _mm512_set1_ps(rq->upper);
 #else
-    const __m256 multiplier = _mm256_set1_ps(rq->multiplier[0]), shift = _mm256_set1_ps(rq->shift[0]);
-    const __m256 lower = _mm256_set1_ps(rq->lower), upper = _mm256_set1_ps(rq->upper);
+    const fvec lower = _mm256_set1_ps(rq->lower), upper = _mm256_set1_ps(rq->upper);
 #endif
     for (int oy = 0; oy < w->outputHeight; oy++) {
-        unsigned char *restrict out = output + (size_t)oy * outputWidth;
         for (int first = 0; first < outputWidth; first += span) {
-            ivec acc[4];
-#pragma unroll
-            for (int p = 0; p < phases; p++) acc[p] = GN_I8_SET1(correction);
-            for (int ky = 0; ky < kH; ky++) {
-                const unsigned char *restrict row =
-                    padded + (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth +
-                    (size_t)first * stride;
-                for (int g = 0; g < groups; g++) {
-                    const ivec weights = GN_I8_SET1(quads[ky * groups + g]);
-#pragma unroll
-                    for (int p = 0; p < phases; p++)
-                        acc[p] = GN_I8_DOT(acc[p], GN_I8_LOADU(row + p * stride + 4 * g), weights);
-                }
-            }
-            __m128i codes[4];
-#pragma unroll
-            for (int p = 0; p < phases; p++) {
-#if GN_I8_KIND == 3
-                __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[p]), multiplier);
-                t = _mm512_add_ps(t, shift);
-                codes[p] = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(t, lower), upper)));
-#else
-                __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[p]), multiplier);
-                t = _mm256_add_ps(t, shift);
-                const __m256i c = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(t, lower), upper));
-                const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
-                codes[p] = _mm_packus_epi16(words, words);
-#endif
-            }
-            // Lane j of phase p is output first + j * phases + p: the phases interleaved code by code.
-            __m128i ordered[4];
-            if (phases == 4) {
-                const __m128i ab0 = _mm_unpacklo_epi8(codes[0], codes[1]), ab1 = _mm_unpackhi_epi8(codes[0], codes[1]);
-                const __m128i cd0 = _mm_unpacklo_epi8(codes[2], codes[3]), cd1 = _mm_unpackhi_epi8(codes[2], codes[3]);
-                ordered[0] = _mm_unpacklo_epi16(ab0, cd0), ordered[1] = _mm_unpackhi_epi16(ab0, cd0);
-                ordered[2] = _mm_unpacklo_epi16(ab1, cd1), ordered[3] = _mm_unpackhi_epi16(ab1, cd1);
-            } else if (phases == 2) {
-                ordered[0] = _mm_unpacklo_epi8(codes[0], codes[1]), ordered[1] = _mm_unpackhi_epi8(codes[0], codes[1]);
-            } else {
-                ordered[0] = codes[0];
-            }
             const int count = outputWidth - first < span ? outputWidth - first : span;
+            for (int o0 = 0; o0 < outputs; o0 += block) {
+                const int present = outputs - o0 < block ? outputs - o0 : block;
+                ivec acc[8][4];
 #pragma unroll
-            for (int i = 0; i < span / 16 + (span < 16); i++) {
-                const int left = count - 16 * i;
-                if (left >= 16) {
-                    _mm_storeu_si128((__m128i *)(out + first + 16 * i), ordered[i]);
-                } else if (left > 0) {
+                for (int b = 0; b < block; b++) {
+                    const int32_t correction = b < present ? -rq->inputZeroPoint * rowSums[o0 + b] : 0;
+#pragma unroll
+                    for (int p = 0; p < phases; p++) acc[b][p] = GN_I8_SET1(correction);
+                }
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < kH; ky++) {
+                        const unsigned char *restrict row =
+                            padded + c * paddedPlane +
+                            (size_t)(oy * w->strideHeight + ky * w->dilationHeight) * paddedWidth +
+                            (size_t)first * stride;
+                        const int32_t *restrict taps = quads + (size_t)o0 * weightsPerOutput + (c * kH + ky) * groups;
+                        for (int g = 0; g < groups; g++) {
+                            ivec x[4];
+#pragma unroll
+                            for (int p = 0; p < phases; p++) x[p] = GN_I8_LOADU(row + p * stride + 4 * g);
+#pragma unroll
+                            for (int b = 0; b < block; b++) {
+                                // Rows past the last output read its weights again (their sums are never stored).
+                                const ivec weights = GN_I8_SET1(taps[(size_t)(b < present ? b : 0) * weightsPerOutput + g]);
+#pragma unroll
+                                for (int p = 0; p < phases; p++) acc[b][p] = GN_I8_DOT(acc[b][p], x[p], weights);
+                            }
+                        }
+                    }
+                }
+#pragma unroll
+                for (int b = 0; b < block; b++) {
+                    if (b >= present) break;
+                    const int o = o0 + b;
+                    __m128i codes[4];
+#pragma unroll
+                    for (int p = 0; p < phases; p++) {
 #if GN_I8_KIND == 3
-                    _mm_mask_storeu_epi8(out + first + 16 * i, (__mmask16)((1u << left) - 1), ordered[i]);
+                        fvec t = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[b][p]), _mm512_set1_ps(rq->multiplier[o]));
+                        t = _mm512_add_ps(t, _mm512_set1_ps(rq->shift[o]));
+                        codes[p] = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(t, lower), upper)));
 #else
-                    unsigned char lane[16];
-                    _mm_storeu_si128((__m128i *)lane, ordered[i]);
-                    for (int j = 0; j < left; j++) out[first + 16 * i + j] = lane[j];
+                        fvec t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[b][p]), _mm256_set1_ps(rq->multiplier[o]));
+                        t = _mm256_add_ps(t, _mm256_set1_ps(rq->shift[o]));
+                        const __m256i c32 = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(t, lower), upper));
+                        const __m128i words =
+                            _mm_packus_epi32(_mm256_castsi256_si128(c32), _mm256_extracti128_si256(c32, 1));
+                        codes[p] = _mm_packus_epi16(words, words);
 #endif
+                    }
+                    // Lane j of phase p is output first + j * phases + p: the phases interleaved code by code.
+                    __m128i ordered[4];
+                    if (phases == 4) {
+                        const __m128i ab0 = _mm_unpacklo_epi8(codes[0], codes[1]);
+                        const __m128i ab1 = _mm_unpackhi_epi8(codes[0], codes[1]);
+                        const __m128i cd0 = _mm_unpacklo_epi8(codes[2], codes[3]);
+                        const __m128i cd1 = _mm_unpackhi_epi8(codes[2], codes[3]);
+                        ordered[0] = _mm_unpacklo_epi16(ab0, cd0), ordered[1] = _mm_unpackhi_epi16(ab0, cd0);
+                        ordered[2] = _mm_unpacklo_epi16(ab1, cd1), ordered[3] = _mm_unpackhi_epi16(ab1, cd1);
+                    } else if (phases == 2) {
+                        ordered[0] = _mm_unpacklo_epi8(codes[0], codes[1]);
+                        ordered[1] = _mm_unpackhi_epi8(codes[0], codes[1]);
+                    } else {
+                        ordered[0] = codes[0];
+                    }
+                    unsigned char *restrict out = output + o * outputPlane + (size_t)oy * outputWidth + first;
+#pragma unroll
+                    for (int i = 0; i < span / 16 + (span < 16); i++) {
+                        const int left = count - 16 * i;
+                        if (left >= 16) {
+                            _mm_storeu_si128((__m128i *)(out + 16 * i), ordered[i]);
+                        } else if (left > 0) {
+#if GN_I8_KIND == 3
+                            _mm_mask_storeu_epi8(out + 16 * i, (__mmask16)((1u << left) - 1), ordered[i]);
+#else
+                            unsigned char lane[16];
+                            _mm_storeu_si128((__m128i *)lane, ordered[i]);
+                            for (int j = 0; j < left; j++) out[16 * i + j] = lane[j];
+#endif
+                        }
+                    }
                 }
             }
         }
@@ -1405,50 +1444,35 @@ GN_I8_NAME(depthwiseDots)(const int stride, const int kH, const int groups, cons
 }
 #endif
 
-GN_I8_TARGET static void GN_I8_NAME(depthwisePlane)(const unsigned char *restrict input,
-                                                     const signed char *restrict kernel, const gn_window *restrict w,
-                                                     const gn_requantization *restrict rq,
-                                                     unsigned char *restrict workspace,
-                                                     unsigned char *restrict output) {
-    const int height = w->inputHeight, width = w->inputWidth, top = w->paddingHeight, left = w->paddingWidth;
-    const int paddedWidth = width + 2 * left;
-    static volatile unsigned char volatileZero = 0;
-    const unsigned char zero = volatileZero;
-    memset(workspace, rq->inputZeroPoint, (size_t)(height + 2 * top) * paddedWidth + GN_I8_DOT_SLACK);
-    GN_I8_NAME(framePlane)(input, height, width, top, left, paddedWidth, workspace, zero);
-    const int taps = w->kernelHeight * w->kernelWidth;
-    int32_t rowSum = 0;
-    for (int t = 0; t < taps; t++) rowSum += kernel[t];
-    const int32_t correction = -rq->inputZeroPoint * rowSum;
+GN_I8_TARGET static void GN_I8_NAME(convolveDots)(const unsigned char *restrict padded, size_t paddedPlane,
+                                                   int channels, const gn_window *restrict w,
+                                                   const int32_t *restrict quads, const int32_t *restrict rowSums,
+                                                   int outputs, const gn_requantization *restrict rq,
+                                                   unsigned char *restrict output, size_t outputPlane) {
 #if GN_I8_KIND >= 2
-    const int stride = w->strideWidth;
+    const int stride = w->strideWidth, kH = w->kernelHeight, groups = (w->kernelWidth + 3) / 4;
     if (w->dilationWidth == 1 && (stride == 1 || stride == 2 || stride == 4)) {
-        // Each kernel row's taps as dwords of 4 (0 past the row's end).
-        const int groups = (w->kernelWidth + 3) / 4;
-        int32_t quads[GN_INT8_DEPTHWISE_MAX_TAPS];
-        for (int ky = 0; ky < w->kernelHeight; ky++) {
-            for (int g = 0; g < groups; g++) {
-                uint32_t quad = 0;
-                for (int i = 0; i < 4; i++) {
-                    const int kx = 4 * g + i;
-                    const unsigned char code = kx < w->kernelWidth ? (unsigned char)kernel[ky * w->kernelWidth + kx] : 0;
-                    quad |= (uint32_t)code << (8 * i);
-                }
-                quads[ky * groups + g] = (int32_t)quad;
-            }
+#define GN_I8_ROWS(S, B, KH, G)                                                                                    \
+    GN_I8_NAME(convolveRows)(S, B, KH, G, padded, paddedPlane, channels, w, quads, rowSums, outputs, rq, output,    \
+                             outputPlane)
+        // Blocks of output channels keep 16 accumulators (one for a depthwise conv's single output).
+        const int single = outputs == 1 && channels == 1;
+        if (kH == 3 && groups == 1 && stride == 1) {
+            if (single) GN_I8_ROWS(1, 1, 3, 1); else GN_I8_ROWS(1, 4, 3, 1);
+        } else if (kH == 3 && groups == 1 && stride == 2) {
+            if (single) GN_I8_ROWS(2, 1, 3, 1); else GN_I8_ROWS(2, 8, 3, 1);
+        } else if (stride == 1) {
+            if (single) GN_I8_ROWS(1, 1, kH, groups); else GN_I8_ROWS(1, 4, kH, groups);
+        } else if (stride == 2) {
+            if (single) GN_I8_ROWS(2, 1, kH, groups); else GN_I8_ROWS(2, 8, kH, groups);
+        } else {
+            if (single) GN_I8_ROWS(4, 1, kH, groups); else GN_I8_ROWS(4, 8, kH, groups);
         }
-        const int kH = w->kernelHeight;
-#define GN_I8_DOTS(S, KH, G) GN_I8_NAME(depthwiseDots)(S, KH, G, workspace, paddedWidth, quads, w, rq, correction, output)
-        if (kH == 3 && groups == 1 && stride == 1) GN_I8_DOTS(1, 3, 1);
-        else if (kH == 3 && groups == 1 && stride == 2) GN_I8_DOTS(2, 3, 1);
-        else if (stride == 1) GN_I8_DOTS(1, kH, groups);
-        else if (stride == 2) GN_I8_DOTS(2, kH, groups);
-        else GN_I8_DOTS(4, kH, groups);
-#undef GN_I8_DOTS
+#undef GN_I8_ROWS
         return;
     }
 #endif
-    GN_I8_NAME(depthwiseTaps)(workspace, paddedWidth, kernel, w, rq, correction, output);
+    GN_I8_NAME(convolveTaps)(padded, paddedPlane, channels, w, quads, rowSums, outputs, rq, output, outputPlane);
 }
 
 static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
@@ -1464,11 +1488,10 @@ static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
     .dequantize = GN_I8_NAME(dequantize),
     .add = GN_I8_NAME(add),
     .depthwiseChannels = GN_I8_NAME(depthwiseChannels),
-    .depthwisePlane = GN_I8_NAME(depthwisePlane),
+    .convolveDots = GN_I8_NAME(convolveDots),
 };
 
 #undef GN_I8_LANES
-#undef GN_I8_DOT_SLACK
 #undef GN_I8_CHUNK
 #undef GN_I8_VECTOR_COLUMNS
 #undef GN_I8_NV

@@ -5,6 +5,7 @@
 #define GREENNN_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -272,13 +273,17 @@ typedef struct {
     void (*depthwiseChannels)(const unsigned char *input, size_t inputPlane, int channels, const gn_window *window,
                               const float *weights, const gn_requantization *rq, float *workspace,
                               unsigned char *output, size_t outputPlane);
-    /// One plane of a depthwise conv: output (u8 [H', W']) = requantized sums over the window's taps of (input code -
-    /// inputZeroPoint) times kernel[tap] (s8 codes in -127...127, kH * kW of them, at most
-    /// GN_INT8_DEPTHWISE_MAX_TAPS), by rq's entry 0. The VNNI kernels sum up to 4 taps of a kernel row for 16 (8)
-    /// outputs in one vpdpbusd, at width strides 1, 2 and 4 without width dilation; otherwise tap by tap. workspace:
-    /// gn_int8_depthwise_plane_workspace_size bytes.
-    void (*depthwisePlane)(const unsigned char *input, const signed char *kernel, const gn_window *window,
-                           const gn_requantization *rq, unsigned char *workspace, unsigned char *output);
+    /// Output channels [0, outputs) of a conv over `channels` padded planes (u8 [H + 2*padH][W + 2*padW] each,
+    /// paddedPlane bytes apart, framed by the zero point, GN_INT8_DOT_MARGIN readable bytes past the last): output
+    /// plane o (outputPlane bytes apart) = requantized sums over c and the window's taps of (code - inputZeroPoint)
+    /// times output o's weight, by rq's entry o. quads (gn_pack_int8_dot_weights): for each output, channel and
+    /// kernel row, its taps 4 at a time as dwords of s8 codes (0 past the row's end); rowSums[o]: the sum of output
+    /// o's codes. The VNNI kernels sum up to 4 taps of a kernel row for 16 (8) outputs of a row in one vpdpbusd, at
+    /// width strides 1, 2 and 4 without width dilation, each load serving a block of output channels; otherwise tap
+    /// by tap. A depthwise conv is one channel and one output at a time.
+    void (*convolveDots)(const unsigned char *padded, size_t paddedPlane, int channels, const gn_window *window,
+                         const int32_t *quads, const int32_t *rowSums, int outputs, const gn_requantization *rq,
+                         unsigned char *output, size_t outputPlane);
 } gn_int8_kernel_table;
 
 /// The int8 kernels compiled for `isa`, or NULL when this CPU (and its OS) cannot run them.
@@ -303,8 +308,16 @@ void gn_pack_int8_a(const signed char *a, size_t m, size_t k, size_t lda, signed
 /// times the weights' sum, stay exact integers below 2^24 (2 * 255 * 127 * taps).
 #define GN_INT8_DEPTHWISE_MAX_TAPS 259
 
-/// Bytes of workspace depthwisePlane needs for window: its padded plane and a margin the vector loads may read.
-size_t gn_int8_depthwise_plane_workspace_size(const gn_window *window);
+/// Bytes convolveDots may read past the last padded plane (their values never reach an output).
+#define GN_INT8_DOT_MARGIN 128
+
+/// Dwords of gn_pack_int8_dot_weights for `outputs` outputs of `channels` channels over a kH x kW kernel.
+size_t gn_int8_dot_weights_size(int outputs, int channels, int kernelHeight, int kernelWidth);
+
+/// Packs weights (s8 [outputs][channels][kH][kW]) for convolveDots: per output, channel and kernel row, its taps 4 at a
+/// time as dwords (0 past kW); and rowSums[o], the sum of output o's codes.
+void gn_pack_int8_dot_weights(const signed char *weights, int outputs, int channels, int kernelHeight,
+                              int kernelWidth, int32_t *quads, int32_t *rowSums);
 
 /// Floats of workspace depthwiseChannels needs for window: the block's padded plane of 16 floats a position, then
 /// its output codes, 16 a position.

@@ -201,7 +201,7 @@ struct Int8KernelTests {
                         if depthwise {
                             int8DepthwiseConvolve(
                                 sourceBatch,
-                                weights: Int8DepthwiseWeights(codes: codes, channels: channels, taps: geometry.taps),
+                                weights: Int8DepthwiseWeights(codes: codes, channels: channels, kernel: geometry.kernel),
                                 geometry: geometry, requantization: requantization, into: targetBatch,
                                 workspace: Workspace(), instructionSet: instructionSet, layout: layout)
                         } else {
@@ -302,7 +302,7 @@ struct Int8KernelTests {
                             Int8Batch(
                                 base: UnsafeMutablePointer(mutating: source.baseAddress!),
                                 shape: [1, channels, height, width]),
-                            weights: Int8DepthwiseWeights(codes: codes, channels: channels, taps: geometry.taps),
+                            weights: Int8DepthwiseWeights(codes: codes, channels: channels, kernel: geometry.kernel),
                             geometry: geometry, requantization: requantization,
                             into: Int8Batch(
                                 base: target.baseAddress!,

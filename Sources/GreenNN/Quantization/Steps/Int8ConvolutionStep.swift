@@ -46,7 +46,7 @@ final class Int8ConvolutionStep: Int8PlanStep {
         }
         depthwiseWeights =
             depthwise
-            ? Int8DepthwiseWeights(codes: weights.codes, channels: outputChannels, taps: step.geometry.taps) : nil
+            ? Int8DepthwiseWeights(codes: weights.codes, channels: outputChannels, kernel: step.geometry.kernel) : nil
         packed =
             depthwise
             ? []

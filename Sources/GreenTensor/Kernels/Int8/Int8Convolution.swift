@@ -329,20 +329,26 @@ package func int8DepthwiseConvolve(
     switch chosen {
     case .dotProducts:
         let planes = input.batch * channels
-        let perWorker = withUnsafePointer(to: cWindow) { (gn_int8_depthwise_plane_workspace_size($0) + 63) / 64 * 64 }
+        let paddedSize = geometry.paddedInputSize
+        let perWorker = (paddedSize + Int(GN_INT8_DOT_MARGIN) + 63) / 64 * 64
         let workers = ComputeThreads.workers(for: planes, work: planes * positions * taps)
         let scratch = SharedBytes(workspace, bytes: perWorker * workers)
-        weights.codes.withUnsafeBufferPointer { codes in
-            let codes = SharedCodes(base: codes.baseAddress!)
-            parallelFor(planes, workers: workers, balanced: true) { worker, range in
-                var window = cWindow
-                for plane in range {
-                    let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
-                    requantization.withCValue(from: channel) { channelRequantization in
-                        table.depthwisePlane(
-                            input.plane(image, channel: channel), codes.base + channel * taps, &window,
-                            channelRequantization, scratch.base + worker * perWorker,
-                            output.plane(image, channel: channel))
+        let zeroPoint = UInt8(truncatingIfNeeded: requantization.inputZeroPoint)
+        let dots = weights.dots
+        parallelFor(planes, workers: workers, balanced: true) { worker, range in
+            var window = cWindow
+            let padded = scratch.base + worker * perWorker
+            dots.quads.withUnsafeBufferPointer { quads in
+                dots.rowSums.withUnsafeBufferPointer { rowSums in
+                    for plane in range {
+                        let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+                        table.padPlanes(input.plane(image, channel: channel), 1, &window, zeroPoint, padded)
+                        requantization.withCValue(from: channel) { channelRequantization in
+                            table.convolveDots(
+                                padded, paddedSize, 1, &window, quads.baseAddress! + channel * dots.wordsPerOutput,
+                                rowSums.baseAddress! + channel, 1, channelRequantization,
+                                output.plane(image, channel: channel), positions)
+                        }
                     }
                 }
             }
@@ -400,12 +406,6 @@ package func int8DepthwiseConvolve(
             }
         }
     }
-}
-
-/// S8 codes read by parallel workers.
-private struct SharedCodes: @unchecked Sendable {
-    /// The first code.
-    let base: UnsafePointer<Int8>
 }
 
 /// Bytes of a `Workspace` handed to parallel workers, each using a disjoint part.
