@@ -141,6 +141,9 @@ struct Int8KernelTests {
         // a partial last run), a 5-wide kernel (two groups of taps a row), a 2-wide one.
         (4, 4, 4, 5, 70, 3, 1, 1, 1), (3, 3, 3, 6, 75, 3, 2, 1, 1), (4, 4, 4, 9, 77, 3, 4, 1, 1),
         (2, 2, 2, 7, 45, 5, 1, 2, 1), (3, 3, 3, 6, 39, 2, 2, 0, 1),
+        // Dense on a few channels, the dot-product kernel's blocks of output channels: RGB at
+        // stride 2 over rows of several vectors, MNIST's one channel 5x5 into 6 and 13 outputs.
+        (3, 11, 1, 9, 70, 3, 2, 1, 1), (1, 6, 1, 12, 28, 5, 1, 2, 1), (1, 13, 1, 8, 20, 5, 1, 2, 1),
     ]
 
     /// The requantizing store of float sums (the depthwise conv's): ties at every half (rounded
@@ -159,6 +162,16 @@ struct Int8KernelTests {
             }
             #expect(output == expected, "\(instructionSet) multiplier \(multiplier) shift \(shift)")
         }
+    }
+
+    /// The kernels a test conv runs on.
+    enum ConvolutionPath {
+        /// A depthwise conv walking its channels in a layout.
+        case depthwise(Int8DepthwiseLayout)
+        /// The GEMM on columns from the padded images.
+        case gemm
+        /// The dot-product kernel of dense convs on a few channels.
+        case dots
     }
 
     @Test(arguments: Int8InstructionSet.supported)
@@ -187,8 +200,11 @@ struct Int8KernelTests {
             }
             let input = inputs.map { UInt8($0) }
             let imageOut = outputs * geometry.outputPositions
-            let layouts: [Int8DepthwiseLayout?] = depthwise ? Int8DepthwiseLayout.allCases : [nil]
-            for layout in layouts {
+            // Every depthwise layout; dense convs on the GEMM and, one group, on the dot products.
+            let paths: [ConvolutionPath] =
+                depthwise
+                ? Int8DepthwiseLayout.allCases.map(ConvolutionPath.depthwise) : groups == 1 ? [.gemm, .dots] : [.gemm]
+            for path in paths {
                 var output = [UInt8](repeating: 0, count: batch * imageOut)
                 input.withUnsafeBufferPointer { source in
                     output.withUnsafeMutableBufferPointer { target in
@@ -198,13 +214,22 @@ struct Int8KernelTests {
                         let targetBatch = Int8Batch(
                             base: target.baseAddress!,
                             shape: [batch, outputs, geometry.output.height, geometry.output.width])
-                        if depthwise {
+                        switch path {
+                        case .depthwise(let layout):
                             int8DepthwiseConvolve(
                                 sourceBatch,
-                                weights: Int8DepthwiseWeights(codes: codes, channels: channels, kernel: geometry.kernel),
+                                weights: Int8DepthwiseWeights(
+                                    codes: codes, channels: channels, kernel: geometry.kernel),
                                 geometry: geometry, requantization: requantization, into: targetBatch,
                                 workspace: Workspace(), instructionSet: instructionSet, layout: layout)
-                        } else {
+                        case .dots:
+                            int8ConvolveByDots(
+                                sourceBatch,
+                                weights: Int8DotWeights(
+                                    codes: codes, outputs: outputs, channels: channels, kernel: geometry.kernel),
+                                geometry: geometry, requantization: requantization, into: targetBatch,
+                                workspace: Workspace(), instructionSet: instructionSet)
+                        case .gemm:
                             int8Convolve(
                                 sourceBatch, weights: packed, geometry: geometry, requantization: requantization,
                                 into: targetBatch, workspace: Workspace(), instructionSet: instructionSet)
@@ -219,7 +244,7 @@ struct Int8KernelTests {
                         geometry: geometry, zeroPoint: zeroPoint, requantization: requantization)
                     #expect(
                         Array(output[image * imageOut..<(image + 1) * imageOut]) == expected,
-                        "\(instructionSet) case \(index) \(layout.map { "\($0)" } ?? "gemm") image \(image)")
+                        "\(instructionSet) case \(index) \(path) image \(image)")
                 }
             }
         }

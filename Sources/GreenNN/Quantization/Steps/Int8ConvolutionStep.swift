@@ -2,8 +2,9 @@
 /// in, quantized per output channel; its bias, BatchNorm shift, activation clamp and the output's
 /// scale applied in the requantization as codes are stored. Depthwise convs sum their codes by
 /// VNNI dot products of horizontal taps, or in floats (exactly) plane by plane or 16 channels a
-/// vector (`Int8DepthwiseLayout`); the others run through the int8 GEMM on columns packed
-/// straight from the padded input (none for 1x1).
+/// vector (`Int8DepthwiseLayout`); dense convs on a few input channels by the same dot products
+/// (`int8ConvolutionUsesDots`); the others run through the int8 GEMM on columns packed straight
+/// from the padded input (none for 1x1).
 final class Int8ConvolutionStep: Int8PlanStep {
     let origin: PlanStepOrigin
     let outputShape: Shape
@@ -11,9 +12,7 @@ final class Int8ConvolutionStep: Int8PlanStep {
     let weightBytes: Int
     private let geometry: WindowGeometry
     private let requantization: Int8Requantization
-    /// A depthwise conv's weights (nil for the others).
-    private let depthwiseWeights: Int8DepthwiseWeights?
-    private let packed: [PackedInt8Matrix]
+    private let weights: Weights
     private let source: Int8Batch
     private let target: Int8Batch
     private let instructionSet: Int8InstructionSet
@@ -44,43 +43,68 @@ final class Int8ConvolutionStep: Int8PlanStep {
                     + " exact), got \(step.geometry.kernel.height)x\(step.geometry.kernel.width)"
             ).prefixed(with: step.origin.path)
         }
-        depthwiseWeights =
-            depthwise
-            ? Int8DepthwiseWeights(codes: weights.codes, channels: outputChannels, kernel: step.geometry.kernel) : nil
-        packed =
-            depthwise
-            ? []
-            : weights.codes.withUnsafeBufferPointer { buffer in
-                packInt8ConvolutionWeights(
-                    buffer.baseAddress!, outputChannels: outputChannels, groupChannels: rowLength / step.geometry.taps,
-                    groups: step.groups, geometry: step.geometry)
-            }
+        let groupChannels = rowLength / step.geometry.taps
+        instructionSet = binding.instructionSet
+        if depthwise {
+            self.weights = .depthwise(
+                Int8DepthwiseWeights(codes: weights.codes, channels: outputChannels, kernel: step.geometry.kernel))
+        } else if int8ConvolutionUsesDots(
+            step.geometry, channels: groupChannels, outputs: outputChannels, groups: step.groups,
+            instructionSet: instructionSet)
+        {
+            self.weights = .dots(
+                Int8DotWeights(
+                    codes: weights.codes, outputs: outputChannels, channels: groupChannels,
+                    kernel: step.geometry.kernel))
+        } else {
+            self.weights = .gemm(
+                weights.codes.withUnsafeBufferPointer { buffer in
+                    packInt8ConvolutionWeights(
+                        buffer.baseAddress!, outputChannels: outputChannels, groupChannels: groupChannels,
+                        groups: step.groups, geometry: step.geometry)
+                })
+        }
         weightBytes = layer.byteCount
         source = binding.resolve(input)
         target = binding.resolve(output)
-        instructionSet = binding.instructionSet
+    }
+
+    /// The weights as the conv's kernel reads them.
+    private enum Weights {
+        /// A depthwise conv's, for every `Int8DepthwiseLayout`.
+        case depthwise(Int8DepthwiseWeights)
+        /// A dense conv's on a few input channels, for the dot-product kernel.
+        case dots(Int8DotWeights)
+        /// One packed matrix per group, for the GEMM.
+        case gemm([PackedInt8Matrix])
     }
 
     var kernel: String {
         let name =
-            if depthwiseWeights != nil {
+            switch weights {
+            case .depthwise:
                 switch Int8DepthwiseLayout.preferred(for: geometry, on: instructionSet) {
                 case .planes: "int8 depthwise (float planes)"
                 case .channelBlocks: "int8 depthwise (16 channels)"
                 case .dotProducts: "int8 depthwise (dot products)"
                 }
-            } else {
-                geometry.isPointwise && geometry.stride == 1 ? "int8 gemm (1x1)" : "int8 gemm (windows)"
+            case .dots: "int8 dot products (few channels)"
+            case .gemm: geometry.isPointwise && geometry.stride == 1 ? "int8 gemm (1x1)" : "int8 gemm (windows)"
             }
         return "\(name) \(instructionSet.rawValue)"
     }
 
     func run(workspace: Workspace) throws {
-        if let depthwiseWeights {
+        switch weights {
+        case .depthwise(let weights):
             int8DepthwiseConvolve(
-                source, weights: depthwiseWeights, geometry: geometry, requantization: requantization, into: target,
+                source, weights: weights, geometry: geometry, requantization: requantization, into: target,
                 workspace: workspace, instructionSet: instructionSet)
-        } else {
+        case .dots(let weights):
+            int8ConvolveByDots(
+                source, weights: weights, geometry: geometry, requantization: requantization, into: target,
+                workspace: workspace, instructionSet: instructionSet)
+        case .gemm(let packed):
             int8Convolve(
                 source, weights: packed, geometry: geometry, requantization: requantization, into: target,
                 workspace: workspace, instructionSet: instructionSet)
