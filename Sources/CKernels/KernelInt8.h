@@ -1295,7 +1295,8 @@ GN_I8_TARGET static void GN_I8_NAME(convolveTaps)(const unsigned char *restrict 
                                                    unsigned char *restrict output, size_t outputPlane) {
     const int paddedWidth = w->inputWidth + 2 * w->paddingWidth, groups = (w->kernelWidth + 3) / 4;
     for (int o = 0; o < outputs; o++) {
-        const signed char *restrict weights = (const signed char *)(quads + (size_t)o * channels * w->kernelHeight * groups);
+        const signed char *restrict weights =
+            (const signed char *)(quads + (size_t)o * channels * w->kernelHeight * groups);
         for (int oy = 0; oy < w->outputHeight; oy++) {
             for (int ox = 0; ox < w->outputWidth; ox++) {
                 int32_t sum = 0;
@@ -1309,8 +1310,9 @@ GN_I8_TARGET static void GN_I8_NAME(convolveTaps)(const unsigned char *restrict 
                         for (int kx = 0; kx < w->kernelWidth; kx++) sum += row[kx * w->dilationWidth] * taps[kx];
                     }
                 }
+                unsigned char *restrict out = output + o * outputPlane + (size_t)oy * w->outputWidth + ox;
                 GN_I8_NAME(requantizeRow)(&sum, 1, -rq->inputZeroPoint * rowSums[o], rq->multiplier[o], rq->shift[o],
-                                          rq->lower, rq->upper, output + o * outputPlane + (size_t)oy * w->outputWidth + ox);
+                                          rq->lower, rq->upper, out);
             }
         }
     }
@@ -1375,7 +1377,8 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
 #pragma unroll
                             for (int b = 0; b < block; b++) {
                                 // Rows past the last output read its weights again (their sums are never stored).
-                                const ivec weights = GN_I8_SET1(taps[(size_t)(b < present ? b : 0) * weightsPerOutput + g]);
+                                const size_t at = (size_t)(b < present ? b : 0) * weightsPerOutput + g;
+                                const ivec weights = GN_I8_SET1(taps[at]);
 #pragma unroll
                                 for (int p = 0; p < phases; p++) acc[b][p] = GN_I8_DOT(acc[b][p], x[p], weights);
                             }
@@ -1392,7 +1395,8 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
 #if GN_I8_KIND == 3
                         fvec t = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[b][p]), _mm512_set1_ps(rq->multiplier[o]));
                         t = _mm512_add_ps(t, _mm512_set1_ps(rq->shift[o]));
-                        codes[p] = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(t, lower), upper)));
+                        t = _mm512_min_ps(_mm512_max_ps(t, lower), upper);
+                        codes[p] = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(t));
 #else
                         fvec t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[b][p]), _mm256_set1_ps(rq->multiplier[o]));
                         t = _mm256_add_ps(t, _mm256_set1_ps(rq->shift[o]));

@@ -267,9 +267,9 @@ typedef struct {
     /// (outputPlane bytes apart) = requantized sums over the window's taps of (input code - inputZeroPoint) times
     /// weights[tap * 16 + c] (input planes inputPlane bytes apart; weights: the block's codes in -127...127 as
     /// floats, tap by tap, 16 channels a tap, 0 past channels), channel c by rq's entry c. The block is transposed
-    /// into one padded plane of 16 channels a position, summed in floats 16 channels a vector (exact, as for
-    /// requantize: up to 518 taps), requantized as requantize does and transposed back. workspace:
-    /// gn_int8_depthwise_workspace_size floats, 64-byte aligned.
+    /// into one padded plane of 16 channels a position (the codes as they are), summed in floats 16 channels a vector
+    /// from -inputZeroPoint times the weights' sum (exact for up to GN_INT8_DEPTHWISE_MAX_TAPS taps), requantized as
+    /// requantize does and transposed back. workspace: gn_int8_depthwise_workspace_size floats, 64-byte aligned.
     void (*depthwiseChannels)(const unsigned char *input, size_t inputPlane, int channels, const gn_window *window,
                               const float *weights, const gn_requantization *rq, float *workspace,
                               unsigned char *output, size_t outputPlane);
