@@ -945,33 +945,33 @@ GN_I8_TARGET static void GN_I8_NAME(add)(const unsigned char *restrict first, fl
 // The 16 x 16 codes x[r][c] transposed in place by four rounds of unpacks (of single codes, pairs, quads and
 // octets), each interleaving the two registers whose indices differ in one bit: afterwards x[gn_reversed4[c]] holds
 // column c (the rounds leave a register's index with its 4 bits reversed).
+// The shuffle indices of each round: the low and high halves of two registers interleaved 1, 2, 4 and 8 codes at a
+// time.
+#ifndef GN_I8_TRANSPOSE_ROUNDS
+#define GN_I8_TRANSPOSE_ROUNDS
+#define GN_I8_LOW_1 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define GN_I8_HIGH_1 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+#define GN_I8_LOW_2 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23
+#define GN_I8_HIGH_2 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31
+#define GN_I8_LOW_4 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23
+#define GN_I8_HIGH_4 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31
+#define GN_I8_LOW_8 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define GN_I8_HIGH_8 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+// One round: registers i and i + bit (bit clear in i) replaced by their interleaved low and high halves.
+#define GN_I8_ROUND(x, bit, LOW, HIGH)                                                                             \
+    _Pragma("unroll") for (int i = 0; i < 16; i++) {                                                               \
+        if (i & (bit)) continue;                                                                                   \
+        const gn_codes16 a = (x)[i], b = (x)[i + (bit)];                                                           \
+        (x)[i] = __builtin_shufflevector(a, b, LOW);                                                               \
+        (x)[i + (bit)] = __builtin_shufflevector(a, b, HIGH);                                                      \
+    }
+#endif
+
 GN_I8_TARGET static inline __attribute__((always_inline)) void GN_I8_NAME(transposeCodes)(gn_codes16 x[16]) {
-#pragma unroll
-    for (int i = 0; i < 16; i += 2) {
-        const gn_codes16 a = x[i], b = x[i + 1];
-        x[i] = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-        x[i + 1] = __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    }
-#pragma unroll
-    for (int i = 0; i < 16; i++) {
-        if (i & 2) continue;
-        const gn_codes16 a = x[i], b = x[i + 2];
-        x[i] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
-        x[i + 2] = __builtin_shufflevector(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
-    }
-#pragma unroll
-    for (int i = 0; i < 16; i++) {
-        if (i & 4) continue;
-        const gn_codes16 a = x[i], b = x[i + 4];
-        x[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
-        x[i + 4] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-    }
-#pragma unroll
-    for (int i = 0; i < 8; i++) {
-        const gn_codes16 a = x[i], b = x[i + 8];
-        x[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-        x[i + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    }
+    GN_I8_ROUND(x, 1, GN_I8_LOW_1, GN_I8_HIGH_1)
+    GN_I8_ROUND(x, 2, GN_I8_LOW_2, GN_I8_HIGH_2)
+    GN_I8_ROUND(x, 4, GN_I8_LOW_4, GN_I8_HIGH_4)
+    GN_I8_ROUND(x, 8, GN_I8_LOW_8, GN_I8_HIGH_8)
 }
 
 // 16 positions' codes of 16 planes (inputPlane bytes apart; channels of them, the rest read as 0) as 16 floats a
