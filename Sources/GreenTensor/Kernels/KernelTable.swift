@@ -9,7 +9,8 @@ public enum KernelInstructionSet: String, Sendable, CaseIterable {
     /// AVX-512 (F, VL, BW, DQ), used only when the OS enabled its register state.
     case avx512
 
-    /// The widest instruction set this CPU and its OS support, which GreenTensor uses.
+    /// The widest instruction set this CPU and its OS support (within the environment's
+    /// `GREENNN_MAX_ISA`, when set), which GreenTensor uses.
     public static var active: KernelInstructionSet { Kernels.instructionSet }
 
     /// Every instruction set this machine can run, narrowest first.
@@ -26,14 +27,18 @@ public enum KernelInstructionSet: String, Sendable, CaseIterable {
     }
 }
 
-/// The C kernel table chosen once at start-up.
+/// The C kernel table chosen once at start-up: the widest set the CPU supports, within
+/// `GREENNN_MAX_ISA` (`InstructionSetLimit`).
 enum Kernels {
     static let instructionSet: KernelInstructionSet = {
-        switch gn_best_isa() {
-        case GN_ISA_AVX512: .avx512
-        case GN_ISA_AVX2: .avx2
-        default: .generic
-        }
+        let best: KernelInstructionSet =
+            switch gn_best_isa() {
+            case GN_ISA_AVX512: .avx512
+            case GN_ISA_AVX2: .avx2
+            default: .generic
+            }
+        return InstructionSetLimit.capped(
+            best, by: InstructionSetLimit.current?.float, in: KernelInstructionSet.allCases)
     }()
 
     /// The kernels compiled for `instructionSet` (immutable C function pointers).

@@ -13,7 +13,8 @@ public enum Int8InstructionSet: String, Sendable, CaseIterable {
     /// AVX-512 VNNI: vpdpbusd on 512-bit vectors, used only when the OS enabled AVX-512 state.
     case avx512VNNI = "avx512-vnni"
 
-    /// The widest int8 instruction set this CPU and its OS support, which GreenTensor uses.
+    /// The widest int8 instruction set this CPU and its OS support (within the environment's
+    /// `GREENNN_MAX_ISA`, when set), which GreenTensor uses.
     public static var active: Int8InstructionSet { Int8Kernels.instructionSet }
 
     /// Every int8 instruction set this machine can run, narrowest first.
@@ -43,15 +44,18 @@ public enum Int8InstructionSet: String, Sendable, CaseIterable {
     }
 }
 
-/// The int8 kernel table chosen once at start-up.
+/// The int8 kernel table chosen once at start-up: the widest set the CPU supports, within
+/// `GREENNN_MAX_ISA` (`InstructionSetLimit`).
 enum Int8Kernels {
     static let instructionSet: Int8InstructionSet = {
-        switch gn_int8_best_isa() {
-        case GN_INT8_AVX512VNNI: .avx512VNNI
-        case GN_INT8_AVXVNNI: .avxVNNI
-        case GN_INT8_AVX2: .avx2
-        default: .generic
-        }
+        let best: Int8InstructionSet =
+            switch gn_int8_best_isa() {
+            case GN_INT8_AVX512VNNI: .avx512VNNI
+            case GN_INT8_AVXVNNI: .avxVNNI
+            case GN_INT8_AVX2: .avx2
+            default: .generic
+            }
+        return InstructionSetLimit.capped(best, by: InstructionSetLimit.current?.int8, in: Int8InstructionSet.allCases)
     }()
 
     /// The kernels for `instructionSet`, or the active ones when this machine cannot run it.
