@@ -15,7 +15,7 @@
 internal import CKernels
 
 /// The int8 GEMM's column tile: workers split the columns at multiples of it (a multiple of
-/// every instruction set's tile width: 48, 24, 16 and 8 columns).
+/// every instruction set's tile width: 48, 16 and 8 columns).
 private let columnBlock = 96
 
 /// Whether `int8Convolve` reads the columns of a conv with `groupChannels` input channels a
