@@ -321,6 +321,30 @@ GN_I8_TARGET static void GN_I8_NAME(packWindows)(const gn_int8_windows *restrict
 }
 
 #if GN_I8_KIND >= 1
+// One vector of int32 sums (zero-point corrections included) as codes, as gn_requantization says: (float)sums times
+// multiplier, plus shift (two roundings), clamped to [lower, upper], rounded half to even (cvtps2dq); the lanes' codes
+// in order in the low bytes (16 on AVX-512, 8 otherwise). Narrowed in a register, for the caller to store: vpmovdb
+// straight to memory is slow on AMD's Zen cores (the 1x1 conv 64 x 32 x 12544 took 110 us so).
+#if GN_I8_KIND == 3
+GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
+GN_I8_NAME(requantizeLanes)(__m512i sums, float multiplier, float shift, float lower, float upper) {
+    __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(sums), _mm512_set1_ps(multiplier));
+    t = _mm512_add_ps(t, _mm512_set1_ps(shift));
+    t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(lower)), _mm512_set1_ps(upper));
+    return _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(t));
+}
+#else
+GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
+GN_I8_NAME(requantizeLanes)(__m256i sums, float multiplier, float shift, float lower, float upper) {
+    __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_set1_ps(multiplier));
+    t = _mm256_add_ps(t, _mm256_set1_ps(shift));
+    t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(lower)), _mm256_set1_ps(upper));
+    const __m256i codes = _mm256_cvtps_epi32(t);
+    const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(codes), _mm256_extracti128_si256(codes, 1));
+    return _mm_packus_epi16(words, words);
+}
+#endif
+
 // One tile of rows < rows (of np panels of GN_INT8_PANEL_ROWS, the second panelBytes after the first) and columns
 // < cols, nv vectors wide (nv and np are constants once inlined).
 GN_I8_TARGET static inline __attribute__((always_inline)) void
@@ -413,31 +437,19 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
             const int done = v * GN_I8_LANES;
             if (done >= cols) break;
             const int count = cols - done < GN_I8_LANES ? cols - done : GN_I8_LANES;
-            const ivec sums = acc[r][v];
+            const __m128i codes = GN_I8_NAME(requantizeLanes)(acc[r][v], multiplier, shift, rq->lower, rq->upper);
 #if GN_I8_KIND == 3
-            __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(sums), _mm512_set1_ps(multiplier));
-            t = _mm512_add_ps(t, _mm512_set1_ps(shift));
-            t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(rq->lower)), _mm512_set1_ps(rq->upper));
-            // Narrowed in a register, then stored: vpmovdb straight to memory is slow on AMD's Zen cores (the
-            // 1x1 conv 64 x 32 x 12544 took 110 us so).
-            const __m128i codes = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(t));
             if (count == GN_I8_LANES) {
                 _mm_storeu_si128((__m128i *)(out + done), codes);
             } else {
                 _mm_mask_storeu_epi8(out + done, (__mmask16)((1u << count) - 1), codes);
             }
 #else
-            __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_set1_ps(multiplier));
-            t = _mm256_add_ps(t, _mm256_set1_ps(shift));
-            t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(rq->lower)), _mm256_set1_ps(rq->upper));
-            const __m256i codes = _mm256_cvtps_epi32(t);
-            const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(codes), _mm256_extracti128_si256(codes, 1));
-            const __m128i bytes = _mm_packus_epi16(words, words);
             if (count == GN_I8_LANES) {
-                _mm_storel_epi64((__m128i *)(out + done), bytes);
+                _mm_storel_epi64((__m128i *)(out + done), codes);
             } else {
                 unsigned char lane[16];
-                _mm_storeu_si128((__m128i *)lane, bytes);
+                _mm_storeu_si128((__m128i *)lane, codes);
                 memcpy(out + done, lane, (size_t)count);
             }
 #endif
@@ -1330,14 +1342,12 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
                          size_t outputPlane) {
 #if GN_I8_KIND == 3
     typedef __m512i ivec;
-    typedef __m512 fvec;
 #define GN_I8_LANES_DOT 16
 #define GN_I8_SET1(x) _mm512_set1_epi32(x)
 #define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
 #define GN_I8_DOT(acc, x, a) _mm512_dpbusd_epi32(acc, x, a)
 #else
     typedef __m256i ivec;
-    typedef __m256 fvec;
 #define GN_I8_LANES_DOT 8
 #define GN_I8_SET1(x) _mm256_set1_epi32(x)
 #define GN_I8_LOADU(p) _mm256_loadu_si256((const __m256i *)(p))
@@ -1347,11 +1357,7 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
     const int channels = block == 1 ? 1 : inputChannels;
     const int outputWidth = w->outputWidth, paddedWidth = w->inputWidth + 2 * w->paddingWidth;
     const size_t weightsPerOutput = (size_t)channels * kH * groups;
-#if GN_I8_KIND == 3
-    const fvec lower = _mm512_set1_ps(rq->lower), upper = _mm512_set1_ps(rq->upper);
-#else
-    const fvec lower = _mm256_set1_ps(rq->lower), upper = _mm256_set1_ps(rq->upper);
-#endif
+    const float lower = rq->lower, upper = rq->upper;
     for (int oy = 0; oy < w->outputHeight; oy++) {
         for (int first = 0; first < outputWidth; first += span) {
             const int count = outputWidth - first < span ? outputWidth - first : span;
@@ -1390,23 +1396,11 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
                 for (int b = 0; b < block; b++) {
                     if (b >= present) break;
                     const int o = o0 + b;
+                    const float multiplier = rq->multiplier[o], shift = rq->shift[o];
                     __m128i codes[4];
 #pragma unroll
-                    for (int p = 0; p < phases; p++) {
-#if GN_I8_KIND == 3
-                        fvec t = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[b][p]), _mm512_set1_ps(rq->multiplier[o]));
-                        t = _mm512_add_ps(t, _mm512_set1_ps(rq->shift[o]));
-                        t = _mm512_min_ps(_mm512_max_ps(t, lower), upper);
-                        codes[p] = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(t));
-#else
-                        fvec t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[b][p]), _mm256_set1_ps(rq->multiplier[o]));
-                        t = _mm256_add_ps(t, _mm256_set1_ps(rq->shift[o]));
-                        const __m256i c32 = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(t, lower), upper));
-                        const __m128i words =
-                            _mm_packus_epi32(_mm256_castsi256_si128(c32), _mm256_extracti128_si256(c32, 1));
-                        codes[p] = _mm_packus_epi16(words, words);
-#endif
-                    }
+                    for (int p = 0; p < phases; p++)
+                        codes[p] = GN_I8_NAME(requantizeLanes)(acc[b][p], multiplier, shift, lower, upper);
                     // Lane j of phase p is output first + j * phases + p: the phases interleaved code by code.
                     __m128i ordered[4];
                     if (phases == 4) {

@@ -4,8 +4,10 @@
 //     are that matrix; any other conv's is never written: every image is copied once into padded
 //     planes (the zero point around them) and the GEMM packs its column blocks straight from
 //     them (windowGemm), so that no im2col matrix passes through memory.
-//   depthwise: codes less the zero point summed in floats (exact), then requantized: plane by
-//     plane on the float depthwise kernel, or 16 channels a vector on narrow planes.
+//   depthwise: in one of three layouts (Int8DepthwiseLayout), all exact: VNNI dot products of
+//     horizontal taps plane by plane on wide planes, 16 channels a float vector on narrow ones,
+//     or the float depthwise kernel plane by plane. Dense convs on a few input channels take the
+//     dot products too (Int8DotConvolution.swift).
 // MACs: N · O · H'·W' · (C/g)·kH·kW (depthwise: N · C · H'·W' · kH·kW), as the float kernels.
 // Small planes in a batch (fewer than 128 output positions) put every image's columns side by side
 // into one matrix, so one GEMM reads the weights once for the batch (a deep layer's weights are
@@ -329,28 +331,19 @@ package func int8DepthwiseConvolve(
     switch chosen {
     case .dotProducts:
         let planes = input.batch * channels
-        let paddedSize = geometry.paddedInputSize
-        let perWorker = (paddedSize + Int(GN_INT8_DOT_MARGIN) + 63) / 64 * 64
+        let perWorker = (geometry.paddedInputSize + Int(GN_INT8_DOT_MARGIN) + 63) / 64 * 64
         let workers = ComputeThreads.workers(for: planes, work: planes * positions * taps)
         let scratch = SharedBytes(workspace, bytes: perWorker * workers)
         let zeroPoint = UInt8(truncatingIfNeeded: requantization.inputZeroPoint)
-        let dots = weights.dots
         parallelFor(planes, workers: workers, balanced: true) { worker, range in
             var window = cWindow
             let padded = scratch.base + worker * perWorker
-            dots.quads.withUnsafeBufferPointer { quads in
-                dots.rowSums.withUnsafeBufferPointer { rowSums in
-                    for plane in range {
-                        let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
-                        table.padPlanes(input.plane(image, channel: channel), 1, &window, zeroPoint, padded)
-                        requantization.withCValue(from: channel) { channelRequantization in
-                            table.convolveDots(
-                                padded, paddedSize, 1, &window, quads.baseAddress! + channel * dots.wordsPerOutput,
-                                rowSums.baseAddress! + channel, 1, channelRequantization,
-                                output.plane(image, channel: channel), positions)
-                        }
-                    }
-                }
+            for plane in range {
+                let (image, channel) = plane.quotientAndRemainder(dividingBy: channels)
+                table.padPlanes(input.plane(image, channel: channel), 1, &window, zeroPoint, padded)
+                weights.dots.convolve(
+                    padded, channels: 1, geometry: geometry, outputs: channel..<(channel + 1),
+                    requantization: requantization, into: output.plane(image, channel: channel), table: table)
             }
         }
     case .channelBlocks:

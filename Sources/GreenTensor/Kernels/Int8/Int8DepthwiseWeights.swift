@@ -11,8 +11,6 @@ package struct Int8DepthwiseWeights: Sendable {
     let planes: [Float]
     /// Block by block of 16 channels: `[⌈C/16⌉, taps, 16]`.
     let blocks: [Float]
-    /// Taps a channel's filter has.
-    let taps: Int
 
     /// The layouts of `codes` (`channels` filters of `kernel`'s taps).
     package init(codes: [Int8], channels: Int, kernel: Size2D) {
@@ -27,6 +25,5 @@ package struct Int8DepthwiseWeights: Sendable {
             for tap in 0..<taps { blocks[(block * taps + tap) * width + lane] = Float(codes[channel * taps + tap]) }
         }
         self.blocks = blocks
-        self.taps = taps
     }
 }

@@ -44,18 +44,9 @@ package func int8ConvolveByDots(
     let scratch = SharedBytes(workspace, bytes: imageBytes * (imageByImage ? workers : 1))
     // Output channels `range` of `image` from its planes padded at `padded`.
     @Sendable func convolve(_ image: Int, outputs range: Range<Int>, padded: UnsafeMutablePointer<UInt8>) {
-        var window = cWindow
-        weights.quads.withUnsafeBufferPointer { quads in
-            weights.rowSums.withUnsafeBufferPointer { rowSums in
-                requantization.withCValue(from: range.lowerBound) { cRequantization in
-                    table.convolveDots(
-                        padded, paddedSize, Int32(channels), &window,
-                        quads.baseAddress! + range.lowerBound * weights.wordsPerOutput,
-                        rowSums.baseAddress! + range.lowerBound, Int32(range.count), cRequantization,
-                        output.plane(image, channel: range.lowerBound), positions)
-                }
-            }
-        }
+        weights.convolve(
+            padded, channels: channels, geometry: geometry, outputs: range, requantization: requantization,
+            into: output.plane(image, channel: range.lowerBound), table: table)
     }
     if imageByImage {
         parallelFor(batch, workers: workers, balanced: true) { worker, images in

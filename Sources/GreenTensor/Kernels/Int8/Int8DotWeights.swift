@@ -9,7 +9,7 @@ package struct Int8DotWeights: Sendable {
     /// One per output: the sum of its codes.
     let rowSums: [Int32]
     /// Words of one output.
-    let wordsPerOutput: Int
+    var wordsPerOutput: Int { rowSums.isEmpty ? 0 : quads.count / rowSums.count }
 
     /// `codes` (`[outputs, channels, kH, kW]`, in −127...127) packed.
     package init(codes: [Int8], outputs: Int, channels: Int, kernel: Size2D) {
@@ -26,6 +26,27 @@ package struct Int8DotWeights: Sendable {
         }
         self.quads = quads
         self.rowSums = rowSums
-        wordsPerOutput = outputs == 0 ? 0 : quads.count / outputs
+    }
+
+    /// Outputs `outputs` of a conv over `geometry` by `table`'s dot-product kernel, from `channels`
+    /// padded planes at `padded` (`geometry.paddedInputSize` bytes apart, the kernel's margin
+    /// after them) into output planes from `output` (`geometry.outputPositions` bytes apart),
+    /// output `o` requantized with `requantization`'s entry `o`.
+    func convolve(
+        _ padded: UnsafeMutablePointer<UInt8>, channels: Int, geometry: WindowGeometry, outputs: Range<Int>,
+        requantization: Int8Requantization, into output: UnsafeMutablePointer<UInt8>, table: gn_int8_kernel_table
+    ) {
+        var window = geometry.cValue
+        quads.withUnsafeBufferPointer { quads in
+            rowSums.withUnsafeBufferPointer { rowSums in
+                requantization.withCValue(from: outputs.lowerBound) { cRequantization in
+                    table.convolveDots(
+                        padded, geometry.paddedInputSize, Int32(channels), &window,
+                        quads.baseAddress! + outputs.lowerBound * wordsPerOutput,
+                        rowSums.baseAddress! + outputs.lowerBound,
+                        Int32(outputs.count), cRequantization, output, geometry.outputPositions)
+                }
+            }
+        }
     }
 }
