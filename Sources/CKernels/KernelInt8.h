@@ -345,6 +345,35 @@ GN_I8_NAME(requantizeLanes)(__m256i sums, float multiplier, float shift, float l
 }
 #endif
 
+// The codes' offset in the dot products below: AVX2 multiplies codes - 128 (their top bit flipped), and the
+// 128 · sum of the weights it leaves out comes back with the zero-point correction, (GN_I8_OFFSET - zero point)
+// · sum.
+#define GN_I8_OFFSET (GN_I8_KIND == 1 ? 128 : 0)
+
+// GN_I8_DOT(acc, x, magnitude, a): acc plus, in each 32-bit lane, the dot product of x's 4 codes with a's 4 weights
+// (s8, never -128). VNNI: one vpdpbusd of u8 codes. AVX2: x holds codes - 128 (GN_I8_FLIP) and magnitude their
+// absolute values (GN_I8_MAGNITUDE), computed once per load of x; vpmaddubsw multiplies |x| by a · sign(x), whose
+// pairs stay within 2·128·127 = 32512 where u8 x s8 pairs saturate s16 (255·127·2 > 32767), then vpmaddwd by ones.
+#if GN_I8_KIND == 3
+#define GN_I8_DOT(acc, x, magnitude, a) _mm512_dpbusd_epi32(acc, x, a)
+#elif GN_I8_KIND == 2
+#define GN_I8_DOT(acc, x, magnitude, a) _mm256_dpbusd_avx_epi32(acc, x, a)
+#else
+GN_I8_TARGET static inline __attribute__((always_inline)) __m256i GN_I8_NAME(dotFlipped)(__m256i acc, __m256i x,
+                                                                                       __m256i magnitude, __m256i a) {
+    const __m256i pairs = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(a, x));
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
+#define GN_I8_DOT(acc, x, magnitude, a) GN_I8_NAME(dotFlipped)(acc, x, magnitude, a)
+#endif
+#if GN_I8_KIND == 1
+#define GN_I8_FLIP(x) _mm256_xor_si256(x, _mm256_set1_epi8((char)0x80))
+#define GN_I8_MAGNITUDE(x) _mm256_abs_epi8(x)
+#else
+#define GN_I8_FLIP(x) (x)
+#define GN_I8_MAGNITUDE(x) (x)
+#endif
+
 // One tile of rows < rows (of np panels of GN_INT8_PANEL_ROWS, the second panelBytes after the first) and columns
 // < cols, nv vectors wide (nv and np are constants once inlined).
 GN_I8_TARGET static inline __attribute__((always_inline)) void
@@ -365,18 +394,14 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
 #define GN_I8_LOADU(p) _mm256_loadu_si256((const ivec *)(p))
 #define GN_I8_SET1(x) _mm256_set1_epi32(x)
 #endif
-    const int offset = GN_I8_KIND == 1 ? 128 : 0;
     // The sums start from each row's zero-point correction (rows past `rows` read a row sum of 0 there).
     ivec acc[GN_I8_NP * GN_INT8_PANEL_ROWS][GN_I8_NV];
 #pragma unroll
     for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++) {
-        const ivec correction = GN_I8_SET1((offset - rq->inputZeroPoint) * rowSums[r]);
+        const ivec correction = GN_I8_SET1((GN_I8_OFFSET - rq->inputZeroPoint) * rowSums[r]);
 #pragma unroll
         for (int v = 0; v < nv; v++) acc[r][v] = correction;
     }
-#if GN_I8_KIND == 1
-    const __m256i ones = _mm256_set1_epi16(1);
-#endif
     for (int g = 0; g < groups; g++) {
         ivec y[GN_I8_NV];
         if (direct) {
@@ -384,12 +409,7 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
             // image (AVX2 flips their top bits as packing would).
             const unsigned char *restrict group = b + taps[g];
 #pragma unroll
-            for (int v = 0; v < nv; v++) {
-                y[v] = GN_I8_LOADU(group + chunks[v]);
-#if GN_I8_KIND == 1
-                y[v] = _mm256_xor_si256(y[v], _mm256_set1_epi8((char)0x80));
-#endif
-            }
+            for (int v = 0; v < nv; v++) y[v] = GN_I8_FLIP(GN_I8_LOADU(group + chunks[v]));
         } else {
 #pragma unroll
             for (int v = 0; v < nv; v++) y[v] = GN_I8_LOAD(b + (size_t)g * GN_I8_NR * 4 + v * GN_I8_LANES * 4);
@@ -399,11 +419,9 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
 #pragma unroll
         for (int p = 0; p < np; p++)
             __builtin_prefetch(a + (size_t)(np + p) * panelBytes + (size_t)g * GN_INT8_PANEL_ROWS * 4, 0, 3);
-#if GN_I8_KIND == 1
         ivec magnitude[GN_I8_NV];
 #pragma unroll
-        for (int v = 0; v < nv; v++) magnitude[v] = _mm256_abs_epi8(y[v]);
-#endif
+        for (int v = 0; v < nv; v++) magnitude[v] = GN_I8_MAGNITUDE(y[v]);
 #pragma unroll
         for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++) {
             int32_t quad;
@@ -413,16 +431,7 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
                    sizeof quad);
             const ivec x = GN_I8_SET1(quad);
 #pragma unroll
-            for (int v = 0; v < nv; v++) {
-#if GN_I8_KIND == 3
-                acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], y[v], x);
-#elif GN_I8_KIND == 2
-                acc[r][v] = _mm256_dpbusd_avx_epi32(acc[r][v], y[v], x);
-#else
-                const __m256i pairs = _mm256_maddubs_epi16(magnitude[v], _mm256_sign_epi8(x, y[v]));
-                acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(pairs, ones));
-#endif
-            }
+            for (int v = 0; v < nv; v++) acc[r][v] = GN_I8_DOT(acc[r][v], y[v], magnitude[v], x);
         }
     }
     // Unrolled, so the sums stay in registers: a loop over the rows present would spill them all to the stack (the
@@ -542,18 +551,25 @@ GN_I8_TARGET static inline const int32_t *GN_I8_NAME(rowSums)(const signed char 
     return (const int32_t *)(const void *)(packedA + panels * GN_INT8_PANEL_ROWS * 4 * (size_t)groups);
 }
 
-#if GN_I8_KIND >= 2
+#if GN_I8_KIND >= 1
 // A few columns of b (no more than GN_I8_VECTOR_COLUMNS, where a tile would fill a vector of columns mostly with
 // padding) as matrix-vector products that run along the depth instead: a vector of a panel holds GN_I8_CHUNK / 16
 // groups of its 4 rows, multiplied by each column's codes of those groups repeated for the 4 rows (expanded: built
 // once per call, column j's at expanded + j * stride), then summed across groups into the 4 rows' sums. np panels
-// (a constant once inlined, as nc, the columns) at a time, every vector of A read once for all nc columns.
+// (a constant once inlined, as nc, the columns) at a time, every vector of A read once for all nc columns. AVX2
+// holds each column's flipped codes and their magnitudes (GN_I8_DOT), so 3 or 4 columns take one panel at a time
+// (GN_I8_FEW_PANELS) to stay within the 16 ymm registers.
 #if GN_I8_KIND == 3
 #define GN_I8_CHUNK 64
 #define GN_I8_VECTOR_COLUMNS 4
-#else
+#define GN_I8_FEW_PANELS 4
+#elif GN_I8_KIND == 2
 #define GN_I8_CHUNK 32
 #define GN_I8_VECTOR_COLUMNS 2
+#else
+#define GN_I8_CHUNK 32
+#define GN_I8_VECTOR_COLUMNS 4
+#define GN_I8_FEW_PANELS 1
 #endif
 GN_I8_TARGET static inline __attribute__((always_inline)) void
 GN_I8_NAME(multiplyVectors)(const int nc, const int np, const signed char *restrict packedA, int m, int groups,
@@ -563,12 +579,10 @@ GN_I8_NAME(multiplyVectors)(const int nc, const int np, const signed char *restr
     typedef __m512i ivec;
 #define GN_I8_ZERO() _mm512_setzero_si512()
 #define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
-#define GN_I8_DOT(acc, x, a) _mm512_dpbusd_epi32(acc, x, a)
 #else
     typedef __m256i ivec;
 #define GN_I8_ZERO() _mm256_setzero_si256()
 #define GN_I8_LOADU(p) _mm256_loadu_si256((const __m256i *)(p))
-#define GN_I8_DOT(acc, x, a) _mm256_dpbusd_avx_epi32(acc, x, a)
 #endif
     const int chunks = (groups * 16 + GN_I8_CHUNK - 1) / GN_I8_CHUNK;
     // The dwords of the last chunk that lie inside a panel: it is loaded masked (A's end may follow).
@@ -589,9 +603,12 @@ GN_I8_NAME(multiplyVectors)(const int nc, const int np, const signed char *restr
 #pragma unroll
             for (int j = 0; j < nc; j++) acc[i][j] = GN_I8_ZERO();
         for (int q = 0; q < chunks; q++) {
-            ivec x[GN_I8_VECTOR_COLUMNS];
+            ivec x[GN_I8_VECTOR_COLUMNS], magnitude[GN_I8_VECTOR_COLUMNS];
 #pragma unroll
-            for (int j = 0; j < nc; j++) x[j] = GN_I8_LOADU(expanded + j * stride + (size_t)q * GN_I8_CHUNK);
+            for (int j = 0; j < nc; j++) {
+                x[j] = GN_I8_FLIP(GN_I8_LOADU(expanded + j * stride + (size_t)q * GN_I8_CHUNK));
+                magnitude[j] = GN_I8_MAGNITUDE(x[j]);
+            }
 #pragma unroll
             for (int i = 0; i < np; i++) {
                 if (i >= present) break;
@@ -602,7 +619,7 @@ GN_I8_NAME(multiplyVectors)(const int nc, const int np, const signed char *restr
                 const ivec a = q + 1 < chunks ? GN_I8_LOADU(at) : _mm256_maskload_epi32((const int *)at, mask);
 #endif
 #pragma unroll
-                for (int j = 0; j < nc; j++) acc[i][j] = GN_I8_DOT(acc[i][j], x[j], a);
+                for (int j = 0; j < nc; j++) acc[i][j] = GN_I8_DOT(acc[i][j], x[j], magnitude[j], a);
             }
         }
 #pragma unroll
@@ -623,15 +640,15 @@ GN_I8_NAME(multiplyVectors)(const int nc, const int np, const signed char *restr
                 for (int r = 0; r < GN_INT8_PANEL_ROWS; r++) {
                     const int row = (p + i) * GN_INT8_PANEL_ROWS + r;
                     if (row >= m) break;
-                    GN_I8_NAME(requantizeRow)(&rows[r], 1, -rq->inputZeroPoint * rowSums[row], rq->multiplier[row],
-                                              rq->shift[row], rq->lower, rq->upper, c + (size_t)row * ldc + j);
+                    GN_I8_NAME(requantizeRow)(&rows[r], 1, (GN_I8_OFFSET - rq->inputZeroPoint) * rowSums[row],
+                                              rq->multiplier[row], rq->shift[row], rq->lower, rq->upper,
+                                              c + (size_t)row * ldc + j);
                 }
             }
         }
     }
 #undef GN_I8_ZERO
 #undef GN_I8_LOADU
-#undef GN_I8_DOT
 }
 
 // Columns [0, cols) of b (rows ldb apart; cols <= GN_I8_VECTOR_COLUMNS) times A by multiplyVectors, each column's
@@ -657,8 +674,12 @@ GN_I8_TARGET static void GN_I8_NAME(multiplyFewColumns)(const signed char *restr
     switch (cols) {
     case 1: GN_I8_NAME(multiplyVectors)(1, 8, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
 #if GN_I8_VECTOR_COLUMNS >= 4
-    case 3: GN_I8_NAME(multiplyVectors)(3, 4, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
-    case 4: GN_I8_NAME(multiplyVectors)(4, 4, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
+    case 3:
+        GN_I8_NAME(multiplyVectors)(3, GN_I8_FEW_PANELS, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc);
+        break;
+    case 4:
+        GN_I8_NAME(multiplyVectors)(4, GN_I8_FEW_PANELS, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc);
+        break;
 #endif
     default: GN_I8_NAME(multiplyVectors)(2, 4, packedA, m, groups, rowSums, expanded, stride, rq, c, ldc); break;
     }
@@ -680,7 +701,7 @@ GN_I8_TARGET static void GN_I8_NAME(multiplyColumns)(const signed char *packedA,
     for (int j0 = 0; j0 < n; j0 += GN_I8_NR) {
         const int cols = n - j0 < GN_I8_NR ? n - j0 : GN_I8_NR;
         if (!windows) {
-#if GN_I8_KIND >= 2
+#if GN_I8_KIND >= 1
             if (cols <= GN_I8_VECTOR_COLUMNS) {
                 GN_I8_NAME(multiplyFewColumns)(packedA, m, k, groups, rowSums, b + j0, ldb, cols, rq, c + j0, ldc,
                                                packed);
@@ -1293,12 +1314,13 @@ GN_I8_TARGET static void GN_I8_NAME(depthwiseChannels)(const unsigned char *rest
 // MARK: convolutions by dot products of 4 horizontal taps
 //
 // convolveDots: an output row sums, over the input channels, the kernel's rows and its groups of 4 horizontal taps,
-// dot products of a tap group's 4 weights with the 4 codes a dword of a padded row holds (vpdpbusd). A vector loaded
+// dot products of a tap group's 4 weights with the 4 codes a dword of a padded row holds (GN_I8_DOT). A vector loaded
 // at byte 4j + phase * stride past where a run of outputs' windows start holds in lane j the codes of output
-// j * phases + phase's window, for stride 1 (4 phases), 2 (2) and 4 (1): one vpdpbusd sums up to 4 taps of 16
-// outputs (8 on AVX-VNNI), and each load serves a block of output channels. The phases' sums are requantized as the
-// gemm's and interleaved back into order. Other strides, dilated rows, and the instruction sets without vpdpbusd sum
-// tap by tap. Used for depthwise convs (one channel, one output) and dense convs on a few input channels.
+// j * phases + phase's window, for stride 1 (4 phases), 2 (2) and 4 (1): one vpdpbusd (AVX2: vpsignb, vpmaddubsw,
+// vpmaddwd, vpaddd) sums up to 4 taps of 16 outputs (8 on AVX-VNNI and AVX2), and each load serves a block of output
+// channels. The phases' sums are requantized as the gemm's and interleaved back into order. Other strides, dilated
+// rows, and portable C sum tap by tap. Used for depthwise convs (one channel, one output) and dense convs on a few
+// input channels.
 
 // The sums of every output tap by tap, as plain loops (every geometry).
 GN_I8_TARGET static void GN_I8_NAME(convolveTaps)(const unsigned char *restrict padded, size_t paddedPlane,
@@ -1331,7 +1353,7 @@ GN_I8_TARGET static void GN_I8_NAME(convolveTaps)(const unsigned char *restrict 
     }
 }
 
-#if GN_I8_KIND >= 2
+#if GN_I8_KIND >= 1
 // The dot-product rows at stride `stride` (1, 2 or 4), for blocks of `block` output channels, over kH kernel rows of
 // `groups` tap groups (all constants once inlined); block 1 is a depthwise conv's one channel and one output.
 GN_I8_TARGET static inline __attribute__((always_inline)) void
@@ -1345,13 +1367,11 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
 #define GN_I8_LANES_DOT 16
 #define GN_I8_SET1(x) _mm512_set1_epi32(x)
 #define GN_I8_LOADU(p) _mm512_loadu_si512((const void *)(p))
-#define GN_I8_DOT(acc, x, a) _mm512_dpbusd_epi32(acc, x, a)
 #else
     typedef __m256i ivec;
 #define GN_I8_LANES_DOT 8
 #define GN_I8_SET1(x) _mm256_set1_epi32(x)
 #define GN_I8_LOADU(p) _mm256_loadu_si256((const __m256i *)(p))
-#define GN_I8_DOT(acc, x, a) _mm256_dpbusd_avx_epi32(acc, x, a)
 #endif
     const int phases = 4 / stride, span = GN_I8_LANES_DOT * phases;
     const int channels = block == 1 ? 1 : inputChannels;
@@ -1366,7 +1386,8 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
                 ivec acc[8][4];
 #pragma unroll
                 for (int b = 0; b < block; b++) {
-                    const int32_t correction = b < present ? -rq->inputZeroPoint * rowSums[o0 + b] : 0;
+                    const int32_t correction =
+                        b < present ? (GN_I8_OFFSET - rq->inputZeroPoint) * rowSums[o0 + b] : 0;
 #pragma unroll
                     for (int p = 0; p < phases; p++) acc[b][p] = GN_I8_SET1(correction);
                 }
@@ -1378,16 +1399,20 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
                             (size_t)first * stride;
                         const int32_t *restrict taps = quads + (size_t)o0 * weightsPerOutput + (c * kH + ky) * groups;
                         for (int g = 0; g < groups; g++) {
-                            ivec x[4];
+                            ivec x[4], magnitude[4];
 #pragma unroll
-                            for (int p = 0; p < phases; p++) x[p] = GN_I8_LOADU(row + p * stride + 4 * g);
+                            for (int p = 0; p < phases; p++) {
+                                x[p] = GN_I8_FLIP(GN_I8_LOADU(row + p * stride + 4 * g));
+                                magnitude[p] = GN_I8_MAGNITUDE(x[p]);
+                            }
 #pragma unroll
                             for (int b = 0; b < block; b++) {
                                 // Rows past the last output read its weights again (their sums are never stored).
                                 const size_t at = (size_t)(b < present ? b : 0) * weightsPerOutput + g;
                                 const ivec weights = GN_I8_SET1(taps[at]);
 #pragma unroll
-                                for (int p = 0; p < phases; p++) acc[b][p] = GN_I8_DOT(acc[b][p], x[p], weights);
+                                for (int p = 0; p < phases; p++)
+                                    acc[b][p] = GN_I8_DOT(acc[b][p], x[p], magnitude[p], weights);
                             }
                         }
                     }
@@ -1439,7 +1464,6 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
 #undef GN_I8_LANES_DOT
 #undef GN_I8_SET1
 #undef GN_I8_LOADU
-#undef GN_I8_DOT
 }
 #endif
 
@@ -1448,26 +1472,36 @@ GN_I8_TARGET static void GN_I8_NAME(convolveDots)(const unsigned char *restrict 
                                                    const int32_t *restrict quads, const int32_t *restrict rowSums,
                                                    int outputs, const gn_requantization *restrict rq,
                                                    unsigned char *restrict output, size_t outputPlane) {
-#if GN_I8_KIND >= 2
+#if GN_I8_KIND >= 1
     const int stride = w->strideWidth, kH = w->kernelHeight, groups = (w->kernelWidth + 3) / 4;
     if (w->dilationWidth == 1 && (stride == 1 || stride == 2 || stride == 4)) {
 #define GN_I8_ROWS(S, B, KH, G)                                                                                    \
     GN_I8_NAME(convolveRows)(S, B, KH, G, padded, paddedPlane, channels, w, quads, rowSums, outputs, rq, output,    \
                              outputPlane)
-        // Blocks of output channels keep 16 accumulators (one for a depthwise conv's single output).
+        // Blocks of output channels keep 16 accumulators (one for a depthwise conv's single output); on AVX2, whose
+        // loads also keep their magnitudes in the 16 ymm registers, 2 at stride 1 and 4 at stride 2 (1 is depthwise).
+#if GN_I8_KIND == 1
+#define GN_I8_BLOCK1 2
+#define GN_I8_BLOCK2 4
+#else
+#define GN_I8_BLOCK1 4
+#define GN_I8_BLOCK2 8
+#endif
         const int single = outputs == 1 && channels == 1;
         if (kH == 3 && groups == 1 && stride == 1) {
-            if (single) GN_I8_ROWS(1, 1, 3, 1); else GN_I8_ROWS(1, 4, 3, 1);
+            if (single) GN_I8_ROWS(1, 1, 3, 1); else GN_I8_ROWS(1, GN_I8_BLOCK1, 3, 1);
         } else if (kH == 3 && groups == 1 && stride == 2) {
-            if (single) GN_I8_ROWS(2, 1, 3, 1); else GN_I8_ROWS(2, 8, 3, 1);
+            if (single) GN_I8_ROWS(2, 1, 3, 1); else GN_I8_ROWS(2, GN_I8_BLOCK2, 3, 1);
         } else if (stride == 1) {
-            if (single) GN_I8_ROWS(1, 1, kH, groups); else GN_I8_ROWS(1, 4, kH, groups);
+            if (single) GN_I8_ROWS(1, 1, kH, groups); else GN_I8_ROWS(1, GN_I8_BLOCK1, kH, groups);
         } else if (stride == 2) {
-            if (single) GN_I8_ROWS(2, 1, kH, groups); else GN_I8_ROWS(2, 8, kH, groups);
+            if (single) GN_I8_ROWS(2, 1, kH, groups); else GN_I8_ROWS(2, GN_I8_BLOCK2, kH, groups);
         } else {
             if (single) GN_I8_ROWS(4, 1, kH, groups); else GN_I8_ROWS(4, 8, kH, groups);
         }
 #undef GN_I8_ROWS
+#undef GN_I8_BLOCK1
+#undef GN_I8_BLOCK2
         return;
     }
 #endif
@@ -1493,6 +1527,11 @@ static const gn_int8_kernel_table GN_I8_NAME(int8_table) = {
 #undef GN_I8_LANES
 #undef GN_I8_CHUNK
 #undef GN_I8_VECTOR_COLUMNS
+#undef GN_I8_FEW_PANELS
+#undef GN_I8_OFFSET
+#undef GN_I8_DOT
+#undef GN_I8_FLIP
+#undef GN_I8_MAGNITUDE
 #undef GN_I8_NV
 #undef GN_I8_NP
 #undef GN_I8_NR

@@ -23,8 +23,9 @@ struct Int8KernelTests {
         return UInt8(t.rounded(.toNearestOrEven))
     }
 
-    /// Tails in every tile dimension; 1-4 columns past the whole tiles (or alone), which the VNNI
-    /// kernels multiply as matrix-vector products: many panels, depths inside and past a vector.
+    /// Tails in every tile dimension; 1-4 columns past the whole tiles (or alone), which the AVX2
+    /// and VNNI kernels multiply as matrix-vector products: many panels, depths inside and past a
+    /// vector.
     static let sizes: [(m: Int, k: Int, n: Int)] = [
         (1, 1, 1), (3, 5, 7), (4, 4, 64), (5, 37, 29), (13, 100, 65), (9, 300, 130), (64, 9, 17), (2, 1000, 3),
         (38, 133, 50), (70, 64, 52), (33, 17, 4), (41, 1023, 1), (45, 48, 49),

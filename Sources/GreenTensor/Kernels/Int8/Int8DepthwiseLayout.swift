@@ -12,15 +12,15 @@ package enum Int8DepthwiseLayout: Sendable, CaseIterable {
     /// Filters of at most 259 taps (`GN_INT8_DEPTHWISE_MAX_TAPS`); larger ones run as `planes`.
     case channelBlocks
     /// A plane at a time in integers: up to 4 horizontal taps of a kernel row summed for 16 (AVX-512)
-    /// or 8 outputs in one VNNI dot product, at width strides 1, 2 and 4 without width dilation;
-    /// other geometries, and instruction sets without VNNI, sum tap by tap in plain C.
+    /// or 8 outputs in one VNNI dot product (four AVX2 instructions without VNNI), at width strides
+    /// 1, 2 and 4 without width dilation; other geometries, and portable C, sum tap by tap.
     case dotProducts
 
     /// The fastest layout measured for `geometry` on `instructionSet` (MobileNet's 3x3 convs at 1
     /// thread, Docs/Quantization.md): dot products for input planes more than 28 wide on AVX-512
-    /// VNNI (at least 28 on AVX-VNNI) where they apply, channel blocks below; on AVX2, channel
-    /// blocks (112x112 planes to 7x7); in portable C, channel blocks for planes at most 8 wide;
-    /// float planes otherwise.
+    /// VNNI (at least 28 on AVX-VNNI) where they apply, channel blocks below; on AVX2, dot products
+    /// for planes more than 56 wide, or more than 28 at a width stride above 1, channel blocks
+    /// otherwise; in portable C, channel blocks for planes at most 8 wide; float planes otherwise.
     package static func preferred(for geometry: WindowGeometry, on instructionSet: Int8InstructionSet) -> Self {
         let width = geometry.input.width
         let blocks = geometry.taps <= Int(GN_INT8_DEPTHWISE_MAX_TAPS)
@@ -29,7 +29,10 @@ package enum Int8DepthwiseLayout: Sendable, CaseIterable {
         case .avx512VNNI, .avxVNNI:
             if blocks && width < (instructionSet == .avx512VNNI ? 29 : 28) { return .channelBlocks }
             return dots ? .dotProducts : blocks && width <= 32 ? .channelBlocks : .planes
-        case .avx2: return blocks ? .channelBlocks : .planes
+        case .avx2:
+            let strided = geometry.stride.width > 1
+            if dots && (width > 56 || strided && width > 28) { return .dotProducts }
+            return blocks ? .channelBlocks : .planes
         case .generic: return blocks && width <= 8 ? .channelBlocks : .planes
         }
     }

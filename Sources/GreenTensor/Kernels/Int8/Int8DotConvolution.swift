@@ -1,21 +1,21 @@
 // Dense int8 convs on a few input channels (a network's first: RGB, or MNIST's one channel) by the
 // dot-product kernel: each image's planes padded once, then every output channel's rows summed
-// from them, up to 4 taps of a kernel row for 16 outputs in one VNNI instruction and each load
-// of the input serving a block of output channels. The GEMM fills its tiles poorly there: a
+// from them, up to 4 taps of a kernel row for 16 outputs in one VNNI instruction (8 outputs in
+// four on AVX2) and each load of the input serving a block of output channels. The GEMM fills its tiles poorly there: a
 // depth of 27 or 25 codes, few output channels. MACs: N · O · H'·W' · C·kH·kW.
 internal import CKernels
 
 /// Whether `int8Convolve` hands a dense conv of `channels` input and `outputs` output channels to
-/// the dot-product kernel on `instructionSet`: VNNI, at most 3 input channels, a width stride of
-/// 1, 2 or 4 without width dilation, and either few outputs (16 or fewer) or rows at least 64
-/// outputs wide. Measured at 1 thread (C harness, Docs/Quantization.md): mobilenet-v1's first
-/// conv (3 -> 32, 224x224, stride 2) 108 -> 58 µs; LeNet-5's (1 -> 6, 5x5 on 28x28) 4.2 -> 1.7
-/// µs; vgg16-cifar's (3 -> 64 on 32x32) stays on the GEMM (16.6 µs an image by dot products
-/// against 11.8).
+/// the dot-product kernel on `instructionSet`: AVX2 or VNNI, at most 3 input channels, a width
+/// stride of 1, 2 or 4 without width dilation, and either few outputs (16 or fewer) or rows at
+/// least 64 outputs wide. Measured at 1 thread on AVX-512 VNNI (C harness, Docs/Quantization.md):
+/// mobilenet-v1's first conv (3 -> 32, 224x224, stride 2) 108 -> 58 µs (on AVX2, 253 -> 195 µs,
+/// `greenbench quantize --steps`); LeNet-5's (1 -> 6, 5x5 on 28x28) 4.2 -> 1.7 µs; vgg16-cifar's
+/// (3 -> 64 on 32x32) stays on the GEMM (16.6 µs an image by dot products against 11.8).
 package func int8ConvolutionUsesDots(
     _ geometry: WindowGeometry, channels: Int, outputs: Int, groups: Int, instructionSet: Int8InstructionSet
 ) -> Bool {
-    guard instructionSet == .avx512VNNI || instructionSet == .avxVNNI, groups == 1, channels <= 3 else {
+    guard instructionSet != .generic, groups == 1, channels <= 3 else {
         return false
     }
     return geometry.dilation.width == 1 && [1, 2, 4].contains(geometry.stride.width)
