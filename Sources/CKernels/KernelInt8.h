@@ -343,6 +343,47 @@ GN_I8_NAME(requantizeLanes)(__m256i sums, float multiplier, float shift, float l
     const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(codes), _mm256_extracti128_si256(codes, 1));
     return _mm_packus_epi16(words, words);
 }
+
+// requantizeLanes for 2 or 4 vectors at once, narrowed together (the codes lie in 0...255, so signed packs keep them):
+// fewer narrowing instructions than a vector at a time, which the small depths and the depthwise rows feel.
+GN_I8_TARGET static inline __attribute__((always_inline)) __m256i
+GN_I8_NAME(requantizeWords)(__m256i sums, float multiplier, float shift, float lower, float upper) {
+    __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_set1_ps(multiplier));
+    t = _mm256_add_ps(t, _mm256_set1_ps(shift));
+    t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(lower)), _mm256_set1_ps(upper));
+    return _mm256_cvtps_epi32(t);
+}
+
+// The 16 codes of two vectors, in order: a's lanes, then b's.
+GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
+GN_I8_NAME(requantizePair)(__m256i a, __m256i b, float multiplier, float shift, float lower, float upper) {
+    // Words, each 128-bit half: 4 lanes of a, then 4 of b; bytes: a 0-3, b 0-3, a 4-7, b 4-7.
+    const __m256i words = _mm256_packs_epi32(GN_I8_NAME(requantizeWords)(a, multiplier, shift, lower, upper),
+                                             GN_I8_NAME(requantizeWords)(b, multiplier, shift, lower, upper));
+    const __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+    return _mm_shuffle_epi32(bytes, _MM_SHUFFLE(3, 1, 2, 0));
+}
+
+// The 16 codes of two vectors interleaved: code 2j + i is lane j of s[i].
+GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
+GN_I8_NAME(requantizeInterleaved2)(const __m256i s[2], float multiplier, float shift, float lower, float upper) {
+    const __m256i words = _mm256_packs_epi32(GN_I8_NAME(requantizeWords)(s[0], multiplier, shift, lower, upper),
+                                             GN_I8_NAME(requantizeWords)(s[1], multiplier, shift, lower, upper));
+    const __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+    return _mm_shuffle_epi8(bytes, _mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15));
+}
+
+// The 32 codes of four vectors interleaved: code 4j + i is lane j of s[i] (a 4 x 4 byte transpose per 128-bit half).
+GN_I8_TARGET static inline __attribute__((always_inline)) __m256i
+GN_I8_NAME(requantizeInterleaved4)(const __m256i s[4], float multiplier, float shift, float lower, float upper) {
+    __m256i c[4];
+#pragma unroll
+    for (int i = 0; i < 4; i++) c[i] = GN_I8_NAME(requantizeWords)(s[i], multiplier, shift, lower, upper);
+    const __m256i bytes = _mm256_packus_epi16(_mm256_packs_epi32(c[0], c[1]), _mm256_packs_epi32(c[2], c[3]));
+    const __m256i order = _mm256_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, 0, 4, 8, 12, 1, 5, 9,
+                                           13, 2, 6, 10, 14, 3, 7, 11, 15);
+    return _mm256_shuffle_epi8(bytes, order);
+}
 #endif
 
 // The codes' offset in the dot products below: AVX2 multiplies codes - 128 (their top bit flipped), and the
@@ -441,6 +482,13 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
         if (r >= rows) break;
         const float multiplier = rq->multiplier[row0 + r], shift = rq->shift[row0 + r];
         unsigned char *restrict out = c + (size_t)r * ldc;
+#if GN_I8_KIND != 3
+        if (nv == 2 && cols == 2 * GN_I8_LANES) {
+            _mm_storeu_si128((__m128i *)out,
+                             GN_I8_NAME(requantizePair)(acc[r][0], acc[r][1], multiplier, shift, rq->lower, rq->upper));
+            continue;
+        }
+#endif
 #pragma unroll
         for (int v = 0; v < nv; v++) {
             const int done = v * GN_I8_LANES;
@@ -1225,6 +1273,35 @@ GN_I8_NAME(depthwiseRows)(const int kH, const int kW, const int step, const gn_f
                                                           _mm512_packs_epi32(codes[2], codes[3]));
                 const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
                 _mm512_storeu_si512((void *)(out + ox), _mm512_permutexvar_epi32(order, bytes));
+#elif GN_I8_KIND >= 1
+                // Each position's two halves of 8 channels narrowed by one signed pack, two positions' by one
+                // unsigned pack (dwords: channels 0-3, 8-11 of the first, of the second, then 4-7, 12-15 of each),
+                // put in order by one dword permutation: 32 codes a store.
+                __m256i words[4];
+#pragma unroll
+                for (int r = 0; r < 4; r++) {
+#define GN_I8_LOW(v) (__m256) __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7)
+#define GN_I8_HIGH(v) (__m256) __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15)
+                    const __m256 sum[2] = {GN_I8_LOW(sums[r]), GN_I8_HIGH(sums[r])};
+                    const __m256 scale[2] = {GN_I8_LOW(*multiplier), GN_I8_HIGH(*multiplier)};
+                    const __m256 offset[2] = {GN_I8_LOW(*shift), GN_I8_HIGH(*shift)};
+#undef GN_I8_LOW
+#undef GN_I8_HIGH
+                    __m256i half[2];
+#pragma unroll
+                    for (int h = 0; h < 2; h++) {
+                        __m256 t = _mm256_add_ps(_mm256_mul_ps(sum[h], scale[h]), offset[h]);
+                        t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(rq->lower)), _mm256_set1_ps(rq->upper));
+                        half[h] = _mm256_cvtps_epi32(t);
+                    }
+                    words[r] = _mm256_packs_epi32(half[0], half[1]);
+                }
+                const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+#pragma unroll
+                for (int q = 0; q < 2; q++) {
+                    const __m256i bytes = _mm256_packus_epi16(words[2 * q], words[2 * q + 1]);
+                    _mm256_storeu_si256((__m256i *)(out + ox + 2 * q), _mm256_permutevar8x32_epi32(bytes, order));
+                }
 #else
 #pragma unroll
                 for (int r = 0; r < 4; r++)
@@ -1422,12 +1499,23 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
                     if (b >= present) break;
                     const int o = o0 + b;
                     const float multiplier = rq->multiplier[o], shift = rq->shift[o];
+                    // Lane j of phase p is output first + j * phases + p: the phases interleaved code by code.
+                    __m128i ordered[4];
+#if GN_I8_KIND != 3
+                    if (phases == 4) {
+                        const __m256i codes =
+                            GN_I8_NAME(requantizeInterleaved4)(acc[b], multiplier, shift, lower, upper);
+                        ordered[0] = _mm256_castsi256_si128(codes), ordered[1] = _mm256_extracti128_si256(codes, 1);
+                    } else if (phases == 2) {
+                        ordered[0] = GN_I8_NAME(requantizeInterleaved2)(acc[b], multiplier, shift, lower, upper);
+                    } else {
+                        ordered[0] = GN_I8_NAME(requantizeLanes)(acc[b][0], multiplier, shift, lower, upper);
+                    }
+#else
                     __m128i codes[4];
 #pragma unroll
                     for (int p = 0; p < phases; p++)
                         codes[p] = GN_I8_NAME(requantizeLanes)(acc[b][p], multiplier, shift, lower, upper);
-                    // Lane j of phase p is output first + j * phases + p: the phases interleaved code by code.
-                    __m128i ordered[4];
                     if (phases == 4) {
                         const __m128i ab0 = _mm_unpacklo_epi8(codes[0], codes[1]);
                         const __m128i ab1 = _mm_unpackhi_epi8(codes[0], codes[1]);
@@ -1441,6 +1529,7 @@ GN_I8_NAME(convolveRows)(const int stride, const int block, const int kH, const 
                     } else {
                         ordered[0] = codes[0];
                     }
+#endif
                     unsigned char *restrict out = output + o * outputPlane + (size_t)oy * outputWidth + first;
 #pragma unroll
                     for (int i = 0; i < span / 16 + (span < 16); i++) {

@@ -17,17 +17,17 @@ package enum Int8DepthwiseLayout: Sendable, CaseIterable {
     case dotProducts
 
     /// The fastest layout measured for `geometry` on `instructionSet` (MobileNet's 3x3 convs at 1
-    /// thread, Docs/Quantization.md): dot products for input planes more than 28 wide on AVX-512
-    /// VNNI (at least 28 on AVX-VNNI) where they apply, channel blocks below; on AVX2, dot products
-    /// for planes more than 56 wide, or more than 28 at a width stride above 1, channel blocks
-    /// otherwise; in portable C, channel blocks for planes at most 8 wide; float planes otherwise.
+    /// thread, Docs/Quantization.md): dot products for input planes more than 28 wide on VNNI
+    /// where they apply, channel blocks below; on AVX2, dot products for planes more than 56 wide,
+    /// or more than 28 at a width stride above 1, channel blocks otherwise; in portable C, channel
+    /// blocks for planes at most 8 wide; float planes otherwise.
     package static func preferred(for geometry: WindowGeometry, on instructionSet: Int8InstructionSet) -> Self {
         let width = geometry.input.width
         let blocks = geometry.taps <= Int(GN_INT8_DEPTHWISE_MAX_TAPS)
         let dots = geometry.dilation.width == 1 && [1, 2, 4].contains(geometry.stride.width)
         switch instructionSet {
         case .avx512VNNI, .avxVNNI:
-            if blocks && width < (instructionSet == .avx512VNNI ? 29 : 28) { return .channelBlocks }
+            if blocks && width <= 28 { return .channelBlocks }
             return dots ? .dotProducts : blocks && width <= 32 ? .channelBlocks : .planes
         case .avx2:
             let strided = geometry.stride.width > 1
