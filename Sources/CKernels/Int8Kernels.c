@@ -8,7 +8,8 @@
 #include <immintrin.h>
 #endif
 
-// The widest tile of columns any int8 gemm kernel packs b into (AVX-512 VNNI's 4 vectors of 16 columns).
+// The widest tile of columns any int8 gemm kernel packs b into (AVX-512 VNNI's 4 vectors of 16 columns; AVX2's 16
+// columns take twice their bytes, the codes then their magnitudes).
 #define GN_INT8_MAX_COLUMNS 64
 
 // The vectors of depthwiseChannels: one lane per channel of a block of GN_INT8_DEPTHWISE_CHANNELS (any alignment).
