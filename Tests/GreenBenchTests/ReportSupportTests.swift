@@ -141,7 +141,8 @@ import Testing
 
     @Test func aVariantSavingNoMACsGetsNullNotAnEmptyReport() throws {
         let machine = MachinePeak(
-            coreName: "Haswell", kernelInstructionSet: "avx2", gemm: [], overhead: [], bandwidthGBps: 20, threads: 1)
+            coreName: "Haswell", kernelInstructionSet: "avx2", gemm: [], overhead: [], int8: [], bandwidthGBps: 20,
+            threads: 1)
         let report = BenchmarkReport(
             machine: machine, energySource: "modelled",
             results: [

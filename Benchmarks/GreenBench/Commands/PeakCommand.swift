@@ -11,11 +11,15 @@ import GreenTensor
 ///   the median of repeated runs. The peak later reports compare against is the faster of the two;
 /// - the wrapper's overhead against a direct `cblas_sgemm` call at 256 and 2048, at 1 thread
 ///   (the quietest setting), runs interleaved;
+/// - the int8 GEMM of quantized plans (`Int8GEMMProblem`, n = 1024, requantized to u8) on every
+///   int8 instruction set this CPU runs (`GREENNN_MAX_ISA` caps the float rows, not these), at 1
+///   thread, in GOP/s (a multiply and an add per MAC, as sgemm's FLOPs count them): what int8
+///   can gain over float before any layout or memory effect;
 /// - memory bandwidth from a STREAM triad (a = b + s·c) on three 64 MiB arrays, far larger
 ///   than any last-level cache (bytes counted as STREAM does: 3 × 4 bytes per element).
 struct PeakCommand: Command {
     static let name = "peak"
-    static let summary = "measure sgemm GFLOP/s and memory bandwidth (the roofline's two limits)"
+    static let summary = "measure sgemm GFLOP/s, int8 GEMM GOP/s and memory bandwidth (the roofline's limits)"
     static let usage = """
         usage: greenbench peak [--threads N] [--runs N] [--format text|markdown|csv|json]
 
@@ -30,7 +34,7 @@ struct PeakCommand: Command {
             "threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...1024)
         let runs = try options.integer("runs", default: 7, in: 1...1000)
         let format: OutputFormat = try options.choice("format", default: .text)
-        let peak = try MachinePeak.measure(threads: threads, runs: runs)
+        let peak = try MachinePeak.measure(threads: threads, runs: runs, int8: true)
         print(try peak.rendered(as: format))
     }
 }
@@ -47,6 +51,14 @@ struct MachinePeak {
         var gflops: Double { 2 * pow(Double(size), 3) / medianSeconds / 1e9 }
     }
 
+    /// One int8 GEMM measurement, at 1 thread.
+    struct Int8Result {
+        let instructionSet: Int8InstructionSet
+        let size: Int
+        let medianSeconds: Double
+        var gops: Double { 2 * pow(Double(size), 3) / medianSeconds / 1e9 }
+    }
+
     /// The wrapper's overhead against direct cblas_sgemm at one size.
     struct Overhead {
         let size: Int
@@ -59,6 +71,7 @@ struct MachinePeak {
     let kernelInstructionSet: String
     let gemm: [GEMMResult]
     let overhead: [Overhead]
+    let int8: [Int8Result]
     let bandwidthGBps: Double
     let threads: Int
 
@@ -67,9 +80,12 @@ struct MachinePeak {
         gemm.filter { $0.threads == threads }.map(\.gflops).max() ?? .nan
     }
 
-    /// Measures sgemm at n = 256, 1024, 2048 on 1 and `threads` threads, the STREAM triad, and
-    /// (with `wrapperOverhead`) the GEMM wrapper against a direct cblas_sgemm call.
-    static func measure(threads: Int, runs: Int, wrapperOverhead: Bool = true) throws -> MachinePeak {
+    /// Measures sgemm at n = 256, 1024, 2048 on 1 and `threads` threads, the STREAM triad,
+    /// (with `wrapperOverhead`) the GEMM wrapper against a direct cblas_sgemm call, and (with
+    /// `int8`) the int8 GEMM on each int8 instruction set.
+    static func measure(
+        threads: Int, runs: Int, wrapperOverhead: Bool = true, int8: Bool = false
+    ) throws -> MachinePeak {
         let previous = ComputeThreads.count
         defer { try? ComputeThreads.set(previous) }
         var results: [GEMMResult] = []
@@ -104,12 +120,23 @@ struct MachinePeak {
                     size: size, wrapperSeconds: timings[0].median / Double(repeats),
                     directSeconds: timings[1].median / Double(repeats)))
         }
+        var int8Results: [Int8Result] = []
+        if int8 {
+            let problem = try Int8GEMMProblem(size: 1024)
+            for instructionSet in Int8InstructionSet.supported {
+                Console.progress("peak: int8 GEMM 1024x1024 on \(instructionSet.rawValue), 1 thread")
+                let timing = Timing.measure(warmup: 2, minimumRuns: runs, minimumSeconds: 0) {
+                    problem.run(on: instructionSet)
+                }
+                int8Results.append(Int8Result(instructionSet: instructionSet, size: 1024, medianSeconds: timing.median))
+            }
+        }
         try ComputeThreads.set(threads)
         Console.progress("peak: STREAM triad, \(threads) thread(s)")
         let bandwidth = StreamTriad.measure(runs: runs)
         return MachinePeak(
             coreName: GEMM.openBLASCoreName, kernelInstructionSet: KernelInstructionSet.active.rawValue,
-            gemm: results, overhead: overhead, bandwidthGBps: bandwidth, threads: threads)
+            gemm: results, overhead: overhead, int8: int8Results, bandwidthGBps: bandwidth, threads: threads)
     }
 
     func rendered(as format: OutputFormat) throws -> String {
@@ -130,6 +157,12 @@ struct MachinePeak {
                         "percent": $0.percent,
                     ]
                 },
+                "int8Gemm": int8.map {
+                    [
+                        "instructionSet": $0.instructionSet.rawValue, "n": $0.size, "threads": 1,
+                        "medianMs": $0.medianSeconds * 1e3, "gops": $0.gops,
+                    ]
+                },
                 "peakGflops1Thread": peakGFLOPS(threads: 1),
                 "peakGflops": peakGFLOPS(threads: threads),
                 "streamTriadGBps": bandwidthGBps,
@@ -147,6 +180,12 @@ struct MachinePeak {
             table.rows.append([
                 "wrapper vs cblas", "\(item.size)", "1", Format.fixed(item.wrapperSeconds * 1e3, 3),
                 Format.fixed(item.percent, 2) + " % overhead",
+            ])
+        }
+        for result in int8 {
+            table.rows.append([
+                "int8 GEMM (\(result.instructionSet.rawValue))", "\(result.size)", "1",
+                Format.fixed(result.medianSeconds * 1e3, 3), Format.fixed(result.gops, 1) + " GOP/s",
             ])
         }
         table.rows.append(["STREAM triad", "3x16M", "\(threads)", "--", Format.fixed(bandwidthGBps, 1) + " GB/s"])
