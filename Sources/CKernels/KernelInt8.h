@@ -334,43 +334,52 @@ GN_I8_NAME(requantizeLanes)(__m512i sums, float multiplier, float shift, float l
     return _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(t));
 }
 #else
+// The requantization of 8 float sums, times per-lane multipliers plus shifts (the int32 sums converted, or a
+// depthwise conv's exact float sums), as int32 codes in 0...255.
+GN_I8_TARGET static inline __attribute__((always_inline)) __m256i
+GN_I8_NAME(requantizeFloats)(__m256 sums, __m256 multiplier, __m256 shift, float lower, float upper) {
+#pragma clang fp contract(off)
+    __m256 t = _mm256_mul_ps(sums, multiplier);
+    t = _mm256_add_ps(t, shift);
+    return _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(lower)), _mm256_set1_ps(upper)));
+}
+
+// requantizeLanes before narrowing: the codes as int32 lanes.
+GN_I8_TARGET static inline __attribute__((always_inline)) __m256i
+GN_I8_NAME(requantizeWords)(__m256i sums, float multiplier, float shift, float lower, float upper) {
+    return GN_I8_NAME(requantizeFloats)(_mm256_cvtepi32_ps(sums), _mm256_set1_ps(multiplier), _mm256_set1_ps(shift),
+                                        lower, upper);
+}
+
 GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
 GN_I8_NAME(requantizeLanes)(__m256i sums, float multiplier, float shift, float lower, float upper) {
-    __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_set1_ps(multiplier));
-    t = _mm256_add_ps(t, _mm256_set1_ps(shift));
-    t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(lower)), _mm256_set1_ps(upper));
-    const __m256i codes = _mm256_cvtps_epi32(t);
+    const __m256i codes = GN_I8_NAME(requantizeWords)(sums, multiplier, shift, lower, upper);
     const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(codes), _mm256_extracti128_si256(codes, 1));
     return _mm_packus_epi16(words, words);
 }
 
 // requantizeLanes for 2 or 4 vectors at once, narrowed together (the codes lie in 0...255, so signed packs keep them):
 // fewer narrowing instructions than a vector at a time, which the small depths and the depthwise rows feel.
-GN_I8_TARGET static inline __attribute__((always_inline)) __m256i
-GN_I8_NAME(requantizeWords)(__m256i sums, float multiplier, float shift, float lower, float upper) {
-    __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_set1_ps(multiplier));
-    t = _mm256_add_ps(t, _mm256_set1_ps(shift));
-    t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(lower)), _mm256_set1_ps(upper));
-    return _mm256_cvtps_epi32(t);
+// The 16 codes of vectors a and b in the order their packs leave them: a 0-3, b 0-3, a 4-7, b 4-7.
+GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
+GN_I8_NAME(requantizePacked)(__m256i a, __m256i b, float multiplier, float shift, float lower, float upper) {
+    const __m256i words = _mm256_packs_epi32(GN_I8_NAME(requantizeWords)(a, multiplier, shift, lower, upper),
+                                             GN_I8_NAME(requantizeWords)(b, multiplier, shift, lower, upper));
+    return _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
 }
 
 // The 16 codes of two vectors, in order: a's lanes, then b's.
 GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
 GN_I8_NAME(requantizePair)(__m256i a, __m256i b, float multiplier, float shift, float lower, float upper) {
-    // Words, each 128-bit half: 4 lanes of a, then 4 of b; bytes: a 0-3, b 0-3, a 4-7, b 4-7.
-    const __m256i words = _mm256_packs_epi32(GN_I8_NAME(requantizeWords)(a, multiplier, shift, lower, upper),
-                                             GN_I8_NAME(requantizeWords)(b, multiplier, shift, lower, upper));
-    const __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
-    return _mm_shuffle_epi32(bytes, _MM_SHUFFLE(3, 1, 2, 0));
+    return _mm_shuffle_epi32(GN_I8_NAME(requantizePacked)(a, b, multiplier, shift, lower, upper),
+                             _MM_SHUFFLE(3, 1, 2, 0));
 }
 
 // The 16 codes of two vectors interleaved: code 2j + i is lane j of s[i].
 GN_I8_TARGET static inline __attribute__((always_inline)) __m128i
 GN_I8_NAME(requantizeInterleaved2)(const __m256i s[2], float multiplier, float shift, float lower, float upper) {
-    const __m256i words = _mm256_packs_epi32(GN_I8_NAME(requantizeWords)(s[0], multiplier, shift, lower, upper),
-                                             GN_I8_NAME(requantizeWords)(s[1], multiplier, shift, lower, upper));
-    const __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
-    return _mm_shuffle_epi8(bytes, _mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15));
+    return _mm_shuffle_epi8(GN_I8_NAME(requantizePacked)(s[0], s[1], multiplier, shift, lower, upper),
+                            _mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15));
 }
 
 // The 32 codes of four vectors interleaved: code 4j + i is lane j of s[i] (a 4 x 4 byte transpose per 128-bit half).
@@ -460,22 +469,14 @@ GN_I8_NAME(tile)(const int nv, const int np, const int direct, const signed char
 #pragma unroll
         for (int p = 0; p < np; p++)
             __builtin_prefetch(a + (size_t)(np + p) * panelBytes + (size_t)g * GN_INT8_PANEL_ROWS * 4, 0, 3);
+        // On AVX2 a packed block carries its codes' magnitudes after the codes (storeMagnitudes): loaded, not
+        // recomputed for every panel (a vpabsb per vector of every step: 7% of the tile's throughput).
         ivec magnitude[GN_I8_NV];
-#if GN_I8_KIND == 1
-        // A packed block carries its codes' magnitudes after the codes (storeMagnitudes): loaded, not recomputed
-        // for every panel (a vpabsb per vector of every step: 7% of the tile's throughput).
-        if (!direct) {
 #pragma unroll
-            for (int v = 0; v < nv; v++)
-                magnitude[v] = GN_I8_LOAD(b + (size_t)(groups + g) * GN_I8_NR * 4 + v * GN_I8_LANES * 4);
-        } else {
-#pragma unroll
-            for (int v = 0; v < nv; v++) magnitude[v] = GN_I8_MAGNITUDE(y[v]);
-        }
-#else
-#pragma unroll
-        for (int v = 0; v < nv; v++) magnitude[v] = GN_I8_MAGNITUDE(y[v]);
-#endif
+        for (int v = 0; v < nv; v++)
+            magnitude[v] = GN_I8_KIND == 1 && !direct
+                               ? GN_I8_LOAD(b + (size_t)(groups + g) * GN_I8_NR * 4 + v * GN_I8_LANES * 4)
+                               : GN_I8_MAGNITUDE(y[v]);
 #pragma unroll
         for (int r = 0; r < np * GN_INT8_PANEL_ROWS; r++) {
             int32_t quad;
@@ -1308,25 +1309,19 @@ GN_I8_NAME(depthwiseRows)(const int kH, const int kW, const int step, const gn_f
                 // Each position's two halves of 8 channels narrowed by one signed pack, two positions' by one
                 // unsigned pack (dwords: channels 0-3, 8-11 of the first, of the second, then 4-7, 12-15 of each),
                 // put in order by one dword permutation: 32 codes a store.
+#define GN_I8_LOW(v) (__m256) __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7)
+#define GN_I8_HIGH(v) (__m256) __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15)
+                const __m256 scale[2] = {GN_I8_LOW(*multiplier), GN_I8_HIGH(*multiplier)};
+                const __m256 offset[2] = {GN_I8_LOW(*shift), GN_I8_HIGH(*shift)};
                 __m256i words[4];
 #pragma unroll
                 for (int r = 0; r < 4; r++) {
-#define GN_I8_LOW(v) (__m256) __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7)
-#define GN_I8_HIGH(v) (__m256) __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15)
-                    const __m256 sum[2] = {GN_I8_LOW(sums[r]), GN_I8_HIGH(sums[r])};
-                    const __m256 scale[2] = {GN_I8_LOW(*multiplier), GN_I8_HIGH(*multiplier)};
-                    const __m256 offset[2] = {GN_I8_LOW(*shift), GN_I8_HIGH(*shift)};
+                    words[r] = _mm256_packs_epi32(
+                        GN_I8_NAME(requantizeFloats)(GN_I8_LOW(sums[r]), scale[0], offset[0], rq->lower, rq->upper),
+                        GN_I8_NAME(requantizeFloats)(GN_I8_HIGH(sums[r]), scale[1], offset[1], rq->lower, rq->upper));
+                }
 #undef GN_I8_LOW
 #undef GN_I8_HIGH
-                    __m256i half[2];
-#pragma unroll
-                    for (int h = 0; h < 2; h++) {
-                        __m256 t = _mm256_add_ps(_mm256_mul_ps(sum[h], scale[h]), offset[h]);
-                        t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(rq->lower)), _mm256_set1_ps(rq->upper));
-                        half[h] = _mm256_cvtps_epi32(t);
-                    }
-                    words[r] = _mm256_packs_epi32(half[0], half[1]);
-                }
                 const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
 #pragma unroll
                 for (int q = 0; q < 2; q++) {

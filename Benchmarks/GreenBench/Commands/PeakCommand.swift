@@ -48,7 +48,7 @@ struct MachinePeak {
         let size: Int
         let threads: Int
         let medianSeconds: Double
-        var gflops: Double { 2 * pow(Double(size), 3) / medianSeconds / 1e9 }
+        var gflops: Double { MachinePeak.gigaOperations(size: size, seconds: medianSeconds) }
     }
 
     /// One int8 GEMM measurement, at 1 thread.
@@ -56,8 +56,12 @@ struct MachinePeak {
         let instructionSet: Int8InstructionSet
         let size: Int
         let medianSeconds: Double
-        var gops: Double { 2 * pow(Double(size), 3) / medianSeconds / 1e9 }
+        var gops: Double { MachinePeak.gigaOperations(size: size, seconds: medianSeconds) }
     }
+
+    /// Billions of operations a second of a square product of side `size` in `seconds`: a multiply
+    /// and an add per multiply-accumulate.
+    static func gigaOperations(size: Int, seconds: Double) -> Double { 2 * pow(Double(size), 3) / seconds / 1e9 }
 
     /// The wrapper's overhead against direct cblas_sgemm at one size.
     struct Overhead {

@@ -278,9 +278,10 @@ typedef struct {
     /// plane o (outputPlane bytes apart) = requantized sums over c and the window's taps of (code - inputZeroPoint)
     /// times output o's weight, by rq's entry o. quads (gn_pack_int8_dot_weights): for each output, channel and
     /// kernel row, its taps 4 at a time as dwords of s8 codes (0 past the row's end); rowSums[o]: the sum of output
-    /// o's codes. The VNNI kernels sum up to 4 taps of a kernel row for 16 (8) outputs of a row in one vpdpbusd, at
-    /// width strides 1, 2 and 4 without width dilation, each load serving a block of output channels; otherwise tap
-    /// by tap. A depthwise conv is one channel and one output at a time.
+    /// o's codes. The AVX2 and VNNI kernels sum up to 4 taps of a kernel row for 16 (8 on 256-bit vectors) outputs
+    /// of a row in one dot product (vpdpbusd; four instructions on AVX2), at width strides 1, 2 and 4 without width
+    /// dilation, each load serving a block of output channels; otherwise tap by tap. A depthwise conv is one channel
+    /// and one output at a time.
     void (*convolveDots)(const unsigned char *padded, size_t paddedPlane, int channels, const gn_window *window,
                          const int32_t *quads, const int32_t *rowSums, int outputs, const gn_requantization *rq,
                          unsigned char *output, size_t outputPlane);

@@ -24,7 +24,7 @@ package enum Int8DepthwiseLayout: Sendable, CaseIterable {
     package static func preferred(for geometry: WindowGeometry, on instructionSet: Int8InstructionSet) -> Self {
         let width = geometry.input.width
         let blocks = geometry.taps <= Int(GN_INT8_DEPTHWISE_MAX_TAPS)
-        let dots = geometry.dilation.width == 1 && [1, 2, 4].contains(geometry.stride.width)
+        let dots = int8DotProductsApply(to: geometry)
         switch instructionSet {
         case .avx512VNNI, .avxVNNI:
             if blocks && width <= 28 { return .channelBlocks }

@@ -1,9 +1,17 @@
 // Dense int8 convs on a few input channels (a network's first: RGB, or MNIST's one channel) by the
 // dot-product kernel: each image's planes padded once, then every output channel's rows summed
 // from them, up to 4 taps of a kernel row for 16 outputs in one VNNI instruction (8 outputs in
-// four on AVX2) and each load of the input serving a block of output channels. The GEMM fills its tiles poorly there: a
-// depth of 27 or 25 codes, few output channels. MACs: N · O · H'·W' · C·kH·kW.
+// four on AVX2) and each load of the input serving a block of output channels. The GEMM fills
+// its tiles poorly there: a depth of 27 or 25 codes, few output channels.
+// MACs: N · O · H'·W' · C·kH·kW.
 internal import CKernels
+
+/// Whether the dot-product kernel (`convolveDots`) sums `geometry`'s rows by dot products of 4
+/// horizontal taps: a width stride of 1, 2 or 4 without width dilation (other geometries it sums
+/// tap by tap).
+package func int8DotProductsApply(to geometry: WindowGeometry) -> Bool {
+    geometry.dilation.width == 1 && [1, 2, 4].contains(geometry.stride.width)
+}
 
 /// Whether `int8Convolve` hands a dense conv of `channels` input and `outputs` output channels to
 /// the dot-product kernel on `instructionSet`: AVX2 or VNNI, at most 3 input channels, a width
@@ -15,11 +23,8 @@ internal import CKernels
 package func int8ConvolutionUsesDots(
     _ geometry: WindowGeometry, channels: Int, outputs: Int, groups: Int, instructionSet: Int8InstructionSet
 ) -> Bool {
-    guard instructionSet != .generic, groups == 1, channels <= 3 else {
-        return false
-    }
-    return geometry.dilation.width == 1 && [1, 2, 4].contains(geometry.stride.width)
-        && (outputs <= 16 || geometry.output.width >= 64)
+    guard instructionSet != .generic, groups == 1, channels <= 3 else { return false }
+    return int8DotProductsApply(to: geometry) && (outputs <= 16 || geometry.output.width >= 64)
 }
 
 /// Convolves `input` (u8 `[N, C, H, W]`) by `weights` (packed `[O, C, kH, kW]`) over `geometry`
